@@ -1,0 +1,58 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+# The demo switches MFA off unless you ask for it (OCTIP_REQUIRE_MFA=1 make run); it says so.
+DEMO_MFA ?= $(if $(OCTIP_REQUIRE_MFA),$(OCTIP_REQUIRE_MFA),0)
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install lint migrations-check unit browser-deps messages clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	OCTIP_REQUIRE_MFA=$(DEMO_MFA) $(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)/
+	OCTIP_REQUIRE_MFA=$(DEMO_MFA) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+migrations-check: install
+	OCTIP_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
+	OCTIP_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py check
+
+# Browser tests need Debian's Chromium; Playwright's own download does not work here.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium at /usr/bin/chromium. Install it with:"; \
+	    echo "    sudo apt-get install chromium"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+unit: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e"
+
+test: install browser-deps lint migrations-check
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# Rebuild translations after changing strings (needs gettext's msgfmt/xgettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l fr --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "staticfiles/*"
+	$(BIN)/python manage.py compilemessages -i ".venv"
+
+clean:
+	rm -rf $(VENV) staticfiles

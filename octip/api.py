@@ -1,0 +1,64 @@
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json).
+
+Every route needs a staff session (with CSRF) or a personal access token unless it says
+otherwise. Errors come back as ``{"detail": ...}`` with the right status: 401, 403, 404, 409, 400.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from octip.core.versioning import StaleVersion
+from octip.partners.api_auth import STAFF_AUTH
+
+api = NinjaAPI(title="OCTIP Platform API", version="1", auth=STAFF_AUTH, urls_namespace="api",
+               docs_url="/docs")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Authentication required: a session that passed MFA, "
+                                                   "or Authorization: Bearer <token>."}, status=401)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Permission denied."}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(StaleVersion)
+def _stale(request, exc):
+    return api.create_response(request, {"detail": str(exc), "current_version": exc.current.version,
+                                         "changed": sorted(exc.changed)}, status=409)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=400)
+
+
+def _add_routers() -> None:
+    from octip.partners.api import router as partners_router
+
+    api.add_router("/", partners_router)
+    import importlib
+
+    # Each bounded context exposes ``router`` in its api.py; they are mounted in this order.
+    for module_name, prefix in API_MODULES:
+        module = importlib.import_module(module_name)
+        api.add_router(prefix, module.router)
+
+
+#: (module, prefix) of the other apps' routers.
+API_MODULES: list[tuple[str, str]] = []
+
+_add_routers()

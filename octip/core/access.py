@@ -1,0 +1,104 @@
+"""The one place that answers "may this user do this?".
+
+``require(user, permission, obj=None)`` raises ``AccessDenied`` (and audits the denial) unless the
+user's role holds the permission and, when an object is given, the object lies in the user's
+record scope. Querysets of protected models subclass ``ScopedQuerySet`` and expose
+``visible_to(user)``; ``require`` uses that same method for objects, so scope is decided once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import contextlib
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404
+
+from .roles import Role, Scope, get_role
+
+if TYPE_CHECKING:
+    from octip.partners.models import User
+
+
+class AccessDenied(PermissionDenied):
+    """The user's role does not hold the permission, or the record is outside their scope."""
+
+    def __init__(self, permission: str, message: str = "") -> None:
+        self.permission = permission
+        super().__init__(message or "You do not have permission to do this.")
+
+
+def role_of(user: Any) -> Role | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    return get_role(getattr(user, "role", None))
+
+
+def allows(user: Any, permission: str, obj: models.Model | None = None) -> bool:
+    """True when the user's role holds ``permission`` and ``obj`` (if any) is in scope.
+
+    Use it only to decide what to *show* (a menu item, a button); to guard an action, call
+    ``require`` so that a refusal is audited.
+    """
+    role = role_of(user)
+    if role is None or permission not in role.permissions:
+        return False
+    if obj is None:
+        return True
+    return in_scope(user, obj)
+
+
+def in_scope(user: Any, obj: models.Model) -> bool:
+    queryset = type(obj)._default_manager.all()
+    if not isinstance(queryset, ScopedQuerySet):
+        return False  # deny by default: a model without a scope is nobody's
+    return queryset.visible_to(user).filter(pk=obj.pk).exists()
+
+
+def require(user: Any, permission: str, obj: models.Model | None = None) -> None:
+    """Raise ``AccessDenied`` unless ``allows(user, permission, obj)``; every refusal is audited."""
+    if allows(user, permission, obj):
+        return
+    from . import audit
+
+    audit.record_denial(user, permission, obj)
+    raise AccessDenied(permission)
+
+
+def get_visible_or_404(queryset: ScopedQuerySet, user: Any, **lookup: Any) -> Any:
+    """Fetch one row through ``visible_to``; anything not visible is a 404, never a 403.
+
+    A row that exists but is out of scope is recorded as a denial, so probing is visible to
+    auditors while the caller learns nothing.
+    """
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (ObjectDoesNotExist, ValueError, ValidationError) as missing:
+        with contextlib.suppress(ValueError, ValidationError):
+            if queryset.model._default_manager.filter(**lookup).exists():
+                from . import audit
+
+                audit.record_denial(user, queryset.view_permission, None,
+                                    target=(queryset.model._meta.label_lower, str(next(iter(lookup.values()), ""))))
+        raise Http404 from missing
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows are reachable only through ``visible_to(user)``.
+
+    Subclasses set ``view_permission`` and implement ``scope_filter(user, scope)`` returning the
+    ``Q`` of rows a user with that scope may see.
+    """
+
+    view_permission: str = ""
+
+    def visible_to(self, user: User | Any) -> ScopedQuerySet:
+        role = role_of(user)
+        if role is None or not self.view_permission or self.view_permission not in role.permissions:
+            return self.none()
+        return self.filter(self.scope_filter(user, role.scope))
+
+    def scope_filter(self, user: User, scope: Scope) -> models.Q:  # pragma: no cover - abstract
+        raise NotImplementedError

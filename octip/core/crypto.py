@@ -1,0 +1,172 @@
+"""Field encryption (AES-256-GCM under a key ring) and blind indexes.
+
+Ciphertext format: ``enc1:<key_id>:<base64url(nonce || ciphertext+tag)>``. The key id travels
+with every value so that old values stay readable after a new key is added, and
+``manage.py rotate_keys`` can find what still needs re-encrypting.
+
+Keys come from ``OCTIP_FIELD_KEYS`` — comma-separated ``key_id:base64key`` entries, the *last*
+being the one new values are written under — and ``OCTIP_BLIND_INDEX_KEY`` (base64). Outside
+production, when they are not set, a key file is generated under ``var/`` (mode 0600).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jellyfish
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+PREFIX = "enc1"
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+class DecryptionError(Exception):
+    """A stored value could not be decrypted: wrong key ring, or the value was altered."""
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    keys: dict[str, bytes]
+    current_id: str
+    blind_index_key: bytes
+
+    @property
+    def current(self) -> bytes:
+        return self.keys[self.current_id]
+
+
+def _b64decode_key(text: str, what: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
+    except (ValueError, TypeError) as bad:
+        raise ImproperlyConfigured(f"{what} is not valid base64.") from bad
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"{what} must be 32 bytes (AES-256); it is {len(raw)}.")
+    return raw
+
+
+def parse_field_keys(spec: str) -> tuple[dict[str, bytes], str]:
+    keys: dict[str, bytes] = {}
+    current = ""
+    for entry in (e for e in spec.split(",") if e.strip()):
+        key_id, sep, material = entry.strip().partition(":")
+        if not sep or not _KEY_ID.match(key_id):
+            raise ImproperlyConfigured(
+                "OCTIP_FIELD_KEYS entries look like key_id:base64key (key id: letters, digits, _ -).")
+        if key_id in keys:
+            raise ImproperlyConfigured(f"OCTIP_FIELD_KEYS names key {key_id} twice.")
+        keys[key_id] = _b64decode_key(material, f"Key {key_id}")
+        current = key_id
+    if not keys:
+        raise ImproperlyConfigured("OCTIP_FIELD_KEYS holds no key.")
+    return keys, current
+
+
+def new_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+def _development_key_file() -> dict:
+    path = settings.OCTIP_KEY_FILE
+    if path.exists():
+        return json.loads(path.read_text())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    content = {"field_keys": f"k1:{new_key()}", "blind_index_key": new_key()}
+    # Create with 0600 from the start; never briefly world-readable.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(content, handle)
+    return content
+
+
+@lru_cache(maxsize=1)
+def key_ring() -> KeyRing:
+    field_spec = settings.OCTIP_FIELD_KEYS
+    index_spec = settings.OCTIP_BLIND_INDEX_KEY
+    if not field_spec or not index_spec:
+        if getattr(settings, "PRODUCTION", False):
+            raise ImproperlyConfigured("Production needs OCTIP_FIELD_KEYS and OCTIP_BLIND_INDEX_KEY.")
+        stored = _development_key_file()
+        field_spec = field_spec or stored["field_keys"]
+        index_spec = index_spec or stored["blind_index_key"]
+    keys, current = parse_field_keys(field_spec)
+    return KeyRing(keys, current, _b64decode_key(index_spec, "OCTIP_BLIND_INDEX_KEY"))
+
+
+def reset_key_ring() -> None:
+    """Forget the cached key ring (after the settings changed, e.g. in tests or rotation)."""
+    key_ring.cache_clear()
+
+
+def encrypt(plaintext: str, context: str) -> str:
+    """Encrypt under the current key; ``context`` (e.g. ``cases.person.legal_name``) is bound as
+    associated data, so a ciphertext copied into another column does not decrypt."""
+    ring = key_ring()
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(ring.current).encrypt(nonce, plaintext.encode("utf-8"), context.encode())
+    return f"{PREFIX}:{ring.current_id}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def key_id_of(ciphertext: str) -> str | None:
+    parts = ciphertext.split(":", 2)
+    if len(parts) != 3 or parts[0] != PREFIX:
+        return None
+    return parts[1]
+
+
+def decrypt(ciphertext: str, context: str) -> str:
+    parts = ciphertext.split(":", 2)
+    if len(parts) != 3 or parts[0] != PREFIX:
+        raise DecryptionError("Value is not an OCTIP ciphertext.")
+    _, key_id, body = parts
+    ring = key_ring()
+    if key_id not in ring.keys:
+        raise DecryptionError(f"Key {key_id} is not in the key ring (OCTIP_FIELD_KEYS).")
+    try:
+        raw = base64.urlsafe_b64decode(body)
+        return AESGCM(ring.keys[key_id]).decrypt(raw[:12], raw[12:], context.encode()).decode("utf-8")
+    except (InvalidTag, ValueError) as failed:
+        raise DecryptionError("Value failed authentication: altered, or encrypted for another field.") from failed
+
+
+def normalize(value: str) -> str:
+    """Case-, accent- and spacing-insensitive form used before hashing for exact match."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]", " ", stripped.casefold()).split())
+
+
+def blind_index(value: str | None, purpose: str) -> str:
+    """HMAC-SHA256 of the normalized value under the blind-index key, separated by ``purpose``
+    (e.g. ``person.name``) so equal values in different fields do not correlate. Empty → ""."""
+    if value is None:
+        return ""
+    text = normalize(str(value))
+    if not text:
+        return ""
+    mac = hmac.new(key_ring().blind_index_key, f"{purpose}\x00{text}".encode(), hashlib.sha256)
+    return mac.hexdigest()
+
+
+def phonetic_tokens(name: str) -> list[str]:
+    """Metaphone codes of each part of a name, so "Jon Smyth" and "John Smith" meet."""
+    return sorted({jellyfish.metaphone(part) for part in normalize(name).split() if part} - {""})
+
+
+def phonetic_index(name: str | None, purpose: str) -> str:
+    """Space-separated blind indexes of the name's phonetic tokens (order-independent)."""
+    if not name:
+        return ""
+    return " ".join(blind_index(token, f"{purpose}.phonetic") for token in phonetic_tokens(name))

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.conf import settings
+
+from . import audit, context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+def client_ip(request) -> str | None:
+    header = getattr(settings, "OCTIP_CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        # Behind a trusted proxy: the left-most address is the client.
+        return request.META[header].split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed as ``X-Request-ID``) and the client address, for audit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = context.begin(request.request_id, client_ip(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            context.end(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class AuditDenialMiddleware:
+    """Writes denials that were refused inside a transaction, once that transaction is over."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        audit.flush_pending_denials()
+        return response

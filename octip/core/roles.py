@@ -1,0 +1,135 @@
+"""Roles, their permissions and their record scope — declared once, as data.
+
+Nothing else in the code base decides what a role may do: ask ``octip.core.access.require`` or a
+queryset's ``visible_to(user)``. A permission not listed here is denied.
+
+Scopes say which records a role's permissions reach:
+``own`` — records assigned to the user; ``team`` — records of the user's teams;
+``organization`` — records of the user's organization; ``all`` — every organization's records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(StrEnum):
+    OWN = "own"
+    TEAM = "team"
+    ORGANIZATION = "organization"
+    ALL = "all"
+
+
+#: Every permission the platform knows, with what it allows. A role may only hold these.
+PERMISSIONS: dict[str, str] = {
+    "case.view": "See cases in scope (non-identifying fields)",
+    "case.view_identifying": "See identifying fields of persons in cases in scope",
+    "case.create": "Open an intake / create a case",
+    "case.edit": "Edit cases in scope",
+    "case.assign": "Assign workers and teams to cases in scope",
+    "case.request_closure": "Ask a coordinator to close a case",
+    "case.approve_closure": "Approve or reject a closure request",
+    "case.break_glass": "Emergency access to a case outside scope, with a stated reason",
+    "case.export": "Export case lists",
+    "case.export_identifying": "Include identifying columns in exports",
+    "consent.record": "Record or withdraw a person's consent",
+    "consent.legal_basis": "Disclose on a legal basis other than consent, with written justification",
+    "referral.send": "Refer a case to a service or partner",
+    "referral.respond": "Accept, decline and complete referrals received by the organization",
+    "screening.use": "Run indicator screenings",
+    "screening.publish_framework": "Publish a corrected version of a screening framework",
+    "hotline.view": "See 24/7 line contacts and the queue",
+    "hotline.edit": "Log and update 24/7 line contacts",
+    "hotline.roster": "Manage the on-call roster",
+    "directory.view_partner_services": "See partners-only services in the directory",
+    "directory.edit": "Edit services of the directory",
+    "justice.view": "See police liaison and proceedings records",
+    "justice.edit": "Record police liaison and proceedings",
+    "prevention.manage": "Manage courses, certificates and outreach",
+    "stats.view": "See de-identified statistics and dashboards",
+    "stats.release": "Publish de-identified statistical releases",
+    "user.view": "See staff accounts in scope",
+    "user.manage": "Create, deactivate and change roles of staff accounts in scope",
+    "user.unlock": "Unlock a staff account locked after failed logins",
+    "partner.manage": "Manage partner organizations and teams",
+    "audit.view": "Read the audit log",
+    "audit.export": "Export the audit log",
+    "audit.review_emergency_access": "Review emergency (break-the-glass) access",
+    "token.create": "Create personal API tokens",
+}
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    label: str
+    scope: Scope
+    permissions: frozenset[str]
+    #: Roles that can reach identifying data or administer accounts must use MFA.
+    requires_mfa: bool
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.id
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+def _role(id: str, label, scope: Scope, permissions: set[str], requires_mfa: bool, description) -> Role:
+    unknown = permissions - PERMISSIONS.keys()
+    if unknown:
+        raise ValueError(f"Role {id} names unknown permissions: {sorted(unknown)}")
+    return Role(id, label, scope, frozenset(permissions), requires_mfa, description)
+
+
+_CASEWORK = {"case.view", "case.view_identifying", "case.create", "case.edit", "consent.record",
+             "referral.send", "referral.respond", "screening.use", "case.export",
+             "case.export_identifying", "case.request_closure", "directory.view_partner_services",
+             "token.create"}
+
+ROLES: dict[str, Role] = {r.id: r for r in [
+    _role("coordinator", _("Coordinator"), Scope.ALL,
+          _CASEWORK | {"case.assign", "case.approve_closure", "case.break_glass", "consent.legal_basis",
+                       "screening.publish_framework", "hotline.view", "hotline.edit", "hotline.roster",
+                       "directory.edit", "justice.view", "stats.view", "user.view"},
+          True, _("Coordinates the response across partners; approves closures.")),
+    _role("caseworker", _("Caseworker"), Scope.TEAM, _CASEWORK,
+          True, _("Works with persons on their team's cases.")),
+    _role("screener", _("Front-line screener"), Scope.OWN,
+          {"screening.use", "case.view", "case.create", "directory.view_partner_services", "token.create"},
+          True, _("Screens for indicators of trafficking in a partner agency.")),
+    _role("hotline_operator", _("24/7 line operator"), Scope.ORGANIZATION,
+          {"hotline.view", "hotline.edit", "screening.use", "case.view", "case.view_identifying",
+           "case.create", "directory.view_partner_services", "token.create"},
+          True, _("Answers the 24/7 line and triages what comes in.")),
+    _role("police_liaison", _("Police liaison"), Scope.OWN,
+          {"justice.view", "justice.edit", "case.view", "directory.view_partner_services", "token.create"},
+          True, _("Liaises with police on cases where the person consented to police contact.")),
+    _role("analyst", _("Analyst"), Scope.ALL,
+          {"stats.view", "stats.release", "token.create"},
+          False, _("Works with de-identified statistics only.")),
+    _role("trainer", _("Trainer"), Scope.ORGANIZATION,
+          {"prevention.manage", "directory.view_partner_services", "token.create"},
+          False, _("Runs courses and outreach.")),
+    _role("org_admin", _("Organization administrator"), Scope.ORGANIZATION,
+          {"user.view", "user.manage", "user.unlock", "directory.edit", "directory.view_partner_services"},
+          True, _("Manages the staff accounts of one organization.")),
+    _role("auditor", _("Auditor"), Scope.ALL,
+          {"audit.view", "audit.export", "audit.review_emergency_access", "user.view"},
+          True, _("Reviews the audit log and emergency access.")),
+    _role("system_admin", _("System administrator"), Scope.ALL,
+          {"partner.manage", "user.view", "user.manage", "user.unlock", "directory.edit",
+           "directory.view_partner_services"},
+          True, _("Runs the platform; manages partner organizations and accounts, never case records.")),
+]}
+
+ROLE_CHOICES = [(r.id, r.label) for r in ROLES.values()]
+
+
+def get_role(role_id: str | None) -> Role | None:
+    return ROLES.get(role_id or "")

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from octip.core.access import ScopedQuerySet
+from octip.core.roles import ROLE_CHOICES, Role, Scope, get_role
+
+
+class Region(models.Model):
+    """A region partners serve (loaded from ``partners/data/regions.yaml``)."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    name_fr = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("region")
+
+    def __str__(self) -> str:
+        if get_language() == "fr" and self.name_fr:
+            return self.name_fr
+        return self.name
+
+
+class OrganizationType(models.TextChoices):
+    PROVINCIAL_MINISTRY = "provincial_ministry", _("Provincial ministry")
+    FEDERAL_DEPARTMENT = "federal_department", _("Federal department")
+    MUNICIPAL_GOVERNMENT = "municipal_government", _("Municipal government")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement")
+    COMMUNITY_ORGANIZATION = "community_organization", _("Community organization")
+    INDIGENOUS_ORGANIZATION = "indigenous_organization", _("Indigenous organization")
+    HEALTH_AUTHORITY = "health_authority", _("Health authority")
+    COORDINATING_OFFICE = "coordinating_office", _("Coordinating office")
+
+
+class Organization(models.Model):
+    """A partner agency of the platform."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    type = models.CharField(_("type"), max_length=40, choices=OrganizationType.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organizations",
+                               verbose_name=_("region"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="team_unique_name")]
+        verbose_name = _("team")
+
+    def __str__(self) -> str:
+        return f"{self.organization.name} — {self.name}"
+
+
+class UserQuerySet(ScopedQuerySet):
+    view_permission = "user.view"
+
+    def scope_filter(self, user: User, scope: Scope) -> Q:
+        if scope == Scope.ALL:
+            return Q()
+        if scope == Scope.ORGANIZATION:
+            return Q(organization_id=user.organization_id)
+        if scope == Scope.TEAM:
+            teammates = User.teams.through.objects.filter(team__in=user.teams.all()).values("user_id")
+            return Q(pk__in=teammates) | Q(pk=user.pk)
+        return Q(pk=user.pk)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("role", "system_admin")
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member of a partner organization's staff. Logs in by email; holds exactly one role."""
+
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="users",
+                                     verbose_name=_("organization"))
+    teams = models.ManyToManyField(Team, blank=True, related_name="members", verbose_name=_("teams"))
+    role = models.CharField(_("role"), max_length=40, choices=ROLE_CHOICES)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin (reference data only).")
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped by "log out everywhere": it is part of the session hash, so every session ends.
+    session_generation = models.PositiveIntegerField(default=0)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    @property
+    def role_def(self) -> Role | None:
+        return get_role(self.role)
+
+    @property
+    def requires_mfa(self) -> bool:
+        role = self.role_def
+        return role is None or role.requires_mfa
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac("octip.partners.User.session", f"{self.password}:{self.session_generation}",
+                           algorithm="sha256").hexdigest()
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are 256-bit random values: a fast hash is safe, and lookup is by hash.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A personal access token for the API. Only its hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from octip.core import views as core_views
+
+from . import views
+
+app_name = "app"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/new/", views.staff_create, name="staff_create"),
+    path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
+    path("staff/<int:user_id>/unlock/", views.staff_unlock, name="staff_unlock"),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("audit/export.csv", core_views.audit_export, name="audit_export"),
+]

@@ -1,0 +1,247 @@
+"""Settings for the OCTIP Platform.
+
+Everything a deployment changes comes from environment variables (see README). Development is
+the default and needs nothing; ``OCTIP_ENV=production`` turns every safety switch on and refuses
+to start without the secrets it needs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("OCTIP_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+OCTIP_ENV = os.environ.get("OCTIP_ENV", "development").strip().lower()
+if OCTIP_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured("OCTIP_ENV must be development, production or test.")
+PRODUCTION = OCTIP_ENV == "production"
+
+if PRODUCTION:
+    missing = [n for n in ("DJANGO_SECRET_KEY", "OCTIP_FIELD_KEYS", "OCTIP_BLIND_INDEX_KEY",
+                           "OCTIP_ALLOWED_HOSTS") if not os.environ.get(n)]
+    if missing:
+        raise ImproperlyConfigured(
+            "Production refuses to start without: " + ", ".join(missing) + ". See README.")
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+else:
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "development-only-not-secret-" + "x" * 40)
+
+DEBUG = env_flag("OCTIP_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
+    "OCTIP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("OCTIP_CSRF_TRUSTED_ORIGINS", "").split(",")
+                        if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "template_partials",
+    "django_tasks",
+    "octip.core",
+    "octip.partners",
+    "octip.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "octip.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "octip.partners.middleware.MFAEnforcementMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "octip.core.middleware.AuditDenialMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "octip.urls"
+WSGI_APPLICATION = "octip.wsgi.application"
+ASGI_APPLICATION = "octip.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "octip.core.context_processors.navigation",
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
+        },
+    }
+]
+
+# SQLite under var/ unless DATABASE_URL says otherwise.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'octip.sqlite3'}", conn_max_age=60, conn_health_checks=True)
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    })
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("OCTIP_TEST_SQLITE_NAME") or None}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "partners.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "app:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# MFA is on unless switched off explicitly (make run does so for the demo, and says so).
+OCTIP_REQUIRE_MFA = env_flag("OCTIP_REQUIRE_MFA", True)
+if PRODUCTION and not OCTIP_REQUIRE_MFA:
+    raise ImproperlyConfigured("OCTIP_REQUIRE_MFA cannot be switched off in production.")
+OTP_TOTP_ISSUER = "OCTIP Platform"
+
+# Sessions end after inactivity: the cookie age is renewed on every request.
+OCTIP_SESSION_IDLE_MINUTES = int(os.environ.get("OCTIP_SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = OCTIP_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Lockout: after OCTIP_LOCKOUT_ATTEMPTS failures the account stays locked until the cool-off
+# passes or an org_admin unlocks it. Either the account or the address being over the limit locks.
+AXES_FAILURE_LIMIT = int(os.environ.get("OCTIP_LOCKOUT_ATTEMPTS", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("OCTIP_LOCKOUT_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "America/Vancouver"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(VAR_DIR / "media")}},
+    "staticfiles": {"BACKEND": (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage")},
+}
+
+EMAIL_BACKEND = os.environ.get(
+    "OCTIP_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("OCTIP_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("OCTIP_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = env_flag("OCTIP_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("OCTIP_FROM_EMAIL", "no-reply@octip.invalid")
+
+TASKS = {"default": {"BACKEND": os.environ.get(
+    "OCTIP_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+# Field encryption: keys come from OCTIP_FIELD_KEYS / OCTIP_BLIND_INDEX_KEY, or in development
+# from a key file generated under var/ (see octip/core/crypto.py).
+OCTIP_FIELD_KEYS = os.environ.get("OCTIP_FIELD_KEYS", "")
+OCTIP_BLIND_INDEX_KEY = os.environ.get("OCTIP_BLIND_INDEX_KEY", "")
+OCTIP_KEY_FILE = VAR_DIR / "field_keys.json"
+
+# Where the public site's quick-exit button goes: a neutral page.
+OCTIP_QUICK_EXIT_URL = os.environ.get("OCTIP_QUICK_EXIT_URL", "https://www.google.ca/search?q=weather")
+OCTIP_API_TOKEN_DAYS = int(os.environ.get("OCTIP_API_TOKEN_DAYS", "90"))
+
+# Content-Security-Policy: no inline script anywhere, no third-party origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_flag("OCTIP_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("OCTIP_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("OCTIP_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    name = "octip.site"
+    label = "public_site"
+    verbose_name = "Public site"

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from octip.api import api
+from octip.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="js_catalog"),
+    path("accounts/", include("octip.partners.urls_accounts")),
+    path("app/", include("octip.partners.urls_app")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+    path("", include("octip.site.urls")),
+]
