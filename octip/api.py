@@ -6,6 +6,8 @@ otherwise. Errors come back as ``{"detail": ...}`` with the right status: 401, 4
 
 from __future__ import annotations
 
+import importlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -46,19 +48,6 @@ def _invalid(request, exc):
     return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=400)
 
 
-def _add_routers() -> None:
-    from octip.partners.api import router as partners_router
-
-    api.add_router("/", partners_router)
-    import importlib
-
-    # Each bounded context exposes ``router`` in its api.py; they are mounted in this order.
-    for module_name, prefix in API_MODULES:
-        module = importlib.import_module(module_name)
-        api.add_router(prefix, module.router)
-
-
-#: (module, prefix) of the other apps' routers.
-API_MODULES: list[tuple[str, str]] = []
-
-_add_routers()
+# Each bounded context exposes ``router`` in its api.py, with its full paths (e.g. "/cases").
+for _module in ("partners", "cases", "consent", "screening", "hotline", "directory", "referrals"):
+    api.add_router("", importlib.import_module(f"octip.{_module}.api").router)

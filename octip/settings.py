@@ -65,6 +65,12 @@ INSTALLED_APPS = [
     "octip.core",
     "octip.partners",
     "octip.site",
+    "octip.cases",
+    "octip.consent",
+    "octip.screening",
+    "octip.hotline",
+    "octip.directory",
+    "octip.referrals",
 ]
 
 MIDDLEWARE = [

@@ -8,9 +8,8 @@ record scope. Querysets of protected models subclass ``ScopedQuerySet`` and expo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import contextlib
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import OrganizationFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _mfa_on_by_default(settings):
+    # Tests run with MFA enforced, as production does; a test that needs it off says so.
+    settings.OCTIP_REQUIRE_MFA = True
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str = "caseworker", organization=None, teams=None, **fields):
+        organization = organization or OrganizationFactory()
+        return UserFactory(role=role, organization=organization, teams=teams or [], **fields)
+    return make
+
+
+@pytest.fixture
+def team(org):
+    return TeamFactory(organization=org)
+
+
+def signed_in_client(user) -> Client:
+    """A client signed in as ``user`` and past MFA (as if they had entered a valid code)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    client = Client()
+    client.force_login(user)
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="test-verified", defaults={"confirmed": True})
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db):
+    """``client_for(user)`` → a Django test client signed in as the user, MFA passed."""
+    return signed_in_client

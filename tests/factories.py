@@ -1,0 +1,62 @@
+"""Factories for synthetic test data. Only synthetic people, ever."""
+
+from __future__ import annotations
+
+import factory
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from octip.partners.models import Organization, Region, Team, User
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"Test Partner {n}")
+    type = "community_organization"
+    region = factory.LazyFunction(lambda: Region.objects.get(code="fraser"))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"staff{n}@test.octip.invalid")
+    full_name = factory.Faker("name", locale="en_CA")
+    organization = factory.SubFactory(OrganizationFactory)
+    role = "caseworker"
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teams.set(extracted)
+
+
+def confirmed_totp(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, offset: int = 0) -> str:
+    """The code the device's authenticator app would show now (offset in 30-second steps)."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = totp.time + offset * device.step
+    return f"{totp.token():0{device.digits}d}"
