@@ -10,13 +10,22 @@ from octip.partners.models import Organization, Region, Team, User
 PASSWORD = "correct-horse-battery-staple"
 
 
+def region(code: str) -> Region:
+    """A region by code; reloads the data file when a transactional test flushed the table."""
+    if not Region.objects.filter(code=code).exists():
+        from octip.partners.regions import load_regions
+
+        load_regions(Region)
+    return Region.objects.get(code=code)
+
+
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
 
     name = factory.Sequence(lambda n: f"Test Partner {n}")
     type = "community_organization"
-    region = factory.LazyFunction(lambda: Region.objects.get(code="fraser"))
+    region = factory.LazyFunction(lambda: region("fraser"))
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -1,19 +1,12 @@
-from pathlib import Path
-
-import yaml
 from django.db import migrations
 
-REGIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "regions.yaml"
+from octip.partners.regions import load_regions
 
 
-def load_regions(apps, schema_editor):
-    Region = apps.get_model("partners", "Region")
-    for position, entry in enumerate(yaml.safe_load(REGIONS_FILE.read_text(encoding="utf-8"))):
-        Region.objects.update_or_create(code=entry["code"], defaults={
-            "name": entry["name"], "name_fr": entry.get("name_fr", ""), "kind": entry["kind"],
-            "position": position})
+def forwards(apps, schema_editor):
+    load_regions(apps.get_model("partners", "Region"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("partners", "0001_initial")]
-    operations = [migrations.RunPython(load_regions, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
