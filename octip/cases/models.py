@@ -1,0 +1,678 @@
+"""Persons and their cases: the heart of the platform.
+
+Identifying fields live only on ``Person`` (and in free-text fields of case records) and are
+encrypted at rest; exact-match search goes through blind indexes beside them. Every read of a case
+starts from ``Case.objects.visible_to(user)``: role scope plus active access grants.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from octip.core import crypto
+from octip.core.access import ScopedQuerySet
+from octip.core.fields import EncryptedChar, EncryptedDate, EncryptedJSON, EncryptedText
+from octip.core.models import VersionedModel
+from octip.core.roles import Scope
+
+from . import reference
+
+#: B.C. counts a person under 19 as a child (Child, Family and Community Service Act).
+YOUTH_AGE_LIMIT = 19
+
+
+# --- Blind indexes ----------------------------------------------------------------------------
+
+def normalize_phone(value: str | None) -> str:
+    """Digits only, without the North American country code, so "+1 (604) 555-0101" and
+    "604.555.0101" meet."""
+    digits = "".join(c for c in (value or "") if c.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits
+
+
+def name_index(name: str | None) -> str:
+    return crypto.blind_index(name, "person.name")
+
+
+def dob_index(day: datetime.date | None) -> str:
+    return crypto.blind_index(day.isoformat(), "person.dob") if day else ""
+
+
+def phone_index(phone: str | None) -> str:
+    return crypto.blind_index(normalize_phone(phone), "person.phone") if normalize_phone(phone) else ""
+
+
+def phonetic_name_index(name: str | None) -> str:
+    return crypto.phonetic_index(name, "person.name")
+
+
+# --- Person -----------------------------------------------------------------------------------
+
+class Gender(models.TextChoices):
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    TRANS_WOMAN = "trans_woman", _("Transgender woman")
+    TRANS_MAN = "trans_man", _("Transgender man")
+    NON_BINARY = "non_binary", _("Non-binary")
+    TWO_SPIRIT = "two_spirit", _("Two-Spirit")
+    UNKNOWN = "unknown", _("Not specified or unknown")
+
+
+class IndigenousIdentity(models.TextChoices):
+    FIRST_NATIONS = "first_nations", _("First Nations")
+    METIS = "metis", _("Métis")
+    INUIT = "inuit", _("Inuit")
+    INDIGENOUS_OTHER = "indigenous_other", _("Indigenous (another identity)")
+    NOT_INDIGENOUS = "not_indigenous", _("Not Indigenous")
+    PREFER_NOT = "prefer_not", _("Prefers not to say")
+
+
+#: The CTDC ``ageBroad`` bands, so that statistics need no recoding.
+AGE_BANDS: list[tuple[int, int | None, str]] = [
+    (0, 8, "0-8"), (9, 17, "9-17"), (18, 20, "18-20"), (21, 23, "21-23"), (24, 26, "24-26"),
+    (27, 29, "27-29"), (30, 38, "30-38"), (39, 47, "39-47"), (48, None, "48+"),
+]
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def age_band_for(age: int | None) -> str:
+    if age is None:
+        return ""
+    for low, high, label in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return label
+    return ""
+
+
+class PersonQuerySet(ScopedQuerySet):
+    """Persons are reachable only through a visible case, and only with ``case.view_identifying``."""
+
+    view_permission = "case.view_identifying"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        return Q(pk__in=Case.objects.visible_to(user).values("person_id"))
+
+
+class Person(VersionedModel):
+    """The trafficked person a case is about. Identifying fields are encrypted; the clear fields
+    are the ones de-identified statistics use."""
+
+    legal_name = EncryptedChar(_("legal name"), max_length=200)
+    preferred_name = EncryptedChar(_("preferred name"), max_length=200, blank=True)
+    aliases = EncryptedJSON(_("aliases"), default=list, blank=True)
+    date_of_birth = EncryptedDate(_("date of birth"), null=True, blank=True)
+    phone = EncryptedChar(_("phone"), max_length=40, blank=True)
+    email = EncryptedChar(_("email"), max_length=254, blank=True)
+    address = EncryptedText(_("address"), blank=True)
+    #: A list of {"type", "number", "country", "held_by_person"}.
+    identity_documents = EncryptedJSON(_("identity documents"), default=list, blank=True)
+
+    # Blind indexes (HMAC of the normalized value): exact match without decrypting.
+    name_index = models.CharField(max_length=64, blank=True, db_index=True)
+    #: Space-separated blind indexes of the preferred name and aliases.
+    other_names_index = models.TextField(blank=True)
+    #: Space-separated blind indexes of the metaphone codes of every name part (all names).
+    name_phonetic = models.TextField(blank=True)
+    dob_index = models.CharField(max_length=64, blank=True, db_index=True)
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+
+    # Clear, non-identifying fields.
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, default=Gender.UNKNOWN)
+    estimated_age = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
+    age_band = models.CharField(_("age band"), max_length=8, blank=True, editable=False)
+    citizenship = models.JSONField(_("citizenship"), default=list, blank=True,
+                                   help_text=_("ISO 3166 country codes"))
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    indigenous_identity = models.CharField(_("Indigenous identity (self-identified, optional)"), max_length=20,
+                                           choices=IndigenousIdentity.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+
+    def __str__(self) -> str:
+        # Never the name: a Person's str() can end up in logs and error pages.
+        return f"Person {self.pk}"
+
+    def age(self, on: datetime.date | None = None) -> int | None:
+        on = on or timezone.localdate()
+        if self.date_of_birth:
+            return age_on(self.date_of_birth, on)
+        return self.estimated_age
+
+    def refresh_indexes(self) -> None:
+        """Recompute blind indexes and the age band from the decrypted fields (call before save)."""
+        self.name_index = name_index(self.legal_name)
+        others = [self.preferred_name, *(self.aliases or [])]
+        self.other_names_index = " ".join(sorted({name_index(n) for n in others if n and name_index(n)}))
+        tokens: set[str] = set()
+        for name in [self.legal_name, *others]:
+            tokens.update(phonetic_name_index(name).split())
+        self.name_phonetic = " ".join(sorted(tokens))
+        self.dob_index = dob_index(self.date_of_birth)
+        self.phone_index = phone_index(self.phone)
+        self.age_band = age_band_for(self.age())
+
+    INDEXED_FIELDS = ["name_index", "other_names_index", "name_phonetic", "dob_index", "phone_index", "age_band"]
+
+
+# --- Case -------------------------------------------------------------------------------------
+
+class Track(models.TextChoices):
+    ADULT = "adult", _("Adult")
+    YOUTH = "youth", _("Youth (under 19)")
+
+
+class Stage(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    ASSESSMENT = "assessment", _("Assessment")
+    PLANNING = "planning", _("Planning")
+    SERVICES = "services", _("Services")
+    CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+    CLOSED = "closed", _("Closed")
+
+
+#: Stage changes a caseworker may make directly. Closure goes through request and approval.
+STAGE_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.INTAKE: (Stage.ASSESSMENT,),
+    Stage.ASSESSMENT: (Stage.PLANNING, Stage.INTAKE),
+    Stage.PLANNING: (Stage.SERVICES, Stage.ASSESSMENT),
+    Stage.SERVICES: (Stage.PLANNING,),
+    Stage.CLOSURE_REQUESTED: (),
+    Stage.CLOSED: (),
+}
+OPEN_STAGES = [Stage.INTAKE, Stage.ASSESSMENT, Stage.PLANNING, Stage.SERVICES, Stage.CLOSURE_REQUESTED]
+
+
+class ExploitationType(models.TextChoices):
+    SEXUAL = "sexual", _("Sexual exploitation")
+    LABOUR = "labour", _("Labour exploitation")
+    OTHER = "other", _("Other exploitation")
+
+
+class ReferralSource(models.TextChoices):
+    SELF = "self", _("Self-referral")
+    HOTLINE = "hotline", _("24/7 line")
+    POLICE = "police", _("Police")
+    COMMUNITY = "community_organization", _("Community organization")
+    INDIGENOUS = "indigenous_organization", _("Indigenous organization")
+    HEALTH = "health", _("Health care")
+    GOVERNMENT = "government", _("Government agency")
+    BORDER = "border", _("Border or immigration officials")
+    FAMILY_FRIEND = "family_friend", _("Family or friend")
+    OTHER = "other", _("Other")
+
+
+class CaseQuerySet(ScopedQuerySet):
+    """The only door to case rows: role scope for holders of ``case.view``, plus active grants
+    (referral, transfer, emergency access) to the user or the user's organization."""
+
+    view_permission = "case.view"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        if scope == Scope.ALL:
+            return Q()
+        assigned = Q(pk__in=Case.assigned_workers.through.objects.filter(user_id=user.pk).values("case_id"))
+        mine = Q(owner_worker_id=user.pk) | assigned
+        if scope == Scope.OWN:
+            in_scope = mine
+        elif scope == Scope.TEAM:
+            in_scope = mine | Q(owner_team__in=user.teams.all())
+        else:
+            in_scope = mine | Q(owner_organization_id=user.organization_id)
+        granted = CaseAccessGrant.objects.active().filter(
+            Q(organization_id=user.organization_id) | Q(user_id=user.pk)).values("case_id")
+        return in_scope | Q(pk__in=granted)
+
+    def in_own_scope(self, user) -> CaseQuerySet:
+        """Cases in the user's role scope, without grants (grants show only their sections)."""
+        from octip.core.access import role_of
+
+        role = role_of(user)
+        if role is None or self.view_permission not in role.permissions:
+            return self.none()
+        if role.scope == Scope.ALL:
+            return self.all()
+        assigned = Q(pk__in=Case.assigned_workers.through.objects.filter(user_id=user.pk).values("case_id"))
+        mine = Q(owner_worker_id=user.pk) | assigned
+        if role.scope == Scope.OWN:
+            return self.filter(mine)
+        if role.scope == Scope.TEAM:
+            return self.filter(mine | Q(owner_team__in=user.teams.all()))
+        return self.filter(mine | Q(owner_organization_id=user.organization_id))
+
+    def open(self) -> CaseQuerySet:
+        return self.exclude(stage=Stage.CLOSED)
+
+
+class Case(VersionedModel):
+    """One case per trafficked person, owned by one organization and shared on need-to-know."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    track = models.CharField(_("track"), max_length=10, choices=Track.choices, default=Track.ADULT)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.INTAKE,
+                             db_index=True)
+    owner_organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT,
+                                           related_name="cases", verbose_name=_("owner organization"))
+    owner_team = models.ForeignKey("partners.Team", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="cases", verbose_name=_("owner team"))
+    owner_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="owned_cases", verbose_name=_("caseworker"))
+    assigned_workers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="assigned_cases",
+                                              verbose_name=_("other assigned workers"))
+    exploitation_types = models.JSONField(_("exploitation types"), default=list, blank=True)
+    setting = models.CharField(_("setting (Polaris typology)"), max_length=40, blank=True)
+    means_of_control = models.JSONField(_("means of control"), default=list, blank=True)
+    referral_source = models.CharField(_("referral source"), max_length=30, choices=ReferralSource.choices,
+                                       default=ReferralSource.OTHER)
+    region = models.ForeignKey("partners.Region", on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("region"))
+    first_contact_date = models.DateField(_("first contact date"))
+    immediate_danger = models.BooleanField(_("immediate danger"), default=False)
+    needs_interpreter = models.BooleanField(_("needs interpreter"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        indexes = [models.Index(fields=["owner_organization", "stage"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_youth(self) -> bool:
+        return self.track == Track.YOUTH
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage == Stage.CLOSED
+
+    def exploitation_label(self) -> str:
+        types = set(self.exploitation_types or [])
+        if {"sexual", "labour"} <= types:
+            return str(_("Sexual and labour exploitation"))
+        return ", ".join(str(ExploitationType(t).label) for t in self.exploitation_types
+                         if t in ExploitationType.values)
+
+    def setting_label(self) -> str:
+        return reference.label_of(reference.polaris_settings(), self.setting) if self.setting else ""
+
+
+class CaseNumberCounter(models.Model):
+    """The last case number given in a year (``BC-2026-000123``); rows are locked while in use."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+# --- Access grants ----------------------------------------------------------------------------
+
+class GrantSource(models.TextChoices):
+    REFERRAL = "referral", _("Referral")
+    TRANSFER = "transfer", _("Transfer")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+
+
+class CaseAccessGrantQuerySet(models.QuerySet):
+    def active(self, at: datetime.datetime | None = None) -> CaseAccessGrantQuerySet:
+        at = at or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
+
+
+class CaseAccessGrant(models.Model):
+    """Access to some sections of a case for an organization or a user outside the case's scope.
+    Written only through ``services.grant_case_access`` / ``revoke_case_access``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
+    organization = models.ForeignKey("partners.Organization", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="case_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="case_grants")
+    sections = models.JSONField(default=list)
+    source = models.CharField(max_length=20, choices=GrantSource.choices)
+    source_id = models.CharField(max_length=64)
+    reason = models.TextField(blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CaseAccessGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["source", "source_id"])]
+        constraints = [models.CheckConstraint(
+            condition=Q(organization__isnull=False) | Q(user__isnull=False), name="grant_has_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id} → case {self.case_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class EmergencyAccess(models.Model):
+    """A coordinator's "break the glass" access to a case outside their scope: a stated reason,
+    time-limited, audited, and reviewed afterwards by an auditor."""
+
+    class Review(models.TextChoices):
+        JUSTIFIED = "justified", _("Justified")
+        NOT_JUSTIFIED = "not_justified", _("Not justified")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="emergency_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses")
+    reason = EncryptedText(_("reason"))
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    grant = models.OneToOneField(CaseAccessGrant, on_delete=models.PROTECT, related_name="emergency_access")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review = models.CharField(max_length=20, choices=Review.choices, blank=True)
+    review_note = EncryptedText(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"emergency access {self.pk}"
+
+
+# --- Timeline ---------------------------------------------------------------------------------
+
+class TimelineEntry(models.Model):
+    """One event in the life of a case. ``summary`` and ``detail`` never hold identifying data."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=40)
+    summary = models.CharField(max_length=300)
+    detail = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+
+# --- Closure ----------------------------------------------------------------------------------
+
+class ClosureOutcome(models.TextChoices):
+    GOALS_MET = "goals_met", _("Service plan goals met")
+    PERSON_DECLINED = "person_declined", _("Person declined further services")
+    LOST_CONTACT = "lost_contact", _("Contact lost")
+    MOVED_AWAY = "moved_away", _("Person moved out of the region")
+    TRANSFERRED = "transferred", _("Transferred to another organization")
+    NOT_TRAFFICKING = "not_trafficking", _("Not a trafficking situation")
+    OTHER = "other", _("Other")
+
+
+class ClosureRequest(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closure_requests")
+    reason = EncryptedText(_("reason"))
+    outcome = models.CharField(_("outcome"), max_length=30, choices=ClosureOutcome.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    previous_stage = models.CharField(max_length=20, choices=Stage.choices)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = EncryptedText(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"closure request {self.pk} ({self.decision})"
+
+
+# --- Youth track ------------------------------------------------------------------------------
+
+class Separation(models.TextChoices):
+    WITH_FAMILY = "with_family", _("With parent or guardian")
+    SEPARATED = "separated", _("Separated (from parents, with another adult)")
+    UNACCOMPANIED = "unaccompanied", _("Unaccompanied")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class ConsentGiver(models.TextChoices):
+    YOUTH = "youth", _("The youth")
+    GUARDIAN = "guardian", _("A guardian")
+    BOTH = "both", _("Both the youth and a guardian")
+
+
+class YouthProfile(VersionedModel):
+    """What the youth track adds to a case (B.C.: under 19)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="youth")
+    guardian_name = EncryptedChar(_("guardian or caregiver"), max_length=200, blank=True)
+    guardian_relationship = models.CharField(_("relationship to the youth"), max_length=80, blank=True)
+    guardian_contact = EncryptedChar(_("guardian contact"), max_length=200, blank=True)
+    separation = models.CharField(_("separated or unaccompanied"), max_length=20, choices=Separation.choices,
+                                  default=Separation.UNKNOWN)
+    migrant_services_involved = models.BooleanField(_("MCFD migrant services involved"), default=False)
+    consent_given_by = models.CharField(_("whose consent was obtained"), max_length=10,
+                                        choices=ConsentGiver.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class ReportOffice(models.TextChoices):
+    MCFD_LINE = "mcfd_line", _("MCFD child protection line (1-800-663-9122)")
+    MCFD_OFFICE = "mcfd_office", _("MCFD local office")
+    INDIGENOUS_AGENCY = "indigenous_agency", _("Indigenous Child and Family Services Agency")
+    OTHER = "other", _("Other director's office")
+
+
+class DutyToReport(models.Model):
+    """The report a youth case needs under the Child, Family and Community Service Act s. 14.
+
+    The duty overrides confidentiality: nothing about consent can remove it. Reports are
+    append-only — a correction is a further report.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="duty_reports")
+    reported_by_name = models.CharField(_("who reported"), max_length=200)
+    reported_at = models.DateTimeField(_("when"))
+    office = models.CharField(_("to which office or line"), max_length=30, choices=ReportOffice.choices)
+    office_detail = models.CharField(_("office details"), max_length=200, blank=True)
+    reference = EncryptedChar(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"duty-to-report {self.pk}"
+
+
+# --- Needs, plan, tasks, notes, safety plan, documents -----------------------------------------
+
+class Priority(models.TextChoices):
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
+class NeedStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    IN_PROGRESS = "in_progress", _("In progress")
+    MET = "met", _("Met")
+    DECLINED = "declined", _("Declined by the person")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class Need(VersionedModel):
+    """One domain of the needs assessment (domains are data: ``data/needs_domains.yaml``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="needs")
+    domain = models.CharField(max_length=40)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.IDENTIFIED)
+    notes = EncryptedText(_("notes"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "domain"], name="need_unique_domain")]
+
+    def domain_label(self) -> str:
+        return reference.label_of(reference.needs_domains(), self.domain)
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACHIEVED = "achieved", _("Achieved")
+    DROPPED = "dropped", _("No longer pursued")
+
+
+class Goal(VersionedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
+    description = EncryptedText(_("goal"))
+    status = models.CharField(_("status"), max_length=10, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class PlanAction(VersionedModel):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    description = EncryptedText(_("action"))
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="plan_actions", verbose_name=_("owner"))
+    due = models.DateField(_("due date"), null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+
+class Task(VersionedModel):
+    """A follow-up with a due date; "My work" lists mine, my team's and the overdue."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    title = EncryptedChar(_("task"), max_length=300)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="case_tasks", verbose_name=_("assigned to"))
+    team = models.ForeignKey("partners.Team", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="case_tasks", verbose_name=_("team"))
+    due = models.DateField(_("due date"), db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_at is None and self.due < timezone.localdate()
+
+
+class Sensitivity(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    RESTRICTED = "restricted", _("Restricted (owning team only)")
+
+
+class Note(models.Model):
+    """A case note. Restricted notes are readable only by members of the team that owned the case
+    when the note was written — never by grant holders, never by other scopes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    body = EncryptedText(_("note"))
+    sensitivity = models.CharField(_("sensitivity"), max_length=12, choices=Sensitivity.choices,
+                                   default=Sensitivity.NORMAL)
+    team = models.ForeignKey("partners.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class SafetyPlan(VersionedModel):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="safety_plan")
+    risks = EncryptedText(_("risks"), blank=True)
+    trusted_contacts = EncryptedText(_("trusted contacts"), blank=True)
+    code_words = EncryptedText(_("code words"), blank=True)
+    emergency_steps = EncryptedText(_("emergency steps"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class DocumentKind(models.TextChoices):
+    IDENTITY = "identity", _("Identity document")
+    MEDICAL = "medical", _("Medical")
+    LEGAL = "legal", _("Legal")
+    IMMIGRATION = "immigration", _("Immigration")
+    CONSENT_FORM = "consent_form", _("Signed consent form")
+    CORRESPONDENCE = "correspondence", _("Correspondence")
+    OTHER = "other", _("Other")
+
+
+class Document(models.Model):
+    """An uploaded file. The content is encrypted (``core.crypto``) before it reaches storage; the
+    file name is an encrypted field. Downloads go through short-lived signed links."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("type"), max_length=20, choices=DocumentKind.choices)
+    filename = EncryptedChar(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    storage_name = models.CharField(max_length=200, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"document {self.pk}"
