@@ -164,10 +164,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
 # Lockout: after OCTIP_LOCKOUT_ATTEMPTS failures the account stays locked until the cool-off
-# passes or an org_admin unlocks it. Either the account or the address being over the limit locks.
+# passes or an org_admin unlocks it. Locked by account, not by address: a shelter or office behind
+# one shared address must not lock out every worker because of one account (hence axes.W006 is silenced).
 AXES_FAILURE_LIMIT = int(os.environ.get("OCTIP_LOCKOUT_ATTEMPTS", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("OCTIP_LOCKOUT_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "octip.partners.lockout.attempted_email"
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False

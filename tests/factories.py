@@ -69,3 +69,12 @@ def totp_code(device: TOTPDevice, offset: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + offset * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def unused_totp_code(device: TOTPDevice) -> str:
+    """A valid code that the device has not accepted yet (a TOTP code works only once)."""
+    import time
+
+    device.refresh_from_db()
+    now_t = int((time.time() - device.t0) // device.step)
+    return totp_code(device, offset=max(0, device.last_t + 1 - now_t))

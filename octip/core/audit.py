@@ -95,28 +95,26 @@ def record(actor: Any, action: str, target: Target = None, purpose: str = "",
 
 def record_denial(actor: Any, permission: str, obj: models.Model | None, *,
                   target: Target = None) -> None:
-    """Record a refused permission. Inside a transaction that is about to roll back (the usual
-    case: the refusal raises), the event is kept aside and written after the request."""
+    """Record a refused permission at once. A refusal usually raises, and when that rolls back
+    the surrounding transaction the event would vanish with it: within a request, the
+    middleware writes it again after the response if it did not survive."""
     detail = {"permission": permission}
-    target = obj if obj is not None else target
-    if not connection.in_atomic_block:
-        record(actor, "access.denied", target, detail=detail)
-        return
+    parts = _target_parts(obj if obj is not None else target)
+    event = record(actor, "access.denied", parts, detail=detail)
     ctx = context.current()
-    pending = {"actor": actor, "target": _target_parts(target), "detail": detail}
-    if ctx is not None:
-        ctx.pending_denials.append(pending)
-    else:
-        transaction.on_commit(lambda: record(actor, "access.denied", _target_parts(target), detail=detail))
+    if ctx is not None and connection.in_atomic_block:
+        ctx.pending_denials.append({"actor": actor, "target": parts, "detail": detail, "hash": event.hash})
 
 
 def flush_pending_denials() -> None:
+    """Re-record denials whose transaction rolled back (called after each request)."""
     ctx = context.current()
     if ctx is None:
         return
     while ctx.pending_denials:
         pending = ctx.pending_denials.pop(0)
-        record(pending["actor"], "access.denied", pending["target"], detail=pending["detail"])
+        if not AuditEvent.objects.filter(hash=pending["hash"]).exists():
+            record(pending["actor"], "access.denied", pending["target"], detail=pending["detail"])
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,7 @@ def update_user(*, actor: User, user: User, role: str, teams: list[Team], is_act
 def unlock_user(*, actor: User, user: User) -> None:
     """Lift a lockout after repeated failed logins."""
     require(actor, "user.unlock", user)
-    axes_reset(username=user.email)
+    axes_reset(username=user.email.lower())
     audit.record(actor, "user.unlocked", user)
 
 
