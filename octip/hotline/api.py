@@ -1,3 +1,105 @@
+"""The 24/7 line API. Lists carry no protected text; reading one contact is audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from ninja import Router
 
+from octip.core.access import get_visible_or_404, require
+from octip.partners.models import Region
+
+from . import selectors, services
+from .models import Contact
+from .schemas import ContactIn, ContactOut, ContactPatch, ContactSummaryOut
+from .targets import response_targets
+
 router = Router(tags=["hotline"])
+
+
+def visible_case_ids(actor, ids) -> set:
+    from octip.cases.models import Case
+
+    return set(Case.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _region(code: str | None) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError({"region": [f"Unknown region code: {code!r}."]})
+    return region
+
+
+def _out(contact: Contact, *, full: bool, actor=None) -> dict:
+    target = response_targets().get(contact.urgency)
+    respond_by = target.respond_by(contact.received_at) if target else None
+    body = {
+        "id": contact.pk, "reference": contact.reference, "channel": contact.channel,
+        "caller_type": contact.caller_type, "urgency": contact.urgency,
+        "region": contact.region.code if contact.region_id else None, "language": contact.language,
+        "interpreter_used": contact.interpreter_used, "received_at": contact.received_at,
+        "first_response_at": contact.first_response_at, "respond_by": respond_by,
+        "overdue": bool(contact.is_open and contact.first_response_at is None and respond_by
+                        and respond_by < timezone.now()),
+        "follow_up_due": contact.follow_up_due, "outcome": contact.outcome,
+        "handled_by": contact.handled_by.email if contact.handled_by_id else None,
+        "organization_id": contact.organization_id, "version": contact.version,
+    }
+    if full:
+        body.update({name: getattr(contact, name) for name in (
+            "danger_now", "seen_when", "summary", "place", "indicators_noticed", "actions_taken",
+            "reporter_contact")})
+        # Say which case only to someone who can see it.
+        body["case_id"] = contact.case_id if contact.case_id and contact.case_id in visible_case_ids(
+            actor, [contact.case_id]) else None
+    return body
+
+
+@router.get("/hotline/contacts", response=list[ContactSummaryOut])
+def list_contacts(request, open_only: bool = False):
+    """Contacts in the caller's scope, newest first, without their protected text."""
+    require(request.auth, "hotline.view")
+    contacts = selectors.contacts_for(actor=request.auth).defer(*selectors.PROTECTED_FIELDS)
+    if open_only:
+        contacts = contacts.open()
+    return [_out(c, full=False) for c in contacts[:500]]
+
+
+@router.post("/hotline/contacts", response={201: ContactOut})
+def create_contact(request, body: ContactIn):
+    require(request.auth, "hotline.edit")
+    fields = body.dict()
+    fields["region"] = _region(fields.pop("region"))
+    fields["case_id"] = fields.pop("case_id")
+    contact = services.log_contact(actor=request.auth, **fields)
+    return 201, _out(contact, full=True, actor=request.auth)
+
+
+@router.get("/hotline/contacts/{contact_id}", response=ContactOut)
+def get_contact(request, contact_id: int):
+    """One contact with its protected text; the read is recorded in the audit log."""
+    contact = selectors.contact_for_reading(actor=request.auth, contact_id=contact_id, purpose="api")
+    return _out(contact, full=True, actor=request.auth)
+
+
+@router.patch("/hotline/contacts/{contact_id}", response=ContactOut)
+def update_contact(request, contact_id: int, body: ContactPatch):
+    """Change some fields. ``version`` is the version you read: if someone saved since, 409."""
+    contact = get_visible_or_404(Contact.objects.all(), request.auth, pk=contact_id)
+    changes = body.dict(exclude_unset=True)
+    version = changes.pop("version")
+    if "region" in changes:
+        changes["region"] = _region(changes["region"])
+    for name in ("channel", "caller_type", "urgency", "summary", "interpreter_used", "received_at"):
+        if name in changes and changes[name] is None:
+            raise ValidationError({name: ["This field cannot be null."]})
+    for name in ("language", "danger_now", "seen_when", "place", "indicators_noticed", "actions_taken",
+                 "reporter_contact", "outcome"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    contact = services.update_contact(actor=request.auth, contact=contact, expected_version=version,
+                                      changes=changes)
+    audit_read = selectors.contact_for_reading(actor=request.auth, contact_id=contact.pk, purpose="api")
+    return _out(audit_read, full=True, actor=request.auth)

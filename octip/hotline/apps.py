@@ -1,9 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HotlineConfig(AppConfig):
     name = "octip.hotline"
     label = "hotline"
-    verbose_name = "Hotline"
+    verbose_name = _("24/7 line")
     #: (url name, label, permission or None): entries of the staff navigation (see core.context_processors).
-    navigation: list = []
+    navigation: list = [
+        ("hotline:queue", _("24/7 queue"), "hotline.view"),
+        ("hotline:on_call", _("On call"), "hotline.view"),
+    ]

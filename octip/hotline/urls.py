@@ -1,3 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "hotline"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("contacts/new/", views.contact_create, name="contact_create"),
+    path("contacts/<int:contact_id>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("contacts/<int:contact_id>/respond/", views.contact_respond, name="contact_respond"),
+    path("on-call/", views.on_call, name="on_call"),
+    path("on-call/shifts/new/", views.shift_create, name="shift_create"),
+    path("on-call/shifts/<int:shift_id>/delete/", views.shift_delete, name="shift_delete"),
+]

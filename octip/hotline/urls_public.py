@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "report"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report, name="report"),
+]

@@ -1,0 +1,206 @@
+"""The 24/7 line: contacts (calls, texts, emails, web reports, walk-ins), first-response targets
+and the on-call roster."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from octip.core.access import ScopedQuerySet
+from octip.core.fields import EncryptedChar, EncryptedText
+from octip.core.models import VersionedModel
+from octip.core.roles import Scope
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("Email")
+    WEB_REPORT = "web_report", _("Web report")
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+class CallerType(models.TextChoices):
+    PERSON = "person", _("The person affected")
+    FAMILY_OR_FRIEND = "family_or_friend", _("Family or friend")
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+    POLICE = "police", _("Police")
+    PUBLIC = "public", _("Member of the public")
+    ANONYMOUS = "anonymous", _("Anonymous")
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("Emergency")
+    URGENT = "urgent", _("Urgent")
+    ROUTINE = "routine", _("Routine")
+
+
+#: Queue order: the most urgent first.
+URGENCY_RANK = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
+
+
+class Outcome(models.TextChoices):
+    INFORMATION_GIVEN = "information_given", _("Information given")
+    REFERRED_TO_SERVICES = "referred_to_services", _("Referred to services")
+    INTAKE_OPENED = "intake_opened", _("Intake opened")
+    LINKED_TO_CASE = "linked_to_case", _("Linked to an existing case")
+    EMERGENCY_SERVICES = "emergency_services", _("Emergency services called")
+    POLICE_CONTACTED = "police_contacted", _("Police contacted (with consent or legal basis)")
+    NO_FURTHER_ACTION = "no_further_action", _("No further action")
+    COULD_NOT_REACH = "could_not_reach", _("Could not reach the caller")
+
+
+class SeenWhen(models.TextChoices):
+    NOW = "now", _("It is happening now")
+    TODAY = "today", _("Today")
+    PAST_WEEK = "past_week", _("In the past week")
+    PAST_MONTH = "past_month", _("In the past month")
+    LONGER = "longer", _("Longer ago")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+class DangerNow(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+class TargetUnit(models.TextChoices):
+    MINUTES = "minutes", _("minutes")
+    HOURS = "hours", _("hours")
+    BUSINESS_DAYS = "business_days", _("business days")
+
+
+# No 0/O or 1/I/L: a caller may read the code aloud on the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    """A random reference code (about 50 bits): it encodes no date, no sequence, no person."""
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+    return f"{body[:5]}-{body[5:]}"
+
+
+class ContactQuerySet(ScopedQuerySet):
+    view_permission = "hotline.view"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        if scope == Scope.ALL:
+            return Q()
+        if scope == Scope.ORGANIZATION:
+            return Q(organization_id=user.organization_id)
+        if scope == Scope.TEAM:
+            return Q(organization_id=user.organization_id, handled_by__teams__in=user.teams.all())
+        return Q(handled_by=user)
+
+    def open(self) -> ContactQuerySet:
+        return self.filter(outcome="")
+
+
+class Contact(VersionedModel):
+    """One contact with the 24/7 line. The summary and everything a caller may say about people
+    is encrypted at rest; reading it is audited (``selectors.contact_for_reading``)."""
+
+    reference = models.CharField(_("reference"), max_length=11, unique=True, default=new_reference,
+                                 editable=False)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    caller_type = models.CharField(_("caller"), max_length=20, choices=CallerType.choices)
+    language = models.CharField(_("language"), max_length=60, blank=True,
+                                help_text=_("The language the contact took place in."))
+    interpreter_used = models.BooleanField(_("interpreter used"), default=False)
+    region = models.ForeignKey("partners.Region", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+", verbose_name=_("region"))
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices)
+    danger_now = models.CharField(_("someone in danger now"), max_length=10, choices=DangerNow.choices,
+                                  blank=True)
+    seen_when = models.CharField(_("when it was seen"), max_length=20, choices=SeenWhen.choices, blank=True)
+    summary = EncryptedText(_("summary"))
+    place = EncryptedChar(_("place"), max_length=300, blank=True)
+    indicators_noticed = EncryptedText(_("indicators noticed"), blank=True)
+    actions_taken = EncryptedText(_("actions taken"), blank=True)
+    reporter_contact = EncryptedText(_("how to reach the reporter"), blank=True)
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("handled by"))
+    organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+", verbose_name=_("owning organization"))
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="hotline_contacts", verbose_name=_("linked case"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("24/7 line contact")
+        verbose_name_plural = _("24/7 line contacts")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return not self.outcome
+
+
+class ResponseTarget(models.Model):
+    """How fast a contact of each urgency must get a first response. Defaults come from
+    ``data/response_targets.yaml``; a row here overrides the default for its urgency."""
+
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, unique=True)
+    amount = models.PositiveIntegerField(_("amount"))
+    unit = models.CharField(_("unit"), max_length=20, choices=TargetUnit.choices)
+
+    class Meta:
+        ordering = ["urgency"]
+        verbose_name = _("first-response target")
+
+    def __str__(self) -> str:
+        return f"{self.get_urgency_display()}: {self.amount} {self.get_unit_display()}"
+
+
+class ShiftQuerySet(ScopedQuerySet):
+    view_permission = "hotline.view"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        if scope == Scope.ALL:
+            return Q()
+        return Q(organization_id=user.organization_id)
+
+    def on_at(self, moment: datetime.datetime) -> ShiftQuerySet:
+        return self.filter(starts_at__lte=moment, ends_at__gt=moment)
+
+
+class OnCallShift(models.Model):
+    """Who is on call for the 24/7 line from ``starts_at`` to ``ends_at``, and whom they escalate to."""
+
+    organization = models.ForeignKey("partners.Organization", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organization"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("on call"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    escalation_contact = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                           related_name="+", verbose_name=_("escalation contact"))
+    escalation_phone = models.CharField(_("escalation phone"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("on-call shift")
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                              name="hotline_shift_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"

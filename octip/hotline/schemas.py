@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from ninja import Schema
+
+
+class ContactIn(Schema):
+    channel: str
+    caller_type: str
+    urgency: str
+    summary: str
+    language: str = ""
+    interpreter_used: bool = False
+    region: str | None = None
+    danger_now: str = ""
+    seen_when: str = ""
+    place: str = ""
+    indicators_noticed: str = ""
+    actions_taken: str = ""
+    reporter_contact: str = ""
+    follow_up_due: datetime.date | None = None
+    outcome: str = ""
+    received_at: datetime.datetime | None = None
+    case_id: uuid.UUID | None = None
+
+
+class ContactPatch(Schema):
+    version: int
+    channel: str | None = None
+    caller_type: str | None = None
+    urgency: str | None = None
+    summary: str | None = None
+    language: str | None = None
+    interpreter_used: bool | None = None
+    region: str | None = None
+    danger_now: str | None = None
+    seen_when: str | None = None
+    place: str | None = None
+    indicators_noticed: str | None = None
+    actions_taken: str | None = None
+    reporter_contact: str | None = None
+    follow_up_due: datetime.date | None = None
+    outcome: str | None = None
+    received_at: datetime.datetime | None = None
+    case_id: uuid.UUID | None = None
+
+
+class ContactSummaryOut(Schema):
+    """A contact without its protected text: what the queue shows."""
+
+    id: int
+    reference: str
+    channel: str
+    caller_type: str
+    urgency: str
+    region: str | None
+    language: str
+    interpreter_used: bool
+    received_at: datetime.datetime
+    first_response_at: datetime.datetime | None
+    respond_by: datetime.datetime | None
+    overdue: bool
+    follow_up_due: datetime.date | None
+    outcome: str
+    handled_by: str | None
+    organization_id: int | None
+    version: int
+
+
+class ContactOut(ContactSummaryOut):
+    danger_now: str
+    seen_when: str
+    summary: str
+    place: str
+    indicators_noticed: str
+    actions_taken: str
+    reporter_contact: str
+    case_id: uuid.UUID | None

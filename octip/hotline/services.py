@@ -1,0 +1,184 @@
+"""Writes of the 24/7 line: log and update contacts, record a first response, receive a public
+report, manage the on-call roster. Each checks permission first, writes in one transaction and
+audits; none puts identifying text into the audit detail."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from octip.core import audit
+from octip.core.access import require
+from octip.core.roles import Scope
+from octip.core.versioning import save_versioned
+from octip.partners.models import Organization, OrganizationType, User
+
+from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, SeenWhen, Urgency
+
+#: Fields an operator may set when logging or editing a contact.
+EDITABLE_FIELDS = (
+    "channel", "caller_type", "language", "interpreter_used", "region", "urgency", "danger_now",
+    "seen_when", "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact",
+    "follow_up_due", "outcome", "received_at", "handled_by", "case", "case_id",
+)
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+
+
+def _check_case(actor: User, contact: Contact) -> None:
+    """A contact may only be linked to a case the operator can see: linking must not become a way
+    to learn that a case exists."""
+    if contact.case_id is None:
+        return
+    from octip.cases.models import Case
+
+    if not Case.objects.visible_to(actor).filter(pk=contact.case_id).exists():
+        raise ValidationError({"case": _("No case you can see has this reference.")})
+
+
+def _check_handler(contact: Contact) -> None:
+    handler = contact.handled_by
+    if handler is None:
+        return
+    if not handler.is_active or handler.role_def is None or "hotline.edit" not in handler.role_def.permissions:
+        raise ValidationError({"handled_by": _("Choose a 24/7 line operator or coordinator.")})
+
+
+@transaction.atomic
+def log_contact(*, actor: User, **fields: Any) -> Contact:
+    """Log a contact received by the actor's organization. Raises AccessDenied or ValidationError
+    (writing nothing)."""
+    require(actor, "hotline.edit")
+    _check_fields(fields)
+    fields.setdefault("handled_by", actor)
+    if fields.get("received_at") is None:
+        fields["received_at"] = timezone.now()
+    contact = Contact(organization=actor.organization, **fields)
+    if contact.outcome or contact.channel in {Channel.PHONE, Channel.WALK_IN}:
+        # A call or walk-in is answered while it happens; the first response is the contact itself.
+        contact.first_response_at = contact.received_at
+    _check_case(actor, contact)  # before full_clean, whose message would tell a missing case from a hidden one
+    contact.full_clean()
+    _check_handler(contact)
+    contact.save()
+    audit.record(actor, "hotline.contact.created", contact,
+                 detail={"channel": contact.channel, "urgency": contact.urgency})
+    return contact
+
+
+@transaction.atomic
+def update_contact(*, actor: User, contact: Contact, expected_version: int, changes: dict[str, Any]) -> Contact:
+    """Apply ``changes`` to ``contact`` if nobody saved it since ``expected_version``.
+    Raises AccessDenied, ValidationError or StaleVersion; writes nothing then."""
+    require(actor, "hotline.edit", contact)
+    _check_fields(changes)
+    original = {name: getattr(contact, name) for name in changes}
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    if "case" in changes or "case_id" in changes:
+        _check_case(actor, contact)
+    contact.full_clean()
+    _check_handler(contact)
+    changed = sorted(name for name in changes if original[name] != changes[name])
+    fields = list(changes)
+    if contact.outcome and contact.first_response_at is None:
+        contact.first_response_at = timezone.now()
+        fields.append("first_response_at")
+    save_versioned(contact, expected_version=expected_version, fields=fields, original=original)
+    audit.record(actor, "hotline.contact.updated", contact, detail={"fields": changed})
+    return contact
+
+
+@transaction.atomic
+def record_first_response(*, actor: User, contact: Contact, expected_version: int,
+                          at: datetime.datetime | None = None) -> Contact:
+    """Stop the first-response clock (a call-back made, a reply sent)."""
+    require(actor, "hotline.edit", contact)
+    if contact.first_response_at is not None:
+        raise ValidationError(_("A first response is already recorded for this contact."))
+    contact.first_response_at = at or timezone.now()
+    if contact.handled_by_id is None:
+        contact.handled_by = actor
+    save_versioned(contact, expected_version=expected_version, fields=["first_response_at", "handled_by"],
+                   original={"first_response_at": None})
+    audit.record(actor, "hotline.contact.responded", contact)
+    return contact
+
+
+def intake_organization() -> Organization | None:
+    """The organization whose 24/7 line receives public reports: ``OCTIP_HOTLINE_ORGANIZATION``
+    (its name) if set, else the coordinating office. ``None`` leaves reports to coordinators."""
+    name = getattr(settings, "OCTIP_HOTLINE_ORGANIZATION", "")
+    organizations = Organization.objects.filter(is_active=True)
+    if name:
+        return organizations.filter(name=name).first()
+    return organizations.filter(type=OrganizationType.COORDINATING_OFFICE).order_by("pk").first()
+
+
+def report_urgency(*, danger_now: str, seen_when: str) -> str:
+    if danger_now == DangerNow.YES:
+        return Urgency.EMERGENCY
+    if danger_now == DangerNow.NOT_SURE or seen_when == SeenWhen.NOW:
+        return Urgency.URGENT
+    return Urgency.ROUTINE
+
+
+@transaction.atomic
+def receive_public_report(*, what_happened: str, region, place: str, seen_when: str, danger_now: str,
+                          anonymous: bool, contact_details: str, language: str) -> Contact:
+    """File a report of concern from the public site as a ``web report`` contact in the 24/7
+    queue. The reporter is nobody's account; the audit event names no one."""
+    contact = Contact(
+        channel=Channel.WEB_REPORT,
+        caller_type=CallerType.ANONYMOUS if anonymous else CallerType.PUBLIC,
+        language=language, region=region, place=place, seen_when=seen_when, danger_now=danger_now,
+        urgency=report_urgency(danger_now=danger_now, seen_when=seen_when),
+        summary=what_happened, reporter_contact="" if anonymous else contact_details,
+        organization=intake_organization(), received_at=timezone.now())
+    contact.full_clean()
+    contact.save()
+    audit.record(None, "hotline.report.received", contact, detail={"urgency": contact.urgency})
+    return contact
+
+
+def _check_roster_person(actor: User, person: User, field: str) -> None:
+    role = person.role_def
+    if not person.is_active or role is None or "hotline.view" not in role.permissions:
+        raise ValidationError({field: _("Choose someone who works on the 24/7 line.")})
+    if actor.role_def.scope != Scope.ALL and person.organization_id != actor.organization_id:
+        raise ValidationError({field: _("Choose someone of your organization.")})
+
+
+@transaction.atomic
+def add_shift(*, actor: User, person: User, starts_at: datetime.datetime, ends_at: datetime.datetime,
+              escalation_contact: User, escalation_phone: str = "", note: str = "") -> OnCallShift:
+    require(actor, "hotline.roster")
+    _check_roster_person(actor, person, "person")
+    _check_roster_person(actor, escalation_contact, "escalation_contact")
+    if escalation_contact.pk == person.pk:
+        raise ValidationError({"escalation_contact": _("The escalation contact must be someone else.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The shift must end after it starts.")})
+    shift = OnCallShift(organization=person.organization, person=person, starts_at=starts_at, ends_at=ends_at,
+                        escalation_contact=escalation_contact, escalation_phone=escalation_phone, note=note)
+    shift.full_clean()
+    shift.save()
+    audit.record(actor, "hotline.shift.added", shift)
+    return shift
+
+
+@transaction.atomic
+def remove_shift(*, actor: User, shift: OnCallShift) -> None:
+    require(actor, "hotline.roster", shift)
+    audit.record(actor, "hotline.shift.removed", shift)
+    shift.delete()

@@ -1,0 +1,232 @@
+"""Staff pages of the 24/7 line (queue, contacts, on-call roster) and the public report form."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from octip.core.access import allows, get_visible_or_404, require
+from octip.core.versioning import StaleVersion
+from octip.site.lines import phone_lines
+
+from . import ratelimit, selectors, services
+from .forms import ContactEditForm, ContactForm, ReportForm, ShiftForm, contact_initial
+from .models import Contact, OnCallShift, Urgency, new_reference
+from .targets import response_targets
+
+
+def _apply_form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _contact_fields(cleaned: dict) -> dict:
+    fields = {k: v for k, v in cleaned.items() if k in services.EDITABLE_FIELDS}
+    fields["outcome"] = fields.get("outcome") or ""
+    return fields
+
+
+def _case_link(actor, contact) -> tuple[str, str | None] | None:
+    """(case number, URL or None) of the linked case, only if the actor can see that case."""
+    from octip.cases.models import Case
+
+    if not contact.case_id:
+        return None
+    case = Case.objects.visible_to(actor).filter(pk=contact.case_id).first()
+    if case is None:
+        return None
+    try:
+        return case.number, reverse("cases:detail", args=[case.pk])
+    except NoReverseMatch:
+        return case.number, None
+
+
+def _intake_url(contact) -> str | None:
+    """The cases app's intake page, if it exists, told which contact the intake comes from."""
+    try:
+        return reverse("cases:intake") + f"?hotline_contact={contact.pk}"
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    require(request.user, "hotline.view")
+    entries = selectors.queue(actor=request.user)
+    return render(request, "hotline/queue.html", {
+        "entries": entries, "overdue_count": sum(1 for e in entries if e.overdue),
+        "targets": _targets(), "can_edit": allows(request.user, "hotline.edit")})
+
+
+def _targets() -> list:
+    targets = response_targets()
+    return [targets[u] for u in Urgency.values if u in targets]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "hotline.edit")
+    form = ContactForm(request.POST or None, organization_id=request.user.organization_id, actor=request.user,
+                       initial={"handled_by": request.user, "language": ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.log_contact(actor=request.user, **_contact_fields(form.cleaned_data))
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            messages.success(request, _("Contact %(reference)s logged.") % {"reference": contact.reference})
+            return redirect("hotline:contact_detail", contact_id=contact.pk)
+    return render(request, "hotline/contact_form.html", {"form": form, "contact": None},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
+    require(request.user, "hotline.view")
+    contact = selectors.contact_for_reading(actor=request.user, contact_id=contact_id, purpose="24/7 line triage")
+    return render(request, "hotline/contact_detail.html", {
+        "contact": contact, "can_edit": allows(request.user, "hotline.edit"),
+        "intake_url": _intake_url(contact), "case_link": _case_link(request.user, contact),
+        "lines": phone_lines()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    require(request.user, "hotline.edit")
+    contact = selectors.contact_for_reading(actor=request.user, contact_id=contact_id, purpose="24/7 line update")
+    initial = {**contact_initial(contact, actor=request.user), "version": contact.version}
+    form = ContactEditForm(request.POST or None, organization_id=contact.organization_id, actor=request.user,
+                           initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            changes = {k: v for k, v in _contact_fields(form.cleaned_data).items() if initial.get(k) != v}
+            received = changes.get("received_at")
+            if received and abs((received - contact.received_at).total_seconds()) < 60:
+                changes.pop("received_at")  # the form shows minutes only; seconds are not a change
+            if "case" in changes and initial["case"] is None and contact.case_id:
+                changes.pop("case")  # linked to a case this editor cannot see: leave the link alone
+            try:
+                services.update_contact(actor=request.user, contact=contact,
+                                        expected_version=form.cleaned_data["version"], changes=changes)
+            except StaleVersion as stale:
+                changed = ", ".join(str(Contact._meta.get_field(n).verbose_name) for n in sorted(stale.changed))
+                form.add_error(None, _("Someone else saved this contact while you were editing it "
+                                       "(changed: %(fields)s). Your changes were not saved. Reload the "
+                                       "page to see the current version, then apply your change again.")
+                               % {"fields": changed or _("no visible field")})
+                status = 409
+            except ValidationError as error:
+                _apply_form_errors(form, error)
+            else:
+                messages.success(request, _("Contact %(reference)s saved.") % {"reference": contact.reference})
+                return redirect("hotline:contact_detail", contact_id=contact.pk)
+    return render(request, "hotline/contact_form.html", {"form": form, "contact": contact}, status=status)
+
+
+@login_required
+@require_POST
+def contact_respond(request: HttpRequest, contact_id: int) -> HttpResponse:
+    require(request.user, "hotline.edit")
+    contact = get_visible_or_404(Contact.objects.all(), request.user, pk=contact_id)
+    try:
+        version = int(request.POST.get("version", ""))
+        services.record_first_response(actor=request.user, contact=contact, expected_version=version)
+    except (ValueError, ValidationError):
+        messages.error(request, _("The first response could not be recorded: it may be recorded already."))
+    except StaleVersion:
+        messages.error(request, _("Someone else changed this contact meanwhile. Check it, then try again."))
+    else:
+        messages.success(request, _("First response recorded."))
+    return redirect("hotline:contact_detail", contact_id=contact.pk)
+
+
+@login_required
+def on_call(request: HttpRequest) -> HttpResponse:
+    require(request.user, "hotline.view")
+    now = timezone.now()
+    return render(request, "hotline/on_call.html", {
+        "now_shifts": selectors.on_call_now(actor=request.user, now=now),
+        "upcoming": selectors.upcoming_shifts(actor=request.user, now=now)[:50],
+        "can_manage": allows(request.user, "hotline.roster"), "now": now})
+
+
+def _roster_org(user) -> int | None:
+    role = user.role_def
+    return None if role and role.scope == "all" else user.organization_id
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def shift_create(request: HttpRequest) -> HttpResponse:
+    require(request.user, "hotline.roster")
+    form = ShiftForm(request.POST or None, organization_id=_roster_org(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_shift(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_form_errors(form, error)
+        else:
+            messages.success(request, _("Shift added to the roster."))
+            return redirect("hotline:on_call")
+    return render(request, "hotline/shift_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def shift_delete(request: HttpRequest, shift_id: int) -> HttpResponse:
+    require(request.user, "hotline.roster")
+    shift = get_visible_or_404(OnCallShift.objects.all(), request.user, pk=shift_id)
+    services.remove_shift(actor=request.user, shift=shift)
+    messages.success(request, _("Shift removed from the roster."))
+    return redirect("hotline:on_call")
+
+
+# --- The public report of concern ------------------------------------------------------------
+
+def _public(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    base = {"lines": phone_lines(), "quick_exit_url": settings.OCTIP_QUICK_EXIT_URL}
+    response = render(request, template, {**base, **context}, status=status)
+    # A shared or watched device: the report and its answer should not linger in the cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _public(request, "hotline/report.html", {"form": ReportForm()})
+    if not ratelimit.allow_report(request):
+        return _public(request, "hotline/report_limited.html", {"window_minutes": ratelimit.window_seconds() // 60},
+                       status=429)
+    form = ReportForm(request.POST)
+    if form.is_bot:
+        # Look like success so the bot learns nothing; store nothing.
+        return _public(request, "hotline/report_thanks.html", {"reference": new_reference(), "danger": False})
+    if not form.is_valid():
+        return _public(request, "hotline/report.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    try:
+        contact = services.receive_public_report(
+            what_happened=data["what_happened"], region=data["region"], place=data["place"],
+            seen_when=data["seen_when"], danger_now=data["danger_now"], anonymous=data["anonymous"] == "yes",
+            contact_details=data["contact_details"], language=translation.get_language() or "en")
+    except ValidationError as error:
+        _apply_form_errors(form, error)
+        return _public(request, "hotline/report.html", {"form": form}, status=400)
+    return _public(request, "hotline/report_thanks.html",
+                   {"reference": contact.reference, "danger": data["danger_now"] == "yes"})
