@@ -1,6 +1,7 @@
 """HSDS 3.0: the schemas, validation against them, and the map between HSDS objects and our tables.
 
-The schemas are the specification's own files (copied into ``hsds_schema/``). They refer to each other by file name, so they are loaded into one ``referencing`` registry.
+The schemas are the specification's own files (copied into ``hsds_schema/``). They refer to each
+other by file name, so they are loaded into one ``referencing`` registry.
 """
 
 from __future__ import annotations

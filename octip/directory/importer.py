@@ -123,7 +123,12 @@ def flatten(kind: str, obj: dict, *, file: str, row: int | None, path: str = "",
 
 
 def _coerce_cell(kind: str, name: str, raw: str) -> Any:
-    """A CSV cell as the JSON value the schema expects (numbers are numbers; empty is absent)."""
+    """A CSV cell as the JSON value the schema expects (numbers are numbers; empty is absent).
+
+    Our exports prefix cells that a spreadsheet would run as a formula with an apostrophe
+    (``core.csv_safety``); that prefix is taken off again here."""
+    if raw[:1] == "'" and raw[1:2] in {"=", "+", "-", "@", "\t", "\r"}:
+        raw = raw[1:]
     if hsds.field_types(kind).get(name) in {"number", "integer"}:
         try:
             number = float(raw)
@@ -218,7 +223,17 @@ def read(path: Path | str, *, kind: str | None = None) -> tuple[list[Record], li
     path = Path(path)
     problems: list[Problem] = []
     report = ImportReport()
-    if path.is_dir():
+    if path.is_dir() and not (path / "datapackage.json").exists() and not any(path.glob("*.csv")):
+        # A JSON export: one list per table, read in dependency order.
+        records = []
+        files = {guess_kind(p.stem): p for p in path.glob("*.json")}
+        for name in [k for k in hsds.ORDER if k in files]:
+            records += read_json(files[name], name, problems)
+        for unknown in sorted(p.name for k, p in files.items() if k is None):
+            report.warnings.append(f"{unknown}: not named after an HSDS table; skipped.")
+        if not files:
+            problems.append(Problem(path.name, None, "", "holds neither a data package nor HSDS JSON files"))
+    elif path.is_dir():
         records = read_package(path, problems, report)
     elif path.is_file():
         records = read_json(path, kind, problems)
@@ -266,7 +281,7 @@ def _exists(kind: str, value: str) -> bool:
 
 
 def check_references(merged: dict[tuple[str, str], Record], problems: list[Problem]) -> None:
-    ids = {key for key in merged}
+    ids = set(merged)
     for record in merged.values():
         for name, target in KINDS[record.kind].strict_refs.items():
             value = record.data.get(name)
