@@ -1,0 +1,245 @@
+"""The single disclosure gate: ``may_disclose``.
+
+Every disclosure of a case outside its owners' circle — referral, transfer, secure export, contact
+with police — asks ``may_disclose`` first and acts only on an allowed decision. Every decision,
+allowed or refused, is audited; an allowed one is also recorded as a ``Disclosure`` and put on the
+case timeline. A refusal's ``reason`` tells the user what happened and what they can do.
+
+Bases:
+- ``consent``: an active (given, not expired, not withdrawn) ``share_with_organization`` consent for
+  the recipient covering every requested section; for a law-enforcement recipient, also an active
+  ``police_contact`` consent.
+- ``duty_to_report_child`` (youth cases only), ``court_order``, ``imminent_risk_to_life``: a written
+  justification by an actor holding ``consent.legal_basis``. These do not depend on consent, so
+  withholding or withdrawing consent cannot suppress the duty to report a child.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from octip.core import audit
+from octip.core.access import allows
+
+from .models import Consent, ConsentScope, Disclosure, DisclosureBasis, section_label
+
+#: The shortest written justification accepted for a legal basis other than consent.
+MIN_JUSTIFICATION_LENGTH = 20
+LAW_ENFORCEMENT = "law_enforcement"
+YOUTH = "youth"
+
+
+@dataclass(frozen=True)
+class DisclosureDecision:
+    allowed: bool
+    basis: str
+    reason: str
+    #: A stable code for programs: allowed, no_consent, withdrawn, expired, sections_not_covered,
+    #: police_consent_missing, police_consent_withdrawn, police_consent_expired, not_authorized,
+    #: justification_missing, not_youth, sections_not_visible.
+    code: str = ""
+    sections: frozenset[str] = field(default_factory=frozenset)
+    consent: Consent | None = None
+    police_consent: Consent | None = None
+    disclosure: Disclosure | None = None
+
+
+class DisclosureRefused(Exception):
+    """``may_disclose`` refused; ``explanation`` says why and what to do."""
+
+    def __init__(self, decision: DisclosureDecision) -> None:
+        self.decision = decision
+        super().__init__(decision.reason)
+
+    @property
+    def explanation(self) -> str:
+        return self.decision.reason
+
+
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def _section_labels(names: Iterable[str]) -> str:
+    return ", ".join(section_label(name) for name in sorted(names))
+
+
+def _recipient_name(recipient: Any) -> str:
+    return recipient if isinstance(recipient, str) else recipient.name
+
+
+def _consents_for(case, recipient) -> Any:
+    consents = Consent.objects.filter(case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION)
+    if isinstance(recipient, str):
+        return consents.filter(organization__isnull=True, external_recipient__iexact=recipient.strip())
+    return consents.filter(organization=recipient)
+
+
+def _latest_inactive_explanation(inactive: list[Consent], now, *, subject: str, code_prefix: str = ""):
+    """(code, reason) for the most recently ended consent among ``inactive``, or None."""
+    ended = []
+    for consent in inactive:
+        status = consent.status_at(now)
+        if status == "withdrawn":
+            ended.append((consent.withdrawn_at, "withdrawn", consent))
+        elif status == "expired":
+            ended.append((consent.expires_at, "expired", consent))
+    if not ended:
+        return None
+    moment, status, _consent = max(ended, key=lambda item: item[0])
+    if status == "withdrawn":
+        return code_prefix + "withdrawn", _(
+            "The person withdrew their consent to %(subject)s on %(date)s. Nothing can be shared on that "
+            "consent any more. If the person agrees again, record a new consent, then try again.") % {
+            "subject": subject, "date": _day(moment)}
+    return code_prefix + "expired", _(
+        "The consent to %(subject)s expired on %(date)s. Ask the person whether they agree again; if they "
+        "do, record a new consent, then try again.") % {"subject": subject, "date": _day(moment)}
+
+
+def evaluate(case, recipient, purpose: str, sections: frozenset[str], *, actor, basis: str,
+             justification: str) -> DisclosureDecision:
+    """Decide, without writing anything. ``may_disclose`` is the gate; this is its reasoning."""
+    from octip.cases.selectors import sections_visible_to
+
+    now = timezone.now()
+    refuse = lambda code, reason, **kw: DisclosureDecision(False, basis, reason, code, sections, **kw)  # noqa: E731
+    visible = frozenset(sections_visible_to(actor, case))
+    hidden = sections - visible
+    if hidden:
+        return refuse("sections_not_visible", _(
+            "You can share only what you can see yourself. These sections are not open to you: %(sections)s. "
+            "Remove them, or ask the case's owner to make the referral.") % {"sections": _section_labels(hidden)})
+    name = _recipient_name(recipient)
+
+    if basis != DisclosureBasis.CONSENT:
+        label = DisclosureBasis(basis).label
+        if not allows(actor, "consent.legal_basis"):
+            return refuse("not_authorized", _(
+                "Only a coordinator may disclose on the basis \u201c%(basis)s\u201d. Ask a coordinator to make "
+                "this disclosure, or record the person's consent to share with %(recipient)s.") % {
+                "basis": label, "recipient": name})
+        if len(justification.strip()) < MIN_JUSTIFICATION_LENGTH:
+            return refuse("justification_missing", _(
+                "A disclosure on the basis \u201c%(basis)s\u201d needs a written justification (at least "
+                "%(min)d characters): the facts, the authority relied on (for a court order, its file "
+                "number), and why the person's consent cannot be sought.") % {
+                "basis": label, "min": MIN_JUSTIFICATION_LENGTH})
+        if basis == DisclosureBasis.DUTY_TO_REPORT_CHILD and case.track != YOUTH:
+            return refuse("not_youth", _(
+                "The duty to report a child in need of protection applies only to youth cases (under 19 at "
+                "intake). This is an adult case: record the person's consent, or use another legal basis "
+                "if one applies."))
+        return DisclosureDecision(True, basis, _("Allowed on the legal basis \u201c%(basis)s\u201d with a written "
+                                                 "justification.") % {"basis": label}, "allowed", sections)
+
+    consents = list(_consents_for(case, recipient).select_related("organization"))
+    active = [c for c in consents if c.status_at(now) == "active"]
+    subject = _("share with %(recipient)s") % {"recipient": name}
+    if not active:
+        ended = _latest_inactive_explanation(consents, now, subject=subject)
+        if ended:
+            return refuse(*ended)
+        return refuse("no_consent", _(
+            "There is no consent from the person to share with %(recipient)s. Ask the person; if they agree, "
+            "record a consent \u201cShare with an organization\u201d naming %(recipient)s and the sections "
+            "to share, then try again.") % {"recipient": name})
+    covering = [c for c in active if sections <= set(c.sections)]
+    if not covering:
+        best = max(active, key=lambda c: len(sections & set(c.sections)))
+        missing = sections - set(best.sections)
+        covered = sections & set(best.sections)
+        return refuse("sections_not_covered", _(
+            "The person's consent to share with %(recipient)s does not cover: %(missing)s. Share only what "
+            "the consent covers (%(covered)s), or ask the person and record a consent that covers these "
+            "sections.") % {"recipient": name, "missing": _section_labels(missing),
+                            "covered": _section_labels(covered) if covered else _("nothing you asked for")},
+            consent=best)
+    consent = max(covering, key=lambda c: (c.given_at, c.pk))
+
+    police = None
+    if not isinstance(recipient, str) and recipient.type == LAW_ENFORCEMENT:
+        police_consents = list(Consent.objects.filter(case=case, scope=ConsentScope.POLICE_CONTACT))
+        police_active = [c for c in police_consents if c.status_at(now) == "active"]
+        if not police_active:
+            ended = _latest_inactive_explanation(police_consents, now, subject=_("contact with police"),
+                                                 code_prefix="police_consent_")
+            if ended:
+                return refuse(*ended, consent=consent)
+            return refuse("police_consent_missing", _(
+                "%(recipient)s is a law-enforcement organization: the person's consent to contact with police "
+                "is needed as well. Ask the person; if they agree, record a consent \u201cContact with "
+                "police\u201d, then try again.") % {"recipient": name}, consent=consent)
+        police = max(police_active, key=lambda c: (c.given_at, c.pk))
+    expiry = f" {_('It expires on %(date)s.') % {'date': _day(consent.expires_at)}}" if consent.expires_at else ""
+    return DisclosureDecision(True, basis, _("Allowed by the person's consent given on %(date)s.") % {
+        "date": _day(consent.given_at)} + expiry, "allowed", sections, consent=consent,
+        police_consent=police)
+
+
+def _timeline(*, actor, case, kind: str, summary: str, detail: dict | None = None) -> None:
+    try:
+        from octip.cases.services import add_timeline_entry
+    except ImportError:  # the cases app without a timeline yet
+        return
+    add_timeline_entry(actor=actor, case=case, kind=kind, summary=summary[:300], detail=detail)
+
+
+def may_disclose(case, recipient_organization, purpose: str, sections: Iterable[str], *, actor,
+                 basis: str = DisclosureBasis.CONSENT, justification: str = "") -> DisclosureDecision:
+    """May ``actor`` disclose ``sections`` of ``case`` to ``recipient_organization`` for ``purpose``?
+
+    ``recipient_organization`` is a partner ``Organization``, or the name (str) of an organization
+    not on the platform (secure export). Unknown sections or basis raise ``ValidationError``
+    (nothing is decided then). Every decision is audited (``disclosure.decided``); an allowed one
+    is stored as a ``Disclosure`` (``decision.disclosure``) and put on the case timeline.
+    """
+    from octip.cases.sections import validate_sections
+
+    if basis not in DisclosureBasis.values:
+        raise ValidationError({"basis": _("Unknown basis for disclosure: %(basis)s.") % {"basis": basis}})
+    if isinstance(recipient_organization, str) and not recipient_organization.strip():
+        raise ValidationError({"recipient": _("Name the organization that receives the information.")})
+    if recipient_organization is None:
+        raise ValidationError({"recipient": _("Name the organization that receives the information.")})
+    sections = frozenset(validate_sections(list(sections)))
+    if not sections:
+        raise ValidationError({"sections": _("Choose at least one section to share.")})
+    decision = evaluate(case, recipient_organization, purpose, sections, actor=actor, basis=basis,
+                        justification=justification or "")
+    external = isinstance(recipient_organization, str)
+    with transaction.atomic():
+        disclosure = None
+        if decision.allowed:
+            disclosure = Disclosure.objects.create(
+                case=case, organization=None if external else recipient_organization,
+                external_recipient=recipient_organization.strip() if external else "",
+                purpose=purpose[:300], sections=sorted(sections), basis=basis, consent=decision.consent,
+                police_consent=decision.police_consent,
+                justification=justification.strip() if basis != DisclosureBasis.CONSENT else "",
+                decided_by=actor)
+            decision = DisclosureDecision(True, basis, decision.reason, decision.code, sections,
+                                          consent=decision.consent, police_consent=decision.police_consent,
+                                          disclosure=disclosure)
+        audit.record(actor, "disclosure.decided", case, purpose=purpose, detail={
+            "allowed": decision.allowed, "basis": basis, "code": decision.code, "reason": decision.reason,
+            "sections": sorted(sections),
+            "recipient_organization_id": None if external else recipient_organization.pk,
+            "external_recipient": external,
+            "consent_id": decision.consent.pk if decision.consent else None,
+            "disclosure_id": disclosure.pk if disclosure else None})
+        if disclosure is not None:
+            _timeline(actor=actor, case=case, kind="disclosure", summary=_(
+                "Disclosed %(sections)s to %(recipient)s (basis: %(basis)s).") % {
+                "sections": _section_labels(sections), "recipient": _recipient_name(recipient_organization),
+                "basis": DisclosureBasis(basis).label},
+                detail={"disclosure_id": disclosure.pk, "basis": basis, "sections": sorted(sections)})
+    return decision

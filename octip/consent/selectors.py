@@ -1,0 +1,45 @@
+"""Reads of consents. Every read starts from a visible case and the sections open to the reader."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from octip.core import audit
+from octip.core.access import get_visible_or_404
+
+from .models import Consent, Disclosure
+
+
+def visible_case_or_404(*, actor, case_id):
+    from octip.cases.models import Case
+
+    return get_visible_or_404(Case.objects.all(), actor, pk=case_id)
+
+
+def _require_consents_section(actor, case) -> None:
+    from octip.cases.selectors import sections_visible_to
+
+    # A receiver of a referral that did not share the consents sees no consent: as if none existed.
+    if "consents" not in sections_visible_to(actor, case):
+        raise Http404
+
+
+def consents_of_case(*, actor, case) -> QuerySet[Consent]:
+    """The case's consents, newest first; 404 unless the reader may see the case's consents."""
+    _require_consents_section(actor, case)
+    audit.record(actor, "consent.listed", case)
+    return (Consent.objects.visible_to(actor).filter(case=case)
+            .select_related("organization", "obtained_by", "withdrawn_by"))
+
+
+def disclosures_of_case(*, actor, case) -> QuerySet[Disclosure]:
+    _require_consents_section(actor, case)
+    return (Disclosure.objects.visible_to(actor).filter(case=case)
+            .select_related("organization", "decided_by", "consent"))
+
+
+def visible_consent_or_404(*, actor, consent_id) -> Consent:
+    consent = get_visible_or_404(Consent.objects.select_related("case", "organization"), actor, pk=consent_id)
+    _require_consents_section(actor, consent.case)
+    return consent

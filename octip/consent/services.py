@@ -1,0 +1,157 @@
+"""Writes about consent: record a consent, withdraw one.
+
+Recording a new consent widens what may leave the person's circle, so only the case's own circle
+(its scope, not an access grant) may record one. Withdrawing narrows it, so anyone with
+``consent.record`` who can see the case's consents may record a withdrawal: the person may tell any
+worker, and it must take effect at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from octip.core import audit
+from octip.core.access import AccessDenied, require
+from octip.partners.models import Organization
+
+from .models import Consent, ConsentScope, ContactMethod, GivenBy
+from .policy import _timeline
+from .signals import consent_withdrawn
+
+#: How far in the future a "given" time may be (clock differences between devices).
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def _require_own_circle(actor, permission: str, case) -> None:
+    from octip.cases.models import Case
+
+    require(actor, permission, case)
+    if not Case.objects.in_own_scope(actor).filter(pk=case.pk).exists():
+        audit.record_denial(actor, permission, case)
+        raise AccessDenied(permission, _("Only the workers of the case's own organization or team can record "
+                                         "a new consent for it."))
+
+
+def _clean(*, case, scope: str, organization: Organization | None, external_recipient: str, purpose: str,
+           sections: Iterable[str], contact_method: str, safe_times: str, given_by: str, language: str,
+           given_at: datetime.datetime, expires_at: datetime.datetime | None) -> dict:
+    from octip.cases.sections import validate_sections
+
+    errors: dict[str, str] = {}
+    if scope not in ConsentScope.values:
+        raise ValidationError({"scope": _("Choose what the consent is for.")})
+    sections = sorted(validate_sections(list(sections or [])))
+    external_recipient = (external_recipient or "").strip()
+    purpose = (purpose or "").strip()
+    if scope == ConsentScope.SHARE_WITH_ORGANIZATION:
+        if organization is None and not external_recipient:
+            errors["organization"] = _("Name the organization the person agrees to share with.")
+        elif organization is not None and external_recipient:
+            errors["external_recipient"] = _("Name either a partner organization or one not on the platform, "
+                                             "not both: record one consent for each.")
+        elif organization is not None and not organization.is_active:
+            errors["organization"] = _("This organization is no longer active on the platform.")
+        elif organization is not None and organization.pk == case.owner_organization_id:
+            errors["organization"] = _("This organization already holds the case; no consent is needed "
+                                       "to share with it.")
+        if not sections:
+            errors["sections"] = _("Choose the sections of the case the person agrees to share.")
+        if not purpose:
+            errors["purpose"] = _("Say for what purpose the person agrees to share.")
+    elif organization is not None or external_recipient or sections:
+        errors["scope"] = _("Only a consent to share with an organization names an organization and "
+                            "sections.")
+    if scope == ConsentScope.CONTACT_METHOD:
+        if contact_method not in ContactMethod.values:
+            errors["contact_method"] = _("Choose how the person may be contacted.")
+    elif contact_method or (safe_times or "").strip():
+        errors["contact_method"] = _("A contact method and safe times belong to a consent about how to "
+                                     "contact the person.")
+    if given_by not in GivenBy.values:
+        errors["given_by"] = _("Say who gave the consent.")
+    elif given_by != GivenBy.PERSON and not case.is_youth:
+        errors["given_by"] = _("An adult gives their own consent; a guardian's consent applies to youth cases "
+                               "only.")
+    if not (language or "").strip():
+        errors["language"] = _("Say in which language the consent was explained.")
+    now = timezone.now()
+    if given_at > now + CLOCK_SKEW:
+        errors["given_at"] = _("A consent cannot be given in the future.")
+    if expires_at is not None and expires_at <= max(given_at, now):
+        errors["expires_at"] = _("The expiry must be after the consent is given and in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return {"sections": sections, "external_recipient": external_recipient[:200], "purpose": purpose[:300],
+            "language": language.strip()[:60], "safe_times": (safe_times or "").strip()}
+
+
+@transaction.atomic
+def record_consent(*, actor, case, scope: str, language: str, interpreter_used: bool = False,
+                   given_by: str = GivenBy.PERSON, organization: Organization | None = None,
+                   external_recipient: str = "", purpose: str = "", sections: Iterable[str] = (),
+                   contact_method: str = "", safe_times: str = "", given_at: datetime.datetime | None = None,
+                   expires_at: datetime.datetime | None = None) -> Consent:
+    """Record a consent the person gave (to ``actor``, who obtained it). Raises AccessDenied or
+    ValidationError and writes nothing then."""
+    _require_own_circle(actor, "consent.record", case)
+    given_at = given_at or timezone.now()
+    cleaned = _clean(case=case, scope=scope, organization=organization, external_recipient=external_recipient,
+                     purpose=purpose, sections=sections, contact_method=contact_method, safe_times=safe_times,
+                     given_by=given_by, language=language, given_at=given_at, expires_at=expires_at)
+    consent = Consent.objects.create(
+        case=case, scope=scope, organization=organization, contact_method=contact_method or "",
+        given_by=given_by, obtained_by=actor, interpreter_used=bool(interpreter_used), given_at=given_at,
+        expires_at=expires_at, **cleaned)
+    audit.record(actor, "consent.recorded", consent, detail={
+        "case_id": str(case.pk), "scope": scope, "organization_id": organization.pk if organization else None,
+        "external_recipient": bool(cleaned["external_recipient"]), "sections": cleaned["sections"],
+        "given_by": given_by, "interpreter_used": bool(interpreter_used),
+        "expires_at": expires_at.isoformat() if expires_at else None})
+    _timeline(actor=actor, case=case, kind="consent_given", summary=_describe(consent, _("Consent given")),
+              detail={"consent_id": consent.pk, "scope": scope})
+    return consent
+
+
+def _describe(consent: Consent, what: str) -> str:
+    text = f"{what}: {consent.get_scope_display()}"
+    if consent.scope == ConsentScope.SHARE_WITH_ORGANIZATION:
+        text += f" — {consent.recipient_label} ({consent.section_labels})"
+    return text
+
+
+@transaction.atomic
+def withdraw_consent(*, actor, consent: Consent, reason: str) -> Consent:
+    """The person withdraws ``consent``: from now on nothing may be disclosed on it, and whatever
+    depended on it (referral access grants) ends in this same transaction."""
+    from octip.cases.selectors import sections_visible_to
+
+    require(actor, "consent.record", consent.case)
+    if "consents" not in sections_visible_to(actor, consent.case):
+        raise Http404
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the consent is withdrawn (for example, "
+                                           "\u201cthe person asked\u201d).")})
+    now = timezone.now()
+    updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_by=actor)
+    if not updated:
+        consent.refresh_from_db()
+        raise ValidationError(_("This consent was already withdrawn on %(date)s.") % {
+            "date": timezone.localtime(consent.withdrawn_at).strftime("%Y-%m-%d %H:%M")})
+    consent.withdrawn_at, consent.withdrawn_by = now, actor
+    consent.withdrawal_reason = reason[:2000]
+    consent.save(update_fields=["withdrawal_reason"])
+    audit.record(actor, "consent.withdrawn", consent, detail={"case_id": str(consent.case_id),
+                                                               "scope": consent.scope})
+    _timeline(actor=actor, case=consent.case, kind="consent_withdrawn",
+              summary=_describe(consent, _("Consent withdrawn")), detail={"consent_id": consent.pk})
+    consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
+    return consent

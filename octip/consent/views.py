@@ -1,0 +1,74 @@
+"""Consent pages of a case: the list (with disclosures made), record a consent, withdraw one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from octip.core.access import allows
+
+from . import selectors, services
+from .forms import ConsentForm, WithdrawConsentForm
+
+
+def _apply_errors(form, invalid: ValidationError) -> None:
+    if hasattr(invalid, "error_dict"):
+        for field, errors in invalid.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, invalid.messages)
+
+
+@login_required
+def case_consents(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.visible_case_or_404(actor=request.user, case_id=case_id)
+    consents = list(selectors.consents_of_case(actor=request.user, case=case))
+    disclosures = list(selectors.disclosures_of_case(actor=request.user, case=case))
+    return render(request, "consent/case_consents.html", {
+        "case": case, "consents": consents, "disclosures": disclosures,
+        "may_record": allows(request.user, "consent.record", case)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.visible_case_or_404(actor=request.user, case_id=case_id)
+    form = ConsentForm(request.POST or None, case=case)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.record_consent(actor=request.user, case=case, **form.service_arguments())
+            except ValidationError as invalid:
+                _apply_errors(form, invalid)
+            else:
+                messages.success(request, _("The consent is recorded."))
+                return redirect("consent:case_consents", case_id=case.pk)
+        status = 400
+    return render(request, "consent/consent_form.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+    consent = selectors.visible_consent_or_404(actor=request.user, consent_id=consent_id)
+    form = WithdrawConsentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.withdraw_consent(actor=request.user, consent=consent, reason=form.cleaned_data["reason"])
+            except ValidationError as invalid:
+                _apply_errors(form, invalid)
+            else:
+                messages.success(request, _("The consent is withdrawn. Nothing more can be shared on it, and "
+                                            "access given on it has ended."))
+                return redirect("consent:case_consents", case_id=consent.case_id)
+        status = 400
+    return render(request, "consent/consent_withdraw.html", {"consent": consent, "case": consent.case,
+                                                             "form": form}, status=status)
