@@ -199,3 +199,12 @@ def test_repeated_wrong_codes_are_throttled(make_user):
     client.post("/accounts/mfa/verify/", {"code": wrong})
     # right after a failure even the right code is refused: guessing 10^6 codes is not practical
     assert client.post("/accounts/mfa/verify/", {"code": totp_code(device)}).status_code == 400
+
+
+def test_changing_the_case_of_the_email_buys_no_extra_attempts(make_user, settings):
+    user = make_user("caseworker")
+    client = Client()
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        variant = user.email.upper() if i % 2 else user.email
+        login(client, variant, "not-the-password")
+    assert login(client, user.email).status_code == 429
