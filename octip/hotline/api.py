@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 
 from octip.core.access import get_visible_or_404, require
 from octip.partners.models import Region
@@ -74,7 +74,7 @@ def create_contact(request, body: ContactIn):
     fields["region"] = _region(fields.pop("region"))
     fields["case_id"] = fields.pop("case_id")
     contact = services.log_contact(actor=request.auth, **fields)
-    return 201, _out(contact, full=True, actor=request.auth)
+    return Status(201, _out(contact, full=True, actor=request.auth))
 
 
 @router.get("/hotline/contacts/{contact_id}", response=ContactOut)

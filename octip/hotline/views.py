@@ -124,11 +124,10 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
                 services.update_contact(actor=request.user, contact=contact,
                                         expected_version=form.cleaned_data["version"], changes=changes)
             except StaleVersion as stale:
-                changed = ", ".join(str(Contact._meta.get_field(n).verbose_name) for n in sorted(stale.changed))
-                form.add_error(None, _("Someone else saved this contact while you were editing it "
-                                       "(changed: %(fields)s). Your changes were not saved. Reload the "
-                                       "page to see the current version, then apply your change again.")
-                               % {"fields": changed or _("no visible field")})
+                form.add_error(None, _("Someone else saved this contact while you were editing it (it is now "
+                                       "version %(version)s). Your changes were not saved. Reload the page to "
+                                       "see the current version, then apply your change again.")
+                               % {"version": stale.current.version})
                 status = 409
             except ValidationError as error:
                 _apply_form_errors(form, error)
