@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScreeningConfig(AppConfig):
@@ -6,4 +7,7 @@ class ScreeningConfig(AppConfig):
     label = "screening"
     verbose_name = "Screening"
     #: (url name, label, permission or None): entries of the staff navigation (see core.context_processors).
-    navigation: list = []
+    navigation: list = [
+        ("screening:index", _("Screening"), "screening.use"),
+        ("screening:frameworks", _("Screening frameworks"), "screening.use"),
+    ]
