@@ -361,6 +361,10 @@ class Metadata(HsdsRecord):
     previous_value = models.TextField(blank=True, default="")
     replacement_value = models.TextField(blank=True, default="")
     updated_by = models.TextField()
+    #: The staff account behind a change made on the platform (not exported: ``updated_by`` names
+    #: the organization, so HSDS consumers do not learn staff identities).
+    updated_by_user = models.ForeignKey("partners.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

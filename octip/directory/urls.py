@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "directory"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<uuid:service_id>/", views.detail, name="detail"),
+    path("<uuid:service_id>/edit/", views.edit, name="edit"),
+]
