@@ -1,3 +1,330 @@
-from ninja import Router
+"""The cases API (under /api/v1/). Same services and selectors as the pages; a case the caller may
+not see is a 404 everywhere, and each sub-resource needs its section to be visible."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from octip.core import audit
+from octip.core.access import require
+from octip.partners.models import Region, User
+
+from . import models as m
+from . import schemas as s
+from . import selectors, services
 
 router = Router(tags=["cases"])
+
+
+def _region(code: str | None) -> Region | None:
+    if code is None:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError({"region": f"Unknown region code: {code}."})
+    return region
+
+
+def _case(request, case_id: UUID) -> m.Case:
+    return selectors.get_case(request.auth, case_id)
+
+
+def _section(request, case: m.Case, section: str) -> None:
+    if section not in selectors.sections_visible_to(request.auth, case):
+        raise Http404
+
+
+def _user(user_id: int | None, field: str) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ValidationError({field: "Unknown user."})
+    return user
+
+
+def case_json(case: m.Case, sections: frozenset[str], person: m.Person | None = None) -> dict:
+    data = {
+        "id": case.pk, "number": case.number, "track": case.track, "stage": case.stage,
+        "region": case.region.code, "owner_organization_id": case.owner_organization_id,
+        "owner_team_id": case.owner_team_id, "owner_worker_id": case.owner_worker_id,
+        "exploitation_types": case.exploitation_types, "setting": case.setting,
+        "means_of_control": case.means_of_control, "referral_source": case.referral_source,
+        "first_contact_date": case.first_contact_date, "immediate_danger": case.immediate_danger,
+        "needs_interpreter": case.needs_interpreter, "age_band": case.person.age_band,
+        "gender": case.person.gender, "opened_at": case.opened_at, "version": case.version,
+        "sections": sorted(sections), "person": None,
+    }
+    if person is not None and "identity" in sections:
+        data["person"] = {"legal_name": person.legal_name, "preferred_name": person.preferred_name,
+                          "date_of_birth": person.date_of_birth, "aliases": person.aliases or [],
+                          "phone": person.phone, "email": person.email, "version": person.version}
+    return data
+
+
+class CaseQuery(Schema):
+    search: str = ""
+    phonetic: bool = False
+    stage: str = ""
+    track: str = ""
+    region: str = ""
+    owner: str = ""
+    overdue: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/cases", response=list[s.CaseOut])
+def list_cases(request, query: Query[CaseQuery]):
+    """Visible cases, newest first. ``search`` takes a case number, or a name matched exactly
+    (``phonetic=true``: names that sound alike) among cases whose identity you may see."""
+    actor = request.auth
+    require(actor, "case.view")
+    limit = max(1, min(query.limit, 200))
+    filters = selectors.CaseFilters(q=query.search, phonetic=query.phonetic, stage=query.stage, track=query.track,
+                                    region=query.region, owner=query.owner, overdue=query.overdue)
+    rows = list(selectors.case_list(actor=actor, filters=filters).select_related("person")
+                [max(query.offset, 0):max(query.offset, 0) + limit])
+    sections = selectors.sections_for_cases(actor, rows)
+    named = [c for c in rows if "identity" in sections[c.pk]]
+    if query.search and not selectors.CASE_NUMBER.match(query.search.strip()):
+        audit.record(actor, "case.searched", None, detail={"criteria": ["q"], "phonetic": query.phonetic,
+                                                           "results": len(rows), "via": "api"})
+    if named:
+        audit.record(actor, "person.listed", None, purpose="api case list",
+                     detail={"case_ids": [str(c.pk) for c in named]})
+    return [case_json(c, sections[c.pk], c.person) for c in rows]
+
+
+@router.post("/cases", response={201: s.CaseOut})
+def create_case(request, body: s.CaseIn):
+    actor = request.auth
+    case_data = body.dict(exclude={"person"})
+    case_data["region"] = _region(body.region)
+    if case_data.get("first_contact_date") is None:
+        case_data.pop("first_contact_date")
+    case = services.open_case(actor=actor, person=body.person.dict(), case=case_data)
+    case = selectors.get_case(actor, case.pk)
+    sections = selectors.sections_visible_to(actor, case)
+    return 201, case_json(case, sections, case.person)
+
+
+@router.get("/cases/{case_id}", response=s.CaseOut)
+def get_case(request, case_id: UUID):
+    actor = request.auth
+    case = _case(request, case_id)
+    sections = selectors.sections_visible_to(actor, case)
+    if "identity" in sections:
+        audit.record(actor, "person.viewed", case.person, purpose="api", detail={"case_id": str(case.pk)})
+    audit.record(actor, "case.viewed", case, detail={"sections": sorted(sections), "via": "api"})
+    return case_json(case, sections, case.person)
+
+
+@router.patch("/cases/{case_id}", response=s.CaseOut)
+def patch_case(request, case_id: UUID, body: s.CasePatch):
+    actor = request.auth
+    case = _case(request, case_id)
+    changes = body.dict(exclude={"version"}, exclude_unset=True)
+    if "region" in changes:
+        changes["region"] = _region(changes["region"])
+    services.update_case(actor=actor, case=case, expected_version=body.version, changes=changes)
+    case = selectors.get_case(actor, case.pk)
+    return case_json(case, selectors.sections_visible_to(actor, case), case.person)
+
+
+@router.patch("/cases/{case_id}/person", response=s.CaseOut)
+def patch_person(request, case_id: UUID, body: s.PersonPatch):
+    actor = request.auth
+    case = _case(request, case_id)
+    _section(request, case, "identity")
+    services.update_person(actor=actor, case=case, expected_version=body.version,
+                           changes=body.dict(exclude={"version"}, exclude_unset=True))
+    case = selectors.get_case(actor, case.pk)
+    return case_json(case, selectors.sections_visible_to(actor, case), case.person)
+
+
+@router.post("/cases/{case_id}/stage", response=s.CaseOut)
+def change_stage(request, case_id: UUID, body: s.StageIn):
+    case = _case(request, case_id)
+    services.change_stage(actor=request.auth, case=case, to_stage=body.stage, expected_version=body.version)
+    case = selectors.get_case(request.auth, case.pk)
+    return case_json(case, selectors.sections_visible_to(request.auth, case), case.person)
+
+
+@router.get("/cases/{case_id}/timeline", response=list[s.TimelineOut])
+def get_timeline(request, case_id: UUID):
+    case = _case(request, case_id)
+    _section(request, case, "timeline")
+    return list(selectors.timeline(case)[:500])
+
+
+# --- Closure ----------------------------------------------------------------------------------
+
+@router.post("/cases/{case_id}/closure-requests", response={201: s.ClosureRequestOut})
+def request_closure(request, case_id: UUID, body: s.ClosureRequestIn):
+    case = _case(request, case_id)
+    return 201, services.request_closure(actor=request.auth, case=case, reason=body.reason, outcome=body.outcome)
+
+
+@router.post("/cases/{case_id}/closure-requests/{request_id}/decision", response=s.ClosureRequestOut)
+def decide_closure(request, case_id: UUID, request_id: int, body: s.ClosureDecisionIn):
+    case = _case(request, case_id)
+    closure = get_object_or_404(m.ClosureRequest, pk=request_id, case=case)
+    return services.decide_closure(actor=request.auth, closure=closure, approve=body.approve, comment=body.comment)
+
+
+# --- Youth track and emergency access ---------------------------------------------------------
+
+@router.post("/cases/{case_id}/duty-to-report", response={201: s.DutyToReportOut})
+def duty_to_report(request, case_id: UUID, body: s.DutyToReportIn):
+    case = _case(request, case_id)
+    return 201, services.record_duty_to_report(actor=request.auth, case=case, **body.dict())
+
+
+@router.post("/cases/{case_id}/emergency-access", response={201: s.EmergencyAccessOut})
+def emergency_access(request, case_id: UUID, body: s.EmergencyAccessIn):
+    case = _case(request, case_id)
+    return 201, services.break_glass(actor=request.auth, case=case, reason=body.reason, minutes=body.minutes)
+
+
+# --- Needs, plan, tasks, notes, safety plan, documents -----------------------------------------
+
+@router.get("/cases/{case_id}/needs", response=list[s.NeedOut])
+def list_needs(request, case_id: UUID):
+    case = _case(request, case_id)
+    _section(request, case, "needs")
+    return list(case.needs.all())
+
+
+@router.put("/cases/{case_id}/needs", response=s.NeedOut)
+def save_need(request, case_id: UUID, body: s.NeedIn):
+    case = _case(request, case_id)
+    return services.save_need(actor=request.auth, case=case, **body.dict())
+
+
+@router.get("/cases/{case_id}/goals", response=list[s.GoalOut])
+def list_goals(request, case_id: UUID):
+    case = _case(request, case_id)
+    _section(request, case, "plan")
+    return [{"id": g.pk, "description": g.description, "status": g.status, "version": g.version,
+             "actions": list(g.actions.all())} for g in case.goals.prefetch_related("actions")]
+
+
+@router.post("/cases/{case_id}/goals", response={201: s.GoalOut})
+def add_goal(request, case_id: UUID, body: s.GoalIn):
+    case = _case(request, case_id)
+    goal = services.add_goal(actor=request.auth, case=case, description=body.description)
+    return 201, {"id": goal.pk, "description": goal.description, "status": goal.status, "version": goal.version,
+                 "actions": []}
+
+
+@router.post("/cases/{case_id}/goals/{goal_id}/actions", response={201: s.PlanActionOut})
+def add_plan_action(request, case_id: UUID, goal_id: int, body: s.PlanActionIn):
+    case = _case(request, case_id)
+    goal = get_object_or_404(m.Goal, pk=goal_id, case=case)
+    return 201, services.add_plan_action(actor=request.auth, goal=goal, description=body.description,
+                                         owner=_user(body.owner_id, "owner_id"), due=body.due)
+
+
+@router.get("/cases/{case_id}/tasks", response=list[s.TaskOut])
+def list_tasks(request, case_id: UUID):
+    case = _case(request, case_id)
+    _section(request, case, "tasks")
+    return list(case.tasks.all())
+
+
+@router.post("/cases/{case_id}/tasks", response={201: s.TaskOut})
+def add_task(request, case_id: UUID, body: s.TaskIn):
+    case = _case(request, case_id)
+    return 201, services.add_task(actor=request.auth, case=case, title=body.title, due=body.due,
+                                  assignee=_user(body.assignee_id, "assignee_id"))
+
+
+@router.post("/cases/{case_id}/tasks/{task_id}/done", response=s.TaskOut)
+def complete_task(request, case_id: UUID, task_id: int, body: s.VersionIn):
+    case = _case(request, case_id)
+    task = get_object_or_404(m.Task, pk=task_id, case=case)
+    return services.complete_task(actor=request.auth, task=task, expected_version=body.version)
+
+
+@router.get("/cases/{case_id}/notes", response=list[s.NoteOut])
+def list_notes(request, case_id: UUID):
+    case = _case(request, case_id)
+    _section(request, case, "notes")
+    notes = list(selectors.notes_visible_to(request.auth, case)[:500])
+    audit.record(request.auth, "case.notes_viewed", case, detail={"count": len(notes), "via": "api"})
+    return notes
+
+
+@router.post("/cases/{case_id}/notes", response={201: s.NoteOut})
+def add_note(request, case_id: UUID, body: s.NoteIn):
+    case = _case(request, case_id)
+    return 201, services.add_note(actor=request.auth, case=case, body=body.body, sensitivity=body.sensitivity)
+
+
+@router.get("/cases/{case_id}/safety-plan", response=s.SafetyPlanOut)
+def get_safety_plan(request, case_id: UUID):
+    case = _case(request, case_id)
+    _section(request, case, "safety_plan")
+    plan = get_object_or_404(m.SafetyPlan, case=case)
+    audit.record(request.auth, "case.safety_plan_viewed", case, detail={"via": "api"})
+    return plan
+
+
+@router.put("/cases/{case_id}/safety-plan", response=s.SafetyPlanOut)
+def put_safety_plan(request, case_id: UUID, body: s.SafetyPlanIn):
+    case = _case(request, case_id)
+    return services.save_safety_plan(actor=request.auth, case=case, changes=body.dict(exclude={"version"}),
+                                     expected_version=body.version)
+
+
+@router.get("/cases/{case_id}/documents", response=list[s.DocumentOut])
+def list_documents(request, case_id: UUID):
+    case = _case(request, case_id)
+    _section(request, case, "documents")
+    return list(case.documents.all())
+
+
+@router.post("/cases/{case_id}/documents", response={201: s.DocumentOut})
+def upload_document(request, case_id: UUID, kind: Form[str], file: File[UploadedFile]):
+    case = _case(request, case_id)
+    if file.size > services.MAX_DOCUMENT_BYTES:
+        raise ValidationError({"file": "The file is larger than 10 MB."})
+    return 201, services.upload_document(actor=request.auth, case=case, kind=kind, filename=file.name,
+                                         content=file.read())
+
+
+@router.post("/cases/{case_id}/documents/{document_id}/link", response=s.DownloadLinkOut)
+def document_link(request, case_id: UUID, document_id: UUID):
+    """A short-lived download link for the caller only (it needs the caller's session or token)."""
+    case = _case(request, case_id)
+    _section(request, case, "documents")
+    document = get_object_or_404(m.Document, pk=document_id, case=case)
+    token = services.download_token(actor=request.auth, document=document)
+    url = reverse("api:download_document", args=[case.pk, document.pk]) + "?t=" + token
+    return {"url": url, "expires_in_seconds": services.DOWNLOAD_LINK_SECONDS}
+
+
+@router.get("/cases/{case_id}/documents/{document_id}/download")
+def download_document(request, case_id: UUID, document_id: UUID, t: str = ""):
+    """Download through a link from ``.../link`` (valid a few minutes, for the caller only)."""
+    from django.http import HttpResponse
+
+    case = _case(request, case_id)
+    _section(request, case, "documents")
+    document = get_object_or_404(m.Document, pk=document_id, case=case)
+    if services.read_download_token(t, actor=request.auth) != str(document.pk):
+        return HttpResponse('{"detail": "This download link has expired or is not yours."}', status=410,
+                            content_type="application/json")
+    response = HttpResponse(services.read_document(actor=request.auth, document=document),
+                            content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="document-{document.pk.hex[:8]}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,559 @@
+"""HTML pages of the cases app. Thin: parse, call a selector or service, render.
+
+A case the user may not see is a 404 on every page (``selectors.get_case``)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from octip.core import audit
+from octip.core.access import allows, require
+from octip.core.versioning import StaleVersion
+
+from . import exports, forms, reference, selectors, services
+from . import models as m
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def run(form, call: Callable[[], Any]) -> tuple[Any, int]:
+    """Call a service; on a refusal put the message on the form. Returns (result, status)."""
+    try:
+        return call(), 200
+    except StaleVersion as stale:
+        form.add_error(None, str(stale))
+        return None, 409
+    except ValidationError as invalid:
+        apply_errors(form, invalid)
+        return None, 400
+
+
+def form_page(request, *, case, form, title: str, submit: str, status: int = 200, intro: str = "",
+              multipart: bool = False, danger: bool = False) -> HttpResponse:
+    return render(request, "cases/form_page.html", {
+        "case": case, "form": form, "title": title, "submit": submit, "intro": intro, "multipart": multipart,
+        "danger": danger}, status=status)
+
+
+def case_url(case: m.Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+def _filters_from(form: forms.CaseSearchForm) -> selectors.CaseFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.CaseFilters(
+        q=data.get("q") or "", phonetic=bool(data.get("phonetic")), date_of_birth=data.get("date_of_birth"),
+        phone=data.get("phone") or "", stage=data.get("stage") or "", track=data.get("track") or "",
+        region=data.get("region") or "", owner=data.get("owner") or "", overdue=bool(data.get("overdue")))
+
+
+def _identity_search(filters: selectors.CaseFilters) -> bool:
+    return bool((filters.q and not selectors.CASE_NUMBER.match(filters.q.strip())) or filters.date_of_birth
+                or filters.phone)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    require(request.user, "case.view")
+    form = forms.CaseSearchForm(request.GET or None)
+    filters = _filters_from(form)
+    page = Paginator(selectors.case_list(actor=request.user, filters=filters), 25).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    sections = selectors.sections_for_cases(request.user, rows)
+    named = [c for c in rows if "identity" in sections.get(c.pk, ())]
+    if named:
+        persons = {p.pk: p for p in m.Person.objects.filter(pk__in=[c.person_id for c in named])}
+        for case in named:
+            case.shown_person = persons.get(case.person_id)
+    if _identity_search(filters):
+        audit.record(request.user, "case.searched", None, detail={
+            "criteria": sorted(k for k in ("q", "date_of_birth", "phone") if getattr(filters, k)),
+            "phonetic": filters.phonetic, "results": page.paginator.count})
+    if named:
+        audit.record(request.user, "person.listed", None, purpose="case list",
+                     detail={"case_ids": [str(c.pk) for c in named]})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "can_create": allows(request.user, "case.create"), "can_export": allows(request.user, "case.export")},
+        status=400 if form.errors else 200)
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    require(request.user, "case.view")
+    work = selectors.my_work(actor=request.user)
+    return render(request, "cases/my_work.html", {
+        "mine": work["mine"][:200], "team": work["team"][:200], "overdue": work["overdue"][:200],
+        "today": timezone.localdate()})
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    require(request.user, "case.export")
+    form = forms.CaseSearchForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
+                            content_type="text/plain; charset=utf-8")
+    return exports.export_response(actor=request.user, filters=_filters_from(form), fmt=fmt)
+
+
+# --- Intake -----------------------------------------------------------------------------------
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    require(request.user, "case.create")
+    form = forms.IntakeForm(request.POST or None, initial={
+        "first_contact_date": timezone.localdate(), "region": request.user.organization.region_id})
+    duplicates = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.person_data()
+            duplicates = selectors.find_possible_duplicates(
+                actor=request.user, legal_name=data["legal_name"], date_of_birth=data["date_of_birth"],
+                phone=data["phone"], other_names=[data["preferred_name"], *data["aliases"]])
+            audit.record(request.user, "case.duplicate_check", None, detail={
+                "visible_matches": len(duplicates.visible), "elsewhere": duplicates.elsewhere})
+            if duplicates.found and not form.cleaned_data.get("confirm_duplicate"):
+                form.add_error("confirm_duplicate", _("A possible existing record was found. Check it, then tick "
+                                                      "this box to open a new case anyway."))
+                status = 409
+            else:
+                case, status = run(form, lambda: services.open_case(
+                    actor=request.user, person=data, case=form.case_data()))
+                if case is not None:
+                    messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
+                    return redirect(case_url(case))
+        else:
+            status = 400
+    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates}, status=status)
+
+
+# --- One case ---------------------------------------------------------------------------------
+
+def _optional_template(name: str) -> str | None:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id) -> HttpResponse:
+    case = selectors.get_case(request.user, case_id)
+    sections = selectors.sections_visible_to(request.user, case)
+    own = m.Case.objects.in_own_scope(request.user).filter(pk=case.pk).exists()
+    context: dict[str, Any] = {"case": case, "sections": sections, "own_scope": own,
+                               "can": _abilities(request.user, case, own, sections)}
+    if "identity" in sections:
+        context["person"] = case.person
+        audit.record(request.user, "person.viewed", case.person, purpose="case page",
+                     detail={"case_id": str(case.pk)})
+    if case.is_youth:
+        context["youth"] = m.YouthProfile.objects.filter(case=case).first()
+        context["duty_reports"] = list(case.duty_reports.select_related("recorded_by"))
+        context["duty_outstanding"] = not context["duty_reports"]
+    if "needs" in sections:
+        needs = {n.domain: n for n in case.needs.all()}
+        context["needs"] = [(term, needs.get(term.code)) for term in reference.needs_domains()]
+    if "plan" in sections:
+        context["goals"] = list(case.goals.prefetch_related("actions__owner"))
+    if "tasks" in sections:
+        context["tasks"] = list(case.tasks.select_related("assignee", "team"))
+    if "notes" in sections:
+        context["notes"] = list(selectors.notes_visible_to(request.user, case)[:100])
+    if "safety_plan" in sections:
+        context["safety_plan"] = m.SafetyPlan.objects.filter(case=case).first()
+    if "documents" in sections:
+        context["documents"] = list(case.documents.select_related("uploaded_by"))
+    if "timeline" in sections:
+        context["timeline"] = list(selectors.timeline(case)[:200])
+    context["pending_closure"] = case.closure_requests.filter(decision="pending").first()
+    context["consent_section"] = _optional_template("consent/case_section.html") if "consents" in sections else None
+    context["emergency"] = selectors.has_emergency_access(request.user, case)
+    audit.record(request.user, "case.viewed", case, detail={"sections": sorted(sections)})
+    return render(request, "cases/case_detail.html", context)
+
+
+def _abilities(user, case: m.Case, own: bool, sections) -> dict[str, bool]:
+    open_ = case.stage != m.Stage.CLOSED
+    return {
+        "edit": own and open_ and allows(user, "case.edit"),
+        "edit_person": own and "identity" in sections and allows(user, "case.edit"),
+        "assign": own and allows(user, "case.assign"),
+        "request_closure": own and case.stage in m.STAGE_TRANSITIONS and case.stage not in (
+            m.Stage.CLOSED, m.Stage.CLOSURE_REQUESTED) and allows(user, "case.request_closure"),
+        "approve_closure": allows(user, "case.approve_closure"),
+        "reopen": own and case.stage == m.Stage.CLOSED and allows(user, "case.edit"),
+        "work": open_ and allows(user, "case.edit"),
+        "break_glass": allows(user, "case.break_glass"),
+        "stages": list(m.STAGE_TRANSITIONS.get(case.stage, ())) if own and allows(user, "case.edit") else [],
+    }
+
+
+def _case_form_view(request, case_id, *, form_class, title, submit, call, form_kwargs=None, initial=None,
+                    intro="", multipart=False, danger=False):
+    case = selectors.get_case(request.user, case_id)
+    kwargs = dict(form_kwargs(case) if callable(form_kwargs) else (form_kwargs or {}))
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES or None, **kwargs)
+        if form.is_valid():
+            result, status = run(form, lambda: call(case, form.cleaned_data))
+            if status == 200:
+                return result if isinstance(result, HttpResponse) else redirect(case_url(case))
+        else:
+            status = 400
+    else:
+        form = form_class(initial=initial(case) if callable(initial) else initial, **kwargs)
+        status = 200
+    return form_page(request, case=case, form=form, title=title, submit=submit, status=status, intro=intro,
+                     multipart=multipart, danger=danger)
+
+
+@login_required
+def case_edit(request, case_id):
+    def initial(case):
+        return {**{f: getattr(case, f) for f in services.CASE_FIELDS}, "version": case.version}
+
+    return _case_form_view(
+        request, case_id, form_class=forms.CaseEditForm, title=_("Edit case details"), submit=_("Save"),
+        initial=initial, call=lambda case, data: services.update_case(
+            actor=request.user, case=case, expected_version=data["version"],
+            changes={k: data[k] for k in services.CASE_FIELDS}))
+
+
+@login_required
+def person_edit(request, case_id):
+    def initial(case):
+        if "identity" not in selectors.sections_visible_to(request.user, case):
+            raise Http404
+        p = case.person
+        audit.record(request.user, "person.viewed", p, purpose="edit form", detail={"case_id": str(case.pk)})
+        return {"legal_name": p.legal_name, "preferred_name": p.preferred_name, "aliases": "\n".join(p.aliases or []),
+                "date_of_birth": p.date_of_birth, "estimated_age": p.estimated_age, "phone": p.phone,
+                "email": p.email, "address": p.address, "gender": p.gender, "pronouns": p.pronouns,
+                "citizenship": ", ".join(p.citizenship), "languages": ", ".join(p.languages),
+                "interpreter_needed": p.interpreter_needed, "indigenous_identity": p.indigenous_identity,
+                "version": p.version}
+
+    return _case_form_view(
+        request, case_id, form_class=forms.PersonEditForm, title=_("Edit personal details"), submit=_("Save"),
+        initial=initial, call=lambda case, data: services.update_person(
+            actor=request.user, case=case, expected_version=data["version"],
+            changes={k: data[k] for k in forms.IntakeForm.PERSON}))
+
+
+@login_required
+def case_assign(request, case_id):
+    return _case_form_view(
+        request, case_id, form_class=forms.AssignForm, title=_("Assign the case"), submit=_("Save"),
+        form_kwargs=lambda case: {"case": case},
+        initial=lambda case: {"owner_team": case.owner_team_id, "owner_worker": case.owner_worker_id,
+                              "assigned_workers": list(case.assigned_workers.values_list("pk", flat=True))},
+        call=lambda case, data: services.assign_case(
+            actor=request.user, case=case, owner_team=data["owner_team"], owner_worker=data["owner_worker"],
+            assigned_workers=data["assigned_workers"]))
+
+
+@login_required
+@require_POST
+def case_stage(request, case_id):
+    return _case_form_view(
+        request, case_id, form_class=forms.StageForm, title=_("Change stage"), submit=_("Change stage"),
+        call=lambda case, data: services.change_stage(actor=request.user, case=case, to_stage=data["stage"],
+                                                      expected_version=data["version"]))
+
+
+@login_required
+def closure_request(request, case_id):
+    return _case_form_view(
+        request, case_id, form_class=forms.ClosureRequestForm, title=_("Request closure"),
+        submit=_("Send to a coordinator"), intro=_("A coordinator approves or rejects the closure."),
+        call=lambda case, data: services.request_closure(actor=request.user, case=case, reason=data["reason"],
+                                                         outcome=data["outcome"]))
+
+
+@login_required
+def closure_decide(request, case_id, request_id):
+    def call(case, data):
+        closure = get_object_or_404(m.ClosureRequest, pk=request_id, case=case)
+        return services.decide_closure(actor=request.user, closure=closure, approve=data["decision"] == "approve",
+                                       comment=data["comment"])
+
+    case = selectors.get_case(request.user, case_id)
+    closure = get_object_or_404(m.ClosureRequest, pk=request_id, case=case)
+    intro = _("Outcome: %(outcome)s. Reason given: %(reason)s") % {
+        "outcome": closure.get_outcome_display(), "reason": closure.reason}
+    return _case_form_view(request, case_id, form_class=forms.ClosureDecisionForm, title=_("Decide on closure"),
+                           submit=_("Record decision"), intro=intro, call=call)
+
+
+@login_required
+def case_reopen(request, case_id):
+    return _case_form_view(
+        request, case_id, form_class=forms.ReopenForm, title=_("Reopen the case"), submit=_("Reopen"),
+        call=lambda case, data: services.reopen_case(actor=request.user, case=case, reason=data["reason"]))
+
+
+@login_required
+def duty_to_report(request, case_id):
+    return _case_form_view(
+        request, case_id, form_class=forms.DutyToReportForm, title=_("Record the duty-to-report (CFCSA s. 14)"),
+        submit=_("Record the report"),
+        intro=_("Anyone with reason to believe a child (under 19) needs protection must promptly report it to a "
+                "director. The duty overrides confidentiality and does not depend on consent."),
+        initial={"reported_by_name": request.user.full_name, "reported_at": timezone.localtime().replace(
+            second=0, microsecond=0)},
+        call=lambda case, data: services.record_duty_to_report(actor=request.user, case=case, **data))
+
+
+@login_required
+def youth_profile(request, case_id):
+    def initial(case):
+        profile, _created = m.YouthProfile.objects.get_or_create(case=case) if case.is_youth else (None, False)
+        if profile is None:
+            raise Http404
+        return {**{f: getattr(profile, f) for f in services.YOUTH_FIELDS}, "version": profile.version}
+
+    return _case_form_view(
+        request, case_id, form_class=forms.YouthProfileForm, title=_("Youth details"), submit=_("Save"),
+        initial=initial, call=lambda case, data: services.update_youth_profile(
+            actor=request.user, case=case, expected_version=data["version"],
+            changes={k: data[k] for k in services.YOUTH_FIELDS}))
+
+
+@login_required
+def break_glass(request, case_id):
+    require(request.user, "case.break_glass")
+    return _case_form_view(
+        request, case_id, form_class=forms.BreakGlassForm, title=_("Emergency access"),
+        submit=_("Open emergency access"),
+        intro=_("Emergency access shows every part of this case, restricted notes included, for a limited time. "
+                "An auditor reviews every use."), danger=True,
+        call=lambda case, data: services.break_glass(actor=request.user, case=case, reason=data["reason"],
+                                                     minutes=data["minutes"]))
+
+
+@login_required
+def need_edit(request, case_id, domain):
+    if domain not in {t.code for t in reference.needs_domains()}:
+        raise Http404
+
+    def initial(case):
+        need = m.Need.objects.filter(case=case, domain=domain).first()
+        if need is None:
+            return {"domain": domain}
+        return {"domain": domain, "priority": need.priority, "status": need.status, "notes": need.notes,
+                "version": need.version}
+
+    return _case_form_view(
+        request, case_id, form_class=forms.NeedForm,
+        title=_("Needs: %(domain)s") % {"domain": reference.label_of(reference.needs_domains(), domain)},
+        submit=_("Save"), initial=initial,
+        call=lambda case, data: services.save_need(
+            actor=request.user, case=case, domain=domain, priority=data["priority"], status=data["status"],
+            notes=data["notes"], expected_version=data.get("version")))
+
+
+@login_required
+def goal_add(request, case_id):
+    return _case_form_view(
+        request, case_id, form_class=forms.GoalForm, title=_("Add a service plan goal"), submit=_("Add goal"),
+        call=lambda case, data: services.add_goal(actor=request.user, case=case, description=data["description"]))
+
+
+@login_required
+def plan_action_add(request, case_id, goal_id):
+    def call(case, data):
+        goal = get_object_or_404(m.Goal, pk=goal_id, case=case)
+        return services.add_plan_action(actor=request.user, goal=goal, **data)
+
+    return _case_form_view(request, case_id, form_class=forms.PlanActionForm, title=_("Add an action"),
+                           submit=_("Add action"), form_kwargs=lambda case: {"case": case}, call=call)
+
+
+def _post_version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _post_action(request, case, call):
+    try:
+        call()
+    except StaleVersion as stale:
+        messages.error(request, str(stale))
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+    return redirect(request.POST.get("next") if request.POST.get("next") == reverse("cases:my_work")
+                    else case_url(case))
+
+
+@login_required
+@require_POST
+def plan_action_done(request, case_id, action_id):
+    case = selectors.get_case(request.user, case_id)
+    action = get_object_or_404(m.PlanAction, pk=action_id, goal__case=case)
+    return _post_action(request, case, lambda: services.complete_plan_action(
+        actor=request.user, action=action, expected_version=_post_version(request)))
+
+
+@login_required
+@require_POST
+def goal_status(request, case_id, goal_id):
+    case = selectors.get_case(request.user, case_id)
+    goal = get_object_or_404(m.Goal, pk=goal_id, case=case)
+    return _post_action(request, case, lambda: services.update_goal(
+        actor=request.user, goal=goal, status=request.POST.get("status", ""), expected_version=_post_version(request)))
+
+
+@login_required
+def task_add(request, case_id):
+    return _case_form_view(
+        request, case_id, form_class=forms.TaskForm, title=_("Add a task"), submit=_("Add task"),
+        form_kwargs=lambda case: {"case": case, "actor": request.user},
+        initial={"due": timezone.localdate() + datetime.timedelta(days=7), "assignee": request.user.pk},
+        call=lambda case, data: services.add_task(actor=request.user, case=case, **data))
+
+
+@login_required
+@require_POST
+def task_done(request, case_id, task_id):
+    case = selectors.get_case(request.user, case_id)
+    task = get_object_or_404(m.Task, pk=task_id, case=case)
+    return _post_action(request, case, lambda: services.complete_task(
+        actor=request.user, task=task, expected_version=_post_version(request)))
+
+
+@login_required
+def note_add(request, case_id):
+    return _case_form_view(
+        request, case_id, form_class=forms.NoteForm, title=_("Add a note"), submit=_("Add note"),
+        call=lambda case, data: services.add_note(actor=request.user, case=case, **data))
+
+
+@login_required
+def safety_plan_edit(request, case_id):
+    def initial(case):
+        if "safety_plan" not in selectors.sections_visible_to(request.user, case):
+            raise Http404
+        plan = m.SafetyPlan.objects.filter(case=case).first()
+        if plan is None:
+            return {}
+        return {**{f: getattr(plan, f) for f in services.SAFETY_FIELDS}, "version": plan.version}
+
+    return _case_form_view(
+        request, case_id, form_class=forms.SafetyPlanForm, title=_("Safety plan"), submit=_("Save safety plan"),
+        initial=initial, call=lambda case, data: services.save_safety_plan(
+            actor=request.user, case=case, changes=data, expected_version=data.get("version")))
+
+
+@login_required
+def safety_plan_print(request, case_id):
+    case = selectors.get_case(request.user, case_id)
+    if "safety_plan" not in selectors.sections_visible_to(request.user, case):
+        raise Http404
+    plan = m.SafetyPlan.objects.filter(case=case).first()
+    if plan is None:
+        raise Http404
+    audit.record(request.user, "case.safety_plan_printed", case)
+    return render(request, "cases/safety_plan_print.html", {"case": case, "plan": plan})
+
+
+@login_required
+def document_upload(request, case_id):
+    def call(case, data):
+        upload = data["file"]
+        if upload.size > services.MAX_DOCUMENT_BYTES:
+            raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {
+                "mb": services.MAX_DOCUMENT_BYTES // (1024 * 1024)}})
+        return services.upload_document(actor=request.user, case=case, kind=data["kind"], filename=upload.name,
+                                        content=upload.read())
+
+    return _case_form_view(request, case_id, form_class=forms.DocumentForm, title=_("Add a document"),
+                           submit=_("Upload"), multipart=True, call=call)
+
+
+@login_required
+@require_POST
+def document_link(request, case_id, document_id):
+    """Issue a short-lived download link and go to it."""
+    case = selectors.get_case(request.user, case_id)
+    if "documents" not in selectors.sections_visible_to(request.user, case):
+        raise Http404
+    document = get_object_or_404(m.Document, pk=document_id, case=case)
+    token = services.download_token(actor=request.user, document=document)
+    return redirect(reverse("cases:document_download", args=[case.pk, document.pk]) + "?t=" + token)
+
+
+@login_required
+def document_download(request, case_id, document_id):
+    case = selectors.get_case(request.user, case_id)
+    if "documents" not in selectors.sections_visible_to(request.user, case):
+        raise Http404
+    document = get_object_or_404(m.Document, pk=document_id, case=case)
+    if services.read_download_token(request.GET.get("t", ""), actor=request.user) != str(document.pk):
+        return render(request, "cases/link_expired.html", {"case": case}, status=410)
+    content = services.read_document(actor=request.user, document=document)
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="document-{document.pk.hex[:8]}"' + \
+        {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(document.content_type, ".txt")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Emergency access review (auditors) -------------------------------------------------------
+
+@login_required
+def emergency_review_list(request):
+    rows = selectors.emergency_accesses(actor=request.user, unreviewed_only=request.GET.get("all") != "1")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    audit.record(request.user, "case.emergency_access_list_viewed", None)
+    show_all = request.GET.get("all") == "1"
+    return render(request, "cases/emergency_review_list.html",
+                  {"page": page, "show_all": show_all, "query": "all=1" if show_all else ""})
+
+
+@login_required
+def emergency_review(request, access_id):
+    require(request.user, "audit.review_emergency_access")
+    access = get_object_or_404(m.EmergencyAccess.objects.select_related("case", "user"), pk=access_id)
+    form = forms.EmergencyReviewForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            _result, status = run(form, lambda: services.review_emergency_access(
+                actor=request.user, access=access, review=form.cleaned_data["review"], note=form.cleaned_data["note"]))
+            if status == 200:
+                messages.success(request, _("Review recorded."))
+                return redirect("cases:emergency_review_list")
+        else:
+            status = 400
+    return render(request, "cases/emergency_review.html", {"access": access, "form": form}, status=status)
