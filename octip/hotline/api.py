@@ -23,6 +23,12 @@ def visible_case_ids(actor, ids) -> set:
     return set(Case.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
 
 
+def _screening_visible(actor, screening_id) -> bool:
+    from octip.screening.models import Screening
+
+    return Screening.objects.visible_to(actor).filter(pk=screening_id).exists()
+
+
 def _region(code: str | None) -> Region | None:
     if not code:
         return None
@@ -54,6 +60,8 @@ def _out(contact: Contact, *, full: bool, actor=None) -> dict:
         # Say which case only to someone who can see it.
         body["case_id"] = contact.case_id if contact.case_id and contact.case_id in visible_case_ids(
             actor, [contact.case_id]) else None
+        body["screening_id"] = contact.screening_id if contact.screening_id and _screening_visible(
+            actor, contact.screening_id) else None
     return body
 
 
@@ -72,7 +80,6 @@ def create_contact(request, body: ContactIn):
     require(request.auth, "hotline.edit")
     fields = body.dict()
     fields["region"] = _region(fields.pop("region"))
-    fields["case_id"] = fields.pop("case_id")
     contact = services.log_contact(actor=request.auth, **fields)
     return Status(201, _out(contact, full=True, actor=request.auth))
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _screening_label(screening) -> str:
+    return f"{timezone.localtime(screening.created_at):%Y-%m-%d %H:%M} · {screening.framework.slug} · " \
+           f"{screening.conclusion}"
 
 
 def hotline_staff(organization_id: int | None):
@@ -61,10 +69,22 @@ class ContactForm(forms.Form):
     case_number = forms.CharField(label=_("Link to an existing case (case number)"), max_length=20,
                                   required=False, help_text=_("For example BC-2026-000123. Only cases you can see."))
 
-    def __init__(self, *args, organization_id: int | None, actor, **kwargs):
+    screening = forms.ModelChoiceField(label=_("Linked screening"), queryset=None, required=False,
+                                       empty_label=_("None"),
+                                       help_text=_("Screenings you can see from the last 30 days."))
+
+    def __init__(self, *args, organization_id: int | None, actor, current_screening_id=None, **kwargs):
+        from octip.screening.models import Screening
+
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["handled_by"].queryset = hotline_staff(organization_id)
+        recent = Q(created_at__gte=timezone.now() - datetime.timedelta(days=30))
+        if current_screening_id:
+            recent |= Q(pk=current_screening_id)
+        self.fields["screening"].queryset = (Screening.objects.visible_to(actor).filter(recent)
+                                             .select_related("framework").order_by("-created_at"))
+        self.fields["screening"].label_from_instance = _screening_label
 
     def clean_case_number(self):
         from octip.cases.models import Case
@@ -93,6 +113,10 @@ def contact_initial(contact: Contact, *, actor) -> dict:
         "urgency", "channel", "caller_type", "language", "interpreter_used", "region", "received_at",
         "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact", "follow_up_due",
         "outcome", "handled_by")}
+    from octip.screening.models import Screening
+
+    seen = contact.screening_id and Screening.objects.visible_to(actor).filter(pk=contact.screening_id).first()
+    initial["screening"] = seen or None
     # A link to a case the editor cannot see is neither shown nor changed by their edit.
     visible = contact.case_id and Case.objects.visible_to(actor).filter(pk=contact.case_id).first()
     initial["case"] = visible or None

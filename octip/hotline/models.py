@@ -133,6 +133,8 @@ class Contact(VersionedModel):
                                    related_name="+", verbose_name=_("handled by"))
     organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="+", verbose_name=_("owning organization"))
+    screening = models.ForeignKey("screening.Screening", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="hotline_contacts", verbose_name=_("linked screening"))
     case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="hotline_contacts", verbose_name=_("linked case"))
     created_at = models.DateTimeField(auto_now_add=True)

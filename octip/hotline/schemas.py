@@ -24,6 +24,7 @@ class ContactIn(Schema):
     outcome: str = ""
     received_at: datetime.datetime | None = None
     case_id: uuid.UUID | None = None
+    screening_id: uuid.UUID | None = None
 
 
 class ContactPatch(Schema):
@@ -45,6 +46,7 @@ class ContactPatch(Schema):
     outcome: str | None = None
     received_at: datetime.datetime | None = None
     case_id: uuid.UUID | None = None
+    screening_id: uuid.UUID | None = None
 
 
 class ContactSummaryOut(Schema):
@@ -78,3 +80,4 @@ class ContactOut(ContactSummaryOut):
     actions_taken: str
     reporter_contact: str
     case_id: uuid.UUID | None
+    screening_id: uuid.UUID | None

@@ -26,6 +26,7 @@ EDITABLE_FIELDS = (
     "channel", "caller_type", "language", "interpreter_used", "region", "urgency", "danger_now",
     "seen_when", "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact",
     "follow_up_due", "outcome", "received_at", "handled_by", "case", "case_id",
+    "screening", "screening_id",
 )
 
 
@@ -44,6 +45,15 @@ def _check_case(actor: User, contact: Contact) -> None:
 
     if not Case.objects.visible_to(actor).filter(pk=contact.case_id).exists():
         raise ValidationError({"case": _("No case you can see has this reference.")})
+
+
+def _check_screening(actor: User, contact: Contact) -> None:
+    if contact.screening_id is None:
+        return
+    from octip.screening.models import Screening
+
+    if not Screening.objects.visible_to(actor).filter(pk=contact.screening_id).exists():
+        raise ValidationError({"screening": _("No screening you can see has this reference.")})
 
 
 def _check_handler(contact: Contact) -> None:
@@ -67,6 +77,7 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     if contact.outcome or contact.channel in {Channel.PHONE, Channel.WALK_IN}:
         # A call or walk-in is answered while it happens; the first response is the contact itself.
         contact.first_response_at = contact.received_at
+    _check_screening(actor, contact)
     _check_case(actor, contact)  # before full_clean, whose message would tell a missing case from a hidden one
     contact.full_clean()
     _check_handler(contact)
@@ -87,6 +98,8 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         setattr(contact, name, value)
     if "case" in changes or "case_id" in changes:
         _check_case(actor, contact)
+    if "screening" in changes or "screening_id" in changes:
+        _check_screening(actor, contact)
     contact.full_clean()
     _check_handler(contact)
     changed = sorted(name for name in changes if original[name] != changes[name])

@@ -52,6 +52,17 @@ def _case_link(actor, contact) -> tuple[str, str | None] | None:
         return case.number, None
 
 
+def _screening_link(actor, contact) -> str | None:
+    from octip.screening.models import Screening
+
+    if not contact.screening_id or not Screening.objects.visible_to(actor).filter(pk=contact.screening_id).exists():
+        return None
+    try:
+        return reverse("screening:detail", args=[contact.screening_id])
+    except NoReverseMatch:
+        return None
+
+
 def _intake_url(contact) -> str | None:
     """The cases app's intake page, if it exists, told which contact the intake comes from."""
     try:
@@ -98,7 +109,8 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_for_reading(actor=request.user, contact_id=contact_id, purpose="24/7 line triage")
     return render(request, "hotline/contact_detail.html", {
         "contact": contact, "can_edit": allows(request.user, "hotline.edit"),
-        "intake_url": _intake_url(contact), "case_link": _case_link(request.user, contact),
+        "intake_url": _intake_url(contact) if allows(request.user, "case.create") else None,
+        "screening_url": _screening_link(request.user, contact), "case_link": _case_link(request.user, contact),
         "lines": phone_lines()})
 
 
@@ -109,7 +121,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_for_reading(actor=request.user, contact_id=contact_id, purpose="24/7 line update")
     initial = {**contact_initial(contact, actor=request.user), "version": contact.version}
     form = ContactEditForm(request.POST or None, organization_id=contact.organization_id, actor=request.user,
-                           initial=initial)
+                           initial=initial, current_screening_id=contact.screening_id)
     status = 200
     if request.method == "POST":
         status = 400
@@ -120,6 +132,8 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
                 changes.pop("received_at")  # the form shows minutes only; seconds are not a change
             if "case" in changes and initial["case"] is None and contact.case_id:
                 changes.pop("case")  # linked to a case this editor cannot see: leave the link alone
+            if "screening" in changes and initial["screening"] is None and contact.screening_id:
+                changes.pop("screening")
             try:
                 services.update_contact(actor=request.user, contact=contact,
                                         expected_version=form.cleaned_data["version"], changes=changes)

@@ -122,3 +122,16 @@ def test_link_to_case_through_the_api_only_if_visible(client_for, operator, org,
     visible = _case(org, "BC-2026-000001")
     created = _post(client, URL, {**body, "case_id": str(visible.pk)})
     assert created.status_code == 201 and created.json()["case_id"] == str(visible.pk)
+
+
+def test_link_to_screening_through_the_api_only_if_visible(client_for, operator, other_operator):
+    from tests.hotline.test_contacts import _screening
+
+    theirs, mine = _screening(other_operator), _screening(operator)
+    client = client_for(operator)
+    body = {"channel": "phone", "caller_type": "person", "urgency": "routine", "summary": "s"}
+    refused = _post(client, URL, {**body, "screening_id": str(theirs.pk)})
+    assert refused.status_code == 400 and "screening" in refused.json()["errors"]
+    created = _post(client, URL, {**body, "screening_id": str(mine.pk)})
+    assert created.status_code == 201 and created.json()["screening_id"] == str(mine.pk)
+    assert Contact.objects.count() == 1

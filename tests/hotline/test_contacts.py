@@ -169,3 +169,35 @@ def test_a_contact_cannot_be_received_in_the_future(client_for, operator):
         "urgency": "routine", "channel": "email", "caller_type": "public", "summary": "s", "received_at": future})
     assert response.status_code == 400 and "in the future" in response.content.decode()
     assert not Contact.objects.exists()
+
+
+def _screening(user):
+    from octip.screening.models import Framework, Screening
+
+    return Screening.objects.create(framework=Framework.objects.first(), answers={}, conclusion="possible",
+                                    screened_by=user, organization=user.organization)
+
+
+def test_link_only_to_a_screening_the_operator_can_see(client_for, operator, other_operator):
+    from django.core.exceptions import ValidationError
+
+    mine, theirs = _screening(operator), _screening(other_operator)
+    contact = services.log_contact(actor=operator, channel="phone", caller_type="person", urgency="routine",
+                                   summary="s", screening=mine)
+    page = client_for(operator).get(reverse("hotline:contact_detail", args=[contact.pk])).content.decode()
+    assert reverse("screening:detail", args=[mine.pk]) in page
+    with pytest.raises(ValidationError):
+        services.update_contact(actor=operator, contact=contact, expected_version=1, changes={"screening": theirs})
+    contact.refresh_from_db()
+    assert contact.screening == mine
+
+
+def test_contact_form_offers_only_visible_screenings(client_for, operator, other_operator):
+    _screening(operator)
+    theirs = _screening(other_operator)
+    client = client_for(operator)
+    response = client.post(reverse("hotline:contact_create"), {
+        "urgency": "routine", "channel": "email", "caller_type": "public", "summary": "s",
+        "screening": str(theirs.pk)})
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    assert not Contact.objects.exists()
