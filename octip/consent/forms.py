@@ -47,8 +47,8 @@ class ConsentForm(forms.Form):
         from octip.cases.sections import SECTION_CHOICES
 
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = (Organization.objects.filter(is_active=True)
-                                                .exclude(pk=case.owner_organization_id))
+        # The owner organization may be named too: a consent to keep seeing the case after a transfer.
+        self.fields["organization"].queryset = Organization.objects.filter(is_active=True)
         self.fields["sections"].choices = SECTION_CHOICES
 
     def service_arguments(self) -> dict:

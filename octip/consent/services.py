@@ -58,9 +58,6 @@ def _clean(*, case, scope: str, organization: Organization | None, external_reci
                                              "not both: record one consent for each.")
         elif organization is not None and not organization.is_active:
             errors["organization"] = _("This organization is no longer active on the platform.")
-        elif organization is not None and organization.pk == case.owner_organization_id:
-            errors["organization"] = _("This organization already holds the case; no consent is needed "
-                                       "to share with it.")
         if not sections:
             errors["sections"] = _("Choose the sections of the case the person agrees to share.")
         if not purpose:

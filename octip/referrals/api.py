@@ -1,3 +1,114 @@
-from ninja import Router
+"""Referrals and transfers: ``POST /cases/{id}/referrals``, ``GET /referrals?box=&status=``,
+``POST /referrals/{id}/accept|decline|complete|close|revoke``, and the same for transfers."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from octip.consent.policy import DisclosureRefused
+from octip.consent.selectors import visible_case_or_404
+from octip.partners.models import Organization
+
+from . import selectors, services
+from .schemas import ReasonIn, ReferralIn, ReferralOut, Refusal, TransferIn, TransferOut
 
 router = Router(tags=["referrals"])
+
+
+def _refused(refused: DisclosureRefused) -> Status:
+    decision = refused.decision
+    return Status(409, {"detail": decision.reason, "code": decision.code, "basis": decision.basis})
+
+
+def _organization(organization_id: int | None) -> Organization | None:
+    if organization_id is None:
+        return None
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise ValidationError({"organization_id": _("No organization has this id.")})
+    return organization
+
+
+@router.post("/cases/{case_id}/referrals", response={201: ReferralOut, 409: Refusal})
+def create_referral(request, case_id: UUID, body: ReferralIn):
+    from octip.directory.models import Service
+
+    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    data = body.dict()
+    service = None
+    service_id = data.pop("service_id")
+    if service_id is not None:
+        service = Service.objects.visible_to(request.auth).filter(pk=service_id).first()
+        if service is None:
+            raise ValidationError({"service_id": _("No such service in the directory.")})
+    organization = _organization(data.pop("organization_id"))
+    try:
+        referral = services.send_referral(actor=request.auth, case=case, service=service, organization=organization,
+                                          **data)
+    except DisclosureRefused as refused:
+        return _refused(refused)
+    return Status(201, referral)
+
+
+@router.get("/cases/{case_id}/referrals", response=list[ReferralOut])
+def list_case_referrals(request, case_id: UUID):
+    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    return list(selectors.referrals_of_case(actor=request.auth, case=case).select_related("case"))
+
+
+@router.get("/referrals", response=list[ReferralOut])
+def list_referrals(request, box: Literal["inbox", "outbox"] = "inbox", status: str = ""):
+    return list(selectors.referrals(actor=request.auth, box=box, status=status)[:500])
+
+
+@router.get("/referrals/{referral_id}", response=ReferralOut)
+def get_referral(request, referral_id: UUID):
+    from octip.core import audit
+
+    referral = selectors.referral_or_404(actor=request.auth, referral_id=referral_id)
+    audit.record(request.auth, "referral.viewed", referral)
+    return referral
+
+
+@router.post("/referrals/{referral_id}/{action}", response={200: ReferralOut, 409: Refusal})
+def act_on_referral(request, referral_id: UUID, action: Literal["accept", "decline", "complete", "close", "revoke"],
+                    body: ReasonIn | None = None):
+    referral = selectors.referral_or_404(actor=request.auth, referral_id=referral_id)
+    try:
+        return services.change_referral_status(actor=request.auth, referral=referral, action=action,
+                                               reason=body.reason if body else "")
+    except services.InvalidTransition as invalid:
+        return Status(409, {"detail": " ".join(invalid.messages), "code": "invalid_transition"})
+
+
+@router.post("/cases/{case_id}/transfers", response={201: TransferOut, 409: Refusal})
+def create_transfer(request, case_id: UUID, body: TransferIn):
+    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    data = body.dict()
+    organization = _organization(data.pop("organization_id"))
+    try:
+        transfer = services.send_transfer(actor=request.auth, case=case, organization=organization, **data)
+    except DisclosureRefused as refused:
+        return _refused(refused)
+    return Status(201, transfer)
+
+
+@router.get("/transfers", response=list[TransferOut])
+def list_transfers(request, box: Literal["inbox", "outbox"] = "inbox", status: str = ""):
+    return list(selectors.transfers(actor=request.auth, box=box, status=status)[:500])
+
+
+@router.post("/transfers/{transfer_id}/{action}", response={200: TransferOut, 409: Refusal})
+def act_on_transfer(request, transfer_id: UUID, action: Literal["accept", "decline", "revoke"],
+                    body: ReasonIn | None = None):
+    transfer = selectors.transfer_or_404(actor=request.auth, transfer_id=transfer_id)
+    try:
+        return services.change_transfer_status(actor=request.auth, transfer=transfer, action=action,
+                                               reason=body.reason if body else "")
+    except services.InvalidTransition as invalid:
+        return Status(409, {"detail": " ".join(invalid.messages), "code": "invalid_transition"})

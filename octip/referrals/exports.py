@@ -1,0 +1,183 @@
+"""Secure export of shared sections to an organization that is not on the platform.
+
+The sections pass the same consent gate as a referral. The archive is a ZIP encrypted with AES-256
+(``pyzipper``) under a random password that is shown once to the sender — who gives it to the
+recipient by another channel — and stored nowhere. The encrypted archive is kept for a few days
+so the sender can download it again; each creation and download is audited and listed on the case.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import secrets
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from octip.consent.models import Consent, section_label
+from octip.consent.policy import DisclosureRefused, may_disclose
+from octip.core import audit
+from octip.core.access import get_visible_or_404
+
+from .models import SecureExport
+
+DOWNLOADABLE_DAYS = 7
+PASSWORD_BYTES = 18  # 24 URL-safe characters, 144 bits
+
+
+def available() -> bool:
+    try:
+        import pyzipper  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def section_content(case, sections: Iterable[str]) -> dict:
+    """The shared sections of ``case`` as plain data (restricted notes never leave)."""
+    from octip.cases import models as m
+
+    out: dict = {"case_number": case.number}
+    chosen = set(sections)
+    if "identity" in chosen:
+        person = case.person
+        out["identity"] = {"legal_name": person.legal_name, "preferred_name": person.preferred_name,
+                           "aliases": person.aliases, "date_of_birth": _iso(person.date_of_birth),
+                           "phone": person.phone, "email": person.email, "address": person.address,
+                           "pronouns": person.pronouns, "languages": person.languages}
+    if "summary" in chosen:
+        out["summary"] = {"track": case.track, "stage": case.stage, "exploitation_types": case.exploitation_types,
+                          "setting": case.setting, "region": case.region.name,
+                          "immediate_danger": case.immediate_danger, "needs_interpreter": case.needs_interpreter,
+                          "first_contact_date": _iso(case.first_contact_date)}
+    if "needs" in chosen:
+        out["needs"] = [{"domain": n.domain, "priority": n.priority, "status": n.status, "notes": n.notes}
+                        for n in m.Need.objects.filter(case=case)]
+    if "plan" in chosen:
+        out["plan"] = [{"goal": g.description, "status": g.status,
+                        "actions": [{"action": a.description, "due": _iso(a.due), "done": a.done_at is not None}
+                                    for a in g.actions.all()]}
+                       for g in m.Goal.objects.filter(case=case).prefetch_related("actions")]
+    if "tasks" in chosen:
+        out["tasks"] = [{"task": t.title, "due": _iso(t.due), "done": t.done_at is not None}
+                        for t in m.Task.objects.filter(case=case)]
+    if "notes" in chosen:
+        out["notes"] = [{"written": _iso(n.created_at), "note": n.body}
+                        for n in m.Note.objects.filter(case=case, sensitivity=m.Sensitivity.NORMAL)]
+    if "safety_plan" in chosen:
+        plan = m.SafetyPlan.objects.filter(case=case).first()
+        out["safety_plan"] = {"risks": plan.risks, "trusted_contacts": plan.trusted_contacts,
+                              "code_words": plan.code_words, "emergency_steps": plan.emergency_steps} if plan else {}
+    if "documents" in chosen:
+        out["documents"] = [{"type": d.kind, "file_name": d.filename, "size": d.size}
+                            for d in m.Document.objects.filter(case=case)]
+    if "consents" in chosen:
+        out["consents"] = [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
+                            "given_at": _iso(c.given_at), "expires_at": _iso(c.expires_at),
+                            "withdrawn_at": _iso(c.withdrawn_at)}
+                           for c in Consent.objects.filter(case=case).select_related("organization")]
+    if "timeline" in chosen:
+        out["timeline"] = [{"at": _iso(t.created_at), "event": t.summary}
+                           for t in m.TimelineEntry.objects.filter(case=case)]
+    return out
+
+
+def build_archive(content: dict, password: str, *, recipient: str, sections: list[str]) -> bytes:
+    import pyzipper
+
+    readme = "\n".join([
+        f"Case {content['case_number']} — shared with {recipient}",
+        "Sections: " + ", ".join(section_label(s) for s in sections),
+        f"Created: {timezone.localtime().strftime('%Y-%m-%d %H:%M %Z')}",
+        "",
+        "This information was shared with the person's consent or on a stated legal basis, for the",
+        "purpose given to you. Keep it confidential, share it no further, and delete it when done.",
+    ])
+    buffer = io.BytesIO()
+    with pyzipper.AESZipFile(buffer, "w", compression=pyzipper.ZIP_DEFLATED,
+                             encryption=pyzipper.WZ_AES) as archive:
+        archive.setpassword(password.encode())
+        archive.setencryption(pyzipper.WZ_AES, nbits=256)
+        archive.writestr("README.txt", readme)
+        archive.writestr("case.json", json.dumps(content, ensure_ascii=False, indent=2, default=str))
+    return buffer.getvalue()
+
+
+def create_secure_export(*, actor, case, recipient: str, purpose: str, sections: Iterable[str],
+                         basis: str = "consent", justification: str = "") -> tuple[SecureExport, str]:
+    """Export ``sections`` of ``case`` to ``recipient`` (an organization not on the platform).
+    Returns the export and the one-time password. Raises AccessDenied, ValidationError or
+    DisclosureRefused; nothing but the audited refusal is written then."""
+    from octip.cases.sections import validate_sections
+    from octip.cases.services import require_own_scope
+
+    require_own_scope(actor, "referral.send", case)
+    if not available():
+        raise ValidationError(_("Secure export is not available: the pyzipper package is not installed."))
+    recipient = (recipient or "").strip()
+    purpose = (purpose or "").strip()
+    chosen = sorted(validate_sections(list(sections or [])))
+    errors = {}
+    if not recipient:
+        errors["recipient"] = _("Name the organization that receives the export.")
+    if not purpose:
+        errors["purpose"] = _("Say what the export is for.")
+    if not chosen:
+        errors["sections"] = _("Choose the sections to export.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        decision = may_disclose(case, recipient, purpose, chosen, actor=actor, basis=basis,
+                                justification=justification)
+        if decision.allowed:
+            password = secrets.token_urlsafe(PASSWORD_BYTES)
+            content = build_archive(section_content(case, chosen), password, recipient=recipient, sections=chosen)
+            now = timezone.now()
+            export = SecureExport(case=case, recipient=recipient[:200], purpose=purpose[:2000], sections=chosen,
+                                  disclosure=decision.disclosure, created_by=actor, created_at=now,
+                                  sha256=hashlib.sha256(content).hexdigest(), size=len(content),
+                                  downloadable_until=now + datetime.timedelta(days=DOWNLOADABLE_DAYS))
+            export.stored_name = default_storage.save(f"referral-exports/{export.pk}.zip", ContentFile(content))
+            export.save()
+            audit.record(actor, "export.secure_created", export, purpose=purpose, detail={
+                "case_id": str(case.pk), "sections": chosen, "basis": decision.basis,
+                "disclosure_id": decision.disclosure.pk, "sha256": export.sha256})
+            from octip.cases.services import add_timeline_entry
+
+            add_timeline_entry(actor=actor, case=case, kind="export.secure", summary=_(
+                "Secure export of %(sections)s to %(recipient)s (not on the platform).") % {
+                "sections": ", ".join(section_label(s) for s in chosen), "recipient": recipient},
+                detail={"export_id": str(export.pk)})
+    if not decision.allowed:
+        raise DisclosureRefused(decision)
+    return export, password
+
+
+def exports_of_case(*, actor, case):
+    return SecureExport.objects.visible_to(actor).filter(case=case).select_related("created_by")
+
+
+def export_or_404(*, actor, export_id) -> SecureExport:
+    return get_visible_or_404(SecureExport.objects.select_related("case"), actor, pk=export_id)
+
+
+def read_archive(*, actor, export: SecureExport) -> bytes:
+    if export.downloadable_until <= timezone.now():
+        raise Http404
+    with default_storage.open(export.stored_name, "rb") as handle:
+        content = handle.read()
+    audit.record(actor, "export.secure_downloaded", export, detail={"case_id": str(export.case_id)})
+    return content

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from octip.consent.forms import end_of_day
+from octip.consent.models import DisclosureBasis
+from octip.core.access import allows
+from octip.partners.models import Organization
+
+from .models import ReferralStatus, Urgency, response_targets
+
+
+def _basis_fields(form, actor) -> None:
+    if allows(actor, "consent.legal_basis"):
+        form.fields["basis"] = forms.ChoiceField(
+            label=_("Basis for sharing"), choices=DisclosureBasis.choices, initial=DisclosureBasis.CONSENT,
+            help_text=_("The person's consent, unless a legal basis applies and you can justify it in writing."))
+        form.fields["justification"] = forms.CharField(
+            label=_("Written justification (legal basis only)"), required=False,
+            widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReferralForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Service in the directory"), queryset=None, required=False,
+                                     help_text=_("A service run by a partner organization on the platform."))
+    organization = forms.ModelChoiceField(label=_("Or a partner organization"), queryset=None, required=False)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                              help_text=_("What you ask the receiver to do for the person."))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect,
+                                initial=Urgency.ROUTINE)
+    sections = forms.MultipleChoiceField(label=_("Sections the receiver may see"), choices=[],
+                                         widget=forms.CheckboxSelectMultiple)
+    respond_by = forms.DateField(label=_("Respond by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, actor, case, **kwargs):
+        from octip.cases.sections import SECTION_CHOICES
+        from octip.directory.models import Service
+
+        super().__init__(*args, **kwargs)
+        targets = response_targets()
+        self.fields["respond_by"].help_text = _(
+            "Leave empty to use the target for the urgency: emergency %(e)s h, urgent %(u)s h, routine %(r)s h.") % {
+            "e": targets["emergency"], "u": targets["urgent"], "r": targets["routine"]}
+        self.fields["service"].queryset = (Service.objects.visible_to(actor)
+                                           .filter(status="active", partner_organization__is_active=True)
+                                           .exclude(partner_organization_id=case.owner_organization_id)
+                                           .select_related("partner_organization").order_by("name"))
+        self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.partner_organization.name}"
+        self.fields["organization"].queryset = Organization.objects.filter(is_active=True).exclude(
+            pk=case.owner_organization_id)
+        self.fields["sections"].choices = SECTION_CHOICES
+        _basis_fields(self, actor)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("service") and not data.get("organization"):
+            self.add_error("service", _("Choose a service or a partner organization."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        day = data.pop("respond_by")
+        data["respond_by"] = end_of_day(day) if day else None
+        return data
+
+
+class TransferForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Transfer the case to"), queryset=None)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+    def __init__(self, *args, actor, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(is_active=True).exclude(
+            pk=case.owner_organization_id)
+        _basis_fields(self, actor)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BoxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *ReferralStatus.choices])
+
+
+class ExportForm(forms.Form):
+    recipient = forms.CharField(label=_("Organization not on the platform"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    sections = forms.MultipleChoiceField(label=_("Sections to export"), choices=[],
+                                         widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, actor, **kwargs):
+        from octip.cases.sections import SECTION_CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = SECTION_CHOICES
+        _basis_fields(self, actor)
+
+
+def today_plus(days: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)

@@ -1,0 +1,248 @@
+"""Referral pages: inbox, outbox, a referral, sending one, transfers, secure exports, notifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from octip.consent.policy import DisclosureRefused
+from octip.consent.selectors import visible_case_or_404
+from octip.core import audit
+from octip.core.access import allows
+
+from . import exports, selectors, services
+from .forms import BoxFilterForm, ExportForm, ReasonForm, ReferralForm, TransferForm
+from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, available
+
+
+def _apply_errors(form, invalid: ValidationError) -> None:
+    if hasattr(invalid, "error_dict"):
+        for field, errors in invalid.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, invalid.messages)
+
+
+def _box(request: HttpRequest, box: str) -> HttpResponse:
+    form = BoxFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    rows = list(selectors.referrals(actor=request.user, box=box, status=status)[:200])
+    return render(request, "referrals/box.html", {"box": box, "referrals": rows, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, "inbox")
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, "outbox")
+
+
+def _side(actor, referral_or_transfer) -> str:
+    from octip.cases.models import Case
+
+    if actor.organization_id == referral_or_transfer.to_organization_id:
+        return "receiver"
+    if Case.objects.in_own_scope(actor).filter(pk=referral_or_transfer.case_id).exists():
+        return "sender"
+    return ""
+
+
+@login_required
+def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
+    referral = selectors.referral_or_404(actor=request.user, referral_id=referral_id)
+    side = _side(request.user, referral)
+    actions = [t for t in available(REFERRAL_TRANSITIONS, referral.status, side)
+               if allows(request.user, t.permission)]
+    audit.record(request.user, "referral.viewed", referral)
+    return render(request, "referrals/detail.html", {"referral": referral, "side": side, "actions": actions,
+                                                     "form": ReasonForm()})
+
+
+@login_required
+@require_POST
+def referral_action(request: HttpRequest, referral_id, action: str) -> HttpResponse:
+    referral = selectors.referral_or_404(actor=request.user, referral_id=referral_id)
+    if action not in REFERRAL_TRANSITIONS:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_referral_status(actor=request.user, referral=referral, action=action,
+                                            reason=form.cleaned_data["reason"])
+        except ValidationError as invalid:
+            _apply_errors(form, invalid)
+        else:
+            messages.success(request, _("The referral is now: %(status)s.") % {
+                "status": referral.get_status_display()})
+            return redirect("referrals:detail", referral_id=referral.pk)
+    side = _side(request.user, referral)
+    referral.refresh_from_db()
+    actions = [t for t in available(REFERRAL_TRANSITIONS, referral.status, side)
+               if allows(request.user, t.permission)]
+    return render(request, "referrals/detail.html", {"referral": referral, "side": side, "actions": actions,
+                                                     "form": form, "failed_action": action}, status=400)
+
+
+@login_required
+def case_referrals(request: HttpRequest, case_id) -> HttpResponse:
+    case = visible_case_or_404(actor=request.user, case_id=case_id)
+    from octip.cases.models import Case
+
+    own = Case.objects.in_own_scope(request.user).filter(pk=case.pk).exists()
+    return render(request, "referrals/case_referrals.html", {
+        "case": case, "own": own,
+        "referrals": list(selectors.referrals_of_case(actor=request.user, case=case)),
+        "transfers": list(case.transfers.select_related("to_organization")) if own else [],
+        "exports": list(exports.exports_of_case(actor=request.user, case=case)) if own else []})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, case_id) -> HttpResponse:
+    case = visible_case_or_404(actor=request.user, case_id=case_id)
+    form = ReferralForm(request.POST or None, actor=request.user, case=case)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                referral = services.send_referral(actor=request.user, case=case, **form.service_arguments())
+            except DisclosureRefused as refused:
+                form.add_error(None, refused.explanation)
+                status = 409
+            except ValidationError as invalid:
+                _apply_errors(form, invalid)
+            else:
+                messages.success(request, _("The referral is sent to %(org)s.") % {
+                    "org": referral.to_organization.name})
+                return redirect("referrals:detail", referral_id=referral.pk)
+    return render(request, "referrals/referral_form.html", {"case": case, "form": form}, status=status)
+
+
+# --- Transfers --------------------------------------------------------------------------------
+
+@login_required
+def transfer_box(request: HttpRequest) -> HttpResponse:
+    box = request.GET.get("box", "inbox")
+    box = box if box in selectors.BOXES else "inbox"
+    return render(request, "referrals/transfers.html", {
+        "box": box, "transfers": list(selectors.transfers(actor=request.user, box=box)[:200])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
+    case = visible_case_or_404(actor=request.user, case_id=case_id)
+    form = TransferForm(request.POST or None, actor=request.user, case=case)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                transfer = services.send_transfer(actor=request.user, case=case, **form.cleaned_data)
+            except DisclosureRefused as refused:
+                form.add_error(None, refused.explanation)
+                status = 409
+            except ValidationError as invalid:
+                _apply_errors(form, invalid)
+            else:
+                messages.success(request, _("The transfer is proposed to %(org)s.") % {
+                    "org": transfer.to_organization.name})
+                return redirect("referrals:transfer_detail", transfer_id=transfer.pk)
+    return render(request, "referrals/transfer_form.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+def transfer_detail(request: HttpRequest, transfer_id) -> HttpResponse:
+    transfer = selectors.transfer_or_404(actor=request.user, transfer_id=transfer_id)
+    side = _side(request.user, transfer)
+    actions = [t for t in available(TRANSFER_TRANSITIONS, transfer.status, side)
+               if allows(request.user, t.permission)]
+    audit.record(request.user, "transfer.viewed", transfer)
+    return render(request, "referrals/transfer_detail.html", {"transfer": transfer, "side": side,
+                                                              "actions": actions, "form": ReasonForm()})
+
+
+@login_required
+@require_POST
+def transfer_action(request: HttpRequest, transfer_id, action: str) -> HttpResponse:
+    transfer = selectors.transfer_or_404(actor=request.user, transfer_id=transfer_id)
+    if action not in TRANSFER_TRANSITIONS:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_transfer_status(actor=request.user, transfer=transfer, action=action,
+                                            reason=form.cleaned_data["reason"])
+        except ValidationError as invalid:
+            _apply_errors(form, invalid)
+        else:
+            messages.success(request, _("The transfer is now: %(status)s.") % {
+                "status": transfer.get_status_display()})
+            return redirect("referrals:transfer_detail", transfer_id=transfer.pk)
+    transfer.refresh_from_db()
+    side = _side(request.user, transfer)
+    actions = [t for t in available(TRANSFER_TRANSITIONS, transfer.status, side)
+               if allows(request.user, t.permission)]
+    return render(request, "referrals/transfer_detail.html", {"transfer": transfer, "side": side,
+                                                              "actions": actions, "form": form}, status=400)
+
+
+# --- Secure export ----------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_create(request: HttpRequest, case_id) -> HttpResponse:
+    case = visible_case_or_404(actor=request.user, case_id=case_id)
+    form = ExportForm(request.POST or None, actor=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                export, password = exports.create_secure_export(actor=request.user, case=case, **form.cleaned_data)
+            except DisclosureRefused as refused:
+                form.add_error(None, refused.explanation)
+                status = 409
+            except ValidationError as invalid:
+                _apply_errors(form, invalid)
+            else:
+                # The password is shown on this response only; it is stored nowhere.
+                response = render(request, "referrals/export_done.html", {"case": case, "export": export,
+                                                                          "password": password}, status=201)
+                response["Cache-Control"] = "no-store"
+                return response
+    return render(request, "referrals/export_form.html", {"case": case, "form": form,
+                                                         "available": exports.available()}, status=status)
+
+
+@login_required
+def export_download(request: HttpRequest, export_id) -> HttpResponse:
+    export = exports.export_or_404(actor=request.user, export_id=export_id)
+    content = exports.read_archive(actor=request.user, export=export)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="case-{export.case.number}-export.zip"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.mark_notifications_read(actor=request.user)
+        messages.success(request, _("All notifications are marked as read."))
+        return redirect("referrals:notifications")
+    rows = list(selectors.notifications_of(actor=request.user)[:100])
+    return render(request, "referrals/notifications.html", {"notifications": rows})

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.consent.fixtures import *  # noqa: F403
+
+
+@pytest.fixture
+def service(partner_org):
+    from octip.directory.models import Organization as DirectoryOrganization
+    from octip.directory.models import Service
+
+    provider = DirectoryOrganization.objects.create(name=partner_org.name)
+    return Service.objects.create(organization=provider, name="Emergency shelter beds (test)",
+                                  partner_organization=partner_org, visibility="partners")
+
+
+@pytest.fixture
+def consent_to_partner(case, caseworker, partner_org):
+    from tests.consent.factories import make_consent
+
+    return make_consent(case=case, obtained_by=caseworker, organization=partner_org,
+                        sections=["summary", "needs", "plan"])
+
+
+@pytest.fixture
+def referral(case, caseworker, partner_org, consent_to_partner):
+    from octip.referrals.services import send_referral
+
+    return send_referral(actor=caseworker, case=case, organization=partner_org, purpose="Shelter bed tonight",
+                         urgency="urgent", sections=["summary", "needs"])
