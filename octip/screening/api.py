@@ -7,7 +7,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import get_language
-from ninja import Router
+from ninja import Router, Status
 
 from octip.core.access import require
 
@@ -82,7 +82,7 @@ def create_screening(request, body: ScreeningIn):
             raise ValidationError({"case": "No case with this id that you can see."})
     screening = services.save_screening(actor=request.auth, framework=framework, answers=body.answers,
                                         notes=body.notes, age_group=body.age_group, case=case)
-    return 201, _screening_out(screening, body.language or get_language())
+    return Status(201, _screening_out(screening, body.language or get_language()))
 
 
 @router.get("/screenings/{screening_id}", response=ScreeningOut)

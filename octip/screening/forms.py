@@ -75,7 +75,7 @@ class SectionForm(forms.Form):
         for indicator in dimension["indicators"]:
             question = indicator["question"].get(language) or indicator["question"]["en"]
             self.fields[answer_field_name(dimension["id"], indicator["id"])] = forms.ChoiceField(
-                label=question, choices=ANSWER_CHOICES, widget=forms.RadioSelect, initial="unknown")
+                label=question, choices=ANSWER_CHOICES, widget=forms.RadioSelect, initial="unknown", required=False)
         self.fields[note_field_name(dimension["id"])] = forms.CharField(
             label=_("Notes on this section (optional)"), required=False, max_length=2000,
             widget=forms.Textarea(attrs={"rows": 3}),
