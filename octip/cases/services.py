@@ -243,6 +243,12 @@ def _snapshot(instance, fields: Iterable[str]) -> dict:
     return {f: getattr(instance, f) for f in fields}
 
 
+def _conflicts_against(submitted: dict) -> dict:
+    """The base ``save_versioned`` compares with on a lost race: the values this user is saving, so
+    the refusal names every field whose stored value now differs from theirs."""
+    return dict(submitted)
+
+
 @transaction.atomic
 def update_case(*, actor: Any, case: m.Case, expected_version: int, changes: dict) -> m.Case:
     """Edit the case's summary fields; refused with ``StaleVersion`` when someone saved first."""
@@ -256,7 +262,7 @@ def update_case(*, actor: Any, case: m.Case, expected_version: int, changes: dic
         setattr(case, name, value)
     fields = [*changes, "updated_at"]
     case.updated_at = timezone.now()
-    save_versioned(case, expected_version=expected_version, fields=fields, original=original)
+    save_versioned(case, expected_version=expected_version, fields=fields, original=_conflicts_against(changes))
     changed = sorted(k for k in changes if original[k] != changes[k])
     audit.record(actor, "case.updated", case, detail={"fields": changed})
     if changed:
@@ -277,7 +283,7 @@ def update_person(*, actor: Any, case: m.Case, expected_version: int, changes: d
         setattr(person, name, value)
     person.refresh_indexes()
     save_versioned(person, expected_version=expected_version, fields=[*changes, *m.Person.INDEXED_FIELDS],
-                   original=original)
+                   original=_conflicts_against(changes))
     changed = sorted(k for k in changes if original[k] != changes[k])
     audit.record(actor, "person.updated", person, detail={"case_id": str(case.pk), "fields": changed})
     if changed:
@@ -441,10 +447,10 @@ def update_youth_profile(*, actor: Any, case: m.Case, expected_version: int, cha
         raise ValidationError({"separation": _("Unknown value.")})
     if changes.get("consent_given_by") and changes["consent_given_by"] not in m.ConsentGiver.values:
         raise ValidationError({"consent_given_by": _("Unknown value.")})
-    original = _snapshot(profile, changes)
     for name, value in changes.items():
         setattr(profile, name, value)
-    save_versioned(profile, expected_version=expected_version, fields=list(changes), original=original)
+    save_versioned(profile, expected_version=expected_version, fields=list(changes),
+                   original=_conflicts_against(changes))
     audit.record(actor, "youth.profile_updated", case, detail={"fields": sorted(changes)})
     add_timeline_entry(actor=actor, case=case, kind="youth.profile_updated", summary=_("Youth details updated."))
     return profile
@@ -512,11 +518,11 @@ def save_need(*, actor: Any, case: m.Case, domain: str, priority: str, status: s
         need = m.Need.objects.create(case=case, domain=domain, priority=priority, status=status, notes=notes,
                                      updated_by=actor)
     else:
-        original = _snapshot(need, ["priority", "status", "notes"])
         need.priority, need.status, need.notes, need.updated_by = priority, status, notes, actor
         need.updated_at = timezone.now()
         save_versioned(need, expected_version=expected_version if expected_version is not None else need.version,
-                       fields=["priority", "status", "notes", "updated_by", "updated_at"], original=original)
+                       fields=["priority", "status", "notes", "updated_by", "updated_at"],
+                       original=_conflicts_against({"priority": priority, "status": status, "notes": notes}))
     audit.record(actor, "case.need_saved", case, detail={"domain": domain, "priority": priority, "status": status})
     add_timeline_entry(actor=actor, case=case, kind="case.need_saved",
                        summary=_("Needs assessment: %(domain)s set to %(status)s.") % {
@@ -541,9 +547,8 @@ def update_goal(*, actor: Any, goal: m.Goal, status: str, expected_version: int)
     require_section(actor, "case.edit", goal.case, "plan")
     if status not in m.GoalStatus.values:
         raise ValidationError({"status": _("Choose a status.")})
-    original = {"status": goal.status}
     goal.status = status
-    save_versioned(goal, expected_version=expected_version, fields=["status"], original=original)
+    save_versioned(goal, expected_version=expected_version, fields=["status"], original={"status": status})
     audit.record(actor, "case.goal_updated", goal.case, detail={"goal_id": goal.pk, "status": status})
     add_timeline_entry(actor=actor, case=goal.case, kind="case.goal_updated",
                        summary=_("Service plan goal marked %(status)s.") % {"status": m.GoalStatus(status).label})
@@ -646,12 +651,11 @@ def save_safety_plan(*, actor: Any, case: m.Case, changes: dict, expected_versio
     if plan is None:
         plan = m.SafetyPlan.objects.create(case=case, updated_by=actor, **changes)
     else:
-        original = _snapshot(plan, changes)
         for name, value in changes.items():
             setattr(plan, name, value)
         plan.updated_by, plan.updated_at = actor, timezone.now()
         save_versioned(plan, expected_version=expected_version if expected_version is not None else -1,
-                       fields=[*changes, "updated_by", "updated_at"], original=original)
+                       fields=[*changes, "updated_by", "updated_at"], original=_conflicts_against(changes))
     audit.record(actor, "case.safety_plan_saved", case)
     add_timeline_entry(actor=actor, case=case, kind="case.safety_plan_saved", summary=_("Safety plan updated."))
     return plan
