@@ -219,6 +219,14 @@ def _public(request: HttpRequest, template: str, context: dict, status: int = 20
     return response
 
 
+def _language_name(code: str | None) -> str:
+    """The report's language as operators write it in the log ("French"), not as a code."""
+    try:
+        return translation.get_language_info(code or "en")["name"]
+    except KeyError:
+        return code or ""
+
+
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
@@ -237,7 +245,7 @@ def report(request: HttpRequest) -> HttpResponse:
         contact = services.receive_public_report(
             what_happened=data["what_happened"], region=data["region"], place=data["place"],
             seen_when=data["seen_when"], danger_now=data["danger_now"], anonymous=data["anonymous"] == "yes",
-            contact_details=data["contact_details"], language=translation.get_language() or "en")
+            contact_details=data["contact_details"], language=_language_name(translation.get_language()))
     except ValidationError as error:
         _apply_form_errors(form, error)
         return _public(request, "hotline/report.html", {"form": form}, status=400)

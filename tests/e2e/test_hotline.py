@@ -63,3 +63,34 @@ def test_quick_exit_leaves_the_report_page(page, live_server, settings, db):
     page.wait_for_url("**/healthz")
     page.go_back()
     assert not page.url.endswith("/report/")
+
+
+def test_operator_logs_an_emergency_call_and_checks_who_is_on_call(page, make_user, sign_in, assert_accessible):
+    import datetime
+
+    from django.utils import timezone
+
+    from octip.hotline.models import Contact, OnCallShift
+
+    office = OrganizationFactory(type="coordinating_office")
+    operator = make_user("hotline_operator", organization=office)
+    lead = make_user("coordinator", organization=office, full_name="Synthetic Escalation Lead")
+    OnCallShift.objects.create(organization=office, person=operator, escalation_contact=lead,
+                               starts_at=timezone.now() - datetime.timedelta(hours=1),
+                               ends_at=timezone.now() + datetime.timedelta(hours=7))
+    sign_in(page, operator)
+    page.goto("/app/hotline/")
+    page.get_by_role("link", name="Log a contact").click()
+    assert_accessible(page)
+    page.get_by_role("group", name="Urgency").get_by_label("Emergency").check()
+    page.get_by_label("Channel").select_option("phone")
+    page.get_by_label("Who contacted the line").select_option("person")
+    page.get_by_label("Summary").fill("Synthetic caller locked in a work site, asks for help now.")
+    page.get_by_role("button", name="Log contact").click()
+    page.get_by_role("heading", name=f"Contact {Contact.objects.get().reference}").wait_for()
+    note = page.get_by_role("note")
+    assert "call 911" in note.inner_text()
+    assert_accessible(page)
+    page.get_by_role("link", name="On call").first.click()
+    assert page.get_by_text("Synthetic Escalation Lead").first.is_visible()
+    assert_accessible(page)

@@ -144,7 +144,7 @@ def test_report_in_french(client, office):
     page = client.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Signaler une préoccupation" in page
     client.post(URL, good_report(), HTTP_ACCEPT_LANGUAGE="fr")
-    assert Contact.objects.get().language == "fr"
+    assert Contact.objects.get().language == "French"
 
 
 def test_without_a_coordinating_office_reports_reach_coordinators(client, db, make_user):
