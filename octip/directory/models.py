@@ -18,6 +18,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from octip.core.access import ScopedQuerySet, allows
@@ -188,6 +189,12 @@ class Service(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # HSDS consumers poll with modified_after: a service always carries its modification time.
+        if self.last_modified is None:
+            self.last_modified = timezone.now()
+        super().save(*args, **kwargs)
 
     @property
     def is_public(self) -> bool:
