@@ -4,6 +4,7 @@ audits; none puts identifying text into the audit detail."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octip.core import audit
+from octip.core import audit, context
 from octip.core.access import require
 from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
@@ -93,6 +94,8 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
     Raises AccessDenied, ValidationError or StaleVersion; writes nothing then."""
     require(actor, "hotline.edit", contact)
     _check_fields(changes)
+    if not changes:
+        return contact
     original = {name: getattr(contact, name) for name in changes}
     for name, value in changes.items():
         setattr(contact, name, value)
@@ -160,8 +163,20 @@ def receive_public_report(*, what_happened: str, region, place: str, seen_when: 
         organization=intake_organization(), received_at=timezone.now())
     contact.full_clean()
     contact.save()
-    audit.record(None, "hotline.report.received", contact, detail={"urgency": contact.urgency})
+    with _anonymous_reporter():
+        audit.record(None, "hotline.report.received", contact, detail={"urgency": contact.urgency})
     return contact
+
+
+@contextlib.contextmanager
+def _anonymous_reporter():
+    """The audit log normally keeps the client address of a request; for a public report that
+    address could identify the reporter, so this event is written without it."""
+    token = context.begin("", None)
+    try:
+        yield
+    finally:
+        context.end(token)
 
 
 def _check_roster_person(actor: User, person: User, field: str) -> None:

@@ -61,6 +61,12 @@ def test_report_lands_in_the_queue_as_an_encrypted_web_report(client, office, ma
     assert event.actor_id is None and "warehouse" not in str(event.detail)
 
 
+def test_the_reporters_address_is_not_kept_in_the_audit_log(client, office):
+    client.post(URL, good_report(), REMOTE_ADDR="198.51.100.77")
+    assert Contact.objects.exists()
+    assert not AuditEvent.objects.filter(ip="198.51.100.77").exists()
+
+
 def test_someone_in_danger_now_is_an_emergency_and_the_answer_says_call_911_first(client, office):
     response = client.post(URL, good_report(danger_now="yes"))
     page = response.content.decode()
