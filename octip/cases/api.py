@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from octip.core import audit
@@ -113,7 +113,7 @@ def create_case(request, body: s.CaseIn):
     case = services.open_case(actor=actor, person=body.person.dict(), case=case_data)
     case = selectors.get_case(actor, case.pk)
     sections = selectors.sections_visible_to(actor, case)
-    return 201, case_json(case, sections, case.person)
+    return Status(201, case_json(case, sections, case.person))
 
 
 @router.get("/cases/{case_id}", response=s.CaseOut)
@@ -170,7 +170,8 @@ def get_timeline(request, case_id: UUID):
 @router.post("/cases/{case_id}/closure-requests", response={201: s.ClosureRequestOut})
 def request_closure(request, case_id: UUID, body: s.ClosureRequestIn):
     case = _case(request, case_id)
-    return 201, services.request_closure(actor=request.auth, case=case, reason=body.reason, outcome=body.outcome)
+    closure = services.request_closure(actor=request.auth, case=case, reason=body.reason, outcome=body.outcome)
+    return Status(201, closure)
 
 
 @router.post("/cases/{case_id}/closure-requests/{request_id}/decision", response=s.ClosureRequestOut)
@@ -185,13 +186,13 @@ def decide_closure(request, case_id: UUID, request_id: int, body: s.ClosureDecis
 @router.post("/cases/{case_id}/duty-to-report", response={201: s.DutyToReportOut})
 def duty_to_report(request, case_id: UUID, body: s.DutyToReportIn):
     case = _case(request, case_id)
-    return 201, services.record_duty_to_report(actor=request.auth, case=case, **body.dict())
+    return Status(201, services.record_duty_to_report(actor=request.auth, case=case, **body.dict()))
 
 
 @router.post("/cases/{case_id}/emergency-access", response={201: s.EmergencyAccessOut})
 def emergency_access(request, case_id: UUID, body: s.EmergencyAccessIn):
     case = _case(request, case_id)
-    return 201, services.break_glass(actor=request.auth, case=case, reason=body.reason, minutes=body.minutes)
+    return Status(201, services.break_glass(actor=request.auth, case=case, reason=body.reason, minutes=body.minutes))
 
 
 # --- Needs, plan, tasks, notes, safety plan, documents -----------------------------------------
@@ -206,7 +207,8 @@ def list_needs(request, case_id: UUID):
 @router.put("/cases/{case_id}/needs", response=s.NeedOut)
 def save_need(request, case_id: UUID, body: s.NeedIn):
     case = _case(request, case_id)
-    return services.save_need(actor=request.auth, case=case, **body.dict())
+    return services.save_need(actor=request.auth, case=case, domain=body.domain, priority=body.priority,
+                              status=body.status, notes=body.notes, expected_version=body.version)
 
 
 @router.get("/cases/{case_id}/goals", response=list[s.GoalOut])
@@ -221,16 +223,16 @@ def list_goals(request, case_id: UUID):
 def add_goal(request, case_id: UUID, body: s.GoalIn):
     case = _case(request, case_id)
     goal = services.add_goal(actor=request.auth, case=case, description=body.description)
-    return 201, {"id": goal.pk, "description": goal.description, "status": goal.status, "version": goal.version,
-                 "actions": []}
+    return Status(201, {"id": goal.pk, "description": goal.description, "status": goal.status, "version": goal.version,
+                 "actions": []})
 
 
 @router.post("/cases/{case_id}/goals/{goal_id}/actions", response={201: s.PlanActionOut})
 def add_plan_action(request, case_id: UUID, goal_id: int, body: s.PlanActionIn):
     case = _case(request, case_id)
     goal = get_object_or_404(m.Goal, pk=goal_id, case=case)
-    return 201, services.add_plan_action(actor=request.auth, goal=goal, description=body.description,
-                                         owner=_user(body.owner_id, "owner_id"), due=body.due)
+    return Status(201, services.add_plan_action(actor=request.auth, goal=goal, description=body.description,
+                                         owner=_user(body.owner_id, "owner_id"), due=body.due))
 
 
 @router.get("/cases/{case_id}/tasks", response=list[s.TaskOut])
@@ -243,8 +245,8 @@ def list_tasks(request, case_id: UUID):
 @router.post("/cases/{case_id}/tasks", response={201: s.TaskOut})
 def add_task(request, case_id: UUID, body: s.TaskIn):
     case = _case(request, case_id)
-    return 201, services.add_task(actor=request.auth, case=case, title=body.title, due=body.due,
-                                  assignee=_user(body.assignee_id, "assignee_id"))
+    return Status(201, services.add_task(actor=request.auth, case=case, title=body.title, due=body.due,
+                                  assignee=_user(body.assignee_id, "assignee_id")))
 
 
 @router.post("/cases/{case_id}/tasks/{task_id}/done", response=s.TaskOut)
@@ -266,7 +268,7 @@ def list_notes(request, case_id: UUID):
 @router.post("/cases/{case_id}/notes", response={201: s.NoteOut})
 def add_note(request, case_id: UUID, body: s.NoteIn):
     case = _case(request, case_id)
-    return 201, services.add_note(actor=request.auth, case=case, body=body.body, sensitivity=body.sensitivity)
+    return Status(201, services.add_note(actor=request.auth, case=case, body=body.body, sensitivity=body.sensitivity))
 
 
 @router.get("/cases/{case_id}/safety-plan", response=s.SafetyPlanOut)
@@ -297,8 +299,8 @@ def upload_document(request, case_id: UUID, kind: Form[str], file: File[Uploaded
     case = _case(request, case_id)
     if file.size > services.MAX_DOCUMENT_BYTES:
         raise ValidationError({"file": "The file is larger than 10 MB."})
-    return 201, services.upload_document(actor=request.auth, case=case, kind=kind, filename=file.name,
-                                         content=file.read())
+    return Status(201, services.upload_document(actor=request.auth, case=case, kind=kind, filename=file.name,
+                                         content=file.read()))
 
 
 @router.post("/cases/{case_id}/documents/{document_id}/link", response=s.DownloadLinkOut)

@@ -1,0 +1,137 @@
+"""The cases API: create, read, patch with versions, search, sub-resources, and bad input."""
+
+from __future__ import annotations
+
+import datetime
+
+from octip.cases import models as m
+from octip.cases import services
+
+PERSON = {"legal_name": "Lucia Mendoza Synthetic", "preferred_name": "Lu", "date_of_birth": "1998-07-01",
+          "phone": "778 555 0107", "citizenship": ["MX"], "languages": ["es"]}
+
+
+def post(client, url, body):
+    return client.post(url, body, content_type="application/json")
+
+
+def patch(client, url, body):
+    return client.patch(url, body, content_type="application/json")
+
+
+def test_create_read_patch_case(world, client_for):
+    client = client_for(world.caseworker_a)
+    response = post(client, "/api/v1/cases", {"person": PERSON, "region": "fraser", "exploitation_types": ["sexual"],
+                                              "referral_source": "police"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["person"]["legal_name"] == "Lucia Mendoza Synthetic"
+    assert body["person"]["date_of_birth"] == "1998-07-01"
+    assert body["track"] == "adult" and body["stage"] == "intake" and body["number"].startswith("BC-")
+    case_id = body["id"]
+    got = client.get(f"/api/v1/cases/{case_id}").json()
+    assert got["version"] == 1 and got["owner_organization_id"] == world.org_a.pk
+    changed = patch(client, f"/api/v1/cases/{case_id}", {"version": 1, "immediate_danger": True})
+    assert changed.status_code == 200 and changed.json()["version"] == 2 and changed.json()["immediate_danger"]
+    stale = patch(client, f"/api/v1/cases/{case_id}", {"version": 1, "immediate_danger": False})
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2 and stale.json()["changed"] == ["immediate_danger"]
+    assert m.Case.objects.get(pk=case_id).immediate_danger is True
+
+
+def test_patch_person_with_version(world, client_for):
+    client = client_for(world.caseworker_a)
+    url = f"/api/v1/cases/{world.case_a.pk}/person"
+    ok = patch(client, url, {"version": 1, "preferred_name": "Beatriz"})
+    assert ok.status_code == 200 and ok.json()["person"]["preferred_name"] == "Beatriz"
+    assert patch(client, url, {"version": 1, "preferred_name": "B"}).status_code == 409
+    # The blind index follows the change.
+    found = client.get("/api/v1/cases", {"search": "beatriz"}).json()
+    assert [c["id"] for c in found] == [str(world.case_a.pk)]
+
+
+def test_youth_created_through_api(world, client_for):
+    client = client_for(world.caseworker_a)
+    born = (datetime.date.today() - datetime.timedelta(days=365 * 15)).isoformat()
+    body = post(client, "/api/v1/cases", {"person": {**PERSON, "date_of_birth": born}, "region": "fraser"}).json()
+    assert body["track"] == "youth"
+    stage = post(client, f"/api/v1/cases/{body['id']}/stage", {"stage": "assessment", "version": body["version"]})
+    assert stage.status_code == 400 and "duty-to-report" in str(stage.json())
+    report = post(client, f"/api/v1/cases/{body['id']}/duty-to-report", {
+        "reported_by_name": "Synthetic Worker", "reported_at": "2026-01-05T10:00:00-08:00", "office": "mcfd_line"})
+    assert report.status_code == 201
+
+
+def test_bad_input_gets_clear_errors_and_changes_nothing(world, client_for):
+    client = client_for(world.caseworker_a)
+    before = m.Case.objects.count()
+    cases = [
+        {"person": {**PERSON, "date_of_birth": "1998-02-31"}, "region": "fraser"},
+        {"person": {**PERSON, "date_of_birth": "2999-01-01"}, "region": "fraser"},
+        {"person": PERSON, "region": "atlantis"},
+        {"person": {**PERSON, "citizenship": ["QQ"]}, "region": "fraser"},
+        {"person": {**PERSON, "legal_name": ""}, "region": "fraser"},
+        {"person": PERSON, "region": "fraser", "exploitation_types": ["astrology"]},
+    ]
+    for body in cases:
+        response = post(client, "/api/v1/cases", body)
+        assert response.status_code in (400, 422), (body, response.status_code)
+        assert "detail" in response.json()
+    assert m.Case.objects.count() == before
+    assert patch(client, f"/api/v1/cases/{world.case_a.pk}", {"immediate_danger": True}).status_code == 422
+    assert patch(client, "/api/v1/cases/not-a-uuid", {"version": 1}).status_code in (404, 422)
+
+
+def test_closure_through_api(world, client_for):
+    worker, coordinator = client_for(world.caseworker_a), client_for(world.coordinator)
+    url = f"/api/v1/cases/{world.case_a.pk}/closure-requests"
+    request = post(worker, url, {"reason": "Goals met", "outcome": "goals_met"})
+    assert request.status_code == 201
+    decision_url = f"{url}/{request.json()['id']}/decision"
+    assert post(worker, decision_url, {"approve": True, "comment": "mine"}).status_code == 403
+    assert post(coordinator, decision_url, {"approve": True, "comment": "Approved"}).status_code == 200
+    assert coordinator.get(f"/api/v1/cases/{world.case_a.pk}").json()["stage"] == "closed"
+    kinds = [e["kind"] for e in worker.get(f"/api/v1/cases/{world.case_a.pk}/timeline").json()]
+    assert kinds[:2] == ["case.closure_approved", "case.closure_requested"]
+
+
+def test_sub_resources(world, client_for):
+    client = client_for(world.caseworker_a)
+    base = f"/api/v1/cases/{world.case_a.pk}"
+    assert client.put(base + "/needs", {"domain": "legal", "priority": "high", "status": "identified"},
+                      content_type="application/json").status_code == 200
+    goal = post(client, base + "/goals", {"description": "Work permit"}).json()
+    assert post(client, f"{base}/goals/{goal['id']}/actions", {"description": "Apply for TRP", "due": "2026-12-01",
+                                                               "owner_id": world.caseworker_a.pk}).status_code == 201
+    task = post(client, base + "/tasks", {"title": "Follow up", "due": "2026-12-01"}).json()
+    done = post(client, f"{base}/tasks/{task['id']}/done", {"version": task["version"]})
+    assert done.status_code == 200 and done.json()["done_at"]
+    assert post(client, f"{base}/tasks/{task['id']}/done", {"version": task["version"]}).status_code == 400
+    assert post(client, base + "/notes", {"body": "Synthetic note"}).status_code == 201
+    assert post(client, base + "/notes", {"body": "x", "sensitivity": "secret"}).status_code == 400
+    saved = client.put(base + "/safety-plan", {"code_words": "red kite"}, content_type="application/json")
+    assert saved.status_code == 200
+    assert client.get(base + "/safety-plan").json()["code_words"] == "red kite"
+    assert len(client.get(base + "/goals").json()[0]["actions"]) == 1
+    assert len(client.get(base + "/needs").json()) == 1
+
+
+def test_token_auth_and_document_download_link(world, client_for):
+    from django.test import Client
+
+    from octip.partners.services import create_api_token
+
+    _token, raw = create_api_token(actor=world.caseworker_a, name="test")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    document = services.upload_document(actor=world.caseworker_a, case=world.case_a, kind="legal",
+                                        filename="note.txt", content=b"synthetic text")
+    link = client.post(f"/api/v1/cases/{world.case_a.pk}/documents/{document.pk}/link").json()
+    assert link["expires_in_seconds"] <= 300
+    download = client.get(link["url"])
+    assert download.status_code == 200 and download.content == b"synthetic text"
+    # The link is for its holder only: another user's token gets nothing.
+    _t, other_raw = create_api_token(actor=world.hotline_a, name="other")
+    other = Client(HTTP_AUTHORIZATION=f"Bearer {other_raw}")
+    assert other.get(link["url"]).status_code == 410
+    _t, outsider_raw = create_api_token(actor=world.caseworker_b, name="outsider")
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {outsider_raw}").get(link["url"]).status_code == 404
