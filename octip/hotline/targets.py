@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from django.conf import settings
+from django.utils.translation import ngettext
 
 from .models import ResponseTarget, TargetUnit, Urgency
 
@@ -28,8 +29,15 @@ class Target:
         return Urgency(self.urgency).label
 
     @property
-    def unit_label(self) -> str:
-        return TargetUnit(self.unit).label
+    def duration_label(self) -> str:
+        """"5 minutes", "1 business day" — in the current language."""
+        if self.unit == TargetUnit.MINUTES:
+            text = ngettext("%(count)s minute", "%(count)s minutes", self.amount)
+        elif self.unit == TargetUnit.HOURS:
+            text = ngettext("%(count)s hour", "%(count)s hours", self.amount)
+        else:
+            text = ngettext("%(count)s business day", "%(count)s business days", self.amount)
+        return text % {"count": self.amount}
 
     def respond_by(self, received_at: datetime.datetime) -> datetime.datetime:
         if self.unit == TargetUnit.MINUTES:

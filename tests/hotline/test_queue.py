@@ -60,6 +60,7 @@ def test_queue_page_marks_overdue_in_words(client_for, operator, org, make_conta
     assert page.count("Overdue: no first response") == 1
     assert 'class="overdue"' in page
     assert "Synthetic summary" not in page  # the queue shows no protected text
+    assert "Routine: 1 business day<" in page and "Emergency: 5 minutes" in page
 
 
 def test_queue_shows_only_my_organizations_contacts(client_for, operator, org, other_org, make_contact):
