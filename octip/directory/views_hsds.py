@@ -28,6 +28,7 @@ from octip.partners.services import authenticate_token
 
 from . import documents, hsds, selectors
 from . import models as m
+from .services import record_service_view
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -200,7 +201,9 @@ def services(request, user):
 
 @hsds_endpoint
 def service(request, user, pk: str):
-    return _json(documents.service_doc(_one(_services_in_order(selectors.visible_services(user)), pk)))
+    found = _one(_services_in_order(selectors.visible_services(user)), pk)
+    record_service_view(actor=user, service=found)
+    return _json(documents.service_doc(found))
 
 
 def _organization_renderer(user, *, full: bool, full_service: bool):

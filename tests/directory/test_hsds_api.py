@@ -238,3 +238,13 @@ def test_taxonomy_terms_filters(client, directory):
     body = client.get(f"/hsds/taxonomy_terms?taxonomy_id={taxonomy_id}&top_only=true").json()
     assert body["total_items"] == 3
     assert m.TaxonomyTerm.objects.count() >= 3
+
+
+def test_reading_a_confidential_service_through_the_api_is_audited(client, make_user, directory):
+    from octip.core.models import AuditEvent
+
+    user = make_user("caseworker")
+    _, raw = create_api_token(actor=user, name="integration")
+    client.get(f"/hsds/services/{directory['shelter'].pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    event = AuditEvent.objects.get(action="directory.partner_service_viewed")
+    assert (event.actor_id, event.target_id) == (user.pk, str(directory["shelter"].pk))

@@ -203,3 +203,11 @@ def test_edits_show_in_the_hsds_api_metadata(client, make_user, services):
     assert body["metadata"][0]["field_name"] == "fees_description"
     assert "@" not in body["metadata"][0]["updated_by"]  # staff identities stay inside the platform
     assert body["last_modified"] >= (timezone.now() - datetime.timedelta(minutes=1)).isoformat()[:16]
+
+
+def test_directory_pages_speak_french(client, client_for, make_user, services):
+    page = client.get("/services/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Trouver un service" in page and "Partout en C.-B." in page
+    staff = client_for(make_user("caseworker")).get(f"/app/directory/{services['youth'].pk}/",
+                                                    HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Comment orienter une personne" in staff and "Heures d’ouverture" in staff
