@@ -24,7 +24,8 @@ def consent_to_partner(case, caseworker, partner_org):
 
 
 @pytest.fixture
-def referral(case, caseworker, partner_org, consent_to_partner):
+def referral(case, caseworker, partner_org, partner_worker, consent_to_partner):
+    """A referral sent after the receiving organization has a worker to notify."""
     from octip.referrals.services import send_referral
 
     return send_referral(actor=caseworker, case=case, organization=partner_org, purpose="Shelter bed tonight",

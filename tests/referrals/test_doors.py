@@ -1,0 +1,243 @@
+"""Referrals through the doors a person uses: the case page and API, referral pages and API."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from octip.cases.services import add_note, save_need, save_safety_plan
+from octip.referrals.models import Referral, SecureExport, Transfer
+from octip.referrals.services import change_referral_status
+from tests.consent.factories import make_consent
+
+pytestmark = pytest.mark.django_db
+
+NOTE = "Met her at the bus depot; she fears the landlord."
+SAFETY = "Code word is BLUEBIRD."
+NEED_NOTE = "Needs a bed for two nights."
+
+
+@pytest.fixture
+def rich_case(case, caseworker):
+    save_need(actor=caseworker, case=case, domain="shelter", priority="high", status="identified", notes=NEED_NOTE)
+    add_note(actor=caseworker, case=case, body=NOTE)
+    save_safety_plan(actor=caseworker, case=case, changes={"code_words": SAFETY}, expected_version=None)
+    return case
+
+
+def test_receiver_sees_only_the_shared_sections_and_loses_them_on_revoke(
+        client_for, rich_case, caseworker, partner_worker, partner_org, consent_to_partner):
+    from octip.referrals.services import send_referral
+
+    referral = send_referral(actor=caseworker, case=rich_case, organization=partner_org, purpose="Shelter bed",
+                             urgency="urgent", sections=["summary", "needs"])
+    receiver = client_for(partner_worker)
+    page = receiver.get(f"/app/cases/{rich_case.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="needs-heading"' in html and 'id="summary-heading"' in html
+    for hidden in ("identity", "notes", "safety", "plan", "documents", "timeline"):
+        assert f'id="{hidden}-heading"' not in html, hidden
+    assert NOTE not in html and SAFETY not in html and rich_case.person.legal_name not in html
+    api = receiver.get(f"/api/v1/cases/{rich_case.pk}").json()
+    assert api["sections"] == ["needs", "summary"] and api["person"] is None
+    assert receiver.get(f"/api/v1/cases/{rich_case.pk}/notes").status_code == 404
+    assert receiver.get(f"/api/v1/cases/{rich_case.pk}/safety-plan").status_code == 404
+    assert receiver.get(f"/api/v1/cases/{rich_case.pk}/needs").status_code == 200
+
+    change_referral_status(actor=caseworker, referral=referral, action="revoke", reason="The person asked.")
+    assert receiver.get(f"/app/cases/{rich_case.pk}/").status_code == 404
+    assert receiver.get(f"/api/v1/cases/{rich_case.pk}").status_code == 404
+    assert receiver.get(f"/api/v1/cases/{rich_case.pk}/needs").status_code == 404
+    # The referral itself stays in the receiver's inbox, as revoked.
+    assert receiver.get(f"/app/referrals/{referral.pk}/").status_code == 200
+
+
+def test_withdrawing_consent_on_the_page_closes_the_receivers_door(client_for, rich_case, referral, caseworker,
+                                                                   partner_worker, consent_to_partner):
+    receiver = client_for(partner_worker)
+    assert receiver.get(f"/app/cases/{rich_case.pk}/").status_code == 200
+    response = client_for(caseworker).post(f"/app/consents/{consent_to_partner.pk}/withdraw/",
+                                           {"reason": "The person asked."})
+    assert response.status_code == 302
+    assert receiver.get(f"/app/cases/{rich_case.pk}/").status_code == 404
+
+
+# --- referral pages ---------------------------------------------------------------------------
+
+def test_send_page_explains_a_refusal_and_sends_with_consent(client_for, case, caseworker, partner_org):
+    client = client_for(caseworker)
+    assert client.get(f"/app/referrals/case/{case.pk}/new/").status_code == 200
+    form = {"organization": partner_org.pk, "purpose": "Legal advice", "urgency": "routine",
+            "sections": ["summary"]}
+    refused = client.post(f"/app/referrals/case/{case.pk}/new/", form)
+    assert refused.status_code == 409
+    assert "no consent from the person" in refused.content.decode()
+    assert not Referral.objects.exists()
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=["summary"])
+    sent = client.post(f"/app/referrals/case/{case.pk}/new/", form)
+    assert sent.status_code == 302
+    referral = Referral.objects.get()
+    assert sent["Location"] == f"/app/referrals/{referral.pk}/"
+
+
+def test_send_page_bad_input_is_400_and_sends_nothing(client_for, case, caseworker, partner_org,
+                                                      consent_to_partner):
+    response = client_for(caseworker).post(f"/app/referrals/case/{case.pk}/new/", {
+        "organization": partner_org.pk, "purpose": "", "urgency": "whenever", "sections": ["summary", "bogus"]})
+    assert response.status_code == 400
+    assert not Referral.objects.exists()
+
+
+def test_inbox_outbox_and_answering_on_the_page(client_for, referral, caseworker, partner_worker):
+    receiver, sender = client_for(partner_worker), client_for(caseworker)
+    assert referral.case.number in receiver.get("/app/referrals/").content.decode()
+    assert referral.case.number not in receiver.get("/app/referrals/outbox/").content.decode()
+    assert referral.case.number in sender.get("/app/referrals/outbox/").content.decode()
+    assert referral.case.number not in sender.get("/app/referrals/").content.decode()
+    detail = receiver.get(f"/app/referrals/{referral.pk}/").content.decode()
+    assert "Accept" in detail and "Revoke" not in detail
+    assert receiver.post(f"/app/referrals/{referral.pk}/accept/").status_code == 302
+    assert Referral.objects.get().status == "accepted"
+    refused = receiver.post(f"/app/referrals/{referral.pk}/complete/", {"reason": ""})
+    assert refused.status_code == 400 and Referral.objects.get().status == "accepted"
+
+
+def test_accepting_a_revoked_referral_on_the_page_is_refused(client_for, referral, caseworker, partner_worker):
+    change_referral_status(actor=caseworker, referral=referral, action="revoke", reason="Moved away.")
+    response = client_for(partner_worker).post(f"/app/referrals/{referral.pk}/accept/")
+    assert response.status_code == 400
+    assert "no longer possible" in response.content.decode()
+    assert Referral.objects.get().status == "revoked"
+
+
+def test_overdue_is_flagged_on_both_sides(client_for, referral, caseworker, partner_worker):
+    Referral.objects.filter(pk=referral.pk).update(respond_by=referral.sent_at)
+    assert "Overdue" in client_for(partner_worker).get("/app/referrals/").content.decode()
+    assert "Overdue" in client_for(caseworker).get("/app/referrals/outbox/").content.decode()
+
+
+def test_strangers_get_404_for_referrals(client_for, referral, make_user, other_org):
+    stranger = client_for(make_user("caseworker", organization=other_org))
+    assert stranger.get(f"/app/referrals/{referral.pk}/").status_code == 404
+    assert stranger.post(f"/app/referrals/{referral.pk}/accept/").status_code == 404
+    assert stranger.get(f"/api/v1/referrals/{referral.pk}").status_code == 404
+    assert stranger.post(f"/api/v1/referrals/{referral.pk}/accept", content_type="application/json").status_code == 404
+    assert stranger.get(f"/app/referrals/case/{referral.case_id}/new/").status_code == 404
+    assert referral.case.number not in stranger.get("/app/referrals/").content.decode()
+    assert Referral.objects.get().status == "sent"
+
+
+def test_notifications_page_lists_and_marks_read(client_for, referral, partner_worker):
+    client = client_for(partner_worker)
+    page = client.get("/app/referrals/notifications/").content.decode()
+    assert referral.case.number in page and "New:" in page
+    assert client.post("/app/referrals/notifications/").status_code == 302
+    assert "New:" not in client.get("/app/referrals/notifications/").content.decode()
+
+
+# --- API --------------------------------------------------------------------------------------
+
+def test_api_send_list_answer(client_for, case, caseworker, partner_worker, partner_org, consent_to_partner):
+    sender, receiver = client_for(caseworker), client_for(partner_worker)
+    response = sender.post(f"/api/v1/cases/{case.pk}/referrals", {
+        "organization_id": partner_org.pk, "purpose": "Counselling", "urgency": "routine",
+        "sections": ["summary", "plan"]}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    referral_id = response.json()["id"]
+    inbox = receiver.get("/api/v1/referrals?box=inbox&status=sent").json()
+    assert [r["id"] for r in inbox] == [referral_id]
+    assert receiver.get("/api/v1/referrals?box=inbox&status=accepted").json() == []
+    assert sender.get("/api/v1/referrals?box=outbox").json()[0]["id"] == referral_id
+    accepted = receiver.post(f"/api/v1/referrals/{referral_id}/accept", content_type="application/json")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    done = receiver.post(f"/api/v1/referrals/{referral_id}/complete", {"reason": "Attended 4 sessions."},
+                         content_type="application/json")
+    assert done.json()["status"] == "completed"
+    again = sender.post(f"/api/v1/referrals/{referral_id}/revoke", {"reason": "x"}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+
+
+def test_api_refusal_is_409_with_reason_and_code(client_for, case, caseworker, partner_org):
+    response = client_for(caseworker).post(f"/api/v1/cases/{case.pk}/referrals", {
+        "organization_id": partner_org.pk, "purpose": "Counselling", "urgency": "routine", "sections": ["summary"]},
+        content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "no_consent" and "consent" in response.json()["detail"]
+    assert not Referral.objects.exists()
+
+
+def test_api_bad_input_is_400(client_for, case, caseworker, partner_org, consent_to_partner):
+    client = client_for(caseworker)
+    for body in ({"organization_id": 99999, "purpose": "x", "urgency": "routine", "sections": ["summary"]},
+                 {"organization_id": partner_org.pk, "purpose": "x", "urgency": "routine", "sections": ["nope"]},
+                 {"organization_id": partner_org.pk, "purpose": "x", "urgency": "soonish", "sections": ["summary"]},
+                 {"service_id": "8d1c1f8e-0000-4000-8000-000000000000", "purpose": "x", "urgency": "routine",
+                  "sections": ["summary"]}):
+        response = client.post(f"/api/v1/cases/{case.pk}/referrals", body, content_type="application/json")
+        assert response.status_code == 400, (body, response.content)
+    assert client.get("/api/v1/referrals?box=sideways").status_code in (400, 422)
+    assert not Referral.objects.exists()
+
+
+# --- transfers --------------------------------------------------------------------------------
+
+def test_transfer_moves_ownership_on_acceptance_and_sender_keeps_what_consent_allows(
+        client_for, case, caseworker, partner_worker, partner_org, org):
+    from octip.cases.sections import ALL_SECTIONS
+
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=sorted(ALL_SECTIONS))
+    make_consent(case=case, obtained_by=caseworker, organization=org, sections=["summary", "plan"])
+    sender, receiver = client_for(caseworker), client_for(partner_worker)
+    response = sender.post(f"/api/v1/cases/{case.pk}/transfers", {
+        "organization_id": partner_org.pk, "reason": "The person moved to the receiver's region."},
+        content_type="application/json")
+    assert response.status_code == 201, response.content
+    transfer_id = response.json()["id"]
+    assert receiver.get(f"/api/v1/cases/{case.pk}").json()["sections"] == ["summary"]
+    accepted = receiver.post(f"/api/v1/transfers/{transfer_id}/accept", content_type="application/json")
+    assert accepted.status_code == 200 and accepted.json()["sender_keeps"] == ["plan", "summary"]
+    case.refresh_from_db()
+    assert case.owner_organization == partner_org and case.owner_worker == partner_worker
+    assert "identity" in receiver.get(f"/api/v1/cases/{case.pk}").json()["sections"]
+    assert sender.get(f"/api/v1/cases/{case.pk}").json()["sections"] == ["plan", "summary"]
+
+
+def test_transfer_without_consent_for_every_section_is_refused(client_for, case, caseworker, partner_org,
+                                                               consent_to_partner):
+    response = client_for(caseworker).post(f"/api/v1/cases/{case.pk}/transfers", {
+        "organization_id": partner_org.pk, "reason": "Moving."}, content_type="application/json")
+    assert response.status_code == 409 and response.json()["code"] == "sections_not_covered"
+    assert not Transfer.objects.exists()
+
+
+# --- secure export ----------------------------------------------------------------------------
+
+def test_secure_export_is_encrypted_gated_audited_and_listed(client_for, rich_case, caseworker):
+    pyzipper = pytest.importorskip("pyzipper")
+    from octip.core.models import AuditEvent
+
+    client = client_for(caseworker)
+    form = {"recipient": "Sunrise Legal Aid Society", "purpose": "Immigration advice", "sections": ["needs"]}
+    refused = client.post(f"/app/referrals/case/{rich_case.pk}/export/", form)
+    assert refused.status_code == 409 and not SecureExport.objects.exists()
+    make_consent(case=rich_case, obtained_by=caseworker, organization=None,
+                 external_recipient="Sunrise Legal Aid Society", sections=["needs"])
+    created = client.post(f"/app/referrals/case/{rich_case.pk}/export/", form)
+    assert created.status_code == 201 and created["Cache-Control"] == "no-store"
+    export = SecureExport.objects.get()
+    html = created.content.decode()
+    password = html.split('id="export-password">')[1].split("<")[0]
+    assert len(password) >= 20 and password not in str(list(AuditEvent.objects.values_list("detail", flat=True)))
+    archive = client.get(f"/app/referrals/exports/{export.pk}/download/").content
+    with pyzipper.AESZipFile(io.BytesIO(archive)) as opened:
+        with pytest.raises(RuntimeError):
+            opened.read("case.json")  # no password, no content
+        opened.setpassword(password.encode())
+        content = opened.read("case.json").decode()
+    assert NEED_NOTE in content and NOTE not in content and SAFETY not in content
+    assert rich_case.person.legal_name not in content
+    assert "Sunrise Legal Aid Society" in client.get(f"/app/referrals/case/{rich_case.pk}/").content.decode()
+    assert AuditEvent.objects.filter(action="export.secure_created").exists()
+    assert AuditEvent.objects.filter(action="export.secure_downloaded").exists()
