@@ -135,3 +135,9 @@ def test_link_to_screening_through_the_api_only_if_visible(client_for, operator,
     created = _post(client, URL, {**body, "screening_id": str(mine.pk)})
     assert created.status_code == 201 and created.json()["screening_id"] == str(mine.pk)
     assert Contact.objects.count() == 1
+
+
+def test_routes_are_documented_in_the_openapi_schema(client_for, operator):
+    paths = client_for(operator).get("/api/v1/openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/hotline/contacts"])
+    assert {"get", "patch"} <= set(paths["/api/v1/hotline/contacts/{contact_id}"])
