@@ -20,7 +20,7 @@ from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
 from octip.partners.models import Organization, OrganizationType, User
 
-from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, SeenWhen, Urgency
+from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, Outcome, SeenWhen, Urgency
 
 #: Fields an operator may set when logging or editing a contact.
 EDITABLE_FIELDS = (
@@ -210,3 +210,15 @@ def remove_shift(*, actor: User, shift: OnCallShift) -> None:
     require(actor, "hotline.roster", shift)
     audit.record(actor, "hotline.shift.removed", shift)
     shift.delete()
+
+
+@transaction.atomic
+def record_intake_opened(*, actor: User, contact_id: int, case) -> Contact:
+    """For the cases app's intake page, reached from a contact (``?hotline_contact=<id>``): link the
+    new case to the contact and close the contact as "intake opened". The contact must be in the
+    actor's scope (else Http404) and the case visible to them."""
+    from octip.core.access import get_visible_or_404
+
+    contact = get_visible_or_404(Contact.objects.all(), actor, pk=contact_id)
+    return update_contact(actor=actor, contact=contact, expected_version=contact.version,
+                          changes={"case": case, "outcome": Outcome.INTAKE_OPENED})

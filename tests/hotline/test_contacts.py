@@ -201,3 +201,15 @@ def test_contact_form_offers_only_visible_screenings(client_for, operator, other
         "screening": str(theirs.pk)})
     assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
     assert not Contact.objects.exists()
+
+
+def test_intake_opened_from_a_contact_links_and_closes_it(operator, org, other_operator, make_contact):
+    from django.http import Http404
+
+    contact = make_contact(org)
+    case = _case(org)
+    with pytest.raises(Http404):
+        services.record_intake_opened(actor=other_operator, contact_id=contact.pk, case=case)
+    services.record_intake_opened(actor=operator, contact_id=contact.pk, case=case)
+    contact.refresh_from_db()
+    assert contact.case == case and contact.outcome == "intake_opened" and contact.first_response_at
