@@ -86,3 +86,20 @@ def test_the_guided_screening_works_without_javascript(browser, live_server, mak
     finally:
         context.close()
     assert Screening.objects.get().conclusion == "possible"
+
+
+def test_coordinator_reads_framework_pages_and_the_publish_form(page, make_user, sign_in, assert_accessible):
+    load_frameworks(Framework)
+    sign_in(page, make_user("coordinator"))
+    page.goto("/app/screening/frameworks/")
+    assert_accessible(page)
+    page.get_by_role("link", name="ILO–EC indicators: adults, labour exploitation").click()
+    assert page.get_by_text("Provisional").first.is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Publish a corrected version").click()
+    assert_accessible(page)
+    page.get_by_label("What changed and why").fill("Nothing yet")
+    page.get_by_label("Framework definition (YAML)").fill("id: [broken")
+    page.get_by_role("button", name="Check and publish").click()
+    assert page.get_by_text("not valid YAML").is_visible()
+    assert Framework.objects.filter(slug="ilo-adult-labour").count() == 1

@@ -146,3 +146,10 @@ def test_link_to_a_case_only_when_the_user_can_see_it(client_for, make_user, org
     refused = post(client, "/api/v1/screenings", {"framework": "palermo", "answers": {}, "case": str(theirs.pk)})
     assert refused.status_code == 400 and "case" in refused.json()["errors"]
     assert Screening.objects.count() == 1
+
+
+def test_openapi_documents_the_screening_routes(client_for, screener):
+    paths = client_for(screener).get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/screening/frameworks", "/api/v1/screening/frameworks/{framework_id}",
+                 "/api/v1/screening/evaluate", "/api/v1/screenings", "/api/v1/screenings/{screening_id}"):
+        assert path in paths
