@@ -144,12 +144,25 @@ def _criteria(request) -> selectors.ServiceSearch:
         modified_after=_datetime(request, "modified_after"))
 
 
-def _listing(request, queryset: QuerySet, render: Callable[[object], dict]) -> HttpResponse:
-    """The ``Page`` envelope, or with ``format=ndjson`` every result streamed one per line."""
+def _batches(queryset: QuerySet, size: int = 100) -> Iterator[list]:
+    batch: list = []
+    for obj in queryset.iterator(chunk_size=size):
+        batch.append(obj)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _listing(request, queryset: QuerySet, render: Callable[[list], list[dict]]) -> HttpResponse:
+    """The ``Page`` envelope, or with ``format=ndjson`` every result streamed one per line.
+    ``render`` turns a batch of records into documents (so related rows load once per batch)."""
     if _format(request) == "ndjson":
         def lines() -> Iterator[str]:
-            for obj in queryset.iterator(chunk_size=200):
-                yield json.dumps(render(obj), ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
+            for batch in _batches(queryset):
+                for doc in render(batch):
+                    yield json.dumps(doc, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
         response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
         response["Cache-Control"] = "private, no-store"
         response["Vary"] = "Authorization, Cookie"
@@ -158,11 +171,15 @@ def _listing(request, queryset: QuerySet, render: Callable[[object], dict]) -> H
     page = _int(request, "page", 1, low=1, high=10**6)
     total = queryset.count()
     total_pages = max(1, math.ceil(total / per_page))
-    contents = [render(obj) for obj in queryset[(page - 1) * per_page: page * per_page]]
+    contents = render(list(queryset[(page - 1) * per_page: page * per_page]))
     return _json({
         "total_items": total, "total_pages": total_pages, "page_number": page, "size": len(contents),
         "first_page": page == 1, "last_page": page >= total_pages, "empty": not contents,
         "contents": contents})
+
+
+def each(render_one: Callable[[object], dict]) -> Callable[[list], list[dict]]:
+    return lambda batch: [render_one(obj) for obj in batch]
 
 
 def _one(queryset: QuerySet, pk: str):
@@ -195,13 +212,16 @@ def services(request, user):
     minimal, full = _bool(request, "minimal"), _bool(request, "full")
     queryset = _services_in_order(selectors.filter_services(selectors.visible_services(user), _criteria(request)))
     if minimal:
-        return _listing(request, queryset, documents.minimal_service_doc)
-    return _listing(request, queryset, lambda s: documents.service_doc(s, full=full))
+        return _listing(request, queryset, each(documents.minimal_service_doc))
+    if full:
+        queryset = queryset.prefetch_related(*documents.SERVICE_PREFETCH)
+    return _listing(request, queryset, lambda batch: documents.service_docs(batch, full=full))
 
 
 @hsds_endpoint
 def service(request, user, pk: str):
-    found = _one(_services_in_order(selectors.visible_services(user)), pk)
+    found = _one(_services_in_order(selectors.visible_services(user)).prefetch_related(
+        *documents.SERVICE_PREFETCH), pk)
     record_service_view(actor=user, service=found)
     return _json(documents.service_doc(found))
 
@@ -210,10 +230,12 @@ def _organization_renderer(user, *, full: bool, full_service: bool):
     def render(organization: m.Organization) -> dict:
         return documents.organization_doc(
             organization, full=full, full_service=full_service,
-            services=_services_in_order(selectors.visible_services(user).filter(organization=organization)),
+            services=_services_in_order(selectors.visible_services(user).filter(organization=organization))
+            .prefetch_related(*(documents.SERVICE_PREFETCH if full_service else [])),
             locations=selectors.visible_locations(user).filter(
                 Q(organization_id=organization.pk)
-                | Q(service_at_locations__service__organization=organization)).distinct().order_by("name", "pk"))
+                | Q(service_at_locations__service__organization=organization)).distinct().order_by("name", "pk")
+            .prefetch_related(*documents.LOCATION_PREFETCH))
     return render
 
 
@@ -226,7 +248,7 @@ def organizations(request, user):
                                    | Q(description__icontains=search))
     render = _organization_renderer(user, full=_bool(request, "full") or _bool(request, "full_service"),
                                     full_service=_bool(request, "full_service"))
-    return _listing(request, queryset, render)
+    return _listing(request, queryset, each(render))
 
 
 @hsds_endpoint
@@ -244,7 +266,14 @@ def service_at_locations(request, user):
     full = _bool(request, "full")
     queryset = _sals_in_order(selectors.filter_service_at_locations(
         selectors.visible_service_at_locations(user), _criteria(request)))
-    return _listing(request, queryset, lambda sal: documents.service_at_location_doc(sal, full=full))
+    if full:
+        queryset = queryset.prefetch_related(*(f"location__{p}" for p in documents.LOCATION_PREFETCH),
+                                             "phones__languages", "schedules")
+
+    def render(batch: list) -> list[dict]:
+        related = documents.Related([x for sal in batch for x in (sal.pk, sal.location_id)]) if full else None
+        return [documents.service_at_location_doc(sal, full=full, related=related) for sal in batch]
+    return _listing(request, queryset, render)
 
 
 @hsds_endpoint
@@ -259,7 +288,7 @@ def taxonomies(request, user):
     search = request.GET.get("search", "").strip()[:200]
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(description__icontains=search))
-    return _listing(request, queryset, lambda t: hsds.flat("taxonomy", t))
+    return _listing(request, queryset, each(lambda t: hsds.flat("taxonomy", t)))
 
 
 @hsds_endpoint
@@ -280,7 +309,7 @@ def taxonomy_terms(request, user):
         queryset = queryset.filter(parent_id=parent_id)
     if _bool(request, "top_only"):
         queryset = queryset.filter(parent_id__isnull=True)
-    return _listing(request, queryset, lambda t: documents.taxonomy_term_doc(t, full=False))
+    return _listing(request, queryset, each(lambda t: documents.taxonomy_term_doc(t, full=False)))
 
 
 @hsds_endpoint

@@ -248,3 +248,15 @@ def test_reading_a_confidential_service_through_the_api_is_audited(client, make_
     client.get(f"/hsds/services/{directory['shelter'].pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
     event = AuditEvent.objects.get(action="directory.partner_service_viewed")
     assert (event.actor_id, event.target_id) == (user.pk, str(directory["shelter"].pk))
+
+
+def test_full_documents_load_related_rows_per_page_not_per_service(client, directory, django_assert_max_num_queries):
+    for n in range(12):
+        make_service(f"Extra {n}", address=f"{n} Side Street", needs=[directory["needs"]["legal help"]])
+    with django_assert_max_num_queries(25):
+        body = client.get("/hsds/services?full=true&per_page=100").json()
+    assert body["total_items"] == 14
+    assert sum(len(s["service_at_locations"]) for s in body["contents"]) == 13
+    with django_assert_max_num_queries(25):
+        lines = b"".join(client.get("/hsds/services?full=true&format=ndjson").streaming_content).splitlines()
+    assert len(lines) == 14
