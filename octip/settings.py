@@ -216,6 +216,15 @@ OCTIP_KEY_FILE = VAR_DIR / "field_keys.json"
 # Where the public site's quick-exit button goes: a neutral page.
 OCTIP_QUICK_EXIT_URL = os.environ.get("OCTIP_QUICK_EXIT_URL", "https://www.google.ca/search?q=weather")
 OCTIP_API_TOKEN_DAYS = int(os.environ.get("OCTIP_API_TOKEN_DAYS", "90"))
+# Behind a trusted reverse proxy, the header that carries the client address (e.g. HTTP_X_FORWARDED_FOR).
+OCTIP_CLIENT_IP_HEADER = os.environ.get("OCTIP_CLIENT_IP_HEADER", "")
+
+# Public report of concern: per-client rate limit, and the organization whose 24/7 line receives reports
+# (by name; default: the coordinating office).
+OCTIP_REPORT_RATE_LIMIT = int(os.environ.get("OCTIP_REPORT_RATE_LIMIT", "5"))
+OCTIP_REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("OCTIP_REPORT_RATE_WINDOW_SECONDS", "3600"))
+OCTIP_HOTLINE_ORGANIZATION = os.environ.get("OCTIP_HOTLINE_ORGANIZATION", "")
+CSRF_FAILURE_VIEW = "octip.site.views.csrf_failure"
 
 # Content-Security-Policy: no inline script anywhere, no third-party origins.
 CONTENT_SECURITY_POLICY = {

@@ -11,7 +11,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 def client_ip(request) -> str | None:
-    header = getattr(settings, "OCTIP_CLIENT_IP_HEADER", "")
+    header = settings.OCTIP_CLIENT_IP_HEADER
     if header and request.META.get(header):
         # Behind a trusted proxy: the left-most address is the client.
         return request.META[header].split(",")[0].strip() or None

@@ -16,3 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def get_help(request: HttpRequest) -> HttpResponse:
     return _public(request, "site/get_help.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired page, cookies blocked) still shows the quick exit and the lines to call."""
+    return _public(request, "site/csrf_failure.html", status=403)

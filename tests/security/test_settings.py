@@ -81,3 +81,13 @@ def test_staff_area_requires_sign_in(client, db):
 
 def test_healthz_reveals_no_data(client, db):
     assert set(client.get("/healthz").json()) == {"status", "database"}
+
+
+def test_a_refused_public_form_keeps_the_quick_exit(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/report/", {"what": "x"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'id="quick-exit"' in html and "911" in html
