@@ -174,11 +174,13 @@ def organization_doc(organization: m.Organization, *, services: Iterable[m.Servi
     locations = list(locations)
     related = Related([organization.pk, *(x.pk for x in locations)])
     doc["funding"] = related.supplementary_docs("funding", "organization_id", organization.pk, only_owner=True)
-    doc["contacts"] = [contact_doc(c) for c in m.Contact.objects.filter(organization_id=organization.pk,
-                                                                          service__isnull=True,
-                                                                          location__isnull=True)]
-    doc["phones"] = [phone_doc(p) for p in organization.phones.filter(service__isnull=True,
-                                                                       location__isnull=True)]
+    # Only the organization's own contacts and phones: one tied to a service, a location or a
+    # service-at-location appears there, and only if the viewer may see that record.
+    doc["contacts"] = [contact_doc(c) for c in m.Contact.objects.filter(
+        organization_id=organization.pk, service__isnull=True, location__isnull=True,
+        service_at_location_id__isnull=True)]
+    doc["phones"] = [phone_doc(p) for p in organization.phones.filter(
+        service__isnull=True, location__isnull=True, service_at_location__isnull=True, contact__isnull=True)]
     doc["locations"] = [location_doc(x, related) for x in locations]
     doc["programs"] = related.supplementary_docs("program", "organization_id", organization.pk)
     doc["organization_identifiers"] = related.supplementary_docs("organization_identifier", "organization_id",

@@ -30,10 +30,10 @@ class DirectorySearchForm(forms.Form):
         ("", _("Any")), *[(value, label) for value, label in m.GenderEligibility.choices if value]])
     open_now = forms.BooleanField(label=_("Open now (Vancouver time)"), required=False)
 
-    def __init__(self, *args, staff: bool = True, **kwargs):
+    def __init__(self, *args, services, staff: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need"].choices = [("", _("Any need"))] + [
-            (str(term.pk), term.name) for term in needs_taxonomy_terms()]
+            (str(term.pk), term.name) for term in needs_taxonomy_terms(services)]
         self.fields["region"].choices = [("", _("Anywhere in B.C."))] + [
             (region.code, str(region)) for region in Region.objects.filter(kind="health_region")]
         if not staff:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from octip.core.access import allows
 
@@ -187,18 +188,38 @@ def open_service_ids(services: QuerySet[m.Service], *, now: datetime.datetime | 
     return found
 
 
+DAY_NAMES = {"MO": _("Monday"), "TU": _("Tuesday"), "WE": _("Wednesday"), "TH": _("Thursday"),
+             "FR": _("Friday"), "SA": _("Saturday"), "SU": _("Sunday")}
+
+
+def day_names(byday: str) -> str:
+    """``MO,TU,WE,TH,FR`` → "Monday to Friday"; other lists are spelled out."""
+    codes = [d.strip()[-2:] for d in byday.split(",") if d.strip()[-2:] in DAY_NAMES]
+    if not codes:
+        return ""
+    positions = [DAY_CODES.index(c) for c in codes]
+    if len(codes) > 2 and positions == list(range(positions[0], positions[0] + len(codes))):
+        return _("%(first)s to %(last)s") % {"first": DAY_NAMES[codes[0]], "last": DAY_NAMES[codes[-1]]}
+    return ", ".join(str(DAY_NAMES[c]) for c in codes)
+
+
 def hours_of(service: m.Service) -> list[m.Schedule]:
-    return list(m.Schedule.objects.filter(Q(service=service) | Q(service_at_location__service=service))
-                .order_by("opens_at"))
+    schedules = list(m.Schedule.objects.filter(Q(service=service) | Q(service_at_location__service=service))
+                     .order_by("opens_at"))
+    for schedule in schedules:
+        schedule.days = day_names(schedule.byday)
+        schedule.all_day = bool(schedule.opens_at) and schedule.opens_at[:5] == schedule.closes_at[:5]
+    return schedules
 
 
 # --- pages -----------------------------------------------------------------------------------
 
-def needs_taxonomy_terms() -> QuerySet[m.TaxonomyTerm]:
-    """The terms staff search by: those some service is linked to (extension terms left out)."""
+def needs_taxonomy_terms(services: QuerySet[m.Service]) -> QuerySet[m.TaxonomyTerm]:
+    """The needs to search by: terms that one of ``services`` (what the viewer may see) is linked
+    to, so that a need met only by a confidential service is not even listed to the public."""
     from .hsds import EXTENSION_TAXONOMY_ID
 
-    used = m.Attribute.objects.filter(link_entity="service").values("taxonomy_term_id")
+    used = m.Attribute.objects.filter(link_id__in=services.values("pk")).values("taxonomy_term_id")
     return m.TaxonomyTerm.objects.filter(pk__in=used).exclude(taxonomy_id=EXTENSION_TAXONOMY_ID).order_by("name")
 
 

@@ -27,7 +27,7 @@ PER_PAGE = 20
 
 def search_page(request: HttpRequest, *, services, template: str, staff: bool, extra: dict | None = None):
     """Shared by the staff and the public directory: the same form, a different door."""
-    form = DirectorySearchForm(request.GET or None, staff=staff)
+    form = DirectorySearchForm(request.GET or None, services=services, staff=staff)
     results = services.none()
     searched = bool(request.GET)
     if form.is_bound and form.is_valid():

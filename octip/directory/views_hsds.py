@@ -56,11 +56,17 @@ def viewer(request: HttpRequest):
     return None
 
 
-def _json(body, status: int = 200) -> JsonResponse:
-    response = JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+def _headers(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"  # what a caller sees depends on who they are
     response["Vary"] = "Authorization, Cookie"
+    # Any web page may read the public directory. "*" never covers credentialed requests, so a
+    # page elsewhere cannot use a partner's session to read partners-only services.
+    response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _json(body, status: int = 200) -> JsonResponse:
+    return _headers(JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False}))
 
 
 def hsds_endpoint(view: Callable) -> Callable:
@@ -163,10 +169,7 @@ def _listing(request, queryset: QuerySet, render: Callable[[list], list[dict]]) 
             for batch in _batches(queryset):
                 for doc in render(batch):
                     yield json.dumps(doc, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
-        response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
-        response["Cache-Control"] = "private, no-store"
-        response["Vary"] = "Authorization, Cookie"
-        return response
+        return _headers(StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8"))
     per_page = _int(request, "per_page", DEFAULT_PER_PAGE, low=1, high=MAX_PER_PAGE)
     page = _int(request, "page", 1, low=1, high=10**6)
     total = queryset.count()

@@ -260,3 +260,20 @@ def test_full_documents_load_related_rows_per_page_not_per_service(client, direc
     with django_assert_max_num_queries(25):
         lines = b"".join(client.get("/hsds/services?full=true&format=ndjson").streaming_content).splitlines()
     assert len(lines) == 14
+
+
+def test_organization_document_does_not_carry_contacts_of_a_confidential_site(client, directory):
+    # The shelter's organization also runs a public service; a contact and a phone of the shelter's
+    # site carry the organization's id but belong to the confidential service-at-location.
+    shelter = directory["shelter"]
+    public = make_service("Drop-in Lunch", organization=shelter.organization)
+    sal = shelter.service_at_locations.get()
+    m.Contact.objects.create(organization_id=shelter.organization_id, service_at_location_id=sal.pk,
+                             name="Night Manager Secret")
+    m.Phone.objects.create(organization=shelter.organization, service_at_location=sal, number="+1 604 555 0199")
+    body = text_of(client.get(f"/hsds/organizations/{shelter.organization_id}?full_service=true"))
+    assert "Drop-in Lunch" in body
+    assert "Night Manager Secret" not in body and "555 0199" not in body
+    assert SHELTER_ADDRESS not in body
+    assert str(shelter.pk) not in body and '"Safe House for Women"' not in body  # (the society's name is public)
+    assert public.visibility == "public"

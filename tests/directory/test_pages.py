@@ -211,3 +211,19 @@ def test_directory_pages_speak_french(client, client_for, make_user, services):
     staff = client_for(make_user("caseworker")).get(f"/app/directory/{services['youth'].pk}/",
                                                     HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Comment orienter une personne" in staff and "Heures d’ouverture" in staff
+
+
+def test_public_search_does_not_even_list_needs_met_only_by_confidential_services(client, client_for, make_user,
+                                                                                   services, needs):
+    public_choices = dict(client.get("/services/").context["form"].fields["need"].choices)
+    assert str(needs["shelter"].pk) not in public_choices
+    assert str(needs["legal help"].pk) in public_choices
+    staff_choices = dict(client_for(make_user("caseworker")).get("/app/directory/").context["form"]
+                         .fields["need"].choices)
+    assert str(needs["shelter"].pk) in staff_choices
+
+
+def test_hours_are_shown_as_day_names(client_for, make_user, services):
+    page = client_for(make_user("caseworker")).get(f"/app/directory/{services['youth'].pk}/").content.decode()
+    assert "Monday to Friday" in page
+    assert "MO,TU" not in page
