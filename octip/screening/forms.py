@@ -91,6 +91,7 @@ class PublishForm(forms.Form):
                              help_text=_("If you upload a file, it is used instead of the text above."))
     change_note = forms.CharField(label=_("What changed and why"), max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
+    based_on = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -106,3 +107,54 @@ class PublishForm(forms.Form):
         elif not (data.get("definition") or "").strip():
             self.add_error("definition", _("Paste the framework's YAML or upload a file."))
         return data
+
+
+class ThresholdForm(forms.Form):
+    """The numbers of each rule ("at least N ..."), and the rule's wording, which must say the same."""
+
+    def __init__(self, *args, definition: dict, language: str, **kwargs):
+        from .services import editable_rules, threshold_key
+
+        super().__init__(*args, **kwargs)
+        labels = {d["id"]: d["label"].get(language) or d["label"]["en"] for d in definition["dimensions"]}
+        strength_words = {"strong": _("strong"), "medium": _("medium"), "weak": _("weak")}
+        self.scopes = []
+        for scope, rule in editable_rules(definition).items():
+            scope_label = _("Every section") if scope == "default" else labels[scope]
+            keys = []
+            for a, alternative in enumerate(rule["any_of"]):
+                for t, term in enumerate(alternative):
+                    if "strengths" in term:
+                        counted = " + ".join(str(strength_words[s]) for s in term["strengths"])
+                    else:
+                        counted = ", ".join(term["indicators"])
+                    key = threshold_key(scope, a, t)
+                    self.fields[key] = forms.IntegerField(
+                        label=_("%(scope)s — option %(option)s: at least how many yes answers among %(counted)s")
+                        % {"scope": scope_label, "option": a + 1, "counted": counted},
+                        min_value=1, max_value=99, initial=term["at_least"])
+                    keys.append(key)
+            for language_code, language_name in (("en", _("English")), ("fr", _("French"))):
+                key = f"d-{scope}-{language_code}"
+                self.fields[key] = forms.CharField(
+                    label=_("%(scope)s — the rule in words (%(language)s)") % {"scope": scope_label,
+                                                                             "language": language_name},
+                    widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                    initial=rule["description"].get(language_code, ""),
+                    help_text=_("Update it so that it says what the numbers say."))
+                keys.append(key)
+            self.scopes.append((scope, keys))
+        self.fields["change_note"] = forms.CharField(label=_("What changed and why"), max_length=2000,
+                                                     widget=forms.Textarea(attrs={"rows": 3}))
+        self.fields["based_on"] = forms.IntegerField(widget=forms.HiddenInput)
+
+    def thresholds(self) -> dict[str, int]:
+        return {k: v for k, v in self.cleaned_data.items() if k.startswith("t-")}
+
+    def descriptions(self) -> dict[str, dict[str, str]]:
+        result: dict[str, dict[str, str]] = {}
+        for key, value in self.cleaned_data.items():
+            if key.startswith("d-"):
+                scope, language_code = key[2:].rsplit("-", 1)
+                result.setdefault(scope, {})[language_code] = value
+        return result

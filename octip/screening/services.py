@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import get_language
@@ -17,7 +18,7 @@ from octip.core import audit
 from octip.core.access import require
 
 from . import engine
-from .definition import InvalidFramework, dump_yaml, parse_yaml
+from .definition import InvalidFramework, dump_yaml, parse_yaml, validate
 from .models import AgeGroup, Framework, FrameworkSource, Screening
 
 MAX_NOTE_LENGTH = 2000
@@ -109,17 +110,17 @@ def save_screening(*, actor: Any, framework: Framework, answers: Any, notes: Any
 
 
 @transaction.atomic
-def publish_framework(*, actor: Any, slug: str, text: str, change_note: str = "") -> Framework:
+def publish_framework(*, actor: Any, slug: str, text: str, change_note: str = "",
+                      based_on: int | None = None) -> Framework:
     """Publish a corrected version of framework ``slug`` from YAML text.
 
     The new version number is the highest stored plus one, whatever the text says; earlier
-    versions (and the screenings scored with them) are untouched. Raises ``AccessDenied`` or
-    ``ValidationError`` with every problem found; nothing is written then.
+    versions (and the screenings scored with them) are untouched. ``based_on`` is the version the
+    coordinator started from: if someone published since, nothing is written. Raises
+    ``AccessDenied`` or ``ValidationError`` with every problem found; nothing is written then.
     """
     require(actor, "screening.publish_framework")
-    current = Framework.objects.filter(slug=slug).order_by("-version").first()
-    if current is None:
-        raise ValidationError({"framework": f"Unknown framework {slug!r}."})
+    current = _current_for_publishing(slug, based_on)
     if not isinstance(text, str) or not text.strip():
         raise ValidationError({"definition": "Paste or upload the framework's YAML."})
     if len(text.encode("utf-8")) > MAX_DEFINITION_BYTES:
@@ -128,17 +129,96 @@ def publish_framework(*, actor: Any, slug: str, text: str, change_note: str = ""
         definition = parse_yaml(text)
     except InvalidFramework as invalid:
         raise ValidationError({"definition": invalid.problems}) from None
+    return _publish(actor=actor, current=current, definition=definition, change_note=change_note)
+
+
+@transaction.atomic
+def publish_thresholds(*, actor: Any, slug: str, thresholds: dict[str, int], descriptions: dict[str, dict[str, str]],
+                       change_note: str = "", based_on: int | None = None) -> Framework:
+    """Publish a new version that changes only the rules' thresholds (and their descriptions).
+
+    ``thresholds`` maps ``threshold_key(scope, alternative, term)`` to the new ``at_least``;
+    ``descriptions`` maps a scope (``default`` or a dimension id) to its new ``{"en", "fr"}`` text.
+    """
+    require(actor, "screening.publish_framework")
+    current = _current_for_publishing(slug, based_on)
+    definition = copy.deepcopy(current.definition)
+    rules = editable_rules(definition)
+    for key, value in thresholds.items():
+        scope, alternative, term = parse_threshold_key(key)
+        if scope not in rules:
+            raise ValidationError({key: "is not a rule of this framework."})
+        try:
+            target = rules[scope]["any_of"][alternative][term]
+        except (IndexError, TypeError):
+            raise ValidationError({key: "is not a threshold of this framework."}) from None
+        target["at_least"] = value
+    for scope, text in descriptions.items():
+        if scope not in rules:
+            raise ValidationError({scope: "is not a rule of this framework."})
+        rules[scope]["description"] = {"en": text.get("en", ""), "fr": text.get("fr", "")}
+    try:
+        definition = validate(definition)
+    except InvalidFramework as invalid:
+        raise ValidationError({"definition": invalid.problems}) from None
+    return _publish(actor=actor, current=current, definition=definition, change_note=change_note)
+
+
+def editable_rules(definition: dict) -> dict[str, dict]:
+    """The threshold rules of a definition by scope: ``default`` and each dimension with its own rule.
+    The dicts are the definition's own (mutating them mutates the definition)."""
+    rules = {}
+    if definition["rule"].get("dimension_positive"):
+        rules["default"] = definition["rule"]["dimension_positive"]
+    for dimension in definition["dimensions"]:
+        if dimension.get("rule"):
+            rules[dimension["id"]] = dimension["rule"]
+    return rules
+
+
+def threshold_key(scope: str, alternative: int, term: int) -> str:
+    return f"t-{scope}-{alternative}-{term}"
+
+
+def parse_threshold_key(key: str) -> tuple[str, int, int]:
+    try:
+        prefix, rest = key.split("-", 1)
+        scope, alternative, term = rest.rsplit("-", 2)
+        if prefix != "t":
+            raise ValueError
+        return scope, int(alternative), int(term)
+    except ValueError:
+        raise ValidationError({key: "is not a threshold key."}) from None
+
+
+def _current_for_publishing(slug: str, based_on: int | None) -> Framework:
+    current = Framework.objects.filter(slug=slug).order_by("-version").first()
+    if current is None:
+        raise ValidationError({"framework": f"Unknown framework {slug!r}."})
+    if based_on is not None and based_on != current.version:
+        raise ValidationError({"definition": [
+            f"Version {current.version} was published after you opened version {based_on}. "
+            "Reload the page, then apply your change again."]})
+    return current
+
+
+def _publish(*, actor: Any, current: Framework, definition: dict, change_note: str) -> Framework:
+    slug = current.slug
     if definition["id"] != slug:
         raise ValidationError({"definition": [f"id: is {definition['id']!r}, but you are publishing {slug!r}."]})
-    next_version = Framework.objects.filter(slug=slug).aggregate(top=Max("version"))["top"] + 1
-    comparable = dict(definition, version=current.version)
-    if comparable == current.definition:
+    if dict(definition, version=current.version) == current.definition:
         raise NothingChanged({"definition": "This is the same as the current version: nothing to publish."})
-    definition["version"] = next_version
-    framework = Framework.objects.create(
-        slug=slug, version=next_version, status=definition["status"], title=definition["title"]["en"][:200],
-        definition=definition, source=FrameworkSource.APP, change_note=(change_note or "").strip()[:2000],
-        published_by=actor)
+    next_version = Framework.objects.filter(slug=slug).aggregate(top=Max("version"))["top"] + 1
+    definition = dict(definition, version=next_version)
+    try:
+        with transaction.atomic():
+            framework = Framework.objects.create(
+                slug=slug, version=next_version, status=definition["status"], title=definition["title"]["en"][:200],
+                definition=definition, source=FrameworkSource.APP, change_note=(change_note or "").strip()[:2000],
+                published_by=actor)
+    except IntegrityError:
+        raise ValidationError({"definition": ["Someone published a new version at the same moment. "
+                                              "Reload the page, then apply your change again."]}) from None
     audit.record(actor, "screening.framework_published", framework,
                  detail={"framework": slug, "version": next_version, "previous_version": current.version})
     return framework

@@ -11,5 +11,6 @@ urlpatterns = [
     path("frameworks/", views.framework_list, name="frameworks"),
     path("frameworks/<slug:slug>/", views.framework_detail, name="framework_detail"),
     path("frameworks/<slug:slug>/publish/", views.framework_publish, name="framework_publish"),
+    path("frameworks/<slug:slug>/thresholds/", views.framework_thresholds, name="framework_thresholds"),
     path("<uuid:screening_id>/", views.detail, name="detail"),
 ]

@@ -7,6 +7,7 @@ result, and nothing about the person is kept in the session.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +21,7 @@ from octip.core.access import allows, require
 from octip.site.lines import phone_lines
 
 from . import engine, selectors, services
-from .forms import PublishForm, SectionForm, StartForm, answer_field_name, note_field_name
+from .forms import PublishForm, SectionForm, StartForm, ThresholdForm, answer_field_name, note_field_name
 from .models import AgeGroup, Framework
 
 
@@ -251,22 +252,59 @@ def framework_publish(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     current = versions[0]
     form = PublishForm(request.POST or None, request.FILES or None,
-                       initial={"definition": services.definition_text(current)})
+                       initial={"definition": services.definition_text(current), "based_on": current.version})
     if request.method == "POST" and form.is_valid():
         try:
             framework = services.publish_framework(actor=request.user, slug=slug,
                                                    text=form.cleaned_data["definition"],
-                                                   change_note=form.cleaned_data["change_note"])
+                                                   change_note=form.cleaned_data["change_note"],
+                                                   based_on=form.cleaned_data["based_on"])
         except ValidationError as invalid:
-            for message in invalid.message_dict.get("definition", invalid.messages):
-                form.add_error(None, message)
+            _add_publish_errors(form, invalid)
         else:
-            from django.contrib import messages
-
-            messages.success(request, _("Version %(version)s of %(framework)s is published. Earlier screenings keep "
-                                        "the version they were scored with.")
-                             % {"version": framework.version, "framework": framework.slug})
-            return redirect(f"{reverse('screening:framework_detail', args=[slug])}")
+            return _published(request, framework)
     return render(request, "screening/framework_publish.html", {
+        "form": form, "framework": current, "title": _text(current.definition["title"], _language())},
+        status=400 if form.errors else 200)
+
+
+def _add_publish_errors(form, invalid: ValidationError) -> None:
+    if hasattr(invalid, "error_dict"):
+        for key, errors in invalid.message_dict.items():
+            for message in errors:
+                form.add_error(None, message if key == "definition" else f"{key}: {message}")
+    else:
+        for message in invalid.messages:
+            form.add_error(None, message)
+
+
+def _published(request: HttpRequest, framework: Framework) -> HttpResponse:
+    messages.success(request, _("Version %(version)s of %(framework)s is published. Earlier screenings keep "
+                                "the version they were scored with.")
+                     % {"version": framework.version, "framework": framework.slug})
+    return redirect("screening:framework_detail", slug=framework.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_thresholds(request: HttpRequest, slug: str) -> HttpResponse:
+    """A coordinator changes the numbers of the decision rule without touching YAML."""
+    require(request.user, "screening.publish_framework")
+    versions = list(selectors.framework_versions(slug))
+    if not versions:
+        raise Http404
+    current = versions[0]
+    form = ThresholdForm(request.POST or None, definition=current.definition, language=_language(),
+                         initial={"based_on": current.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = services.publish_thresholds(
+                actor=request.user, slug=slug, thresholds=form.thresholds(), descriptions=form.descriptions(),
+                change_note=form.cleaned_data["change_note"], based_on=form.cleaned_data["based_on"])
+        except ValidationError as invalid:
+            _add_publish_errors(form, invalid)
+        else:
+            return _published(request, framework)
+    return render(request, "screening/framework_thresholds.html", {
         "form": form, "framework": current, "title": _text(current.definition["title"], _language())},
         status=400 if form.errors else 200)

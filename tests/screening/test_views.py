@@ -150,7 +150,7 @@ def test_coordinator_publishes_a_corrected_threshold_and_old_screenings_keep_the
     assert "at_least: 3" in text
     response = client.post(reverse("screening:framework_publish", args=["ilo-adult-labour"]),
                            {"definition": text.replace("at_least: 3", "at_least: 4", 1),
-                            "change_note": "Three medium indicators were too few."})
+                            "change_note": "Three medium indicators were too few.", "based_on": 1})
     assert response.status_code == 302
     new = Framework.objects.get(slug="ilo-adult-labour", version=2)
     assert new.published_by == coordinator and new.source == "app"
@@ -167,7 +167,8 @@ def test_publishing_a_file_upload(client_for, make_user, frameworks):
     client = client_for(make_user("coordinator"))
     text = services.definition_text(frameworks["palermo"]).replace("status: provisional", "status: verified", 1)
     response = client.post(reverse("screening:framework_publish", args=["palermo"]),
-                           {"upload": SimpleUploadedFile("palermo.yaml", text.encode()), "change_note": "Reviewed."})
+                           {"upload": SimpleUploadedFile("palermo.yaml", text.encode()), "change_note": "Reviewed.",
+                            "based_on": 1})
     assert response.status_code == 302
     assert Framework.objects.get(slug="palermo", version=2).status == "verified"
 
@@ -180,7 +181,7 @@ def test_bad_framework_text_is_a_clear_error_and_changes_nothing(client_for, mak
     client = client_for(make_user("coordinator"))
     count = Framework.objects.count()
     response = client.post(reverse("screening:framework_publish", args=["palermo"]),
-                           {"definition": text, "change_note": "x"})
+                           {"definition": text, "change_note": "x", "based_on": 1})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert Framework.objects.count() == count
@@ -190,10 +191,10 @@ def test_wrong_id_or_unchanged_text_is_refused(client_for, make_user, frameworks
     client = client_for(make_user("coordinator"))
     text = services.definition_text(frameworks["palermo"])
     same = client.post(reverse("screening:framework_publish", args=["palermo"]), {"definition": text,
-                                                                                  "change_note": "x"})
+                                                                                  "change_note": "x", "based_on": 1})
     assert same.status_code == 400 and "nothing to publish" in same.content.decode()
     other = client.post(reverse("screening:framework_publish", args=["ilo-adult-labour"]),
-                        {"definition": text, "change_note": "x"})
+                        {"definition": text, "change_note": "x", "based_on": 1})
     assert other.status_code == 400
     assert Framework.objects.filter(version__gt=1).count() == 0
 
@@ -203,8 +204,62 @@ def test_only_coordinators_may_publish(client_for, screener, frameworks):
     assert client.get(reverse("screening:framework_publish", args=["palermo"])).status_code == 403
     text = services.definition_text(frameworks["palermo"]).replace("status: provisional", "status: verified", 1)
     assert client.post(reverse("screening:framework_publish", args=["palermo"]),
-                       {"definition": text, "change_note": "x"}).status_code == 403
+                       {"definition": text, "change_note": "x", "based_on": 1}).status_code == 403
     assert Framework.objects.filter(slug="palermo").count() == 1
+
+
+def test_publishing_from_a_stale_version_is_refused(client_for, make_user, frameworks):
+    client = client_for(make_user("coordinator"))
+    text = services.definition_text(frameworks["palermo"])
+    first = text.replace("status: provisional", "status: verified", 1)
+    assert client.post(reverse("screening:framework_publish", args=["palermo"]),
+                       {"definition": first, "change_note": "a", "based_on": 1}).status_code == 302
+    # A second coordinator, who opened version 1 before that, must not silently overwrite it.
+    late = client.post(reverse("screening:framework_publish", args=["palermo"]),
+                       {"definition": text.replace("at_least: 1", "at_least: 2", 1), "change_note": "b",
+                        "based_on": 1})
+    assert late.status_code == 400 and "was published after you opened version 1" in late.content.decode()
+    assert Framework.objects.filter(slug="palermo").count() == 2
+
+
+def _threshold_post(form, **changes):
+    data = {name: field.initial for name, field in form.fields.items()}
+    data.update(form.initial)
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_coordinator_changes_a_threshold_without_yaml(client_for, make_user, screener, frameworks):
+    old = services.save_screening(actor=screener, framework=frameworks["ilo-adult-labour"],
+                                  answers={f"deceptive_recruitment.{i}": "yes" for i in
+                                           ("deceived_conditions_of_work", "deceived_contract", "deceived_wages")})
+    assert old.conclusion == "possible"
+    client = client_for(make_user("coordinator"))
+    page = client.get(reverse("screening:framework_thresholds", args=["ilo-adult-labour"]))
+    form = page.context["form"]
+    assert form.fields["t-default-2-0"].initial == 3  # "3 medium"
+    response = client.post(reverse("screening:framework_thresholds", args=["ilo-adult-labour"]), _threshold_post(
+        form, **{"t-default-2-0": 4, "d-default-en": "Now four medium indicators.",
+                 "d-default-fr": "Désormais quatre indicateurs moyens.", "change_note": "Stricter."}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Framework.objects.get(slug="ilo-adult-labour", version=2)
+    assert new.definition["rule"]["dimension_positive"]["any_of"][2] == [{"strengths": ["medium"], "at_least": 4}]
+    assert new.definition["rule"]["dimension_positive"]["description"]["en"] == "Now four medium indicators."
+    # The old screening is still scored with version 1, where three medium indicators were enough.
+    old.refresh_from_db()
+    assert old.framework.version == 1
+    page = client.get(reverse("screening:framework_detail", args=["ilo-adult-labour"])).content.decode()
+    assert "Now four medium indicators." in page
+
+
+def test_a_threshold_of_zero_is_refused_and_nothing_changes(client_for, make_user, frameworks):
+    client = client_for(make_user("coordinator"))
+    form = client.get(reverse("screening:framework_thresholds", args=["ca-criminal-code"])).context["form"]
+    assert "t-exploitation-1-0" in form.fields  # a dimension's own rule is editable too
+    response = client.post(reverse("screening:framework_thresholds", args=["ca-criminal-code"]),
+                           _threshold_post(form, **{"t-default-0-0": 0, "change_note": "x"}))
+    assert response.status_code == 400
+    assert Framework.objects.filter(slug="ca-criminal-code").count() == 1
 
 
 def test_framework_pages_show_status_questions_and_versions(client_for, screener, frameworks):
