@@ -7,8 +7,10 @@ an allowed decision and everything it leads to commit together or not at all.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -76,6 +78,24 @@ def _responders(organization_id: int) -> list[User]:
             if allows(u, "referral.respond")]
 
 
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("referrals_quiet_notifications", default=False)
+
+
+@contextlib.contextmanager
+def without_email() -> Iterator[None]:
+    """In-app notifications only (demo data must not send mail)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def absolute(path: str) -> str:
+    # OCTIP_SITE_URL (e.g. https://octip.example.ca) makes links in emails absolute.
+    return getattr(settings, "OCTIP_SITE_URL", "").rstrip("/") + path
+
+
 def notify(*, recipients: Iterable[User], kind: str, message: str, referral: Referral | None = None,
            transfer: Transfer | None = None, link: str = "") -> None:
     """An in-app notice and an email to each recipient. ``message`` must identify nobody: it names a
@@ -85,8 +105,9 @@ def notify(*, recipients: Iterable[User], kind: str, message: str, referral: Ref
         Notification(recipient=u, referral=referral, transfer=transfer, kind=kind, message=message[:300])
         for u in recipients])
     emails = [u.email for u in recipients]
-    if emails:
-        body = message + ("\n\n" + _("Sign in to the platform to see it: %(link)s") % {"link": link} if link else "")
+    if emails and not _quiet.get():
+        body = message + ("\n\n" + _("Sign in to the platform to see it: %(link)s") % {"link": absolute(link)}
+                          if link else "")
         transaction.on_commit(lambda: send_mail(
             subject=_("[OCTIP] %(message)s") % {"message": message[:120]}, message=body,
             from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=emails, fail_silently=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -208,3 +209,13 @@ def test_overdue_referrals_are_flagged_to_both_sides_once(referral, caseworker, 
     assert notify_overdue(now=later) == 0
     kinds = set(Notification.objects.filter(kind="referral.overdue").values_list("recipient_id", flat=True))
     assert kinds == {caseworker.pk, partner_worker.pk}
+
+
+def test_overdue_command_notifies(referral, caseworker):
+    from django.core.management import call_command
+
+    Referral.objects.filter(pk=referral.pk).update(respond_by=timezone.now() - datetime.timedelta(minutes=5))
+    out = io.StringIO()
+    call_command("notify_overdue_referrals", stdout=out)
+    assert "1 overdue" in out.getvalue()
+    assert Notification.objects.filter(kind="referral.overdue", recipient=caseworker).exists()
