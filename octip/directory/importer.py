@@ -266,6 +266,8 @@ def merge_duplicates(records: list[Record], problems: list[Problem]) -> dict[tup
                                                          f"different values of {', '.join(conflicts)}"))
             continue
         seen.data.update(record.data)
+        if record.top and not seen.top:
+            seen.top, seen.file, seen.row, seen.path = True, record.file, record.row, record.path
     return merged
 
 
@@ -375,7 +377,7 @@ def _upsert(kind: str, record: Record, extension: dict | None, regions: dict, re
         values["body"] = json.loads(json.dumps(record.data))
     else:
         values = _field_values(kind, record.data)
-    if kind == "service_area":
+    if kind == "service_area" and (record.top or "name" in record.data):
         values["region"] = regions.get(str(record.data.get("name", "")).strip().lower())
     if kind == "service" and extension:
         if "visibility" in extension:
@@ -394,6 +396,14 @@ def _upsert(kind: str, record: Record, extension: dict | None, regions: dict, re
         target._default_manager.create(id=key, **values)
         report.created[kind] += 1
         return
+    if not record.top:
+        # A nested copy (an organization inside a service document) is often abridged: it
+        # updates the fields it gives and leaves the others as stored.
+        if model is None:
+            values["body"] = {**existing.body, **values["body"]}
+        else:
+            values = {name: value for name, value in values.items()
+                      if name in record.data or name in {"visibility", "gender_eligibility", "partner_organization"}}
     changed = {name: value for name, value in values.items() if getattr(existing, name) != value}
     if not changed:
         report.unchanged[kind] += 1

@@ -227,3 +227,12 @@ def test_command_prints_every_problem_and_fails(examples, tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("hsds_import", str(folder))
     assert "services.csv, row 2, field status" in capsys.readouterr().err
+
+
+def test_an_abridged_nested_copy_does_not_erase_stored_fields(examples):
+    import_path(examples / "csv")
+    # service_full.json nests the organization without the tax_id that organizations.csv gives.
+    import_path(examples / "service_full.json")
+    organization = m.Organization.objects.get(pk="d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610")
+    assert organization.tax_id == "tax_id"
+    assert organization.legal_status == "Limited Company"
