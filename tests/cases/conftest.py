@@ -97,3 +97,13 @@ def api_client(client_for):
 def _fast_password_hashing(settings):
     # Argon2 is right for production and slow for fixtures that create a dozen accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english(db):
+    # A request in French leaves French active in this thread; service messages are asserted in English.
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
