@@ -13,7 +13,15 @@ from octip.core.access import require
 
 from . import engine, selectors, services
 from .models import Framework, Screening
-from .schemas import AssessmentOut, EvaluateIn, FrameworkDetailOut, FrameworkSummaryOut, ScreeningIn, ScreeningOut
+from .schemas import (
+    AssessmentOut,
+    EvaluateIn,
+    FrameworkDetailOut,
+    FrameworkSummaryOut,
+    ScreeningIn,
+    ScreeningOut,
+    ScreeningSummaryOut,
+)
 
 router = Router(tags=["screening"])
 
@@ -83,6 +91,15 @@ def create_screening(request, body: ScreeningIn):
     screening = services.save_screening(actor=request.auth, framework=framework, answers=body.answers,
                                         notes=body.notes, age_group=body.age_group, case=case)
     return Status(201, _screening_out(screening, body.language or get_language()))
+
+
+@router.get("/screenings", response=list[ScreeningSummaryOut])
+def list_screenings(request, limit: int = 50):
+    """Screenings you can see, newest first (no answers or notes; open one for those)."""
+    require(request.auth, "screening.use")
+    rows = selectors.screenings_for(actor=request.auth)[:max(1, min(limit, 200))]
+    return [{"id": s.id, "framework": s.framework.slug, "version": s.framework.version, "conclusion": s.conclusion,
+             "age_group": s.age_group, "case": s.case_id, "created_at": s.created_at} for s in rows]
 
 
 @router.get("/screenings/{screening_id}", response=ScreeningOut)

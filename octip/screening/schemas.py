@@ -69,3 +69,13 @@ class ScreeningOut(Schema):
     notes: dict[str, str]
     answers: dict[str, str]
     assessment: AssessmentOut
+
+
+class ScreeningSummaryOut(Schema):
+    id: UUID
+    framework: str
+    version: int
+    conclusion: str
+    age_group: str
+    case: UUID | None
+    created_at: datetime.datetime

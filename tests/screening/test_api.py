@@ -153,3 +153,12 @@ def test_openapi_documents_the_screening_routes(client_for, screener):
     for path in ("/api/v1/screening/frameworks", "/api/v1/screening/frameworks/{framework_id}",
                  "/api/v1/screening/evaluate", "/api/v1/screenings", "/api/v1/screenings/{screening_id}"):
         assert path in paths
+
+
+def test_list_shows_only_screenings_in_scope(client_for, screener, make_user, frameworks):
+    mine = post(client_for(screener), "/api/v1/screenings", {"framework": "palermo", "answers": {}}).json()
+    other = make_user("screener")
+    post(client_for(other), "/api/v1/screenings", {"framework": "palermo", "answers": {}})
+    listed = client_for(screener).get("/api/v1/screenings").json()
+    assert [row["id"] for row in listed] == [mine["id"]]
+    assert set(listed[0]) == {"id", "framework", "version", "conclusion", "age_group", "case", "created_at"}
