@@ -124,12 +124,12 @@ def evaluate(case, recipient, purpose: str, sections: frozenset[str], *, actor, 
         label = DisclosureBasis(basis).label
         if not allows(actor, "consent.legal_basis"):
             return refuse("not_authorized", _(
-                "Only a coordinator may disclose on the basis \u201c%(basis)s\u201d. Ask a coordinator to make "
+                "Only a coordinator may disclose on the basis “%(basis)s”. Ask a coordinator to make "
                 "this disclosure, or record the person's consent to share with %(recipient)s.") % {
                 "basis": label, "recipient": name})
         if len(justification.strip()) < MIN_JUSTIFICATION_LENGTH:
             return refuse("justification_missing", _(
-                "A disclosure on the basis \u201c%(basis)s\u201d needs a written justification (at least "
+                "A disclosure on the basis “%(basis)s” needs a written justification (at least "
                 "%(min)d characters): the facts, the authority relied on (for a court order, its file "
                 "number), and why the person's consent cannot be sought.") % {
                 "basis": label, "min": MIN_JUSTIFICATION_LENGTH})
@@ -138,7 +138,7 @@ def evaluate(case, recipient, purpose: str, sections: frozenset[str], *, actor, 
                 "The duty to report a child in need of protection applies only to youth cases (under 19 at "
                 "intake). This is an adult case: record the person's consent, or use another legal basis "
                 "if one applies."))
-        return DisclosureDecision(True, basis, _("Allowed on the legal basis \u201c%(basis)s\u201d with a written "
+        return DisclosureDecision(True, basis, _("Allowed on the legal basis “%(basis)s” with a written "
                                                  "justification.") % {"basis": label}, "allowed", sections)
 
     consents = list(_consents_for(case, recipient).select_related("organization"))
@@ -150,7 +150,7 @@ def evaluate(case, recipient, purpose: str, sections: frozenset[str], *, actor, 
             return refuse(*ended)
         return refuse("no_consent", _(
             "There is no consent from the person to share with %(recipient)s. Ask the person; if they agree, "
-            "record a consent \u201cShare with an organization\u201d naming %(recipient)s and the sections "
+            "record a consent “Share with an organization” naming %(recipient)s and the sections "
             "to share, then try again.") % {"recipient": name})
     covering = [c for c in active if sections <= set(c.sections)]
     if not covering:
@@ -176,13 +176,13 @@ def evaluate(case, recipient, purpose: str, sections: frozenset[str], *, actor, 
                 return refuse(*ended, consent=consent)
             return refuse("police_consent_missing", _(
                 "%(recipient)s is a law-enforcement organization: the person's consent to contact with police "
-                "is needed as well. Ask the person; if they agree, record a consent \u201cContact with "
-                "police\u201d, then try again.") % {"recipient": name}, consent=consent)
+                "is needed as well. Ask the person; if they agree, record a consent “Contact with "
+                "police”, then try again.") % {"recipient": name}, consent=consent)
         police = max(police_active, key=lambda c: (c.given_at, c.pk))
-    expiry = f" {_('It expires on %(date)s.') % {'date': _day(consent.expires_at)}}" if consent.expires_at else ""
-    return DisclosureDecision(True, basis, _("Allowed by the person's consent given on %(date)s.") % {
-        "date": _day(consent.given_at)} + expiry, "allowed", sections, consent=consent,
-        police_consent=police)
+    reason = _("Allowed by the person's consent given on %(date)s.") % {"date": _day(consent.given_at)}
+    if consent.expires_at:
+        reason += " " + _("It expires on %(date)s.") % {"date": _day(consent.expires_at)}
+    return DisclosureDecision(True, basis, reason, "allowed", sections, consent=consent, police_consent=police)
 
 
 def _timeline(*, actor, case, kind: str, summary: str, detail: dict | None = None) -> None:

@@ -135,7 +135,7 @@ def withdraw_consent(*, actor, consent: Consent, reason: str) -> Consent:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the consent is withdrawn (for example, "
-                                           "\u201cthe person asked\u201d).")})
+                                           "“the person asked”).")})
     now = timezone.now()
     updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=now, withdrawn_by=actor)

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from octip.core.access import ScopedQuerySet
 from octip.core.fields import EncryptedText
@@ -52,10 +53,10 @@ class ReferralStatus(models.TextChoices):
 
 
 class TransferStatus(models.TextChoices):
-    SENT = "sent", _("Sent — awaiting a response")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    REVOKED = "revoked", _("Revoked by the sender")
+    SENT = "sent", pgettext_lazy("transfer status", "Sent — awaiting a response")
+    ACCEPTED = "accepted", pgettext_lazy("transfer status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("transfer status", "Declined")
+    REVOKED = "revoked", pgettext_lazy("transfer status", "Revoked by the sender")
 
 
 def _own_cases(user) -> Q:

@@ -225,13 +225,15 @@ def _create_referral(*, actor, case, recipient, service, purpose, urgency, secti
 
 
 def _refuse_transition(kind: str, current_label: str, transition: Transition) -> InvalidTransition:
-    if transition.action == "complete" or transition.action == "close":
+    values = {"status": current_label, "action": transition.label}
+    if kind == "referral" and transition.action in ("complete", "close"):
         return InvalidTransition(_("Only an accepted referral can be completed or closed; this one is "
-                                   "\u201c%(status)s\u201d. Accept it first if you are taking it on.") % {
-                                   "status": current_label})
-    return InvalidTransition(_("This %(kind)s is \u201c%(status)s\u201d: \u201c%(action)s\u201d is no longer "
-                               "possible. Reload the page to see where it stands.") % {
-                               "kind": kind, "status": current_label, "action": transition.label})
+                                   "“%(status)s”. Accept it first if you are taking it on.") % values)
+    if kind == "referral":
+        return InvalidTransition(_("This referral is “%(status)s”: “%(action)s” is no longer possible. Reload the "
+                                   "page to see where it stands.") % values)
+    return InvalidTransition(_("This transfer is “%(status)s”: “%(action)s” is no longer possible. Reload the "
+                               "page to see where it stands.") % values)
 
 
 @transaction.atomic
@@ -260,7 +262,7 @@ def change_referral_status(*, actor, referral: Referral, action: str, reason: st
     updated = Referral.objects.filter(pk=referral.pk, status__in=transition.sources).update(**fields)
     if not updated:
         referral.refresh_from_db()
-        raise _refuse_transition(_("referral"), referral.get_status_display(), transition)
+        raise _refuse_transition("referral", referral.get_status_display(), transition)
     for name, value in fields.items():
         setattr(referral, name, value)
     if reason:
@@ -407,7 +409,7 @@ def change_transfer_status(*, actor, transfer: Transfer, action: str, reason: st
         status=transition.target, responded_by=actor, responded_at=now)
     if not updated:
         transfer.refresh_from_db()
-        raise _refuse_transition(_("transfer"), transfer.get_status_display(), transition)
+        raise _refuse_transition("transfer", transfer.get_status_display(), transition)
     transfer.status, transfer.responded_by, transfer.responded_at = transition.target, actor, now
     if reason:
         transfer.status_reason = reason[:2000]

@@ -241,3 +241,12 @@ def test_secure_export_is_encrypted_gated_audited_and_listed(client_for, rich_ca
     assert "Sunrise Legal Aid Society" in client.get(f"/app/referrals/case/{rich_case.pk}/").content.decode()
     assert AuditEvent.objects.filter(action="export.secure_created").exists()
     assert AuditEvent.objects.filter(action="export.secure_downloaded").exists()
+
+
+def test_pages_speak_french(client_for, referral, partner_worker, caseworker):
+    receiver = client_for(partner_worker)
+    receiver.cookies["django_language"] = "fr"
+    assert "Orientations reçues" in receiver.get("/app/referrals/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    sender = client_for(caseworker)
+    page = sender.get(f"/app/consents/case/{referral.case_id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Consentements de la personne" in page
