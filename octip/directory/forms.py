@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from octip.partners.models import Region
 
 from . import models as m
+from .hsds import EXTENSION_TAXONOMY_ID
 from .selectors import ServiceSearch, needs_taxonomy_terms
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, need_terms
 
 LANGUAGE_CHOICES = [
     ("", _("Any language")), ("en", _("English")), ("fr", _("French")), ("zh", _("Chinese")),
@@ -75,6 +76,17 @@ class ServiceEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields.update(forms.models.fields_for_model(m.Service, fields=EDITABLE_FIELDS, widgets=self.WIDGETS,
                                                          help_texts=self.HELP))
+        self.service = service
+        self.fields["needs"] = forms.ModelMultipleChoiceField(
+            label=_("Needs met"), required=False, widget=forms.CheckboxSelectMultiple,
+            queryset=m.TaxonomyTerm.objects.exclude(taxonomy_id=EXTENSION_TAXONOMY_ID).order_by("name"),
+            help_text=_("Caseworkers find the service by these needs."))
+        if not self.is_bound:
+            self.initial["needs"] = [t.pk for t in need_terms(service)]
+        if service.visibility == m.Visibility.PARTNERS:
+            self.fields["confirm_publication"] = forms.BooleanField(
+                label=_("I confirm that this service and its address may be shown to the public"), required=False,
+                help_text=_("Needed only to change a partners-only service to public."))
         self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
         self.fields["email"] = forms.EmailField(label=_("email"), required=False, widget=forms.EmailInput)
         self.fields["url"] = forms.URLField(label=_("website"), required=False, assume_scheme="https")
@@ -87,6 +99,10 @@ class ServiceEditForm(forms.Form):
                 self.add_error(name, _("Enter an age between 0 and 120."))
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", _("The maximum age must not be below the minimum age."))
+        if (self.service.visibility == m.Visibility.PARTNERS and data.get("visibility") == m.Visibility.PUBLIC
+                and not data.get("confirm_publication")):
+            self.add_error("confirm_publication", _(
+                "This service is confidential. Confirm that its details and address may be shown to the public."))
         return data
 
     def changes(self) -> dict:

@@ -10,8 +10,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from octip.core import audit
 from octip.core.access import AccessDenied, allows, require, role_of
@@ -19,6 +22,7 @@ from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
 
 from . import models as m
+from .hsds import EXTENSION_TAXONOMY_ID
 
 #: Service fields a steward edits on the platform.
 EDITABLE_FIELDS = [
@@ -51,10 +55,29 @@ def _updated_by(actor: Any) -> str:
     return organization.name if organization is not None else "OCTIP Platform"
 
 
+class PublicationNotConfirmed(ValidationError):
+    """A partners-only service is being made public without the steward confirming it."""
+
+
+def need_terms(service: m.Service) -> QuerySet[m.TaxonomyTerm]:
+    """The needs a service is linked to (HSDS attributes), the OCTIP extension terms left out."""
+    return (m.TaxonomyTerm.objects.filter(attributes__link_id=service.pk)
+            .exclude(taxonomy_id=EXTENSION_TAXONOMY_ID).distinct().order_by("name"))
+
+
+def _term_names(terms) -> str:
+    return "; ".join(sorted(term.name for term in terms))
+
+
 @transaction.atomic
-def update_service(*, actor: Any, service: m.Service, expected_version: int, changes: dict[str, Any]) -> m.Service:
-    """Apply ``changes`` to ``service`` if ``actor`` stewards it and nobody saved it since
-    ``expected_version``. Raises ``AccessDenied`` or ``StaleVersion``; writes nothing then."""
+def update_service(*, actor: Any, service: m.Service, expected_version: int, changes: dict[str, Any],
+                   needs: list[m.TaxonomyTerm] | None = None, confirm_publication: bool = False) -> m.Service:
+    """Apply ``changes`` (and, when given, the set of ``needs`` the service meets) to ``service``
+    if ``actor`` stewards it and nobody saved it since ``expected_version``.
+
+    Making a partners-only service public exposes its address to everyone, so it needs
+    ``confirm_publication``. Raises ``AccessDenied``, ``PublicationNotConfirmed`` or
+    ``StaleVersion``; writes nothing then."""
     require(actor, "directory.edit")
     if not is_steward(actor, service):
         audit.record_denial(actor, "directory.edit", service)
@@ -64,7 +87,13 @@ def update_service(*, actor: Any, service: m.Service, expected_version: int, cha
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     original = {name: getattr(service, name) for name in EDITABLE_FIELDS}
     changed = [name for name, value in changes.items() if original[name] != value]
-    if not changed:
+    if (original["visibility"] == m.Visibility.PARTNERS and changes.get("visibility") == m.Visibility.PUBLIC
+            and not confirm_publication):
+        raise PublicationNotConfirmed({"visibility": _(
+            "This service is confidential. Confirm that its details and address may be shown to the public.")})
+    old_needs = list(need_terms(service))
+    needs_changed = needs is not None and {t.pk for t in needs} != {t.pk for t in old_needs}
+    if not changed and not needs_changed:
         return service
     for name in changed:
         setattr(service, name, changes[name])
@@ -72,14 +101,22 @@ def update_service(*, actor: Any, service: m.Service, expected_version: int, cha
     save_versioned(service, expected_version=expected_version, fields=[*changed, "last_modified"],
                    original=original)
     when = service.last_modified.isoformat()
+    rows = [(name, _as_text(original[name]), _as_text(changes[name])) for name in changed]
+    if needs_changed:
+        m.Attribute.objects.filter(link_id=service.pk, taxonomy_term__in=old_needs).exclude(
+            taxonomy_term__in=needs).delete()
+        kept = set(m.Attribute.objects.filter(link_id=service.pk).values_list("taxonomy_term_id", flat=True))
+        m.Attribute.objects.bulk_create([
+            m.Attribute(id=uuid.uuid4(), link_id=service.pk, link_entity="service", link_type="need",
+                        taxonomy_term=term) for term in needs if term.pk not in kept])
+        rows.append(("attributes", _term_names(old_needs), _term_names(needs)))
     m.Metadata.objects.bulk_create([
         m.Metadata(id=uuid.uuid4(), resource_id=service.pk, resource_type="service", last_action_date=when,
-                   last_action_type="update", field_name=name, previous_value=_as_text(original[name]),
-                   replacement_value=_as_text(changes[name]), updated_by=_updated_by(actor),
-                   updated_by_user=actor)
-        for name in changed])
+                   last_action_type="update", field_name=name, previous_value=before, replacement_value=after,
+                   updated_by=_updated_by(actor), updated_by_user=actor)
+        for name, before, after in rows])
     audit.record(actor, "directory.service_updated", service,
-                 detail={"fields": sorted(changed), "version": service.version})
+                 detail={"fields": sorted(name for name, _b, _a in rows), "version": service.version})
     return service
 
 

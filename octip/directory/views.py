@@ -98,7 +98,8 @@ def edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             try:
                 update_service(actor=request.user, service=service, expected_version=form.cleaned_data["version"],
-                               changes=form.changes())
+                               changes=form.changes(), needs=list(form.cleaned_data["needs"]),
+                               confirm_publication=form.cleaned_data.get("confirm_publication", False))
             except StaleVersion as stale:
                 form.add_error(None, _("Someone else saved this service while you were editing it "
                                        "(changed: %(fields)s). Your changes were not saved: reload the page "

@@ -227,3 +227,45 @@ def test_hours_are_shown_as_day_names(client_for, make_user, services):
     page = client_for(make_user("caseworker")).get(f"/app/directory/{services['youth'].pk}/").content.decode()
     assert "Monday to Friday" in page
     assert "MO,TU" not in page
+
+
+def _form_data(client, service, **overrides) -> dict:
+    data = {**client.get(f"/app/directory/{service.pk}/edit/").context["form"].initial, **overrides}
+    return {k: "" if v is None else v for k, v in data.items()}
+
+
+def test_steward_changes_the_needs_a_service_meets_and_search_follows(client_for, make_user, services, needs):
+    client = client_for(make_user("coordinator"))
+    service = services["provincial"]
+    data = _form_data(client, service, needs=[str(needs["legal help"].pk), str(needs["youth services"].pk)])
+    assert client.post(f"/app/directory/{service.pk}/edit/", data).status_code == 302
+    youth = filter_services(m.Service.objects.all(), ServiceSearch(taxonomy_term_id=needs["youth services"].pk))
+    assert "Province Legal Line" in names(youth)
+    change = m.Metadata.objects.get(resource_id=service.pk, field_name="attributes")
+    assert (change.previous_value, change.replacement_value) == ("legal help", "legal help; youth services")
+    data = _form_data(client, service, needs=[str(needs["youth services"].pk)])
+    client.post(f"/app/directory/{service.pk}/edit/", data)
+    legal = filter_services(m.Service.objects.all(), ServiceSearch(taxonomy_term_id=needs["legal help"].pk))
+    assert "Province Legal Line" not in names(legal)
+    service.refresh_from_db()
+    assert service.version == 3
+
+
+def test_making_a_confidential_service_public_needs_an_explicit_confirmation(client_for, make_user, services):
+    coordinator = make_user("coordinator")
+    client = client_for(coordinator)
+    shelter = services["shelter"]
+    response = client.post(f"/app/directory/{shelter.pk}/edit/", _form_data(client, shelter, visibility="public"))
+    assert response.status_code == 400
+    assert "Confirm that its details and address may be shown" in response.content.decode()
+    shelter.refresh_from_db()
+    assert shelter.visibility == "partners"
+    from octip.directory.services import PublicationNotConfirmed
+
+    with pytest.raises(PublicationNotConfirmed):
+        update_service(actor=coordinator, service=shelter, expected_version=1, changes={"visibility": "public"})
+    response = client.post(f"/app/directory/{shelter.pk}/edit/",
+                           _form_data(client, shelter, visibility="public", confirm_publication="on"))
+    assert response.status_code == 302
+    shelter.refresh_from_db()
+    assert shelter.visibility == "public"
