@@ -3,6 +3,7 @@ not see is a 404 everywhere, and each sub-resource needs its section to be visib
 
 from __future__ import annotations
 
+import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -72,6 +73,8 @@ def case_json(case: m.Case, sections: frozenset[str], person: m.Person | None = 
 class CaseQuery(Schema):
     search: str = ""
     phonetic: bool = False
+    date_of_birth: datetime.date | None = None
+    phone: str = ""
     stage: str = ""
     track: str = ""
     region: str = ""
@@ -88,14 +91,18 @@ def list_cases(request, query: Query[CaseQuery]):
     actor = request.auth
     require(actor, "case.view")
     limit = max(1, min(query.limit, 200))
-    filters = selectors.CaseFilters(q=query.search, phonetic=query.phonetic, stage=query.stage, track=query.track,
-                                    region=query.region, owner=query.owner, overdue=query.overdue)
+    filters = selectors.CaseFilters(q=query.search, phonetic=query.phonetic, date_of_birth=query.date_of_birth,
+                                    phone=query.phone, stage=query.stage, track=query.track, region=query.region,
+                                    owner=query.owner, overdue=query.overdue)
     rows = list(selectors.case_list(actor=actor, filters=filters).select_related("person")
                 [max(query.offset, 0):max(query.offset, 0) + limit])
     sections = selectors.sections_for_cases(actor, rows)
     named = [c for c in rows if "identity" in sections[c.pk]]
+    criteria = [k for k in ("date_of_birth", "phone") if getattr(query, k)]
     if query.search and not selectors.CASE_NUMBER.match(query.search.strip()):
-        audit.record(actor, "case.searched", None, detail={"criteria": ["q"], "phonetic": query.phonetic,
+        criteria.append("q")
+    if criteria:
+        audit.record(actor, "case.searched", None, detail={"criteria": sorted(criteria), "phonetic": query.phonetic,
                                                            "results": len(rows), "via": "api"})
     if named:
         audit.record(actor, "person.listed", None, purpose="api case list",
@@ -114,6 +121,33 @@ def create_case(request, body: s.CaseIn):
     case = selectors.get_case(actor, case.pk)
     sections = selectors.sections_visible_to(actor, case)
     return Status(201, case_json(case, sections, case.person))
+
+
+class DuplicateCheckIn(Schema):
+    legal_name: str = ""
+    other_names: list[str] = []
+    date_of_birth: datetime.date | None = None
+    phone: str = ""
+
+
+class DuplicateCheckOut(Schema):
+    visible: list[UUID]
+    elsewhere: bool
+    message: str
+
+
+@router.post("/cases/duplicate-check", response=DuplicateCheckOut)
+def duplicate_check(request, body: DuplicateCheckIn):
+    """Before an intake: cases matching on name with date of birth, or phone. A match you cannot see
+    is reported only as ``elsewhere: true`` — a coordinator can check it."""
+    actor = request.auth
+    require(actor, "case.create")
+    found = selectors.find_possible_duplicates(actor=actor, legal_name=body.legal_name, other_names=body.other_names,
+                                               date_of_birth=body.date_of_birth, phone=body.phone)
+    audit.record(actor, "case.duplicate_check", None, detail={"visible_matches": len(found.visible),
+                                                              "elsewhere": found.elsewhere, "via": "api"})
+    message = "A possible record exists elsewhere. A coordinator can check it for you." if found.elsewhere else ""
+    return {"visible": [c.pk for c in found.visible], "elsewhere": found.elsewhere, "message": message}
 
 
 @router.get("/cases/{case_id}", response=s.CaseOut)

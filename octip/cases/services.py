@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,9 +123,28 @@ def _clean_codes(values: Iterable[str], allowed: Iterable[str], field: str, mess
     return values
 
 
+def _refuse_empty(model, fields: dict) -> dict:
+    """None means "empty" where the column allows it ("" for text, [] for lists); elsewhere it is refused."""
+    fields = dict(fields)
+    for name, value in list(fields.items()):
+        if value is not None:
+            continue
+        field = model._meta.get_field(name)
+        if field.null:
+            continue
+        if field.default is list:
+            fields[name] = []
+        elif isinstance(field, (models.CharField, models.TextField)) and field.blank and not field.choices:
+            fields[name] = ""
+        else:
+            raise ValidationError({name: _("This field cannot be empty.")})
+    return fields
+
+
 def clean_person_fields(fields: dict) -> dict:
     """Validate the person's fields (used by the intake form, the API and edits)."""
-    fields = dict(fields)
+    fields = _refuse_empty(m.Person, {k: v for k, v in fields.items() if k != "legal_name"}) | (
+        {"legal_name": fields["legal_name"]} if "legal_name" in fields else {})
     if "legal_name" in fields:
         fields["legal_name"] = (fields["legal_name"] or "").strip()
         if not fields["legal_name"]:
@@ -161,7 +180,7 @@ def clean_person_fields(fields: dict) -> dict:
 
 
 def clean_case_fields(fields: dict) -> dict:
-    fields = dict(fields)
+    fields = _refuse_empty(m.Case, fields)
     if "exploitation_types" in fields:
         fields["exploitation_types"] = _clean_codes(fields["exploitation_types"], m.ExploitationType.values,
                                                     "exploitation_types", _("Unknown exploitation type: %(values)s."))
@@ -289,7 +308,23 @@ def update_person(*, actor: Any, case: m.Case, expected_version: int, changes: d
     if changed:
         add_timeline_entry(actor=actor, case=case, kind="person.updated",
                            summary=_("Personal details updated."), detail={"fields": changed})
+    _move_to_youth_track_if_under_19(actor=actor, case=case, person=person)
     return person
+
+
+def _move_to_youth_track_if_under_19(*, actor: Any, case: m.Case, person: m.Person) -> None:
+    """A corrected age that makes the person a child at intake puts the case on the youth track (and
+    its duty-to-report). The reverse is never automatic: leaving the youth track is a human decision."""
+    if case.is_youth or not youth_at_intake(date_of_birth=person.date_of_birth, estimated_age=person.estimated_age,
+                                            on=case.first_contact_date):
+        return
+    m.Case.objects.filter(pk=case.pk).update(track=m.Track.YOUTH, updated_at=timezone.now())
+    case.track = m.Track.YOUTH
+    m.YouthProfile.objects.get_or_create(case=case)
+    audit.record(actor, "case.track_changed", case, detail={"to": "youth"})
+    add_timeline_entry(actor=actor, case=case, kind="youth.duty_to_report_required",
+                       summary=_("Moved to the youth track: a report to a child welfare director is required "
+                                 "(CFCSA s. 14)."))
 
 
 @transaction.atomic

@@ -107,9 +107,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     require(request.user, "case.view")
     work = selectors.my_work(actor=request.user)
-    return render(request, "cases/my_work.html", {
-        "mine": work["mine"][:200], "team": work["team"][:200], "overdue": work["overdue"][:200],
-        "today": timezone.localdate()})
+    groups = {name: list(tasks[:200]) for name, tasks in work.items()}
+    # Task titles are free text that may name someone: reading them is an audited read.
+    audit.record(request.user, "case.tasks_listed", None, purpose="my work",
+                 detail={name: len(tasks) for name, tasks in groups.items()})
+    return render(request, "cases/my_work.html", {**groups, "today": timezone.localdate()})
 
 
 @login_required
@@ -218,8 +220,10 @@ def _abilities(user, case: m.Case, own: bool, sections) -> dict[str, bool]:
 
 
 def _case_form_view(request, case_id, *, form_class, title, submit, call, form_kwargs=None, initial=None,
-                    intro="", multipart=False, danger=False):
+                    intro="", multipart=False, danger=False, section: str | None = None):
     case = selectors.get_case(request.user, case_id)
+    if section and section not in selectors.sections_visible_to(request.user, case):
+        raise Http404
     kwargs = dict(form_kwargs(case) if callable(form_kwargs) else (form_kwargs or {}))
     if request.method == "POST":
         form = form_class(request.POST, request.FILES or None, **kwargs)
@@ -263,7 +267,8 @@ def person_edit(request, case_id):
                 "version": p.version}
 
     return _case_form_view(
-        request, case_id, form_class=forms.PersonEditForm, title=_("Edit personal details"), submit=_("Save"),
+        request, case_id, section="identity", form_class=forms.PersonEditForm, title=_("Edit personal details"),
+        submit=_("Save"),
         initial=initial, call=lambda case, data: services.update_person(
             actor=request.user, case=case, expected_version=data["version"],
             changes={k: data[k] for k in forms.IntakeForm.PERSON}))
@@ -336,7 +341,7 @@ def duty_to_report(request, case_id):
 @login_required
 def youth_profile(request, case_id):
     def initial(case):
-        profile, _created = m.YouthProfile.objects.get_or_create(case=case) if case.is_youth else (None, False)
+        profile = m.YouthProfile.objects.filter(case=case).first() if case.is_youth else None
         if profile is None:
             raise Http404
         return {**{f: getattr(profile, f) for f in services.YOUTH_FIELDS}, "version": profile.version}
@@ -366,6 +371,8 @@ def need_edit(request, case_id, domain):
         raise Http404
 
     def initial(case):
+        if "needs" not in selectors.sections_visible_to(request.user, case):
+            raise Http404
         need = m.Need.objects.filter(case=case, domain=domain).first()
         if need is None:
             return {"domain": domain}
@@ -373,7 +380,7 @@ def need_edit(request, case_id, domain):
                 "version": need.version}
 
     return _case_form_view(
-        request, case_id, form_class=forms.NeedForm,
+        request, case_id, section="needs", form_class=forms.NeedForm,
         title=_("Needs: %(domain)s") % {"domain": reference.label_of(reference.needs_domains(), domain)},
         submit=_("Save"), initial=initial,
         call=lambda case, data: services.save_need(
@@ -384,7 +391,8 @@ def need_edit(request, case_id, domain):
 @login_required
 def goal_add(request, case_id):
     return _case_form_view(
-        request, case_id, form_class=forms.GoalForm, title=_("Add a service plan goal"), submit=_("Add goal"),
+        request, case_id, section="plan", form_class=forms.GoalForm, title=_("Add a service plan goal"),
+        submit=_("Add goal"),
         call=lambda case, data: services.add_goal(actor=request.user, case=case, description=data["description"]))
 
 
@@ -394,7 +402,7 @@ def plan_action_add(request, case_id, goal_id):
         goal = get_object_or_404(m.Goal, pk=goal_id, case=case)
         return services.add_plan_action(actor=request.user, goal=goal, **data)
 
-    return _case_form_view(request, case_id, form_class=forms.PlanActionForm, title=_("Add an action"),
+    return _case_form_view(request, case_id, section="plan", form_class=forms.PlanActionForm, title=_("Add an action"),
                            submit=_("Add action"), form_kwargs=lambda case: {"case": case}, call=call)
 
 
@@ -437,7 +445,7 @@ def goal_status(request, case_id, goal_id):
 @login_required
 def task_add(request, case_id):
     return _case_form_view(
-        request, case_id, form_class=forms.TaskForm, title=_("Add a task"), submit=_("Add task"),
+        request, case_id, section="tasks", form_class=forms.TaskForm, title=_("Add a task"), submit=_("Add task"),
         form_kwargs=lambda case: {"case": case, "actor": request.user},
         initial={"due": timezone.localdate() + datetime.timedelta(days=7), "assignee": request.user.pk},
         call=lambda case, data: services.add_task(actor=request.user, case=case, **data))
@@ -455,7 +463,7 @@ def task_done(request, case_id, task_id):
 @login_required
 def note_add(request, case_id):
     return _case_form_view(
-        request, case_id, form_class=forms.NoteForm, title=_("Add a note"), submit=_("Add note"),
+        request, case_id, section="notes", form_class=forms.NoteForm, title=_("Add a note"), submit=_("Add note"),
         call=lambda case, data: services.add_note(actor=request.user, case=case, **data))
 
 
@@ -467,10 +475,12 @@ def safety_plan_edit(request, case_id):
         plan = m.SafetyPlan.objects.filter(case=case).first()
         if plan is None:
             return {}
+        audit.record(request.user, "case.safety_plan_viewed", case, purpose="edit form")
         return {**{f: getattr(plan, f) for f in services.SAFETY_FIELDS}, "version": plan.version}
 
     return _case_form_view(
-        request, case_id, form_class=forms.SafetyPlanForm, title=_("Safety plan"), submit=_("Save safety plan"),
+        request, case_id, section="safety_plan", form_class=forms.SafetyPlanForm, title=_("Safety plan"),
+        submit=_("Save safety plan"),
         initial=initial, call=lambda case, data: services.save_safety_plan(
             actor=request.user, case=case, changes=data, expected_version=data.get("version")))
 
@@ -497,7 +507,8 @@ def document_upload(request, case_id):
         return services.upload_document(actor=request.user, case=case, kind=data["kind"], filename=upload.name,
                                         content=upload.read())
 
-    return _case_form_view(request, case_id, form_class=forms.DocumentForm, title=_("Add a document"),
+    return _case_form_view(request, case_id, section="documents", form_class=forms.DocumentForm,
+                           title=_("Add a document"),
                            submit=_("Upload"), multipart=True, call=call)
 
 

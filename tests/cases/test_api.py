@@ -135,3 +135,39 @@ def test_token_auth_and_document_download_link(world, client_for):
     assert other.get(link["url"]).status_code == 410
     _t, outsider_raw = create_api_token(actor=world.caseworker_b, name="outsider")
     assert Client(HTTP_AUTHORIZATION=f"Bearer {outsider_raw}").get(link["url"]).status_code == 404
+
+
+def test_patch_with_nulls_is_a_clear_error_not_a_crash(world, client_for):
+    client = client_for(world.caseworker_a)
+    url = f"/api/v1/cases/{world.case_a.pk}"
+    for body in ({"region": None}, {"first_contact_date": None}, {"referral_source": None},
+                 {"immediate_danger": None}):
+        response = patch(client, url, {"version": 1, **body})
+        assert response.status_code in (400, 422), body
+    person = patch(client, url + "/person", {"version": 1, "gender": None})
+    assert person.status_code == 400
+    cleared = patch(client, url + "/person", {"version": 1, "phone": None, "aliases": None})
+    assert cleared.status_code == 200 and cleared.json()["person"]["phone"] == ""
+    assert cleared.json()["person"]["aliases"] == []
+    world.case_a.refresh_from_db()
+    assert world.case_a.version == 1 and world.case_a.region.code == "fraser"
+
+
+def test_duplicate_check_through_api(world, client_for):
+    body = {"legal_name": "Ana Beatriz Ferreira", "date_of_birth": "1995-03-14"}
+    mine = post(client_for(world.caseworker_a), "/api/v1/cases/duplicate-check", body).json()
+    assert mine["visible"] == [str(world.case_a.pk)] and mine["elsewhere"] is False
+    theirs = post(client_for(world.caseworker_b), "/api/v1/cases/duplicate-check", body).json()
+    assert theirs == {"visible": [], "elsewhere": True,
+                      "message": "A possible record exists elsewhere. A coordinator can check it for you."}
+    nobody = post(client_for(world.caseworker_b), "/api/v1/cases/duplicate-check",
+                  {"legal_name": "Nobody Synthetic", "date_of_birth": "1995-03-14"}).json()
+    assert nobody["elsewhere"] is False and nobody["visible"] == []
+    assert post(client_for(world.analyst), "/api/v1/cases/duplicate-check", body).status_code == 403
+
+
+def test_api_search_by_dob_and_phone(world, client_for):
+    client = client_for(world.caseworker_a)
+    assert [c["number"] for c in client.get("/api/v1/cases", {"phone": "604.555.0142"}).json()] == [world.case_a.number]
+    assert [c["number"] for c in client.get("/api/v1/cases", {"date_of_birth": "1990-01-02"}).json()] == []
+    assert client.get("/api/v1/cases", {"date_of_birth": "1990-02-31"}).status_code == 422

@@ -241,3 +241,32 @@ def test_needs_plan_and_safety_plan(world, client_for):
     printable = client.get(reverse("cases:safety_plan_print", args=[case.pk]))
     assert printable.status_code == 200 and "blue umbrella" in printable.content.decode()
     assert client_for(world.caseworker_b).get(reverse("cases:safety_plan_print", args=[case.pk])).status_code == 404
+
+
+def test_corrected_age_moves_case_to_youth_track_never_back(world):
+    case = world.case_a
+    assert case.track == "adult"
+    born = case.first_contact_date.replace(year=case.first_contact_date.year - 17)
+    services.update_person(actor=world.caseworker_a, case=case, expected_version=case.person.version,
+                           changes={"date_of_birth": born})
+    case.refresh_from_db()
+    assert case.track == "youth" and m.YouthProfile.objects.filter(case=case).exists()
+    assert services.duty_to_report_outstanding(case)
+    services.update_person(actor=world.caseworker_a, case=case, expected_version=case.person.version,
+                           changes={"date_of_birth": datetime.date(1990, 1, 1)})
+    case.refresh_from_db()
+    assert case.track == "youth"
+
+
+def test_grant_holder_gets_404_on_forms_of_unshared_sections(world, client_for):
+    from django.urls import reverse
+
+    services.grant_case_access(actor=world.caseworker_a, case=world.case_a, organization=world.org_b,
+                               sections=["summary", "tasks"], source="referral", source_id="r-9")
+    client = client_for(world.caseworker_b)
+    assert client.get(reverse("cases:task_add", args=[world.case_a.pk])).status_code == 200
+    for name in ("note_add", "goal_add", "document_upload", "safety_plan", "person_edit"):
+        assert client.get(reverse(f"cases:{name}", args=[world.case_a.pk])).status_code == 404, name
+    assert client.post(reverse("cases:note_add", args=[world.case_a.pk]), {"body": "x", "sensitivity": "normal"}
+                       ).status_code == 404
+    assert not m.Note.objects.exists()
