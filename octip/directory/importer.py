@@ -48,6 +48,14 @@ class ImportRefused(Exception):
         super().__init__(f"{len(problems)} problem(s); nothing was imported.")
 
 
+def canonical_id(value: Any) -> str:
+    """UUIDs compare in their canonical (lower-case, hyphenated) form."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return str(value)
+
+
 @dataclass
 class Record:
     kind: str
@@ -59,7 +67,7 @@ class Record:
 
     @property
     def id(self) -> str:
-        return str(self.data.get("id", ""))
+        return canonical_id(self.data.get("id", ""))
 
     def problem(self, name: str, message: str) -> Problem:
         return Problem(self.file, self.row, f"{self.path}.{name}" if self.path else name, message)
@@ -138,12 +146,17 @@ def _coerce_cell(kind: str, name: str, raw: str) -> Any:
     return raw
 
 
-def read_rows(kind: str, rows: list[dict], *, file: str, first_row: int, problems: list[Problem]) -> list[Record]:
+def read_rows(kind: str, rows: list[dict], *, file: str, first_row: int, problems: list[Problem],
+              warnings: list[str]) -> list[Record]:
+    known = set(hsds.scalar_fields(kind))
+    unknown = sorted({str(name) for row in rows for name in row if name not in known})
+    if unknown:
+        warnings.append(f"{file}: column(s) {', '.join(unknown)} are not HSDS {kind} fields; ignored.")
     records = []
     for offset, row in enumerate(rows):
         number = first_row + offset
         obj = {name: _coerce_cell(kind, name, value) if isinstance(value, str) else value
-               for name, value in row.items() if name and value not in ("", None)}
+               for name, value in row.items() if name in known and value not in ("", None)}
         errors = hsds.validation_errors(kind, obj)
         errors += [(name, "is required in a tabular data package")
                    for name in hsds.required_fields(kind, tabular=True) if name not in obj
@@ -180,11 +193,11 @@ def read_package(folder: Path, problems: list[Problem], report: ImportReport) ->
         except (OSError, UnicodeDecodeError, csv.Error) as error:
             problems.append(Problem(path.name, None, "", f"cannot be read: {error}"))
             continue
-        records += read_rows(kind, rows, file=path.name, first_row=2, problems=problems)
+        records += read_rows(kind, rows, file=path.name, first_row=2, problems=problems, warnings=report.warnings)
     return records
 
 
-def read_json(path: Path, kind: str | None, problems: list[Problem]) -> list[Record]:
+def read_json(path: Path, kind: str | None, problems: list[Problem], warnings: list[str]) -> list[Record]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
@@ -197,7 +210,8 @@ def read_json(path: Path, kind: str | None, problems: list[Problem]) -> list[Rec
             if table is None or not isinstance(rows, list):
                 problems.append(Problem(path.name, None, csv_name, "is not an HSDS table"))
                 continue
-            records += read_rows(table, rows, file=f"{path.name}:{csv_name}", first_row=1, problems=problems)
+            records += read_rows(table, rows, file=f"{path.name}:{csv_name}", first_row=1, problems=problems,
+                                 warnings=warnings)
         return records
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         items = document["contents"]
@@ -228,7 +242,7 @@ def read(path: Path | str, *, kind: str | None = None) -> tuple[list[Record], li
         records = []
         files = {guess_kind(p.stem): p for p in path.glob("*.json")}
         for name in [k for k in hsds.ORDER if k in files]:
-            records += read_json(files[name], name, problems)
+            records += read_json(files[name], name, problems, report.warnings)
         for unknown in sorted(p.name for k, p in files.items() if k is None):
             report.warnings.append(f"{unknown}: not named after an HSDS table; skipped.")
         if not files:
@@ -236,7 +250,7 @@ def read(path: Path | str, *, kind: str | None = None) -> tuple[list[Record], li
     elif path.is_dir():
         records = read_package(path, problems, report)
     elif path.is_file():
-        records = read_json(path, kind, problems)
+        records = read_json(path, kind, problems, report.warnings)
     else:
         problems.append(Problem(str(path), None, "", "does not exist"))
         records = []
@@ -271,33 +285,52 @@ def merge_duplicates(records: list[Record], problems: list[Problem]) -> dict[tup
     return merged
 
 
-def _exists(kind: str, value: str) -> bool:
+def _stored_ids(kind: str, candidates: set[str]) -> set[str]:
+    """Which of ``candidates`` (canonical ids) are already stored as ``kind``."""
+    keys = [uuid.UUID(c) for c in candidates if _is_uuid(c)]
+    model = KINDS[kind].model
+    queryset = m.SupplementaryRecord.objects.filter(kind=kind) if model is None else model._default_manager.all()
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        found |= {str(pk) for pk in queryset.filter(pk__in=keys[start:start + 500]).values_list("pk", flat=True)}
+    return found
+
+
+def _is_uuid(value: str) -> bool:
     try:
-        key = uuid.UUID(str(value))
+        uuid.UUID(value)
     except ValueError:
         return False
-    model = KINDS[kind].model
-    if model is None:
-        return m.SupplementaryRecord.objects.filter(kind=kind, pk=key).exists()
-    return model._default_manager.filter(pk=key).exists()
+    return True
+
+
+def _exists(kind: str, value: str) -> bool:
+    return bool(_stored_ids(kind, {canonical_id(value)}))
 
 
 def check_references(merged: dict[tuple[str, str], Record], problems: list[Problem]) -> None:
-    ids = set(merged)
+    wanted: dict[str, set[str]] = {}
+    references = []
     for record in merged.values():
         for name, target in KINDS[record.kind].strict_refs.items():
             value = record.data.get(name)
             if value in (None, ""):
                 continue
-            if record.kind == "attribute" and uuid.UUID(str(value)) in hsds.EXTENSION_FIELD_BY_TERM:
+            value = canonical_id(value)
+            if record.kind == "attribute" and _is_uuid(value) and uuid.UUID(value) in hsds.EXTENSION_FIELD_BY_TERM:
                 continue
-            if (target, str(value)) not in ids and not _exists(target, value):
-                problems.append(record.problem(name, f"refers to {target} {value}, which is neither in the "
-                                                     f"import nor in the directory"))
+            if (target, value) not in merged:
+                wanted.setdefault(target, set()).add(value)
+                references.append((record, name, target, value))
         for name in {"service": ["organization_id"],
                      "service_at_location": ["service_id", "location_id"]}.get(record.kind, []):
             if not record.data.get(name):
                 problems.append(record.problem(name, f"is required: a {record.kind} needs its {name[:-3]}"))
+    stored = {target: _stored_ids(target, ids) for target, ids in wanted.items()}
+    for record, name, target, value in references:
+        if value not in stored[target]:
+            problems.append(record.problem(name, f"refers to {target} {value}, which is neither in the "
+                                                 f"import nor in the directory"))
 
 
 def apply_extensions(merged: dict[tuple[str, str], Record], problems: list[Problem]) -> dict[str, dict]:
@@ -312,7 +345,7 @@ def apply_extensions(merged: dict[tuple[str, str], Record], problems: list[Probl
         if name is None:
             continue
         del merged[key]
-        service_id = str(record.data.get("link_id", ""))
+        service_id = canonical_id(record.data.get("link_id", ""))
         value = record.data.get("value", "")
         if ("service", service_id) not in merged and not _exists("service", service_id):
             problems.append(record.problem("link_id", f"the {name} attribute must link to a service"))

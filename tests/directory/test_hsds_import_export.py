@@ -236,3 +236,31 @@ def test_an_abridged_nested_copy_does_not_erase_stored_fields(examples):
     organization = m.Organization.objects.get(pk="d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610")
     assert organization.tax_id == "tax_id"
     assert organization.legal_status == "Limited Company"
+
+
+def test_unknown_columns_are_reported_and_ignored(examples, tmp_path):
+    folder = _package(examples, tmp_path)
+    _edit_csv(folder / "services.csv", lambda rows: rows)
+    text = (folder / "services.csv").read_text().splitlines()
+    text[0] += ",favourite_colour"
+    text[1] += ",blue"
+    (folder / "services.csv").write_text("\n".join(text) + "\n")
+    report = import_path(folder)
+    assert any("favourite_colour" in w for w in report.warnings)
+    assert m.Service.objects.count() == 1
+
+
+def test_references_match_whatever_the_case_of_the_uuid(examples, tmp_path):
+    folder = _package(examples, tmp_path)
+    _edit_csv(folder / "service_at_location.csv",
+              lambda rows: [{**rows[0], "service_id": rows[0]["service_id"].upper()}])
+    import_path(folder)
+    assert m.ServiceAtLocation.objects.get().service_id.hex == SERVICE_ID.replace("-", "")
+
+
+def test_reference_to_a_record_already_in_the_directory_is_accepted(examples, tmp_path):
+    import_path(examples / "csv")
+    extra = {"id": "5a4f1d2e-9c8b-4b7a-8e6d-1c2b3a4f5e6d", "service_id": SERVICE_ID,
+             "location_id": "3a19ff88-4620-4d17-9830-ac1d859eb5d5", "description": "Second door"}
+    (tmp_path / "service_at_location.json").write_text(json.dumps([extra]))
+    assert import_path(tmp_path / "service_at_location.json").created == {"service_at_location": 1}
