@@ -16,7 +16,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -550,8 +550,8 @@ def save_need(*, actor: Any, case: m.Case, domain: str, priority: str, status: s
         raise ValidationError({"status": _("Choose a status.")})
     need = m.Need.objects.filter(case=case, domain=domain).first()
     if need is None:
-        need = m.Need.objects.create(case=case, domain=domain, priority=priority, status=status, notes=notes,
-                                     updated_by=actor)
+        need = _create_once(m.Need, case=case, domain=domain, priority=priority, status=status, notes=notes,
+                            updated_by=actor)
     else:
         need.priority, need.status, need.notes, need.updated_by = priority, status, notes, actor
         need.updated_at = timezone.now()
@@ -678,13 +678,24 @@ def add_note(*, actor: Any, case: m.Case, body: str, sensitivity: str = m.Sensit
 SAFETY_FIELDS = ["risks", "trusted_contacts", "code_words", "emergency_steps"]
 
 
+def _create_once(model, **values):
+    """Create the one row a case may have (a safety plan, a need per domain); when someone else
+    created it a moment earlier, refuse like a lost race instead of failing."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**values)
+    except IntegrityError as taken:
+        raise ValidationError(_("Someone else saved this a moment ago. Reload the page and apply your change "
+                                "again.")) from taken
+
+
 @transaction.atomic
 def save_safety_plan(*, actor: Any, case: m.Case, changes: dict, expected_version: int | None) -> m.SafetyPlan:
     require_section(actor, "case.edit", case, "safety_plan")
     changes = {k: (v or "").strip() for k, v in changes.items() if k in SAFETY_FIELDS}
     plan = m.SafetyPlan.objects.filter(case=case).first()
     if plan is None:
-        plan = m.SafetyPlan.objects.create(case=case, updated_by=actor, **changes)
+        plan = _create_once(m.SafetyPlan, case=case, updated_by=actor, **changes)
     else:
         for name, value in changes.items():
             setattr(plan, name, value)

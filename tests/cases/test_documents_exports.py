@@ -157,3 +157,24 @@ def test_list_pages_use_bounded_queries(world, client_for, django_assert_max_num
         assert client.get("/api/v1/cases").status_code == 200
     with django_assert_max_num_queries(40):
         assert client.get(reverse("cases:my_work")).status_code == 200
+
+
+def test_case_page_queries_do_not_grow_with_its_records(world, client_for, django_assert_max_num_queries):
+    client = client_for(world.caseworker_a)
+    url = reverse("cases:detail", args=[world.case_a.pk])
+
+    def add_records(n: int):
+        for i in range(n):
+            services.add_task(actor=world.caseworker_a, case=world.case_a, title=f"t{i}", due=datetime.date(2030, 1, 1),
+                              assignee=world.caseworker_a)
+            services.add_note(actor=world.caseworker_a, case=world.case_a, body=f"n{i}")
+            goal = services.add_goal(actor=world.caseworker_a, case=world.case_a, description=f"g{i}")
+            services.add_plan_action(actor=world.caseworker_a, goal=goal, description=f"a{i}",
+                                     owner=world.caseworker_a)
+
+    add_records(2)
+    with django_assert_max_num_queries(60) as few:
+        assert client.get(url).status_code == 200
+    add_records(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
