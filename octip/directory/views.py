@@ -57,9 +57,15 @@ def _service_or_404(user, service_id: uuid.UUID) -> m.Service:
         raise Http404 from None
 
 
+def web_link(url: str) -> str:
+    """Only http(s) addresses become links: imported data could carry ``javascript:`` URLs."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
 def service_context(service: m.Service, *, public: bool) -> dict:
     return {
         "service": service,
+        "website": web_link(service.url),
         "needs": selectors.service_needs(service),
         "hours": selectors.hours_of(service),
         "languages": service.languages.all(),

@@ -269,3 +269,9 @@ def test_making_a_confidential_service_public_needs_an_explicit_confirmation(cli
     assert response.status_code == 302
     shelter.refresh_from_db()
     assert shelter.visibility == "public"
+
+
+def test_an_imported_javascript_url_is_never_a_link(client, services):
+    m.Service.objects.filter(pk=services["legal"].pk).update(url="javascript:alert(1)")
+    page = client.get(f"/services/{services['legal'].pk}/").content.decode()
+    assert 'href="javascript:' not in page
