@@ -45,3 +45,12 @@ def case(org, owner_team, caseworker):
 @pytest.fixture
 def youth_case(org, owner_team, caseworker):
     return make_case(organization=org, team=owner_team, worker=caseworker, track="youth")
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Messages are asserted in English; a French request earlier in the thread must not leak in."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
