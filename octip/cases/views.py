@@ -14,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -158,14 +156,6 @@ def intake(request: HttpRequest) -> HttpResponse:
 
 # --- One case ---------------------------------------------------------------------------------
 
-def _optional_template(name: str) -> str | None:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return None
-    return name
-
-
 @login_required
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     case = selectors.get_case(request.user, case_id)
@@ -197,7 +187,6 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     if "timeline" in sections:
         context["timeline"] = list(selectors.timeline(case)[:200])
     context["pending_closure"] = case.closure_requests.filter(decision="pending").first()
-    context["consent_section"] = _optional_template("consent/case_section.html") if "consents" in sections else None
     context["emergency"] = selectors.has_emergency_access(request.user, case)
     audit.record(request.user, "case.viewed", case, detail={"sections": sorted(sections)})
     return render(request, "cases/case_detail.html", context)

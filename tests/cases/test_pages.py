@@ -91,3 +91,9 @@ def test_french_case_page(world, client_for):
     client.cookies["django_language"] = "fr"
     html = client.get(reverse("cases:detail", args=[world.case_a.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Évaluation des besoins" in html and "Chronologie" in html
+
+
+def test_case_page_links_to_consents_and_referrals(world, client_for):
+    html = client_for(world.caseworker_a).get(reverse("cases:detail", args=[world.case_a.pk])).content.decode()
+    assert reverse("consent:case_consents", args=[world.case_a.pk]) in html
+    assert reverse("referrals:case_referrals", args=[world.case_a.pk]) in html
