@@ -88,3 +88,53 @@ def test_caseworker_path_and_coordinator_approval(page, sign_in, assert_accessib
     assert_accessible(page)
     case.refresh_from_db()
     assert case.stage == "closed"
+
+
+def test_youth_duty_to_report_and_emergency_access_review(page, sign_in, assert_accessible):
+    import datetime
+
+    from django.utils import timezone
+
+    from octip.cases import services
+
+    region("fraser")
+    org = OrganizationFactory()
+    worker = UserFactory(role="caseworker", organization=org, teams=[TeamFactory(organization=org)])
+    coordinator = UserFactory(role="coordinator", organization=OrganizationFactory())
+    auditor = UserFactory(role="auditor", organization=coordinator.organization)
+    born = timezone.localdate() - datetime.timedelta(days=365 * 16)
+    case = services.open_case(actor=worker, person={"legal_name": "Youth Synthetic", "date_of_birth": born},
+                              case={"region": region("fraser")})
+    services.add_note(actor=worker, case=case, body="Restricted synthetic detail", sensitivity="restricted")
+
+    sign_in(page, coordinator)
+    page.goto(f"/app/cases/{case.pk}/")
+    assert page.get_by_role("heading", name="Duty to report outstanding").is_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Record the report").click()
+    assert_accessible(page)
+    page.get_by_label("To which office or line").select_option("mcfd_line")
+    page.get_by_label("Reference number").fill("SYN-123")
+    page.get_by_role("button", name="Record the report").click()
+    page.wait_for_url(f"**/app/cases/{case.pk}/")
+    assert page.get_by_text("SYN-123").is_visible()
+    assert not page.get_by_text("Restricted synthetic detail").is_visible()
+
+    page.get_by_role("link", name="Emergency access").click()
+    assert_accessible(page)
+    page.get_by_label("What is the emergency?").fill("Youth missing; hospital asking for guardian contact")
+    page.get_by_role("button", name="Open emergency access").click()
+    page.wait_for_url(f"**/app/cases/{case.pk}/")
+    assert page.get_by_text("You are using emergency access").is_visible()
+    assert page.get_by_text("Restricted synthetic detail").is_visible()
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, auditor)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Emergency access review").click()
+    assert_accessible(page)
+    page.get_by_role("link", name=f"Review access to {case.number}").click()
+    assert_accessible(page)
+    page.get_by_label("Justified", exact=True).check()
+    page.get_by_role("button", name="Record review").click()
+    page.wait_for_url("**/app/cases/emergency-access/")
+    assert page.get_by_text("Nothing to review.").is_visible()
