@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from octip.consent.forms import end_of_day
@@ -68,6 +65,11 @@ class ReferralForm(forms.Form):
         return data
 
 
+class CaseNumberForm(forms.Form):
+    number = forms.CharField(label=_("Case number"), max_length=20,
+                             help_text=_("For example BC-2026-000123. Only cases you work on can be referred."))
+
+
 class TransferForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Transfer the case to"), queryset=None)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -102,5 +104,3 @@ class ExportForm(forms.Form):
         _basis_fields(self, actor)
 
 
-def today_plus(days: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=days)

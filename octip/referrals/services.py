@@ -306,6 +306,22 @@ def end_access_for_withdrawn_consent(*, actor, consent: Consent) -> int:
                referral=referral, link=_referral_link(referral), message=_(
                    "Access to case %(number)s has ended: the person withdrew their consent.") % {
                    "number": referral.case.number})
+    # A proposed transfer that rested on the consent falls with it.
+    for transfer in (Transfer.objects.filter(status=TransferStatus.SENT, disclosure__consent=consent)
+                     .select_related("case", "to_organization")):
+        Transfer.objects.filter(pk=transfer.pk, status=TransferStatus.SENT).update(
+            status=TransferStatus.REVOKED, responded_at=now, status_reason=_(
+                "The person withdrew their consent."))
+        revoke_case_access(actor=actor, source="transfer", source_id=str(transfer.pk))
+        audit.record(actor, "transfer.revoked", transfer, detail={"cause": "consent_withdrawn",
+                                                                 "consent_id": consent.pk})
+        _timeline(actor=actor, case=transfer.case, kind="transfer.revoked", summary=_(
+            "Transfer to %(org)s revoked: the consent was withdrawn.") % {"org": transfer.to_organization.name},
+            detail={"transfer_id": str(transfer.pk)})
+        notify(recipients=_responders(transfer.to_organization_id), kind="transfer.revoked", transfer=transfer,
+               link=reverse("referrals:transfer_detail", args=[transfer.pk]), message=_(
+                   "The transfer of case %(number)s is revoked: the person withdrew their consent.") % {
+                   "number": transfer.case.number})
     if consent.scope == ConsentScope.SHARE_WITH_ORGANIZATION and consent.organization_id:
         # A former owner kept read access after a transfer only as far as its consent allowed.
         for transfer in Transfer.objects.filter(case_id=consent.case_id, status=TransferStatus.ACCEPTED,

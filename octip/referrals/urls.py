@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("outbox/", views.outbox, name="outbox"),
     path("notifications/", views.notifications, name="notifications"),
+    path("new/", views.refer_to_service, name="refer_to_service"),
     path("case/<uuid:case_id>/", views.case_referrals, name="case_referrals"),
     path("case/<uuid:case_id>/new/", views.referral_create, name="create"),
     path("case/<uuid:case_id>/transfer/", views.transfer_create, name="transfer_create"),

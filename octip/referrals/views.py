@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +17,7 @@ from octip.core import audit
 from octip.core.access import allows
 
 from . import exports, selectors, services
-from .forms import BoxFilterForm, ExportForm, ReasonForm, ReferralForm, TransferForm
+from .forms import BoxFilterForm, CaseNumberForm, ExportForm, ReasonForm, ReferralForm, TransferForm
 from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, available
 
 
@@ -105,11 +106,44 @@ def case_referrals(request: HttpRequest, case_id) -> HttpResponse:
         "exports": list(exports.exports_of_case(actor=request.user, case=case)) if own else []})
 
 
+def _service_from_query(request: HttpRequest):
+    from octip.directory.models import Service
+
+    service_id = request.GET.get("service", "")
+    try:
+        return Service.objects.visible_to(request.user).filter(pk=service_id).first() if service_id else None
+    except (ValueError, ValidationError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refer_to_service(request: HttpRequest) -> HttpResponse:
+    """From a directory service: which of my cases do I refer to it? Asks for a case number (names
+    never appear on this page), then opens the case's referral form with the service chosen."""
+    from octip.cases.models import Case
+
+    service = _service_from_query(request)
+    if service is None:
+        raise Http404
+    form = CaseNumberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = (Case.objects.in_own_scope(request.user).filter(number__iexact=form.cleaned_data["number"].strip())
+                .first())
+        if case is not None:
+            return redirect(f"{reverse('referrals:create', args=[case.pk])}?service={service.pk}")
+        form.add_error("number", _("None of the cases you work on has this number."))
+    return render(request, "referrals/refer_to_service.html", {"service": service, "form": form},
+                  status=400 if form.errors else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, case_id) -> HttpResponse:
     case = visible_case_or_404(actor=request.user, case_id=case_id)
-    form = ReferralForm(request.POST or None, actor=request.user, case=case)
+    service = _service_from_query(request) if request.method == "GET" else None
+    form = ReferralForm(request.POST or None, actor=request.user, case=case,
+                        initial={"service": service.pk} if service else None)
     status = 200
     if request.method == "POST":
         status = 400

@@ -250,3 +250,39 @@ def test_pages_speak_french(client_for, referral, partner_worker, caseworker):
     sender = client_for(caseworker)
     page = sender.get(f"/app/consents/case/{referral.case_id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Consentements de la personne" in page
+
+
+def test_from_a_directory_service_to_the_referral_form(client_for, case, caseworker, service, make_user, org):
+    client = client_for(caseworker)
+    page = client.get(f"/app/referrals/new/?service={service.pk}")
+    assert page.status_code == 200 and service.name in page.content.decode()
+    wrong = client.post(f"/app/referrals/new/?service={service.pk}", {"number": "BC-2026-999999"})
+    assert wrong.status_code == 400
+    found = client.post(f"/app/referrals/new/?service={service.pk}", {"number": case.number.lower()})
+    assert found.status_code == 302
+    assert found["Location"] == f"/app/referrals/case/{case.pk}/new/?service={service.pk}"
+    form = client.get(found["Location"]).content.decode()
+    assert f'<option value="{service.pk}" selected>' in form
+    # A colleague of another team cannot reach the case by its number.
+    other_team = client_for(make_user("caseworker", organization=org))
+    assert other_team.post(f"/app/referrals/new/?service={service.pk}", {"number": case.number}).status_code == 400
+    assert client.get("/app/referrals/new/?service=not-a-uuid").status_code == 404
+
+
+def test_lists_use_a_bounded_number_of_queries(client_for, org, owner_team, caseworker, partner_org,
+                                               partner_worker, django_assert_max_num_queries):
+    from octip.referrals.services import send_referral
+    from tests.consent.factories import make_case
+
+    for _ in range(8):
+        case = make_case(organization=org, team=owner_team, worker=caseworker)
+        make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=["summary"])
+        send_referral(actor=caseworker, case=case, organization=partner_org, purpose="x", urgency="routine",
+                      sections=["summary"])
+    receiver, sender = client_for(partner_worker), client_for(caseworker)
+    with django_assert_max_num_queries(12):
+        assert receiver.get("/app/referrals/").content.decode().count("/app/referrals/") >= 8
+    with django_assert_max_num_queries(12):
+        sender.get("/app/referrals/outbox/")
+    with django_assert_max_num_queries(20):
+        sender.get(f"/app/consents/case/{case.pk}/")

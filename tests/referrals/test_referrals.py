@@ -219,3 +219,35 @@ def test_overdue_command_notifies(referral, caseworker):
     call_command("notify_overdue_referrals", stdout=out)
     assert "1 overdue" in out.getvalue()
     assert Notification.objects.filter(kind="referral.overdue", recipient=caseworker).exists()
+
+
+def test_a_coordinator_may_refer_on_a_justified_legal_basis_without_consent(case, coordinator, caseworker,
+                                                                            partner_org):
+    justification = "Imminent risk: the person was threatened today and needs an emergency bed."
+    with pytest.raises(DisclosureRefused) as refused:
+        refer(case, caseworker, partner_org, basis="imminent_risk_to_life", justification=justification)
+    assert refused.value.decision.code == "not_authorized"
+    referral = refer(case, coordinator, partner_org, basis="imminent_risk_to_life", justification=justification)
+    assert referral.disclosure.basis == "imminent_risk_to_life" and referral.disclosure.consent is None
+    assert CaseAccessGrant.objects.get(source_id=str(referral.pk)).expires_at is None
+
+
+def test_withdrawing_consent_revokes_a_pending_transfer(case, caseworker, partner_org, partner_worker):
+    from octip.cases.sections import ALL_SECTIONS
+    from octip.referrals.models import Transfer
+    from octip.referrals.services import send_transfer
+
+    consent = make_consent(case=case, obtained_by=caseworker, organization=partner_org,
+                           sections=sorted(ALL_SECTIONS))
+    transfer = send_transfer(actor=caseworker, case=case, organization=partner_org, reason="Moving region.")
+    assert sections_visible_to(partner_worker, case) == {"summary"}
+    withdraw_consent(actor=caseworker, consent=consent, reason="The person asked.")
+    transfer = Transfer.objects.get(pk=transfer.pk)
+    assert transfer.status == "revoked" and transfer.status_reason == "The person withdrew their consent."
+    assert sections_visible_to(partner_worker, case) == frozenset()
+    with pytest.raises(InvalidTransition):
+        from octip.referrals.services import change_transfer_status
+
+        change_transfer_status(actor=partner_worker, transfer=transfer, action="accept")
+    case.refresh_from_db()
+    assert case.owner_organization_id == caseworker.organization_id
