@@ -58,12 +58,14 @@ def create_referral(request, case_id: UUID, body: ReferralIn):
 @router.get("/cases/{case_id}/referrals", response=list[ReferralOut])
 def list_case_referrals(request, case_id: UUID):
     case = visible_case_or_404(actor=request.auth, case_id=case_id)
-    return list(selectors.referrals_of_case(actor=request.auth, case=case).select_related("case"))
+    rows = list(selectors.referrals_of_case(actor=request.auth, case=case).select_related("case"))
+    return selectors.withhold_ended_details(actor=request.auth, rows=rows)
 
 
 @router.get("/referrals", response=list[ReferralOut])
 def list_referrals(request, box: Literal["inbox", "outbox"] = "inbox", status: str = ""):
-    return list(selectors.referrals(actor=request.auth, box=box, status=status)[:500])
+    rows = list(selectors.referrals(actor=request.auth, box=box, status=status)[:500])
+    return selectors.withhold_ended_details(actor=request.auth, rows=rows)
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
@@ -72,7 +74,7 @@ def get_referral(request, referral_id: UUID):
 
     referral = selectors.referral_or_404(actor=request.auth, referral_id=referral_id)
     audit.record(request.auth, "referral.viewed", referral)
-    return referral
+    return selectors.withhold_ended_details(actor=request.auth, rows=[referral])[0]
 
 
 @router.post("/referrals/{referral_id}/{action}", response={200: ReferralOut, 409: Refusal})
@@ -80,10 +82,11 @@ def act_on_referral(request, referral_id: UUID, action: Literal["accept", "decli
                     body: ReasonIn | None = None):
     referral = selectors.referral_or_404(actor=request.auth, referral_id=referral_id)
     try:
-        return services.change_referral_status(actor=request.auth, referral=referral, action=action,
-                                               reason=body.reason if body else "")
+        referral = services.change_referral_status(actor=request.auth, referral=referral, action=action,
+                                                   reason=body.reason if body else "")
     except services.InvalidTransition as invalid:
         return Status(409, {"detail": " ".join(invalid.messages), "code": "invalid_transition"})
+    return selectors.withhold_ended_details(actor=request.auth, rows=[referral])[0]
 
 
 @router.post("/cases/{case_id}/transfers", response={201: TransferOut, 409: Refusal})

@@ -36,6 +36,23 @@ def referral_or_404(*, actor, referral_id) -> Referral:
         actor, pk=referral_id)
 
 
+def withhold_ended_details(*, actor, rows: list[Referral]) -> list[Referral]:
+    """Once a receiver's access has ended, the free text the sender wrote (the purpose, a reason for
+    revoking) is no longer shown to it: it may name the person. The sender side keeps seeing it.
+    Changes the rows in memory only."""
+    from octip.cases.models import Case
+
+    own = set(Case.objects.in_own_scope(actor).filter(pk__in={r.case_id for r in rows})
+              .values_list("pk", flat=True)) if rows else set()
+    for row in rows:
+        row.details_withheld = row.case_id not in own and not row.grants_access
+        if row.details_withheld:
+            row.purpose = ""
+            if row.status == ReferralStatus.REVOKED:
+                row.status_reason = ""
+    return rows
+
+
 def referrals_of_case(*, actor, case) -> QuerySet[Referral]:
     return Referral.objects.visible_to(actor).filter(case=case).select_related("to_organization", "service",
                                                                               "sent_by")

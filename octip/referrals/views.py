@@ -60,6 +60,7 @@ def _side(actor, referral_or_transfer) -> str:
 @login_required
 def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_or_404(actor=request.user, referral_id=referral_id)
+    selectors.withhold_ended_details(actor=request.user, rows=[referral])
     side = _side(request.user, referral)
     actions = [t for t in available(REFERRAL_TRANSITIONS, referral.status, side)
                if allows(request.user, t.permission)]
@@ -87,6 +88,7 @@ def referral_action(request: HttpRequest, referral_id, action: str) -> HttpRespo
             return redirect("referrals:detail", referral_id=referral.pk)
     side = _side(request.user, referral)
     referral.refresh_from_db()
+    selectors.withhold_ended_details(actor=request.user, rows=[referral])
     actions = [t for t in available(REFERRAL_TRANSITIONS, referral.status, side)
                if allows(request.user, t.permission)]
     return render(request, "referrals/detail.html", {"referral": referral, "side": side, "actions": actions,

@@ -50,8 +50,14 @@ def test_receiver_sees_only_the_shared_sections_and_loses_them_on_revoke(
     assert receiver.get(f"/app/cases/{rich_case.pk}/").status_code == 404
     assert receiver.get(f"/api/v1/cases/{rich_case.pk}").status_code == 404
     assert receiver.get(f"/api/v1/cases/{rich_case.pk}/needs").status_code == 404
-    # The referral itself stays in the receiver's inbox, as revoked.
-    assert receiver.get(f"/app/referrals/{referral.pk}/").status_code == 200
+    # The referral stays in the receiver's inbox, as revoked, without the sender's free text.
+    detail = receiver.get(f"/app/referrals/{referral.pk}/")
+    assert detail.status_code == 200 and "Shelter bed" not in detail.content.decode()
+    assert "The person asked." not in detail.content.decode()
+    assert receiver.get(f"/api/v1/referrals/{referral.pk}").json()["purpose"] == ""
+    assert receiver.get("/api/v1/referrals?box=inbox").json()[0]["status_reason"] == ""
+    sender = client_for(caseworker)
+    assert sender.get(f"/api/v1/referrals/{referral.pk}").json()["purpose"] == "Shelter bed"
 
 
 def test_withdrawing_consent_on_the_page_closes_the_receivers_door(client_for, rich_case, referral, caseworker,
