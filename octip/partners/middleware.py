@@ -18,7 +18,7 @@ class MFAEnforcementMiddleware:
     its own authentication (``octip.partners.api_auth``).
     """
 
-    OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/")
+    OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/api/", "/hsds/")
 
     def __init__(self, get_response):
         self.get_response = get_response
