@@ -196,7 +196,8 @@ def change_stage(request, case_id: UUID, body: s.StageIn):
 def get_timeline(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "timeline")
-    return list(selectors.timeline(case)[:500])
+    return [{"kind": e.kind, "summary": e.text(), "detail": {k: v for k, v in e.detail.items() if k != "_i18n"},
+             "actor_id": e.actor_id, "created_at": e.created_at} for e in selectors.timeline(case)[:500]]
 
 
 # --- Closure ----------------------------------------------------------------------------------

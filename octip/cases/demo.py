@@ -187,15 +187,17 @@ def _make_chunk(size: int, *, rng, fakers, weights, teams, workers, regions, cre
     timeline, needs, goals, tasks, notes, youth_rows, reports, closures = [], [], [], [], [], [], [], []
     for case, (stage, worker, team, opened) in zip(cases, plans, strict=True):
         reached = STAGE_ORDER.index(stage)
-        timeline.append(m.TimelineEntry(case=case, kind="case.opened", summary="Case opened.", actor=creator,
-                                        created_at=opened))
+        opened_text = m.TimelineMessage("Case opened (%(track)s track).", {"track": ("track", case.track)})
+        timeline.append(m.TimelineEntry(case=case, kind="case.opened", summary=opened_text.render("en"),
+                                        detail={"_i18n": opened_text.as_json()}, actor=creator, created_at=opened))
         for step in range(1, min(reached, 4) + 1):
             before, after = STAGE_ORDER[step - 1], STAGE_ORDER[step]
+            text = m.TimelineMessage("Stage changed from %(from)s to %(to)s.",
+                                     {"from": ("stage", before), "to": ("stage", after)})
             timeline.append(m.TimelineEntry(
                 case=case, kind="case.stage_changed", actor=worker,
-                created_at=opened + datetime.timedelta(days=7 * step),
-                summary=f"Stage changed from {m.Stage(before).label} to {m.Stage(after).label}.",
-                detail={"from": before, "to": after}))
+                created_at=opened + datetime.timedelta(days=7 * step), summary=text.render("en"),
+                detail={"from": before, "to": after, "_i18n": text.as_json()}))
         if case.track == "youth":
             youth_rows.append(m.YouthProfile(
                 case=case, separation=rng.choice(list(m.Separation.values)),

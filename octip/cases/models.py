@@ -411,6 +411,47 @@ class EmergencyAccess(models.Model):
 
 # --- Timeline ---------------------------------------------------------------------------------
 
+class TimelineMessage:
+    """A translatable timeline summary: a msgid and parameters that are plain values or
+    ``(label kind, code)`` pairs whose labels are looked up in the reader's language."""
+
+    def __init__(self, msgid: str, params: dict | None = None) -> None:
+        self.msgid = msgid
+        self.params = {k: list(v) if isinstance(v, tuple) else v for k, v in (params or {}).items()}
+
+    def as_json(self) -> dict:
+        return {"msgid": self.msgid, "params": self.params}
+
+    @classmethod
+    def from_json(cls, data: dict) -> TimelineMessage:
+        return cls(data["msgid"], data.get("params") or {})
+
+    def render(self, language: str | None = None) -> str:
+        from django.utils import translation
+
+        if language:
+            with translation.override(language):
+                return self.render()
+        values = {k: _timeline_label(v) for k, v in self.params.items()}
+        try:
+            return translation.gettext(self.msgid) % values
+        except (KeyError, TypeError, ValueError):
+            return self.msgid
+
+
+def _timeline_label(value):
+    if not isinstance(value, list) or len(value) != 2:
+        return value
+    kind, code = value
+    if kind == "domain":
+        return reference.label_of(reference.needs_domains(), code)
+    choices = {"stage": Stage, "track": Track, "outcome": ClosureOutcome, "need_status": NeedStatus,
+               "goal_status": GoalStatus, "office": ReportOffice, "document_kind": DocumentKind}.get(kind)
+    if choices is None or code not in choices.values:
+        return code
+    return str(choices(code).label)
+
+
 class TimelineEntry(models.Model):
     """One event in the life of a case. ``summary`` and ``detail`` never hold identifying data."""
 
@@ -427,6 +468,11 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.created_at:%Y-%m-%d}"
+
+    def text(self) -> str:
+        """The summary in the reader's language when it was written as a ``TimelineMessage``."""
+        spec = (self.detail or {}).get("_i18n")
+        return TimelineMessage.from_json(spec).render() if spec else self.summary
 
 
 # --- Closure ----------------------------------------------------------------------------------

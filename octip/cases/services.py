@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from octip.core import audit, crypto
 from octip.core.access import AccessDenied, allows, require
@@ -43,10 +44,23 @@ DOCUMENT_TYPES: dict[str, tuple[tuple[str, ...], bytes | None]] = {
 
 # --- Timeline and grants (the contract with consent and referrals) ----------------------------
 
-def add_timeline_entry(*, actor: Any, case: m.Case, kind: str, summary: str,
+def _said(msgid: str, **params: Any) -> m.TimelineMessage:
+    """A timeline summary shown in each reader's language: ``msgid`` (marked with ``gettext_noop``) and
+    its parameters, each a plain value or a ``(label kind, code)`` pair translated when shown."""
+    return m.TimelineMessage(msgid, params)
+
+
+def add_timeline_entry(*, actor: Any, case: m.Case, kind: str, summary: str | m.TimelineMessage,
                        detail: dict | None = None) -> m.TimelineEntry:
-    """Add an event to the case's timeline. Never put identifying data in ``summary`` or ``detail``."""
-    return m.TimelineEntry.objects.create(case=case, kind=kind, summary=str(summary)[:300], detail=detail or {},
+    """Add an event to the case's timeline. Never put identifying data in ``summary`` or ``detail``.
+
+    ``summary`` is a plain string (stored as given) or a ``TimelineMessage`` (stored in English and
+    shown in the reader's language)."""
+    detail = dict(detail or {})
+    if isinstance(summary, m.TimelineMessage):
+        detail["_i18n"] = summary.as_json()
+        summary = summary.render("en")
+    return m.TimelineEntry.objects.create(case=case, kind=kind, summary=str(summary)[:300], detail=detail,
                                           actor=actor if getattr(actor, "pk", None) else None)
 
 
@@ -251,10 +265,11 @@ def open_case(*, actor: Any, person: dict, case: dict, owner_team=None, owner_wo
     audit.record(actor, "case.opened", new_case, detail={"track": new_case.track, "number": new_case.number})
     audit.record(actor, "person.created", new_person, detail={"case_id": str(new_case.pk)})
     add_timeline_entry(actor=actor, case=new_case, kind="case.opened",
-                       summary=_("Case opened (%(track)s track).") % {"track": new_case.get_track_display()})
+                       summary=_said(gettext_noop("Case opened (%(track)s track)."), track=("track", new_case.track)))
     if youth:
         add_timeline_entry(actor=actor, case=new_case, kind="youth.duty_to_report_required",
-                           summary=_("Youth track: a report to a child welfare director is required (CFCSA s. 14)."))
+                           summary=_said(gettext_noop("Youth track: a report to a child welfare director is required "
+                                            "(CFCSA s. 14).")))
     return new_case
 
 
@@ -286,7 +301,7 @@ def update_case(*, actor: Any, case: m.Case, expected_version: int, changes: dic
     audit.record(actor, "case.updated", case, detail={"fields": changed})
     if changed:
         add_timeline_entry(actor=actor, case=case, kind="case.updated",
-                           summary=_("Case details updated."), detail={"fields": changed})
+                           summary=_said(gettext_noop("Case details updated.")), detail={"fields": changed})
     return case
 
 
@@ -307,7 +322,7 @@ def update_person(*, actor: Any, case: m.Case, expected_version: int, changes: d
     audit.record(actor, "person.updated", person, detail={"case_id": str(case.pk), "fields": changed})
     if changed:
         add_timeline_entry(actor=actor, case=case, kind="person.updated",
-                           summary=_("Personal details updated."), detail={"fields": changed})
+                           summary=_said(gettext_noop("Personal details updated.")), detail={"fields": changed})
     _move_to_youth_track_if_under_19(actor=actor, case=case, person=person)
     return person
 
@@ -323,8 +338,9 @@ def _move_to_youth_track_if_under_19(*, actor: Any, case: m.Case, person: m.Pers
     m.YouthProfile.objects.get_or_create(case=case)
     audit.record(actor, "case.track_changed", case, detail={"to": "youth"})
     add_timeline_entry(actor=actor, case=case, kind="youth.duty_to_report_required",
-                       summary=_("Moved to the youth track: a report to a child welfare director is required "
-                                 "(CFCSA s. 14)."))
+                       summary=_said(gettext_noop(
+                           "Moved to the youth track: a report to a child welfare director is required "
+                           "(CFCSA s. 14).")))
 
 
 @transaction.atomic
@@ -346,7 +362,8 @@ def assign_case(*, actor: Any, case: m.Case, owner_team=None, owner_worker=None,
     detail = {"owner_team_id": getattr(owner_team, "pk", None), "owner_worker_id": getattr(owner_worker, "pk", None),
               "assigned_worker_ids": sorted(u.pk for u in case.assigned_workers.all())}
     audit.record(actor, "case.assigned", case, detail=detail)
-    add_timeline_entry(actor=actor, case=case, kind="case.assigned", summary=_("Case assigned."), detail=detail)
+    add_timeline_entry(actor=actor, case=case, kind="case.assigned", summary=_said(gettext_noop("Case assigned.")),
+                       detail=detail)
     return case
 
 
@@ -371,8 +388,8 @@ def change_stage(*, actor: Any, case: m.Case, to_stage: str, expected_version: i
     save_versioned(case, expected_version=expected_version, fields=["stage"], original={"stage": before})
     audit.record(actor, "case.stage_changed", case, detail={"from": before, "to": to_stage})
     add_timeline_entry(actor=actor, case=case, kind="case.stage_changed",
-                       summary=_("Stage changed from %(from)s to %(to)s.") % {
-                           "from": m.Stage(before).label, "to": m.Stage(to_stage).label},
+                       summary=_said(gettext_noop("Stage changed from %(from)s to %(to)s."),
+                                     **{"from": ("stage", before), "to": ("stage", to_stage)}),
                        detail={"from": before, "to": to_stage})
     return case
 
@@ -395,8 +412,9 @@ def request_closure(*, actor: Any, case: m.Case, reason: str, outcome: str) -> m
     case.refresh_from_db(fields=["stage", "version", "updated_at"])
     audit.record(actor, "case.closure_requested", case, detail={"request_id": request.pk, "outcome": outcome})
     add_timeline_entry(actor=actor, case=case, kind="case.closure_requested",
-                       summary=_("Closure requested (outcome: %(outcome)s).") % {
-                           "outcome": m.ClosureOutcome(outcome).label}, detail={"request_id": request.pk})
+                       summary=_said(gettext_noop("Closure requested (outcome: %(outcome)s)."),
+                                     outcome=("outcome", outcome)),
+                       detail={"request_id": request.pk})
     return request
 
 
@@ -421,7 +439,8 @@ def decide_closure(*, actor: Any, closure: m.ClosureRequest, approve: bool, comm
     action = "case.closure_approved" if approve else "case.closure_rejected"
     audit.record(actor, action, case, detail={"request_id": closure.pk})
     add_timeline_entry(actor=actor, case=case, kind=action,
-                       summary=_("Closure approved; case closed.") if approve else _("Closure rejected."),
+                       summary=_said(gettext_noop("Closure approved; case closed.") if approve
+                                     else gettext_noop("Closure rejected.")),
                        detail={"request_id": closure.pk})
     return closure
 
@@ -436,7 +455,7 @@ def reopen_case(*, actor: Any, case: m.Case, reason: str) -> m.Case:
     m.Case.objects.filter(pk=case.pk).update(stage=m.Stage.ASSESSMENT, closed_at=None, updated_at=timezone.now())
     case.refresh_from_db(fields=["stage", "closed_at", "updated_at"])
     audit.record(actor, "case.reopened", case)
-    add_timeline_entry(actor=actor, case=case, kind="case.reopened", summary=_("Case reopened."))
+    add_timeline_entry(actor=actor, case=case, kind="case.reopened", summary=_said(gettext_noop("Case reopened.")))
     return case
 
 
@@ -462,7 +481,7 @@ def record_duty_to_report(*, actor: Any, case: m.Case, reported_by_name: str, re
                                            recorded_by=actor)
     audit.record(actor, "youth.duty_to_report_recorded", case, detail={"report_id": report.pk, "office": office})
     add_timeline_entry(actor=actor, case=case, kind="youth.duty_to_report_recorded",
-                       summary=_("Duty-to-report recorded (%(office)s).") % {"office": m.ReportOffice(office).label},
+                       summary=_said(gettext_noop("Duty-to-report recorded (%(office)s)."), office=("office", office)),
                        detail={"report_id": report.pk})
     return report
 
@@ -487,7 +506,8 @@ def update_youth_profile(*, actor: Any, case: m.Case, expected_version: int, cha
     save_versioned(profile, expected_version=expected_version, fields=list(changes),
                    original=_conflicts_against(changes))
     audit.record(actor, "youth.profile_updated", case, detail={"fields": sorted(changes)})
-    add_timeline_entry(actor=actor, case=case, kind="youth.profile_updated", summary=_("Youth details updated."))
+    add_timeline_entry(actor=actor, case=case, kind="youth.profile_updated",
+                       summary=_said(gettext_noop("Youth details updated.")))
     return profile
 
 
@@ -512,7 +532,7 @@ def break_glass(*, actor: Any, case: m.Case, reason: str, minutes: int = EMERGEN
     audit.record(actor, "case.emergency_access", case, purpose="emergency",
                  detail={"emergency_access_id": access.pk, "minutes": minutes})
     add_timeline_entry(actor=actor, case=case, kind="case.emergency_access",
-                       summary=_("Emergency access opened for %(minutes)s minutes.") % {"minutes": minutes},
+                       summary=_said(gettext_noop("Emergency access opened for %(minutes)s minutes."), minutes=minutes),
                        detail={"emergency_access_id": access.pk})
     return access
 
@@ -560,8 +580,8 @@ def save_need(*, actor: Any, case: m.Case, domain: str, priority: str, status: s
                        original=_conflicts_against({"priority": priority, "status": status, "notes": notes}))
     audit.record(actor, "case.need_saved", case, detail={"domain": domain, "priority": priority, "status": status})
     add_timeline_entry(actor=actor, case=case, kind="case.need_saved",
-                       summary=_("Needs assessment: %(domain)s set to %(status)s.") % {
-                           "domain": need.domain_label(), "status": m.NeedStatus(status).label})
+                       summary=_said(gettext_noop("Needs assessment: %(domain)s set to %(status)s."),
+                                     domain=("domain", domain), status=("need_status", status)))
     return need
 
 
@@ -573,7 +593,8 @@ def add_goal(*, actor: Any, case: m.Case, description: str) -> m.Goal:
         raise ValidationError({"description": _("Describe the goal.")})
     goal = m.Goal.objects.create(case=case, description=description.strip(), created_by=actor)
     audit.record(actor, "case.goal_added", case, detail={"goal_id": goal.pk})
-    add_timeline_entry(actor=actor, case=case, kind="case.goal_added", summary=_("Service plan goal added."))
+    add_timeline_entry(actor=actor, case=case, kind="case.goal_added",
+                       summary=_said(gettext_noop("Service plan goal added.")))
     return goal
 
 
@@ -586,7 +607,8 @@ def update_goal(*, actor: Any, goal: m.Goal, status: str, expected_version: int)
     save_versioned(goal, expected_version=expected_version, fields=["status"], original={"status": status})
     audit.record(actor, "case.goal_updated", goal.case, detail={"goal_id": goal.pk, "status": status})
     add_timeline_entry(actor=actor, case=goal.case, kind="case.goal_updated",
-                       summary=_("Service plan goal marked %(status)s.") % {"status": m.GoalStatus(status).label})
+                       summary=_said(gettext_noop("Service plan goal marked %(status)s."),
+                                     status=("goal_status", status)))
     return goal
 
 
@@ -606,7 +628,7 @@ def add_plan_action(*, actor: Any, goal: m.Goal, description: str, owner=None,
     action = m.PlanAction.objects.create(goal=goal, description=description.strip(), owner=owner, due=due)
     audit.record(actor, "case.plan_action_added", goal.case, detail={"action_id": action.pk})
     add_timeline_entry(actor=actor, case=goal.case, kind="case.plan_action_added",
-                       summary=_("Service plan action added."))
+                       summary=_said(gettext_noop("Service plan action added.")))
     return action
 
 
@@ -619,7 +641,7 @@ def complete_plan_action(*, actor: Any, action: m.PlanAction, expected_version: 
     save_versioned(action, expected_version=expected_version, fields=["done_at"], original={"done_at": None})
     audit.record(actor, "case.plan_action_done", action.goal.case, detail={"action_id": action.pk})
     add_timeline_entry(actor=actor, case=action.goal.case, kind="case.plan_action_done",
-                       summary=_("Service plan action done."))
+                       summary=_said(gettext_noop("Service plan action done.")))
     return action
 
 
@@ -637,7 +659,7 @@ def add_task(*, actor: Any, case: m.Case, title: str, due: datetime.date, assign
     task = m.Task.objects.create(case=case, title=title.strip(), due=due, assignee=assignee,
                                  team=team or case.owner_team, created_by=actor)
     audit.record(actor, "case.task_added", case, detail={"task_id": task.pk})
-    add_timeline_entry(actor=actor, case=case, kind="case.task_added", summary=_("Task added."),
+    add_timeline_entry(actor=actor, case=case, kind="case.task_added", summary=_said(gettext_noop("Task added.")),
                        detail={"task_id": task.pk})
     return task
 
@@ -651,7 +673,7 @@ def complete_task(*, actor: Any, task: m.Task, expected_version: int) -> m.Task:
     save_versioned(task, expected_version=expected_version, fields=["done_at", "done_by"],
                    original={"done_at": None, "done_by": None})
     audit.record(actor, "case.task_done", task.case, detail={"task_id": task.pk})
-    add_timeline_entry(actor=actor, case=task.case, kind="case.task_done", summary=_("Task done."),
+    add_timeline_entry(actor=actor, case=task.case, kind="case.task_done", summary=_said(gettext_noop("Task done.")),
                        detail={"task_id": task.pk})
     return task
 
@@ -670,8 +692,8 @@ def add_note(*, actor: Any, case: m.Case, body: str, sensitivity: str = m.Sensit
                                  team=case.owner_team)
     audit.record(actor, "case.note_added", case, detail={"note_id": note.pk, "sensitivity": sensitivity})
     add_timeline_entry(actor=actor, case=case, kind="case.note_added",
-                       summary=_("Restricted note added.") if sensitivity == m.Sensitivity.RESTRICTED
-                       else _("Note added."))
+                       summary=_said(gettext_noop("Restricted note added.")) if sensitivity == m.Sensitivity.RESTRICTED
+                       else _said(gettext_noop("Note added.")))
     return note
 
 
@@ -703,7 +725,8 @@ def save_safety_plan(*, actor: Any, case: m.Case, changes: dict, expected_versio
         save_versioned(plan, expected_version=expected_version if expected_version is not None else -1,
                        fields=[*changes, "updated_by", "updated_at"], original=_conflicts_against(changes))
     audit.record(actor, "case.safety_plan_saved", case)
-    add_timeline_entry(actor=actor, case=case, kind="case.safety_plan_saved", summary=_("Safety plan updated."))
+    add_timeline_entry(actor=actor, case=case, kind="case.safety_plan_saved",
+                       summary=_said(gettext_noop("Safety plan updated.")))
     return plan
 
 
@@ -752,7 +775,7 @@ def upload_document(*, actor: Any, case: m.Case, kind: str, filename: str, conte
     audit.record(actor, "case.document_uploaded", case, detail={"document_id": str(document.pk), "kind": kind,
                                                                "size": len(content)})
     add_timeline_entry(actor=actor, case=case, kind="case.document_uploaded",
-                       summary=_("Document added (%(kind)s).") % {"kind": m.DocumentKind(kind).label})
+                       summary=_said(gettext_noop("Document added (%(kind)s)."), kind=("document_kind", kind)))
     return document
 
 

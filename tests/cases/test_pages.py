@@ -97,3 +97,19 @@ def test_case_page_links_to_consents_and_referrals(world, client_for):
     html = client_for(world.caseworker_a).get(reverse("cases:detail", args=[world.case_a.pk])).content.decode()
     assert reverse("consent:case_consents", args=[world.case_a.pk]) in html
     assert reverse("referrals:case_referrals", args=[world.case_a.pk]) in html
+
+
+def test_timeline_is_shown_in_the_readers_language(world, client_for):
+    from django.utils import translation
+
+    with translation.override("fr"):  # written by a French-speaking worker ...
+        services.change_stage(actor=world.caseworker_a, case=world.case_a, to_stage="assessment",
+                              expected_version=world.case_a.version)
+    entry = world.case_a.timeline.get(kind="case.stage_changed")
+    assert entry.summary == "Stage changed from Intake to Assessment."  # stored in English
+    client = client_for(world.caseworker_a)
+    english = client.get(f"/api/v1/cases/{world.case_a.pk}/timeline").json()
+    assert "Stage changed from Intake to Assessment." in [e["summary"] for e in english]
+    french = client.get(f"/api/v1/cases/{world.case_a.pk}/timeline", HTTP_ACCEPT_LANGUAGE="fr").json()
+    assert "Changement d'étape : Accueil → Évaluation." in [e["summary"] for e in french]
+    assert all("_i18n" not in e["detail"] for e in french)
