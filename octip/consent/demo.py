@@ -92,7 +92,7 @@ def seed(*, scale: int | None, stdout) -> None:
             consent = record_consent(
                 actor=actor, case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION, organization=organization,
                 purpose=rng.choice(["Emergency shelter", "Legal advice", "Immigration advice", "Counselling",
-                                    "Health care", "Cultural supports", "Safety planning with police"]),
+                                    "Health care", "Cultural supports", "Safety planning"]),
                 sections=rng.choice(SECTION_SETS), expires_at=now + datetime.timedelta(days=rng.randint(60, 365)),
                 **common)
             made += 1

@@ -139,6 +139,17 @@ def refer_to_service(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+def _share_consents(actor, case) -> list:
+    """The person's standing consents to share, to show beside the form (if the sender may see them)."""
+    from octip.cases.selectors import sections_visible_to
+    from octip.consent.models import Consent, ConsentScope
+
+    if "consents" not in sections_visible_to(actor, case):
+        return []
+    return list(Consent.objects.visible_to(actor).active().filter(
+        case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION).select_related("organization"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, case_id) -> HttpResponse:
@@ -161,7 +172,8 @@ def referral_create(request: HttpRequest, case_id) -> HttpResponse:
                 messages.success(request, _("The referral is sent to %(org)s.") % {
                     "org": referral.to_organization.name})
                 return redirect("referrals:detail", referral_id=referral.pk)
-    return render(request, "referrals/referral_form.html", {"case": case, "form": form}, status=status)
+    return render(request, "referrals/referral_form.html", {
+        "case": case, "form": form, "share_consents": _share_consents(request.user, case)}, status=status)
 
 
 # --- Transfers --------------------------------------------------------------------------------
