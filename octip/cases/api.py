@@ -365,3 +365,79 @@ def download_document(request, case_id: UUID, document_id: UUID, t: str = ""):
     response["Content-Disposition"] = f'attachment; filename="document-{document.pk.hex[:8]}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- Youth profile, reopening, assignment -----------------------------------------------------
+
+def _youth_json(actor, case: m.Case) -> dict:
+    profile = get_object_or_404(m.YouthProfile, case=case)
+    identity = "identity" in selectors.sections_visible_to(actor, case)
+    return {"guardian_name": profile.guardian_name if identity else None,
+            "guardian_relationship": profile.guardian_relationship,
+            "guardian_contact": profile.guardian_contact if identity else None,
+            "separation": profile.separation, "migrant_services_involved": profile.migrant_services_involved,
+            "consent_given_by": profile.consent_given_by,
+            "duty_to_report_outstanding": services.duty_to_report_outstanding(case), "version": profile.version}
+
+
+@router.get("/cases/{case_id}/youth", response=s.YouthProfileOut)
+def get_youth_profile(request, case_id: UUID):
+    case = _case(request, case_id)
+    _section(request, case, "summary")
+    return _youth_json(request.auth, case)
+
+
+@router.patch("/cases/{case_id}/youth", response=s.YouthProfileOut)
+def patch_youth_profile(request, case_id: UUID, body: s.YouthProfileIn):
+    case = _case(request, case_id)
+    changes = body.dict(exclude={"version"}, exclude_unset=True)
+    if any(changes.get(k) is None for k in changes):
+        raise ValidationError({k: "This field cannot be empty." for k, v in changes.items() if v is None})
+    services.update_youth_profile(actor=request.auth, case=case, expected_version=body.version, changes=changes)
+    return _youth_json(request.auth, case)
+
+
+@router.post("/cases/{case_id}/reopen", response=s.CaseOut)
+def reopen_case(request, case_id: UUID, body: s.ReopenIn):
+    case = _case(request, case_id)
+    services.reopen_case(actor=request.auth, case=case, reason=body.reason)
+    case = selectors.get_case(request.auth, case.pk)
+    return case_json(case, selectors.sections_visible_to(request.auth, case), case.person)
+
+
+@router.put("/cases/{case_id}/assignment", response=s.CaseOut)
+def assign_case(request, case_id: UUID, body: s.AssignmentIn):
+    from octip.partners.models import Team
+
+    case = _case(request, case_id)
+    team = None
+    if body.owner_team_id is not None:
+        team = Team.objects.filter(pk=body.owner_team_id).first()
+        if team is None:
+            raise ValidationError({"owner_team_id": "Unknown team."})
+    workers = [_user(pk, "assigned_worker_ids") for pk in body.assigned_worker_ids]
+    services.assign_case(actor=request.auth, case=case, owner_team=team,
+                         owner_worker=_user(body.owner_worker_id, "owner_worker_id"), assigned_workers=workers)
+    case = selectors.get_case(request.auth, case.pk)
+    return case_json(case, selectors.sections_visible_to(request.auth, case), case.person)
+
+
+# --- Emergency access review (auditors) -------------------------------------------------------
+
+@router.get("/emergency-access", response=list[s.EmergencyAccessReviewOut])
+def list_emergency_access(request, unreviewed: bool = True):
+    rows = selectors.emergency_accesses(actor=request.auth, unreviewed_only=unreviewed)[:500]
+    audit.record(request.auth, "case.emergency_access_list_viewed", None, detail={"via": "api"})
+    return [{"id": a.pk, "case_id": a.case_id, "case_number": a.case.number, "user_id": a.user_id,
+             "reason": a.reason, "started_at": a.started_at, "expires_at": a.expires_at, "review": a.review,
+             "reviewed_at": a.reviewed_at} for a in rows]
+
+
+@router.post("/emergency-access/{access_id}/review", response=s.EmergencyAccessReviewOut)
+def review_emergency_access(request, access_id: int, body: s.EmergencyReviewIn):
+    require(request.auth, "audit.review_emergency_access")
+    access = get_object_or_404(m.EmergencyAccess.objects.select_related("case"), pk=access_id)
+    services.review_emergency_access(actor=request.auth, access=access, review=body.review, note=body.note)
+    return {"id": access.pk, "case_id": access.case_id, "case_number": access.case.number, "user_id": access.user_id,
+            "reason": access.reason, "started_at": access.started_at, "expires_at": access.expires_at,
+            "review": access.review, "reviewed_at": access.reviewed_at}

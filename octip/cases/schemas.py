@@ -264,3 +264,51 @@ class EmergencyAccessOut(Schema):
     id: int
     case_id: UUID
     expires_at: datetime.datetime
+
+
+class YouthProfileIn(Schema):
+    version: int
+    guardian_name: str | None = Field(None, max_length=200)
+    guardian_relationship: str | None = Field(None, max_length=80)
+    guardian_contact: str | None = Field(None, max_length=200)
+    separation: str | None = None
+    migrant_services_involved: bool | None = None
+    consent_given_by: str | None = None
+
+
+class YouthProfileOut(Schema):
+    guardian_name: str | None = None
+    guardian_relationship: str
+    guardian_contact: str | None = None
+    separation: str
+    migrant_services_involved: bool
+    consent_given_by: str
+    duty_to_report_outstanding: bool
+    version: int
+
+
+class ReopenIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class AssignmentIn(Schema):
+    owner_team_id: int | None = None
+    owner_worker_id: int | None = None
+    assigned_worker_ids: list[int] = []
+
+
+class EmergencyAccessReviewOut(Schema):
+    id: int
+    case_id: UUID
+    case_number: str
+    user_id: int
+    reason: str
+    started_at: datetime.datetime
+    expires_at: datetime.datetime
+    review: str
+    reviewed_at: datetime.datetime | None
+
+
+class EmergencyReviewIn(Schema):
+    review: str
+    note: str = Field("", max_length=2000)

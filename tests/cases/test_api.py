@@ -171,3 +171,46 @@ def test_api_search_by_dob_and_phone(world, client_for):
     assert [c["number"] for c in client.get("/api/v1/cases", {"phone": "604.555.0142"}).json()] == [world.case_a.number]
     assert [c["number"] for c in client.get("/api/v1/cases", {"date_of_birth": "1990-01-02"}).json()] == []
     assert client.get("/api/v1/cases", {"date_of_birth": "1990-02-31"}).status_code == 422
+
+
+def test_youth_profile_reopen_assignment_and_review_through_api(world, client_for):
+    worker, coordinator, auditor = (client_for(world.caseworker_a), client_for(world.coordinator),
+                                    client_for(world.auditor))
+    born = (datetime.date.today() - datetime.timedelta(days=365 * 15)).isoformat()
+    youth = post(worker, "/api/v1/cases", {"person": {**PERSON, "date_of_birth": born}, "region": "fraser"}).json()
+    url = f"/api/v1/cases/{youth['id']}/youth"
+    profile = worker.get(url).json()
+    assert profile["duty_to_report_outstanding"] is True
+    updated = patch(worker, url, {"version": profile["version"], "separation": "unaccompanied",
+                                  "consent_given_by": "both", "guardian_name": "Synthetic Aunt"})
+    assert updated.status_code == 200 and updated.json()["separation"] == "unaccompanied"
+    assert patch(worker, url, {"version": profile["version"], "separation": "separated"}).status_code == 409
+    assert patch(worker, url, {"version": updated.json()["version"], "separation": "lost"}).status_code == 400
+    assert worker.get(f"/api/v1/cases/{world.case_a.pk}/youth").status_code == 404  # adult case
+    # Assignment: only with case.assign, and only to people of the owning organization.
+    body = {"owner_team_id": world.team_a2.pk, "owner_worker_id": world.caseworker_a2.pk}
+    assert client_for(world.caseworker_a).put(f"/api/v1/cases/{world.case_a.pk}/assignment", body,
+                                              content_type="application/json").status_code == 403
+    assert coordinator.put(f"/api/v1/cases/{world.case_a.pk}/assignment", {"owner_worker_id": world.caseworker_b.pk},
+                           content_type="application/json").status_code == 400
+    assert coordinator.put(f"/api/v1/cases/{world.case_a.pk}/assignment", body,
+                           content_type="application/json").json()["owner_team_id"] == world.team_a2.pk
+    # Emergency access review by an auditor.
+    access = post(coordinator, f"/api/v1/cases/{world.case_b.pk}/emergency-access",
+                  {"reason": "Person missing; police need contacts"}).json()
+    listed = auditor.get("/api/v1/emergency-access").json()
+    assert [a["id"] for a in listed] == [access["id"]]
+    assert post(worker, f"/api/v1/emergency-access/{access['id']}/review", {"review": "justified"}).status_code == 403
+    assert post(auditor, f"/api/v1/emergency-access/{access['id']}/review", {"review": "maybe"}).status_code == 400
+    assert post(auditor, f"/api/v1/emergency-access/{access['id']}/review",
+                {"review": "justified"}).json()["review"] == "justified"
+    assert auditor.get("/api/v1/emergency-access").json() == []
+
+
+def test_reopen_through_api(world, client_for):
+    worker = client_for(world.caseworker_a)
+    assert post(worker, f"/api/v1/cases/{world.case_a.pk}/reopen", {"reason": "x"}).status_code == 400
+    request = services.request_closure(actor=world.caseworker_a, case=world.case_a, reason="r", outcome="goals_met")
+    services.decide_closure(actor=world.coordinator, closure=request, approve=True, comment="ok")
+    reopened = post(worker, f"/api/v1/cases/{world.case_a.pk}/reopen", {"reason": "Came back"})
+    assert reopened.status_code == 200 and reopened.json()["stage"] == "assessment"
