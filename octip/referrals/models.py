@@ -236,3 +236,9 @@ class SecureExport(models.Model):
 
     def __str__(self) -> str:
         return f"Export {self.case_id} → {self.recipient}"
+
+    @property
+    def section_labels(self) -> str:
+        from octip.consent.models import section_label
+
+        return ", ".join(section_label(name) for name in sorted(self.sections))

@@ -292,3 +292,26 @@ def test_lists_use_a_bounded_number_of_queries(client_for, org, owner_team, case
         sender.get("/app/referrals/outbox/")
     with django_assert_max_num_queries(20):
         sender.get(f"/app/consents/case/{case.pk}/")
+
+
+def test_bad_export_and_transfer_input_changes_nothing(client_for, case, caseworker, partner_org):
+    client = client_for(caseworker)
+    response = client.post(f"/app/referrals/case/{case.pk}/export/", {"recipient": "", "purpose": "",
+                                                                       "sections": ["bogus"]})
+    assert response.status_code == 400 and not SecureExport.objects.exists()
+    response = client.post(f"/app/referrals/case/{case.pk}/transfer/", {"organization": partner_org.pk,
+                                                                         "reason": ""})
+    assert response.status_code == 400
+    response = client.post(f"/api/v1/cases/{case.pk}/transfers", {"organization_id": case.owner_organization_id,
+                                                                  "reason": "x"}, content_type="application/json")
+    assert response.status_code == 400
+    assert not Transfer.objects.exists()
+
+
+def test_withdrawing_without_a_reason_through_the_api_changes_nothing(client_for, case, caseworker,
+                                                                      consent_to_partner):
+    response = client_for(caseworker).post(f"/api/v1/consents/{consent_to_partner.pk}/withdraw", {"reason": " "},
+                                           content_type="application/json")
+    assert response.status_code == 400 and "reason" in response.json()["errors"]
+    consent_to_partner.refresh_from_db()
+    assert consent_to_partner.withdrawn_at is None
