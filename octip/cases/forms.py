@@ -95,6 +95,8 @@ class IntakeForm(PersonFieldsForm, CaseFieldsForm):
     CASE = ["region", "first_contact_date", "referral_source", "exploitation_types", "setting",
             "means_of_control", "immediate_danger", "needs_interpreter"]
 
+    field_order = [*PERSON, *CASE, "confirm_duplicate"]
+
     def person_data(self) -> dict:
         return {k: self.cleaned_data.get(k) for k in self.PERSON}
 
