@@ -108,3 +108,36 @@ def test_record_and_withdraw_a_consent_then_a_referral_is_refused(page, world, s
     alert = page.get_by_role("alert")
     assert "withdrew their consent" in alert.inner_text()
     assert_accessible(page)
+
+
+def test_transfer_export_and_notification_pages_are_accessible(page, world, sign_in, assert_accessible):
+    from octip.cases.sections import ALL_SECTIONS
+
+    case, org_b = world["case"], world["org_b"]
+    make_consent(case=case, obtained_by=world["worker_a"], organization=org_b, sections=sorted(ALL_SECTIONS))
+    sign_in(page, world["worker_a"])
+    page.goto(f"/app/referrals/case/{case.pk}/transfer/")
+    assert_accessible(page)
+    page.get_by_label("Transfer the case to").select_option(label=org_b.name)
+    page.get_by_label("Reason").fill("The person moved to the receiver's region.")
+    page.get_by_role("button", name="Propose the transfer").click()
+    page.wait_for_url(re.compile(r".*/app/referrals/transfers/[0-9a-f-]{36}/$"))
+    assert_accessible(page)
+    page.goto(f"/app/referrals/case/{case.pk}/export/")
+    assert_accessible(page)
+    page.goto("/app/referrals/outbox/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+
+    sign_in(page, world["worker_b"])
+    page.goto("/app/referrals/notifications/")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(f"transfer case {case.number}")).click()
+    page.get_by_role("button", name="Accept").click()
+    assert page.get_by_text("The transfer is now: Accepted.").is_visible()
+    assert_accessible(page)
+    page.goto("/app/referrals/transfers/")
+    assert_accessible(page)
+    case.refresh_from_db()
+    assert case.owner_organization == org_b

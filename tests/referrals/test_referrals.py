@@ -251,3 +251,12 @@ def test_withdrawing_consent_revokes_a_pending_transfer(case, caseworker, partne
         change_transfer_status(actor=partner_worker, transfer=transfer, action="accept")
     case.refresh_from_db()
     assert case.owner_organization_id == caseworker.organization_id
+
+
+def test_overdue_task_runs_through_the_task_backend(referral, partner_worker):
+    from octip.referrals.tasks import notify_overdue_referrals
+
+    Referral.objects.filter(pk=referral.pk).update(respond_by=timezone.now() - datetime.timedelta(minutes=5))
+    result = notify_overdue_referrals.enqueue()
+    assert result.return_value == 1
+    assert Notification.objects.filter(kind="referral.overdue", recipient=partner_worker).exists()
