@@ -220,8 +220,10 @@ def test_transfer_without_consent_for_every_section_is_refused(client_for, case,
 
 # --- secure export ----------------------------------------------------------------------------
 
-def test_secure_export_is_encrypted_gated_audited_and_listed(client_for, rich_case, caseworker):
+def test_secure_export_is_encrypted_gated_audited_and_listed(client_for, rich_case, caseworker, settings, tmp_path):
     pyzipper = pytest.importorskip("pyzipper")
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     from octip.core.models import AuditEvent
 
     client = client_for(caseworker)
@@ -247,6 +249,7 @@ def test_secure_export_is_encrypted_gated_audited_and_listed(client_for, rich_ca
     assert "Sunrise Legal Aid Society" in client.get(f"/app/referrals/case/{rich_case.pk}/").content.decode()
     assert AuditEvent.objects.filter(action="export.secure_created").exists()
     assert AuditEvent.objects.filter(action="export.secure_downloaded").exists()
+    assert (tmp_path / export.stored_name).read_bytes() == archive
 
 
 def test_pages_speak_french(client_for, referral, partner_worker, caseworker):
