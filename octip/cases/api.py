@@ -66,7 +66,8 @@ def case_json(case: m.Case, sections: frozenset[str], person: m.Person | None = 
     if person is not None and "identity" in sections:
         data["person"] = {"legal_name": person.legal_name, "preferred_name": person.preferred_name,
                           "date_of_birth": person.date_of_birth, "aliases": person.aliases or [],
-                          "phone": person.phone, "email": person.email, "version": person.version}
+                          "phone": person.phone, "email": person.email, "address": person.address,
+                          "identity_documents": person.identity_documents or [], "version": person.version}
     return data
 
 

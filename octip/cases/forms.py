@@ -38,6 +38,10 @@ class PersonFieldsForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    identity_documents = forms.CharField(
+        label=_("Identity documents"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: type | number | country code | held by the person (yes or no). "
+                    "For example: passport | X1234567 | MX | no"))
     gender = forms.ChoiceField(label=_("Gender"), choices=m.Gender.choices, initial=m.Gender.UNKNOWN)
     pronouns = forms.CharField(label=_("Pronouns"), max_length=40, required=False)
     citizenship = forms.CharField(label=_("Citizenship"), required=False, max_length=100,
@@ -60,6 +64,24 @@ class PersonFieldsForm(forms.Form):
     def clean_languages(self):
         raw = self.cleaned_data.get("languages") or ""
         return [p.strip() for p in raw.split(",") if p.strip()]
+
+    def clean_identity_documents(self):
+        documents = []
+        for line in (self.cleaned_data.get("identity_documents") or "").splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")] + ["", "", "", ""]
+            held = parts[3].lower()
+            if held not in ("", "yes", "no", "oui", "non"):
+                raise forms.ValidationError(_("End each line with yes or no: does the person hold the document?"))
+            documents.append({"type": parts[0], "number": parts[1], "country": parts[2].upper(),
+                              "held_by_person": held not in ("no", "non")})
+        from .services import clean_identity_documents
+
+        try:
+            return clean_identity_documents(documents)
+        except forms.ValidationError as invalid:
+            raise forms.ValidationError(invalid.message_dict["identity_documents"]) from invalid
 
     def clean_aliases(self):
         raw = self.cleaned_data.get("aliases") or ""
@@ -90,7 +112,7 @@ class IntakeForm(PersonFieldsForm, CaseFieldsForm):
         label=_("I have checked the possible existing record and still want to open a new case"), required=False)
 
     PERSON = ["legal_name", "preferred_name", "aliases", "date_of_birth", "estimated_age", "phone", "email",
-              "address", "gender", "pronouns", "citizenship", "languages", "interpreter_needed",
+              "address", "identity_documents", "gender", "pronouns", "citizenship", "languages", "interpreter_needed",
               "indigenous_identity"]
     CASE = ["region", "first_contact_date", "referral_source", "exploitation_types", "setting",
             "means_of_control", "immediate_danger", "needs_interpreter"]

@@ -7,8 +7,16 @@ from ninja import Schema
 from pydantic import Field
 
 
+class IdentityDocument(Schema):
+    type: str = Field(min_length=1, max_length=60)
+    number: str = Field("", max_length=60)
+    country: str = Field("", max_length=2)
+    held_by_person: bool = True
+
+
 class PersonIn(Schema):
     legal_name: str = Field(min_length=1, max_length=200)
+    identity_documents: list[IdentityDocument] = []
     preferred_name: str = Field("", max_length=200)
     aliases: list[str] = []
     date_of_birth: datetime.date | None = None
@@ -26,6 +34,7 @@ class PersonIn(Schema):
 
 class PersonPatch(Schema):
     version: int
+    identity_documents: list[IdentityDocument] | None = None
     legal_name: str | None = Field(None, min_length=1, max_length=200)
     preferred_name: str | None = Field(None, max_length=200)
     aliases: list[str] | None = None
@@ -71,6 +80,8 @@ class PersonOut(Schema):
     preferred_name: str
     date_of_birth: datetime.date | None
     aliases: list[str]
+    address: str
+    identity_documents: list[IdentityDocument]
     phone: str
     email: str
     version: int

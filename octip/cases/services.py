@@ -177,6 +177,8 @@ def clean_person_fields(fields: dict) -> dict:
         if isinstance(langs, str):
             langs = [p.strip() for p in langs.split(",")]
         fields["languages"] = [str(p).strip()[:40] for p in langs if str(p).strip()]
+    if "identity_documents" in fields:
+        fields["identity_documents"] = clean_identity_documents(fields["identity_documents"])
     dob = fields.get("date_of_birth")
     if dob:
         if dob > timezone.localdate():
@@ -191,6 +193,31 @@ def clean_person_fields(fields: dict) -> dict:
     if fields.get("indigenous_identity") and fields["indigenous_identity"] not in m.IndigenousIdentity.values:
         raise ValidationError({"indigenous_identity": _("Unknown value.")})
     return fields
+
+
+IDENTITY_DOCUMENT_KEYS = ("type", "number", "country", "held_by_person")
+
+
+def clean_identity_documents(documents: Any) -> list[dict]:
+    """A list of {"type", "number", "country", "held_by_person"}: whether the person holds their own
+    documents matters (withholding them is an offence, Criminal Code s. 279.03)."""
+    if not isinstance(documents, list):
+        raise ValidationError({"identity_documents": _("Identity documents must be a list.")})
+    cleaned = []
+    for document in documents:
+        if not isinstance(document, dict) or set(document) - set(IDENTITY_DOCUMENT_KEYS):
+            raise ValidationError({"identity_documents": _("Each identity document has a type, a number, a "
+                                                           "country and whether the person holds it.")})
+        kind = str(document.get("type") or "").strip()[:60]
+        if not kind:
+            raise ValidationError({"identity_documents": _("Give the type of each identity document.")})
+        country = str(document.get("country") or "").strip().upper()
+        if country and country not in reference.country_codes():
+            raise ValidationError({"identity_documents": _("Unknown ISO 3166 country code: %(values)s.") % {
+                "values": country}})
+        cleaned.append({"type": kind, "number": str(document.get("number") or "").strip()[:60],
+                        "country": country, "held_by_person": bool(document.get("held_by_person", True))})
+    return cleaned
 
 
 def clean_case_fields(fields: dict) -> dict:

@@ -251,6 +251,10 @@ def person_edit(request, case_id):
         return {"legal_name": p.legal_name, "preferred_name": p.preferred_name, "aliases": "\n".join(p.aliases or []),
                 "date_of_birth": p.date_of_birth, "estimated_age": p.estimated_age, "phone": p.phone,
                 "email": p.email, "address": p.address, "gender": p.gender, "pronouns": p.pronouns,
+                "identity_documents": "\n".join(
+                    " | ".join([d.get("type", ""), d.get("number", ""), d.get("country", ""),
+                                "yes" if d.get("held_by_person", True) else "no"])
+                    for d in p.identity_documents or []),
                 "citizenship": ", ".join(p.citizenship), "languages": ", ".join(p.languages),
                 "interpreter_needed": p.interpreter_needed, "indigenous_identity": p.indigenous_identity,
                 "version": p.version}

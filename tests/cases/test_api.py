@@ -214,3 +214,37 @@ def test_reopen_through_api(world, client_for):
     services.decide_closure(actor=world.coordinator, closure=request, approve=True, comment="ok")
     reopened = post(worker, f"/api/v1/cases/{world.case_a.pk}/reopen", {"reason": "Came back"})
     assert reopened.status_code == 200 and reopened.json()["stage"] == "assessment"
+
+
+def test_identity_documents_round_trip_and_validation(world, client_for):
+    client = client_for(world.caseworker_a)
+    docs = [{"type": "passport", "number": "X1234567", "country": "mx", "held_by_person": False}]
+    body = post(client, "/api/v1/cases", {"person": {**PERSON, "identity_documents": docs}, "region": "fraser"}).json()
+    assert body["person"]["identity_documents"] == [{"type": "passport", "number": "X1234567", "country": "MX",
+                                                     "held_by_person": False}]
+    bad = post(client, "/api/v1/cases", {"person": {**PERSON, "identity_documents": [{"type": "passport",
+                                                                                     "country": "QQ"}]},
+                                         "region": "fraser"})
+    assert bad.status_code == 400
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT identity_documents FROM cases_person")
+        assert "X1234567" not in repr(cursor.fetchall())
+
+
+def test_identity_documents_on_the_person_form(world, client_for):
+    from django.urls import reverse
+
+    client = client_for(world.caseworker_a)
+    url = reverse("cases:person_edit", args=[world.case_a.pk])
+    form = {"legal_name": "Ana Beatriz Ferreira", "gender": "woman", "version": 1,
+            "identity_documents": "passport | BR998877 | BR | no\nwork permit | WP-1 | CA | yes"}
+    assert client.post(url, {**form, "identity_documents": "passport | 1 | BR | maybe"}).status_code == 400
+    assert client.post(url, form).status_code == 302
+    person = m.Person.objects.get(pk=world.case_a.person_id)
+    assert person.identity_documents[0] == {"type": "passport", "number": "BR998877", "country": "BR",
+                                            "held_by_person": False}
+    html = client.get(reverse("cases:detail", args=[world.case_a.pk])).content.decode()
+    assert "BR998877" in html and "not held by the person" in html
+    assert "BR998877" in client.get(url).content.decode()
