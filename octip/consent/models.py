@@ -88,7 +88,8 @@ class Consent(models.Model):
     organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("organization"))
     external_recipient = models.CharField(_("organization not on the platform"), max_length=200, blank=True)
-    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    # Free text a worker writes may name someone: encrypted like every such field.
+    purpose = EncryptedText(_("purpose"), max_length=300, blank=True)
     sections = models.JSONField(_("sections"), default=list, blank=True)
     # contact_method
     contact_method = models.CharField(_("contact method"), max_length=10, choices=ContactMethod.choices,
@@ -171,7 +172,7 @@ class Disclosure(models.Model):
     organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
     external_recipient = models.CharField(max_length=200, blank=True)
-    purpose = models.CharField(max_length=300, blank=True)
+    purpose = EncryptedText(blank=True)
     sections = models.JSONField(default=list)
     basis = models.CharField(max_length=40, choices=DisclosureBasis.choices)
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, null=True, blank=True,

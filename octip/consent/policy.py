@@ -34,6 +34,9 @@ from .models import Consent, ConsentScope, Disclosure, DisclosureBasis, section_
 #: The shortest written justification accepted for a legal basis other than consent.
 MIN_JUSTIFICATION_LENGTH = 20
 LAW_ENFORCEMENT = "law_enforcement"
+#: The audit log records why data moved by category only: the caller's purpose is free text that
+#: may name someone, so it is kept (encrypted) on the ``Disclosure`` the event points to.
+AUDIT_PURPOSE = "disclosure"
 YOUTH = "youth"
 
 
@@ -222,14 +225,14 @@ def may_disclose(case, recipient_organization, purpose: str, sections: Iterable[
             disclosure = Disclosure.objects.create(
                 case=case, organization=None if external else recipient_organization,
                 external_recipient=recipient_organization.strip() if external else "",
-                purpose=purpose[:300], sections=sorted(sections), basis=basis, consent=decision.consent,
+                purpose=(purpose or "")[:300], sections=sorted(sections), basis=basis, consent=decision.consent,
                 police_consent=decision.police_consent,
                 justification=justification.strip() if basis != DisclosureBasis.CONSENT else "",
                 decided_by=actor)
             decision = DisclosureDecision(True, basis, decision.reason, decision.code, sections,
                                           consent=decision.consent, police_consent=decision.police_consent,
                                           disclosure=disclosure)
-        audit.record(actor, "disclosure.decided", case, purpose=purpose, detail={
+        audit.record(actor, "disclosure.decided", case, purpose=AUDIT_PURPOSE, detail={
             "allowed": decision.allowed, "basis": basis, "code": decision.code, "reason": decision.reason,
             "sections": sorted(sections),
             "recipient_organization_id": None if external else recipient_organization.pk,

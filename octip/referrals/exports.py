@@ -152,7 +152,7 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
                                   downloadable_until=now + datetime.timedelta(days=DOWNLOADABLE_DAYS))
             export.stored_name = default_storage.save(f"referral-exports/{export.pk}.zip", ContentFile(content))
             export.save()
-            audit.record(actor, "export.secure_created", export, purpose=purpose, detail={
+            audit.record(actor, "export.secure_created", export, purpose="secure export", detail={
                 "case_id": str(case.pk), "sections": chosen, "basis": decision.basis,
                 "disclosure_id": decision.disclosure.pk, "sha256": export.sha256})
             from octip.cases.services import add_timeline_entry

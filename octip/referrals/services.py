@@ -207,7 +207,7 @@ def _create_referral(*, actor, case, recipient, service, purpose, urgency, secti
         expires = min(filter(None, [expires, decision.police_consent.expires_at]))
     grant_case_access(actor=actor, case=case, organization=recipient, sections=sections, source="referral",
                       source_id=str(referral.pk), reason=f"referral {referral.pk}", expires_at=expires)
-    audit.record(actor, "referral.sent", referral, purpose=purpose, detail={
+    audit.record(actor, "referral.sent", referral, purpose="referral", detail={
         "case_id": str(case.pk), "to_organization_id": recipient.pk, "service_id": str(service.pk) if service else None,
         "sections": sections, "urgency": urgency, "basis": decision.basis,
         "disclosure_id": decision.disclosure.pk})

@@ -153,3 +153,17 @@ def test_export_to_an_organization_not_on_the_platform_matches_by_name(case, cas
                  external_recipient="Sunrise Legal Aid Society")
     assert decide(case, "sunrise legal aid society", actor=caseworker).allowed
     assert decide(case, "Another Society", actor=caseworker).code == "no_consent"
+
+
+def test_free_text_purposes_stay_out_of_the_audit_log_and_are_encrypted(case, caseworker, partner_org):
+    from django.db import connection
+
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, purpose="Housing for Zelda Quarry")
+    decision = may_disclose(case, partner_org, "Bed for Zelda Quarry tonight", ["summary"], actor=caseworker)
+    assert decision.allowed
+    assert "Zelda" not in str(list(AuditEvent.objects.values_list("purpose", "detail")))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT purpose FROM consent_consent UNION ALL SELECT purpose FROM consent_disclosure")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and not any("Zelda" in value for value in stored)
+    assert Disclosure.objects.get().purpose == "Bed for Zelda Quarry tonight"
