@@ -81,6 +81,7 @@ class CaseQuery(Schema):
     region: str = ""
     owner: str = ""
     overdue: bool = False
+    report_due: bool = False
     limit: int = 50
     offset: int = 0
 
@@ -94,7 +95,7 @@ def list_cases(request, query: Query[CaseQuery]):
     limit = max(1, min(query.limit, 200))
     filters = selectors.CaseFilters(q=query.search, phonetic=query.phonetic, date_of_birth=query.date_of_birth,
                                     phone=query.phone, stage=query.stage, track=query.track, region=query.region,
-                                    owner=query.owner, overdue=query.overdue)
+                                    owner=query.owner, overdue=query.overdue, report_due=query.report_due)
     rows = list(selectors.case_list(actor=actor, filters=filters).select_related("person")
                 [max(query.offset, 0):max(query.offset, 0) + limit])
     sections = selectors.sections_for_cases(actor, rows)

@@ -62,7 +62,7 @@ def export_response(*, actor: Any, filters: selectors.CaseFilters, fmt: str) -> 
     audit.record(actor, "case.exported", None, purpose="export", detail={
         "format": fmt, "identifying": identifying,
         "filters": {k: str(v) for k, v in vars(filters).items() if v and k in ("stage", "track", "region", "owner",
-                                                                             "overdue")}})
+                                                                             "overdue", "report_due")}})
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         writer = csv.writer(_Echo())

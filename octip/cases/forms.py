@@ -268,6 +268,7 @@ class CaseSearchForm(forms.Form):
     owner = forms.ChoiceField(label=_("Owner"), required=False,
                               choices=[("", _("Anyone")), ("me", _("Me")), ("team", _("My teams"))])
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
+    report_due = forms.BooleanField(label=_("Youth cases awaiting the duty-to-report"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -84,6 +84,7 @@ class CaseFilters:
     region: str = ""
     owner: str = ""  # "me", "team", or an organization id
     overdue: bool = False
+    report_due: bool = False
     include_closed: bool = True
 
 
@@ -91,6 +92,11 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     late = m.Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due__lt=today)
     return Q(Exists(late))
+
+
+def report_due_q() -> Q:
+    """Youth cases with no duty-to-report recorded yet (CFCSA s. 14)."""
+    return Q(track=m.Track.YOUTH) & ~Q(Exists(m.DutyToReport.objects.filter(case=OuterRef("pk"))))
 
 
 def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[m.Case]:
@@ -129,8 +135,10 @@ def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[m.C
         cases = cases.filter(owner_organization_id=int(f.owner))
     if f.overdue:
         cases = cases.filter(overdue_q())
+    if f.report_due:
+        cases = cases.filter(report_due_q())
     return (cases.select_related("region", "owner_organization", "owner_team", "owner_worker")
-            .annotate(has_overdue=overdue_q()).order_by("-opened_at"))
+            .annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by("-opened_at"))
 
 
 def _identity_q(actor: Any, *, name: str = "", dob: datetime.date | None = None, phone: str = "",

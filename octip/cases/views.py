@@ -65,7 +65,8 @@ def _filters_from(form: forms.CaseSearchForm) -> selectors.CaseFilters:
     return selectors.CaseFilters(
         q=data.get("q") or "", phonetic=bool(data.get("phonetic")), date_of_birth=data.get("date_of_birth"),
         phone=data.get("phone") or "", stage=data.get("stage") or "", track=data.get("track") or "",
-        region=data.get("region") or "", owner=data.get("owner") or "", overdue=bool(data.get("overdue")))
+        region=data.get("region") or "", owner=data.get("owner") or "", overdue=bool(data.get("overdue")),
+        report_due=bool(data.get("report_due")))
 
 
 def _identity_search(filters: selectors.CaseFilters) -> bool:

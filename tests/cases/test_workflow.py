@@ -270,3 +270,15 @@ def test_grant_holder_gets_404_on_forms_of_unshared_sections(world, client_for):
     assert client.post(reverse("cases:note_add", args=[world.case_a.pk]), {"body": "x", "sensitivity": "normal"}
                        ).status_code == 404
     assert not m.Note.objects.exists()
+
+
+def test_youth_cases_awaiting_the_report_are_listed(world, client_for):
+    born = timezone.localdate().replace(year=timezone.localdate().year - 16)
+    case = open_case(world.caseworker_a, person_data(legal_name="Young Synthetic", date_of_birth=born))
+    due = selectors.case_list(actor=world.caseworker_a, filters=selectors.CaseFilters(report_due=True))
+    assert [c.number for c in due] == [case.number]
+    html = client_for(world.caseworker_a).get(reverse("cases:list"), {"report_due": "on"}).content.decode()
+    assert "report due" in html and reverse("cases:detail", args=[case.pk]) in html
+    services.record_duty_to_report(actor=world.caseworker_a, case=case, reported_by_name="Synthetic Worker",
+                                   reported_at=timezone.now(), office="mcfd_line")
+    assert not selectors.case_list(actor=world.caseworker_a, filters=selectors.CaseFilters(report_due=True)).exists()
