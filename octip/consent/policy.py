@@ -188,6 +188,19 @@ def evaluate(case, recipient, purpose: str, sections: frozenset[str], *, actor, 
     return DisclosureDecision(True, basis, reason, "allowed", sections, consent=consent, police_consent=police)
 
 
+def has_active_consent(case, scope: str, *, organization=None) -> bool:
+    """Whether the person of ``case`` has a standing consent of ``scope`` (for
+    ``share_with_organization``, to ``organization``). For checks that disclose nothing themselves —
+    "may we count this case in statistics?", "may police be contacted?"; a disclosure still goes
+    through ``may_disclose``."""
+    if scope not in ConsentScope.values:
+        raise ValidationError({"scope": _("Unknown consent scope: %(scope)s.") % {"scope": scope}})
+    consents = Consent.objects.active().filter(case=case, scope=scope)
+    if organization is not None:
+        consents = consents.filter(organization=organization)
+    return consents.exists()
+
+
 def _timeline(*, actor, case, kind: str, summary: str, detail: dict | None = None) -> None:
     try:
         from octip.cases.services import add_timeline_entry

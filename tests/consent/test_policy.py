@@ -167,3 +167,19 @@ def test_free_text_purposes_stay_out_of_the_audit_log_and_are_encrypted(case, ca
         stored = [row[0] for row in cursor.fetchall()]
     assert stored and not any("Zelda" in value for value in stored)
     assert Disclosure.objects.get().purpose == "Bed for Zelda Quarry tonight"
+
+
+def test_has_active_consent_follows_withdrawal(case, caseworker, partner_org):
+    from octip.consent.policy import has_active_consent
+
+    assert not has_active_consent(case, "deidentified_statistics")
+    stats = make_consent(case=case, obtained_by=caseworker, scope="deidentified_statistics")
+    share = make_consent(case=case, obtained_by=caseworker, organization=partner_org)
+    assert has_active_consent(case, "deidentified_statistics")
+    assert has_active_consent(case, "share_with_organization", organization=partner_org)
+    withdraw_consent(actor=caseworker, consent=stats, reason="Asked.")
+    withdraw_consent(actor=caseworker, consent=share, reason="Asked.")
+    assert not has_active_consent(case, "deidentified_statistics")
+    assert not has_active_consent(case, "share_with_organization", organization=partner_org)
+    with pytest.raises(ValidationError):
+        has_active_consent(case, "everything")
