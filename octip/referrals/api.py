@@ -14,8 +14,18 @@ from octip.consent.policy import DisclosureRefused
 from octip.consent.selectors import visible_case_or_404
 from octip.partners.models import Organization
 
-from . import selectors, services
-from .schemas import ReasonIn, ReferralIn, ReferralOut, Refusal, TransferIn, TransferOut
+from . import exports, selectors, services
+from .schemas import (
+    ExportCreated,
+    ExportIn,
+    ExportOut,
+    ReasonIn,
+    ReferralIn,
+    ReferralOut,
+    Refusal,
+    TransferIn,
+    TransferOut,
+)
 
 router = Router(tags=["referrals"])
 
@@ -115,3 +125,25 @@ def act_on_transfer(request, transfer_id: UUID, action: Literal["accept", "decli
                                                reason=body.reason if body else "")
     except services.InvalidTransition as invalid:
         return Status(409, {"detail": " ".join(invalid.messages), "code": "invalid_transition"})
+
+
+@router.post("/cases/{case_id}/exports", response={201: ExportCreated, 409: Refusal})
+def create_export(request, case_id: UUID, body: ExportIn):
+    """A secure export to an organization not on the platform. The password is in this response
+    only; give it to the recipient by another channel than the archive."""
+    from django.urls import reverse
+
+    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    try:
+        export, password = exports.create_secure_export(actor=request.auth, case=case, **body.dict())
+    except DisclosureRefused as refused:
+        return _refused(refused)
+    export.password = password
+    export.download_url = reverse("referrals:export_download", args=[export.pk])
+    return Status(201, export)
+
+
+@router.get("/cases/{case_id}/exports", response=list[ExportOut])
+def list_exports(request, case_id: UUID):
+    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    return list(exports.exports_of_case(actor=request.auth, case=case))

@@ -82,3 +82,28 @@ class Refusal(Schema):
     detail: str
     code: str = ""
     basis: str = ""
+
+
+class ExportIn(Schema):
+    recipient: str
+    purpose: str
+    sections: list[str]
+    basis: str = "consent"
+    justification: str = ""
+
+
+class ExportOut(Schema):
+    id: UUID
+    case_id: UUID
+    recipient: str
+    sections: list[str]
+    created_at: datetime.datetime
+    downloadable_until: datetime.datetime
+    sha256: str
+    size: int
+
+
+class ExportCreated(ExportOut):
+    #: Shown in this response only; stored nowhere.
+    password: str
+    download_url: str

@@ -318,3 +318,35 @@ def test_withdrawing_without_a_reason_through_the_api_changes_nothing(client_for
     assert response.status_code == 400 and "reason" in response.json()["errors"]
     consent_to_partner.refresh_from_db()
     assert consent_to_partner.withdrawn_at is None
+
+
+def test_api_secure_export_gives_the_password_once(client_for, case, caseworker, settings, tmp_path, make_user,
+                                                   other_org):
+    pyzipper = pytest.importorskip("pyzipper")
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    client = client_for(caseworker)
+    body = {"recipient": "Sunrise Legal Aid Society", "purpose": "Advice", "sections": ["summary"]}
+    refused = client.post(f"/api/v1/cases/{case.pk}/exports", body, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "no_consent"
+    make_consent(case=case, obtained_by=caseworker, organization=None,
+                 external_recipient="Sunrise Legal Aid Society", sections=["summary"])
+    created = client.post(f"/api/v1/cases/{case.pk}/exports", body, content_type="application/json").json()
+    archive = client.get(created["download_url"]).content
+    with pyzipper.AESZipFile(io.BytesIO(archive)) as opened:
+        opened.setpassword(created["password"].encode())
+        assert case.number in opened.read("case.json").decode()
+    listed = client.get(f"/api/v1/cases/{case.pk}/exports").json()
+    assert [e["id"] for e in listed] == [created["id"]] and "password" not in listed[0]
+    stranger = client_for(make_user("caseworker", organization=other_org))
+    assert stranger.get(created["download_url"]).status_code == 404
+    assert stranger.get(f"/api/v1/cases/{case.pk}/exports").status_code == 404
+
+
+def test_receiver_closes_an_accepted_referral_without_service(referral, partner_worker, case):
+    from octip.cases.selectors import sections_visible_to
+
+    change_referral_status(actor=partner_worker, referral=referral, action="accept")
+    change_referral_status(actor=partner_worker, referral=referral, action="close", reason="Could not reach them.")
+    assert Referral.objects.get().status == "closed_without_service"
+    assert sections_visible_to(partner_worker, case) == frozenset()
