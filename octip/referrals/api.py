@@ -7,6 +7,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -128,7 +129,7 @@ def act_on_transfer(request, transfer_id: UUID, action: Literal["accept", "decli
 
 
 @router.post("/cases/{case_id}/exports", response={201: ExportCreated, 409: Refusal})
-def create_export(request, case_id: UUID, body: ExportIn):
+def create_export(request, response: HttpResponse, case_id: UUID, body: ExportIn):
     """A secure export to an organization not on the platform. The password is in this response
     only; give it to the recipient by another channel than the archive."""
     from django.urls import reverse
@@ -138,6 +139,7 @@ def create_export(request, case_id: UUID, body: ExportIn):
         export, password = exports.create_secure_export(actor=request.auth, case=case, **body.dict())
     except DisclosureRefused as refused:
         return _refused(refused)
+    response["Cache-Control"] = "no-store"  # the password must not sit in any cache
     export.password = password
     export.download_url = reverse("referrals:export_download", args=[export.pk])
     return Status(201, export)

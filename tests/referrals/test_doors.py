@@ -331,7 +331,9 @@ def test_api_secure_export_gives_the_password_once(client_for, case, caseworker,
     assert refused.status_code == 409 and refused.json()["code"] == "no_consent"
     make_consent(case=case, obtained_by=caseworker, organization=None,
                  external_recipient="Sunrise Legal Aid Society", sections=["summary"])
-    created = client.post(f"/api/v1/cases/{case.pk}/exports", body, content_type="application/json").json()
+    response = client.post(f"/api/v1/cases/{case.pk}/exports", body, content_type="application/json")
+    assert response.status_code == 201 and response["Cache-Control"] == "no-store"
+    created = response.json()
     archive = client.get(created["download_url"]).content
     with pyzipper.AESZipFile(io.BytesIO(archive)) as opened:
         opened.setpassword(created["password"].encode())
