@@ -216,6 +216,8 @@ OCTIP_KEY_FILE = VAR_DIR / "field_keys.json"
 # Where the public site's quick-exit button goes: a neutral page.
 OCTIP_QUICK_EXIT_URL = os.environ.get("OCTIP_QUICK_EXIT_URL", "https://www.google.ca/search?q=weather")
 OCTIP_API_TOKEN_DAYS = int(os.environ.get("OCTIP_API_TOKEN_DAYS", "90"))
+# The platform's public address, for absolute links in emails (e.g. https://octip.example.ca).
+OCTIP_SITE_URL = os.environ.get("OCTIP_SITE_URL", "")
 # Behind a trusted reverse proxy, the header that carries the client address (e.g. HTTP_X_FORWARDED_FOR).
 OCTIP_CLIENT_IP_HEADER = os.environ.get("OCTIP_CLIENT_IP_HEADER", "")
 

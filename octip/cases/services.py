@@ -394,6 +394,28 @@ def assign_case(*, actor: Any, case: m.Case, owner_team=None, owner_worker=None,
     return case
 
 
+@transaction.atomic
+def move_case_ownership(*, actor: Any, case: m.Case, organization, owner_worker=None, source_id: str) -> m.Case:
+    """Make ``organization`` the owner of ``case`` (its team cleared, ``owner_worker`` its caseworker,
+    other assignments dropped); bumps the version and audits the move.
+
+    Only for an accepted transfer: the caller (``referrals.services``) has already checked that the
+    receiving organization accepted and that the actor may respond for it. Never call it directly
+    from a view.
+    """
+    if owner_worker is not None and owner_worker.organization_id != organization.pk:
+        raise ValidationError({"owner_worker": _("The caseworker must belong to the receiving organization.")})
+    previous = case.owner_organization_id
+    m.Case.objects.filter(pk=case.pk).update(owner_organization=organization, owner_team=None,
+                                             owner_worker=owner_worker, version=models.F("version") + 1,
+                                             updated_at=timezone.now())
+    case.assigned_workers.clear()
+    case.refresh_from_db()
+    audit.record(actor, "case.ownership_moved", case, detail={
+        "transfer": source_id, "from_organization_id": previous, "to_organization_id": organization.pk})
+    return case
+
+
 # --- Stages and closure -----------------------------------------------------------------------
 
 def duty_to_report_outstanding(case: m.Case) -> bool:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -145,14 +146,32 @@ def intake(request: HttpRequest) -> HttpResponse:
                                                       "this box to open a new case anyway."))
                 status = 409
             else:
-                case, status = run(form, lambda: services.open_case(
-                    actor=request.user, person=data, case=form.case_data()))
+                case, status = run(form, lambda: _open_case_from_intake(request, form, data))
                 if case is not None:
                     messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
                     return redirect(case_url(case))
         else:
             status = 400
-    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates}, status=status)
+    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates,
+                                                 "hotline_contact": _hotline_contact_id(request)}, status=status)
+
+
+def _hotline_contact_id(request: HttpRequest) -> int | None:
+    raw = request.POST.get("hotline_contact") or request.GET.get("hotline_contact") or ""
+    return int(raw) if raw.isdigit() else None
+
+
+@transaction.atomic
+def _open_case_from_intake(request: HttpRequest, form, data: dict):
+    """Open the case; when the intake started from a 24/7 line contact, link that contact to it in the
+    same transaction (a contact outside the user's scope is a 404 and nothing is opened)."""
+    case = services.open_case(actor=request.user, person=data, case=form.case_data())
+    contact_id = _hotline_contact_id(request)
+    if contact_id is not None:
+        from octip.hotline.services import record_intake_opened
+
+        record_intake_opened(actor=request.user, contact_id=contact_id, case=case)
+    return case
 
 
 # --- One case ---------------------------------------------------------------------------------

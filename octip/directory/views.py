@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from octip.core.access import AccessDenied
+from octip.core.access import AccessDenied, allows
 from octip.core.versioning import StaleVersion
 
 from . import models as m
@@ -83,6 +83,8 @@ def detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     record_service_view(actor=request.user, service=service)
     context = service_context(service, public=False)
     context["can_edit"] = is_steward(request.user, service)
+    # Referral starts here when the service belongs to a partner on the platform.
+    context["can_refer"] = service.partner_organization_id is not None and allows(request.user, "referral.send")
     if context["can_edit"]:
         context["history"] = selectors.service_history(service).select_related("updated_by_user")[:50]
     return render(request, "directory/detail.html", context)

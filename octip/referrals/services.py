@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,7 +92,7 @@ def without_email() -> Iterator[None]:
 
 def absolute(path: str) -> str:
     # OCTIP_SITE_URL (e.g. https://octip.example.ca) makes links in emails absolute.
-    return getattr(settings, "OCTIP_SITE_URL", "").rstrip("/") + path
+    return settings.OCTIP_SITE_URL.rstrip("/") + path
 
 
 def notify(*, recipients: Iterable[User], kind: str, message: str, referral: Referral | None = None,
@@ -448,23 +447,13 @@ def change_transfer_status(*, actor, transfer: Transfer, action: str, reason: st
 
 
 def _move_ownership(*, actor, transfer: Transfer) -> None:
-    """The receiver becomes the owner; the accepting worker becomes the caseworker.
+    """The receiver becomes the owner; the accepting worker becomes the caseworker. The former owner
+    keeps read access only to the sections an active consent to share with it allows."""
+    from octip.cases.services import grant_case_access, move_case_ownership
 
-    The cases app has no service that changes the owning organization (its ``assign_case`` stays
-    within one organization), so the move is written here, guarded by the case's version.
-    """
-    from octip.cases.models import Case
-    from octip.cases.services import grant_case_access
-
-    case = transfer.case
-    worker = actor if allows(actor, "case.view") else None
-    Case.objects.filter(pk=case.pk).update(owner_organization=transfer.to_organization, owner_team=None,
-                                           owner_worker=worker, version=F("version") + 1, updated_at=timezone.now())
-    case.assigned_workers.clear()
-    case.refresh_from_db()
-    audit.record(actor, "case.ownership_moved", case, detail={
-        "transfer_id": str(transfer.pk), "from_organization_id": transfer.from_organization_id,
-        "to_organization_id": transfer.to_organization_id})
+    case = move_case_ownership(actor=actor, case=transfer.case, organization=transfer.to_organization,
+                               owner_worker=actor if allows(actor, "case.view") else None,
+                               source_id=str(transfer.pk))
     keeps: set[str] = set()
     for consent in Consent.objects.active().filter(case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION,
                                                    organization=transfer.from_organization):
