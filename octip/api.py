@@ -17,7 +17,7 @@ from octip.core.versioning import StaleVersion
 from octip.partners.api_auth import STAFF_AUTH
 
 api = NinjaAPI(title="OCTIP Platform API", version="1", auth=STAFF_AUTH, urls_namespace="api",
-               docs_url="/docs")
+               docs_url=None)  # the docs page loads Swagger UI from a CDN: not here
 
 
 @api.exception_handler(AuthenticationError)

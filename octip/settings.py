@@ -43,6 +43,8 @@ else:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "development-only-not-secret-" + "x" * 40)
 
 DEBUG = env_flag("OCTIP_DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("OCTIP_DEBUG cannot be on in production: error pages would show decrypted data.")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get(
     "OCTIP_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("OCTIP_CSRF_TRUSTED_ORIGINS", "").split(",")
@@ -203,6 +205,12 @@ EMAIL_HOST = os.environ.get("OCTIP_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("OCTIP_EMAIL_PORT", "25"))
 EMAIL_USE_TLS = env_flag("OCTIP_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("OCTIP_FROM_EMAIL", "no-reply@octip.invalid")
+
+# A shared cache (Redis) makes rate limits hold across every worker process; without it each
+# process counts on its own.
+if os.environ.get("OCTIP_REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ["OCTIP_REDIS_URL"]}}
 
 TASKS = {"default": {"BACKEND": os.environ.get(
     "OCTIP_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}

@@ -10,3 +10,19 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (audit of logins and MFA events)
+
+        _keep_secrets_out_of_the_admin()
+
+
+def _keep_secrets_out_of_the_admin() -> None:
+    """The Django admin bypasses scope and audit, so it holds reference data only: no MFA secrets
+    (a TOTP key or recovery code shown there is a second factor handed over), no permission groups
+    (roles live in core/roles.py)."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice, Group):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)

@@ -13,8 +13,9 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 def client_ip(request) -> str | None:
     header = settings.OCTIP_CLIENT_IP_HEADER
     if header and request.META.get(header):
-        # Behind a trusted proxy: the left-most address is the client.
-        return request.META[header].split(",")[0].strip() or None
+        # Behind our proxy, only the right-most entry was written by it; anything to its left
+        # came from the client and could be forged.
+        return request.META[header].split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 

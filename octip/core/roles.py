@@ -115,7 +115,7 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           False, _("Works with de-identified statistics only.")),
     _role("trainer", _("Trainer"), Scope.ORGANIZATION,
           {"prevention.manage", "directory.view_partner_services", "token.create"},
-          False, _("Runs courses and outreach.")),
+          True, _("Runs courses and outreach.")),
     _role("org_admin", _("Organization administrator"), Scope.ORGANIZATION,
           {"user.view", "user.manage", "user.unlock", "directory.edit", "directory.view_partner_services"},
           True, _("Manages the staff accounts of one organization.")),

@@ -45,6 +45,11 @@ def search_page(request: HttpRequest, *, services, template: str, staff: bool, e
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    if request.GET and selectors.sees_partner_services(request.user):
+        from octip.core import audit
+
+        audit.record(request.user, "directory.partner_directory_searched", None,
+                     detail={"query": request.GET.urlencode()[:500]})
     return search_page(request, services=selectors.visible_services(request.user), template="directory/index.html",
                        staff=True, extra={"sees_partner_services": selectors.sees_partner_services(request.user)})
 

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_GET
 
+from octip.core import audit
 from octip.partners.middleware import mfa_pending
 from octip.partners.services import authenticate_token
 
@@ -78,11 +79,16 @@ def hsds_endpoint(view: Callable) -> Callable:
         except Unauthenticated:
             return _json({"detail": "Invalid or expired token."}, status=401)
         try:
-            return view(request, user, *args, **kwargs)
+            response = view(request, user, *args, **kwargs)
         except BadParameter as bad:
             return _json({"detail": str(bad)}, status=400)
         except Http404:
             return _json({"detail": "Not found."}, status=404)
+        if selectors.sees_partner_services(user):
+            # Lists can carry confidential addresses in bulk: every read that could is on record.
+            audit.record(user, "directory.partner_directory_read", None,
+                         detail={"endpoint": request.path, "query": request.GET.urlencode()[:500]})
+        return response
     return wrapper
 
 
@@ -299,9 +305,19 @@ def taxonomy(request, user, pk: str):
     return _json(hsds.flat("taxonomy", _one(m.Taxonomy.objects.all(), pk)))
 
 
+def _visible_terms(user) -> QuerySet[m.TaxonomyTerm]:
+    """Terms, less those used only by services the viewer may not see (a need met only by a
+    confidential shelter says something about it)."""
+    visible = selectors.visible_services(user)
+    hidden_use = m.Attribute.objects.filter(link_entity="service").exclude(link_id__in=visible.values("pk"))
+    visible_use = m.Attribute.objects.filter(link_id__in=visible.values("pk"))
+    return m.TaxonomyTerm.objects.exclude(Q(pk__in=hidden_use.values("taxonomy_term_id"))
+                                          & ~Q(pk__in=visible_use.values("taxonomy_term_id")))
+
+
 @hsds_endpoint
 def taxonomy_terms(request, user):
-    queryset = m.TaxonomyTerm.objects.order_by("name", "pk")
+    queryset = _visible_terms(user).order_by("name", "pk")
     search = request.GET.get("search", "").strip()[:200]
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(description__icontains=search)
@@ -317,4 +333,4 @@ def taxonomy_terms(request, user):
 
 @hsds_endpoint
 def taxonomy_term(request, user, pk: str):
-    return _json(documents.taxonomy_term_doc(_one(m.TaxonomyTerm.objects.all(), pk)))
+    return _json(documents.taxonomy_term_doc(_one(_visible_terms(user), pk)))

@@ -152,6 +152,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         role = self.role_def
         return role is None or role.requires_mfa
 
+    def save(self, *args, **kwargs) -> None:
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            # A new password (e.g. after a suspected compromise) also ends every API token.
+            ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
     def get_session_auth_hash(self) -> str:
         return salted_hmac("octip.partners.User.session", f"{self.password}:{self.session_generation}",
                            algorithm="sha256").hexdigest()

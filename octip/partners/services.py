@@ -70,13 +70,16 @@ def create_user(*, actor: User, email: str, full_name: str, organization: Organi
 def update_user(*, actor: User, user: User, role: str, teams: list[Team], is_active: bool) -> User:
     """Change an account's role, teams or active flag (within the actor's scope)."""
     require(actor, "user.manage", user)
+    if actor.role != "system_admin" and user.role not in ORG_ADMIN_ASSIGNABLE:
+        raise RoleNotAssignable(_("Only a system administrator can change an account with this role."))
     _check_assignment(actor, user.organization, role, teams)
     if user.pk == actor.pk and (role != actor.role or not is_active):
         raise ValidationError(_("You cannot change your own role or deactivate yourself."))
     before = {"role": user.role, "is_active": user.is_active, "teams": sorted(t.pk for t in user.teams.all())}
     user.role, user.is_active = role, is_active
     if not is_active:
-        user.session_generation += 1  # a deactivated account loses its sessions at once
+        user.session_generation += 1  # a deactivated account loses its sessions and tokens at once
+        revoke_all_api_tokens(user)
     user.save(update_fields=["role", "is_active", "session_generation"])
     user.teams.set(teams)
     audit.record(actor, "user.updated", user, detail={
@@ -96,7 +99,8 @@ def log_out_everywhere(*, actor: User) -> None:
     """End every session of the actor, on every device, this one included."""
     User.objects.filter(pk=actor.pk).update(session_generation=actor.session_generation + 1)
     actor.session_generation += 1
-    audit.record(actor, "auth.logout_everywhere", actor)
+    revoked = revoke_all_api_tokens(actor)
+    audit.record(actor, "auth.logout_everywhere", actor, detail={"tokens_revoked": revoked})
 
 
 @transaction.atomic
@@ -114,6 +118,11 @@ def create_api_token(*, actor: User, name: str, days: int | None = None) -> tupl
                                     expires_at=timezone.now() + timedelta(days=days))
     audit.record(actor, "token.created", token, detail={"name": name, "days": days})
     return token, raw
+
+
+def revoke_all_api_tokens(user: User) -> int:
+    """Revoke every live token of ``user`` (on "log out everywhere", a password change, deactivation)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def revoke_api_token(*, actor: User, token: ApiToken) -> None:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -111,7 +112,15 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+class StaffPasswordResetForm(PasswordResetForm):
+    """Also reaches new accounts, which have no usable password until they choose one here."""
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email.strip(), is_active=True)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = StaffPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"

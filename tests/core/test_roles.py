@@ -73,3 +73,9 @@ def test_require_raises_and_audits_the_denial(make_user):
     event = AuditEvent.objects.filter(action="access.denied").latest("seq")
     assert event.actor_id == user.pk
     assert event.detail == {"permission": "case.view"}
+
+
+def test_every_role_that_sees_confidential_directory_entries_requires_mfa():
+    for role in ROLES.values():
+        if "directory.view_partner_services" in role.permissions:
+            assert role.requires_mfa, role.id

@@ -233,11 +233,31 @@ def test_responses_are_never_cached_publicly(client, directory):
     assert "no-store" in client.get("/hsds/services")["Cache-Control"]
 
 
-def test_taxonomy_terms_filters(client, directory):
+def test_taxonomy_terms_filters(client, make_user, directory):
     taxonomy_id = directory["needs"]["shelter"].taxonomy_id
-    body = client.get(f"/hsds/taxonomy_terms?taxonomy_id={taxonomy_id}&top_only=true").json()
-    assert body["total_items"] == 3
+    _, raw = create_api_token(actor=make_user("caseworker"), name="integration")
+    url = f"/hsds/taxonomy_terms?taxonomy_id={taxonomy_id}&top_only=true"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").json()["total_items"] == 3
     assert m.TaxonomyTerm.objects.count() >= 3
+
+
+def test_a_need_met_only_by_a_confidential_service_is_not_listed_to_the_public(client, directory):
+    shelter_term = directory["needs"]["shelter"]
+    names = [t["name"] for t in client.get("/hsds/taxonomy_terms?per_page=100").json()["contents"]]
+    assert shelter_term.name not in names
+    assert client.get(f"/hsds/taxonomy_terms/{shelter_term.pk}").status_code == 404
+
+
+def test_partner_reads_of_the_directory_are_audited_even_in_bulk(client, make_user, directory):
+    from octip.core.models import AuditEvent
+
+    user = make_user("caseworker")
+    _, raw = create_api_token(actor=user, name="integration")
+    client.get("/hsds/services?full=true", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    event = AuditEvent.objects.get(action="directory.partner_directory_read")
+    assert event.actor_id == user.pk and event.detail["endpoint"] == "/hsds/services"
+    client.get("/hsds/services?full=true")  # anonymous: public services only, nothing confidential to record
+    assert AuditEvent.objects.filter(action="directory.partner_directory_read").count() == 1
 
 
 def test_reading_a_confidential_service_through_the_api_is_audited(client, make_user, directory):

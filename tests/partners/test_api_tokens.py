@@ -128,3 +128,22 @@ def test_openapi_schema_is_served(db):
     response = Client().get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/me" in response.json()["paths"]
+
+
+def test_log_out_everywhere_also_revokes_api_tokens(make_user, client_for):
+    user = make_user("caseworker")
+    _token, raw = create_api_token(actor=user, name="script")
+    client_for(user).post("/accounts/logout/everywhere/")
+    assert Client().get("/api/v1/me", **bearer(raw)).status_code == 401
+
+
+def test_a_password_change_revokes_api_tokens(make_user):
+    user = make_user("caseworker")
+    _token, raw = create_api_token(actor=user, name="script")
+    user.set_password("a-completely-new-passphrase")
+    user.save()
+    assert Client().get("/api/v1/me", **bearer(raw)).status_code == 401
+
+
+def test_no_third_party_docs_page(db):
+    assert Client().get("/api/v1/docs").status_code == 404

@@ -208,3 +208,14 @@ def test_changing_the_case_of_the_email_buys_no_extra_attempts(make_user, settin
         variant = user.email.upper() if i % 2 else user.email
         login(client, variant, "not-the-password")
     assert login(client, user.email).status_code == 429
+
+
+def test_look_alike_spellings_of_a_locked_address_do_not_get_in(make_user, settings):
+    # On PostgreSQL UPPER('ı') = 'I': "mınistry" reaches the account "ministry". Whatever spelling the
+    # database folds onto the account counts against the same lockout.
+    user = make_user("caseworker", email="victim@ministry.octip.invalid")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, user.email, "not-the-password")
+    for variant in ("victim@mınistry.octip.invalid", "VICTIM@MINISTRY.OCTIP.INVALID", "victim@minıstry.octip.invalid"):
+        assert login(Client(), variant).status_code != 302, variant

@@ -99,3 +99,35 @@ def test_staff_pages_through_the_browser_client(make_user, org, other_org, clien
                                                "organization": org.pk, "role": "caseworker"})
     assert response.status_code == 302
     assert User.objects.filter(email="fresh@test.octip.invalid", organization=org).exists()
+
+
+@pytest.mark.parametrize("protected_role", ["auditor", "coordinator", "system_admin"])
+def test_org_admin_cannot_demote_or_deactivate_office_wide_roles(make_user, org, protected_role):
+    admin = make_user("org_admin", organization=org)
+    account = make_user(protected_role, organization=org)
+    with pytest.raises(ValidationError):
+        update_user(actor=admin, user=account, role="trainer", teams=[], is_active=False)
+    account.refresh_from_db()
+    assert account.role == protected_role and account.is_active
+
+
+def test_new_account_can_set_its_password_by_reset_email(make_user, org):
+    from django.core import mail
+    from django.test import Client
+
+    admin = make_user("org_admin", organization=org)
+    account = create_user(actor=admin, email="newbie@test.octip.invalid", full_name="New Bie", organization=org,
+                          role="caseworker")
+    assert not account.has_usable_password()
+    Client().post("/accounts/password/reset/", {"email": "newbie@test.octip.invalid"})
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["newbie@test.octip.invalid"]
+
+
+def test_mfa_secrets_are_not_in_the_django_admin():
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice, Group):
+        assert not admin.site.is_registered(model)

@@ -91,3 +91,18 @@ def test_a_refused_public_form_keeps_the_quick_exit(db):
     assert response.status_code == 403
     html = response.content.decode()
     assert 'id="quick-exit"' in html and "911" in html
+
+
+def test_production_refuses_debug(tmp_path):
+    result = run_manage("check", env_extra={**production_env(tmp_path), "OCTIP_DEBUG": "1"})
+    assert result.returncode != 0 and "OCTIP_DEBUG" in result.stderr
+
+
+def test_forwarded_for_uses_the_entry_our_proxy_wrote(rf, settings):
+    from octip.core.middleware import client_ip
+
+    settings.OCTIP_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "203.0.113.9"
+    settings.OCTIP_CLIENT_IP_HEADER = ""
+    assert client_ip(request) == "10.0.0.2"
