@@ -57,6 +57,20 @@ def _check_screening(actor: User, contact: Contact) -> None:
         raise ValidationError({"screening": _("No screening you can see has this reference.")})
 
 
+def _refuse_changing_hidden_links(actor: User, contact: Contact, changes: dict[str, Any]) -> None:
+    """A link to a case or screening the operator cannot see stays as it is: changing or removing it
+    would tamper with a record of someone else's circle."""
+    from octip.cases.models import Case
+    from octip.screening.models import Screening
+
+    for field, model in (("case", Case), ("screening", Screening)):
+        current = getattr(contact, f"{field}_id")
+        if (field in changes or f"{field}_id" in changes) and current is not None \
+                and not model.objects.visible_to(actor).filter(pk=current).exists():
+            raise ValidationError({field: _("This contact is linked to a record you cannot see; only someone "
+                                            "who can see it may change the link.")})
+
+
 def _check_handler(contact: Contact) -> None:
     handler = contact.handled_by
     if handler is None:
@@ -96,6 +110,7 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
     _check_fields(changes)
     if not changes:
         return contact
+    _refuse_changing_hidden_links(actor, contact, changes)
     original = {name: getattr(contact, name) for name in changes}
     for name, value in changes.items():
         setattr(contact, name, value)

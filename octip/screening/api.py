@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 from ninja import Router, Status
 
-from octip.core.access import require
+from octip.core.access import allows, require
 
 from . import engine, selectors, services
 from .models import Framework, Screening
@@ -69,11 +69,13 @@ def evaluate(request, body: EvaluateIn):
     return assessment.as_dict()
 
 
-def _screening_out(screening: Screening, language: str | None) -> dict:
+def _screening_out(screening: Screening, language: str | None, actor) -> dict:
     framework = screening.framework
+    # The linked case's id only for someone who can still see that case.
+    case_id = screening.case_id if screening.case_id and allows(actor, "case.view", screening.case) else None
     assessment = engine.assess(framework.definition, screening.answers, language=(language or "en")[:2])
     return {"id": screening.id, "framework": framework.slug, "version": framework.version,
-            "framework_status": framework.status, "age_group": screening.age_group, "case": screening.case_id,
+            "framework_status": framework.status, "age_group": screening.age_group, "case": case_id,
             "created_at": screening.created_at, "notes": screening.notes or {}, "answers": screening.answers,
             "assessment": assessment.as_dict()}
 
@@ -90,7 +92,7 @@ def create_screening(request, body: ScreeningIn):
             raise ValidationError({"case": "No case with this id that you can see."})
     screening = services.save_screening(actor=request.auth, framework=framework, answers=body.answers,
                                         notes=body.notes, age_group=body.age_group, case=case)
-    return Status(201, _screening_out(screening, body.language or get_language()))
+    return Status(201, _screening_out(screening, body.language or get_language(), request.auth))
 
 
 @router.get("/screenings", response=list[ScreeningSummaryOut])
@@ -106,4 +108,4 @@ def list_screenings(request, limit: int = 50):
 def get_screening(request, screening_id: UUID):
     """A saved screening: yours, or your team's / organization's as your role's scope allows; 404 otherwise."""
     screening = selectors.get_screening(actor=request.auth, screening_id=screening_id)
-    return _screening_out(screening, get_language())
+    return _screening_out(screening, get_language(), request.auth)

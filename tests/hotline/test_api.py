@@ -141,3 +141,17 @@ def test_routes_are_documented_in_the_openapi_schema(client_for, operator):
     paths = client_for(operator).get("/api/v1/openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/api/v1/hotline/contacts"])
     assert {"get", "patch"} <= set(paths["/api/v1/hotline/contacts/{contact_id}"])
+
+
+def test_a_link_to_a_case_the_operator_cannot_see_cannot_be_removed(client_for, operator, org, other_org,
+                                                                      make_contact):
+    from tests.hotline.test_contacts import _case
+
+    hidden = _case(other_org, "BC-2026-000003")
+    contact = make_contact(org, case=hidden)
+    client = client_for(operator)
+    response = client.patch(f"{URL}/{contact.pk}", {"version": contact.version, "case_id": None},
+                            content_type="application/json")
+    assert response.status_code == 400 and "case" in response.json()["errors"]
+    contact.refresh_from_db()
+    assert contact.case_id == hidden.pk

@@ -148,6 +148,20 @@ def test_link_to_a_case_only_when_the_user_can_see_it(client_for, make_user, org
     assert Screening.objects.count() == 1
 
 
+def test_the_case_id_is_withheld_from_someone_who_cannot_see_the_case(client_for, make_user, org, other_org,
+                                                                      frameworks):
+    worker = make_user("hotline_operator", organization=org)
+    case = make_case(org, "BC-2026-000103", owner_worker=worker)
+    created = post(client_for(worker), "/api/v1/screenings",
+                   {"framework": "palermo", "answers": {}, "case": str(case.pk)}).json()
+    assert created["case"] == str(case.pk)
+    colleague = make_user("hotline_operator", organization=org)  # sees the screening (organization scope)
+    case.owner_organization = other_org
+    case.save()
+    seen = client_for(colleague).get(f"/api/v1/screenings/{created['id']}")
+    assert seen.status_code == 200 and seen.json()["case"] is None
+
+
 def test_openapi_documents_the_screening_routes(client_for, screener):
     paths = client_for(screener).get("/api/v1/openapi.json").json()["paths"]
     for path in ("/api/v1/screening/frameworks", "/api/v1/screening/frameworks/{framework_id}",
