@@ -382,6 +382,14 @@ def assign_case(*, actor: Any, case: m.Case, owner_team=None, owner_worker=None,
         raise ValidationError({"owner_team": _("The team must belong to the case's organization.")})
     if owner_worker is not None and owner_worker.organization_id != case.owner_organization_id:
         raise ValidationError({"owner_worker": _("The caseworker must belong to the case's organization.")})
+    # An assignment opens the whole case with no consent asked: it stays inside the owner organization.
+    # Another organization sees a case only through a referral or a transfer.
+    outsiders = [u for u in (assigned_workers or []) if u is not None
+                 and u.organization_id != case.owner_organization_id]
+    if outsiders:
+        raise ValidationError({"assigned_workers": _(
+            "Assigned workers must belong to the case's organization. To involve another organization, "
+            "refer the case to it (with the person's consent).")})
     case.owner_team, case.owner_worker = owner_team, owner_worker
     case.save(update_fields=["owner_team", "owner_worker", "updated_at"])
     if assigned_workers is not None:
@@ -514,8 +522,9 @@ def reopen_case(*, actor: Any, case: m.Case, reason: str) -> m.Case:
 def record_duty_to_report(*, actor: Any, case: m.Case, reported_by_name: str, reported_at: datetime.datetime,
                           office: str, office_detail: str = "", reference: str = "") -> m.DutyToReport:
     """Record the report to a director under CFCSA s. 14. Append-only: no path edits or removes it,
-    and no consent setting affects it."""
-    require(actor, "case.edit", case)
+    and no consent setting affects it. Only the case's own circle records it: a receiver of a referral
+    cannot clear the flag that holds the case at intake."""
+    require_own_scope(actor, "case.edit", case)
     if not case.is_youth:
         raise ValidationError(_("The duty-to-report step belongs to youth cases."))
     if not (reported_by_name or "").strip():

@@ -190,6 +190,8 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     if case.is_youth:
         context["youth"] = m.YouthProfile.objects.filter(case=case).first()
         context["duty_reports"] = list(case.duty_reports.select_related("recorded_by"))
+        # A report's reference number may carry names: it goes with the person's identity.
+        context["show_report_reference"] = "identity" in sections
         context["duty_outstanding"] = not context["duty_reports"]
     if "needs" in sections:
         needs = {n.domain: n for n in case.needs.all()}
@@ -223,6 +225,7 @@ def _abilities(user, case: m.Case, own: bool, sections) -> dict[str, bool]:
         "approve_closure": allows(user, "case.approve_closure"),
         "reopen": own and case.stage == m.Stage.CLOSED and allows(user, "case.edit"),
         "work": open_ and allows(user, "case.edit"),
+        "report_duty": own and allows(user, "case.edit"),
         "break_glass": allows(user, "case.break_glass"),
         "stages": list(m.STAGE_TRANSITIONS.get(case.stage, ())) if own and allows(user, "case.edit") else [],
     }
@@ -325,6 +328,8 @@ def closure_decide(request, case_id, request_id):
                                        comment=data["comment"])
 
     case = selectors.get_case(request.user, case_id)
+    # The reason may name people: only a coordinator who decides reads it.
+    require(request.user, "case.approve_closure", case)
     closure = get_object_or_404(m.ClosureRequest, pk=request_id, case=case)
     intro = _("Outcome: %(outcome)s. Reason given: %(reason)s") % {
         "outcome": closure.get_outcome_display(), "reason": closure.reason}
@@ -353,10 +358,19 @@ def duty_to_report(request, case_id):
 
 @login_required
 def youth_profile(request, case_id):
+    # The guardian's name and contact are identifying: only the case's own circle edits them, and
+    # only someone who may read the person's identity sees them (an audited read).
+    case = selectors.get_case(request.user, case_id)
+    services.require_own_scope(request.user, "case.edit", case)
+    if "identity" not in selectors.sections_visible_to(request.user, case):
+        raise Http404
+
     def initial(case):
         profile = m.YouthProfile.objects.filter(case=case).first() if case.is_youth else None
         if profile is None:
             raise Http404
+        audit.record(request.user, "person.viewed", case.person, purpose="youth details form",
+                     detail={"case_id": str(case.pk), "fields": ["guardian_name", "guardian_contact"]})
         return {**{f: getattr(profile, f) for f in services.YOUTH_FIELDS}, "version": profile.version}
 
     return _case_form_view(

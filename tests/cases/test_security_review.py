@@ -1,0 +1,120 @@
+"""Regressions from the security review of the cases app: what a receiver of a referral (a grant
+holder), an own-scope user without identifying rights, or a careless export could reach."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from octip.cases import models as m
+from octip.cases import services
+from octip.core.models import AuditEvent
+
+from .conftest import open_case, person_data
+
+
+@pytest.fixture
+def youth_case(world):
+    born = timezone.localdate().replace(year=timezone.localdate().year - 15)
+    case = open_case(world.caseworker_a, person_data(legal_name="Young Synthetic", date_of_birth=born))
+    profile = m.YouthProfile.objects.get(case=case)
+    profile.guardian_name, profile.guardian_contact = "Guardian Zelda Quinterro", "778-555-0111"
+    profile.save()
+    return case
+
+
+def share(world, case, sections, source_id="r-review"):
+    """Org B receives ``sections`` of ``case`` (as a referral would grant them)."""
+    return services.grant_case_access(actor=world.caseworker_a, case=case, organization=world.org_b,
+                                      sections=sections, source="referral", source_id=source_id, reason="test")
+
+
+# --- 1. Youth guardian details and the duty-to-report reference ------------------------------------
+
+def test_receiver_of_a_summary_referral_cannot_read_the_guardians_name_and_phone(world, youth_case, client_for):
+    share(world, youth_case, ["summary"])
+    client = client_for(world.caseworker_b)
+    response = client.get(reverse("cases:youth", args=[youth_case.pk]))
+    body = response.content.decode()
+    assert response.status_code in (403, 404)
+    assert "Zelda" not in body and "778-555-0111" not in body
+    assert "Zelda" not in client.get(reverse("cases:detail", args=[youth_case.pk])).content.decode()
+
+
+def test_own_scope_user_without_identifying_rights_cannot_read_the_guardian(world, youth_case, client_for):
+    youth_case.assigned_workers.add(world.police_a)
+    response = client_for(world.police_a).get(reverse("cases:youth", args=[youth_case.pk]))
+    assert response.status_code in (403, 404)
+    assert "Zelda" not in response.content.decode()
+
+
+def test_opening_the_youth_details_form_is_an_audited_read_of_the_person(world, youth_case, client_for):
+    response = client_for(world.caseworker_a).get(reverse("cases:youth", args=[youth_case.pk]))
+    assert response.status_code == 200 and "Guardian Zelda Quinterro" in response.content.decode()
+    event = AuditEvent.objects.filter(action="person.viewed", actor_id=world.caseworker_a.pk,
+                                      target_id=str(youth_case.person_id)).last()
+    assert event is not None and event.detail["case_id"] == str(youth_case.pk)
+    assert not AuditEvent.objects.filter(detail__icontains="Zelda").exists()
+
+
+def test_receiver_without_identity_does_not_see_the_duty_to_report_reference(world, youth_case, client_for):
+    services.record_duty_to_report(actor=world.caseworker_a, case=youth_case, reported_by_name="Synthetic Worker",
+                                   reported_at=timezone.now(), office="mcfd_line", reference="MCFD-REF-778899")
+    share(world, youth_case, ["needs"])
+    assert "MCFD-REF-778899" not in client_for(world.caseworker_b).get(
+        reverse("cases:detail", args=[youth_case.pk])).content.decode()
+    assert "MCFD-REF-778899" in client_for(world.caseworker_a).get(
+        reverse("cases:detail", args=[youth_case.pk])).content.decode()
+
+
+# --- 2. The duty-to-report is recorded by the case's own circle only ------------------------------
+
+def test_receiver_of_a_referral_cannot_record_the_duty_to_report_and_clear_the_flag(world, youth_case, client_for):
+    share(world, youth_case, ["summary"])
+    client = client_for(world.caseworker_b)
+    response = client.post(f"/api/v1/cases/{youth_case.pk}/duty-to-report", json.dumps({
+        "reported_by_name": "nobody", "reported_at": timezone.now().isoformat(), "office": "other"}),
+        content_type="application/json")
+    assert response.status_code == 403
+    page = client.post(reverse("cases:duty_to_report", args=[youth_case.pk]), {
+        "reported_by_name": "nobody", "reported_at": "2026-01-05T10:30", "office": "other"})
+    assert page.status_code == 403
+    assert services.duty_to_report_outstanding(youth_case)
+    assert "Record the report" not in client.get(reverse("cases:detail", args=[youth_case.pk])).content.decode()
+
+
+# --- 3. Assignment stays inside the owner organization ---------------------------------------------
+
+def test_coordinator_cannot_assign_a_worker_of_another_organization_to_open_the_case(world, client_for):
+    client = client_for(world.coordinator)
+    response = client.put(f"/api/v1/cases/{world.case_a.pk}/assignment", json.dumps({
+        "owner_team_id": world.team_a1.pk, "owner_worker_id": world.caseworker_a.pk,
+        "assigned_worker_ids": [world.caseworker_b.pk]}), content_type="application/json")
+    assert response.status_code == 400
+    assert "assigned_workers" in response.content.decode()
+    assert not world.case_a.assigned_workers.filter(pk=world.caseworker_b.pk).exists()
+    assert client_for(world.caseworker_b).get(f"/api/v1/cases/{world.case_a.pk}").status_code == 404
+    with pytest.raises(services.ValidationError):
+        services.assign_case(actor=world.coordinator, case=world.case_a, owner_team=world.team_a1,
+                             owner_worker=world.caseworker_a, assigned_workers=[world.caseworker_b])
+    # Inside the organization an assignment still works.
+    services.assign_case(actor=world.coordinator, case=world.case_a, owner_team=world.team_a1,
+                         owner_worker=world.caseworker_a, assigned_workers=[world.caseworker_a2])
+    assert client_for(world.caseworker_a2).get(f"/api/v1/cases/{world.case_a.pk}").status_code == 200
+
+
+# --- 4. The closure reason is for the deciding coordinator only ------------------------------------
+
+def test_receiver_cannot_read_the_reason_for_closing_on_the_decision_page(world, client_for):
+    share(world, world.case_a, ["summary"])
+    closure = services.request_closure(actor=world.caseworker_a, case=world.case_a,
+                                       reason="She moved to her aunt at 55 Elm St", outcome="moved_away")
+    url = reverse("cases:closure_decide", args=[world.case_a.pk, closure.pk])
+    for outsider in (world.caseworker_b, world.caseworker_a2, world.caseworker_a):
+        response = client_for(outsider).get(url)
+        assert response.status_code in (403, 404), outsider
+        assert "55 Elm St" not in response.content.decode()
+    assert "55 Elm St" in client_for(world.coordinator).get(url).content.decode()
