@@ -51,6 +51,12 @@ def _user(user_id: int | None, field: str) -> User | None:
     return user
 
 
+#: What ``case_json`` shows of the summary section to someone it was not shared with.
+SUMMARY_WITHHELD = {"region": None, "exploitation_types": [], "setting": "", "means_of_control": [],
+                    "referral_source": "", "first_contact_date": None, "immediate_danger": None,
+                    "needs_interpreter": None, "age_band": "", "gender": ""}
+
+
 def case_json(case: m.Case, sections: frozenset[str], person: m.Person | None = None) -> dict:
     data = {
         "id": case.pk, "number": case.number, "track": case.track, "stage": case.stage,
@@ -63,6 +69,9 @@ def case_json(case: m.Case, sections: frozenset[str], person: m.Person | None = 
         "gender": case.person.gender, "opened_at": case.opened_at, "version": case.version,
         "sections": sorted(sections), "person": None,
     }
+    if "summary" not in sections:
+        # The summary is a section like any other: a receiver who was not given it sees none of it.
+        data.update(SUMMARY_WITHHELD)
     if person is not None and "identity" in sections:
         data["person"] = {"legal_name": person.legal_name, "preferred_name": person.preferred_name,
                           "date_of_birth": person.date_of_birth, "aliases": person.aliases or [],

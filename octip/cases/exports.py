@@ -31,15 +31,19 @@ def _rows(actor: Any, filters: selectors.CaseFilters, identifying: bool):
     ids = list(cases.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = list(cases.filter(pk__in=ids[start:start + CHUNK]))
-        sections = selectors.sections_for_cases(actor, chunk) if identifying else {}
+        sections = selectors.sections_for_cases(actor, chunk)
         for case in chunk:
             person = case.person
-            row = [case.number, str(case.pk), case.track, case.stage, case.region.code, case.owner_organization.name,
-                   case.owner_team.name if case.owner_team else "", " ".join(case.exploitation_types),
-                   case.setting, " ".join(case.means_of_control), case.referral_source,
-                   case.first_contact_date.isoformat(), case.immediate_danger, case.needs_interpreter,
-                   person.age_band, person.gender, timezone.localtime(case.opened_at).isoformat(timespec="minutes"),
-                   case.has_overdue]
+            row = [case.number, str(case.pk), case.track, case.stage]
+            if "summary" in sections.get(case.pk, ()):
+                row += [case.region.code, case.owner_organization.name,
+                        case.owner_team.name if case.owner_team else "", " ".join(case.exploitation_types),
+                        case.setting, " ".join(case.means_of_control), case.referral_source,
+                        case.first_contact_date.isoformat(), case.immediate_danger, case.needs_interpreter,
+                        person.age_band, person.gender]
+            else:  # a receiver not given the summary section sees none of it
+                row += ["", case.owner_organization.name, case.owner_team.name if case.owner_team else ""] + [""] * 9
+            row += [timezone.localtime(case.opened_at).isoformat(timespec="minutes"), case.has_overdue]
             if identifying:
                 if "identity" in sections.get(case.pk, ()):
                     row += [person.legal_name, person.preferred_name,

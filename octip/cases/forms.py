@@ -220,9 +220,20 @@ class PlanActionForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     due = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
-    def __init__(self, *args, case: m.Case, **kwargs):
+    def __init__(self, *args, case: m.Case, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(organization_id=case.owner_organization_id, is_active=True)
+        self.fields["owner"].queryset = User.objects.filter(pk__in=action_owner_ids(case, actor))
+
+
+def action_owner_ids(case: m.Case, actor) -> list[int]:
+    """Who may own a plan action: active users who can see the case, of the actor's organization (and of
+    the case's organization when the case is in the actor's own scope). A receiver of a referral is
+    never shown the owner organization's staff."""
+    organizations = {actor.organization_id}
+    if m.Case.objects.in_own_scope(actor).filter(pk=case.pk).exists():
+        organizations.add(case.owner_organization_id)
+    return [user.pk for user in User.objects.filter(organization_id__in=organizations, is_active=True)
+            if m.Case.objects.visible_to(user).filter(pk=case.pk).exists()]
 
 
 class TaskForm(forms.Form):

@@ -92,7 +92,7 @@ class CaseOut(Schema):
     number: str
     track: str
     stage: str
-    region: str
+    region: str | None = Field(description="Null when the summary section is not shared with you")
     owner_organization_id: int
     owner_team_id: int | None
     owner_worker_id: int | None
@@ -100,9 +100,9 @@ class CaseOut(Schema):
     setting: str
     means_of_control: list[str]
     referral_source: str
-    first_contact_date: datetime.date
-    immediate_danger: bool
-    needs_interpreter: bool
+    first_contact_date: datetime.date | None
+    immediate_danger: bool | None
+    needs_interpreter: bool | None
     age_band: str
     gender: str
     opened_at: datetime.datetime

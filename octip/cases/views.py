@@ -83,6 +83,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.case_list(actor=request.user, filters=filters), 25).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     sections = selectors.sections_for_cases(request.user, rows)
+    for case in rows:
+        case.shows_summary = "summary" in sections.get(case.pk, ())
     named = [c for c in rows if "identity" in sections.get(c.pk, ())]
     if named:
         persons = {p.pk: p for p in m.Person.objects.filter(pk__in=[c.person_id for c in named])}
@@ -292,6 +294,9 @@ def person_edit(request, case_id):
 
 @login_required
 def case_assign(request, case_id):
+    # The form lists the owner organization's teams and staff: only its own circle sees it.
+    case = selectors.get_case(request.user, case_id)
+    services.require_own_scope(request.user, "case.view", case)
     return _case_form_view(
         request, case_id, form_class=forms.AssignForm, title=_("Assign the case"), submit=_("Save"),
         form_kwargs=lambda case: {"case": case},
@@ -430,7 +435,8 @@ def plan_action_add(request, case_id, goal_id):
         return services.add_plan_action(actor=request.user, goal=goal, **data)
 
     return _case_form_view(request, case_id, section="plan", form_class=forms.PlanActionForm, title=_("Add an action"),
-                           submit=_("Add action"), form_kwargs=lambda case: {"case": case}, call=call)
+                           submit=_("Add action"), form_kwargs=lambda case: {"case": case, "actor": request.user},
+                           call=call)
 
 
 def _post_version(request) -> int:

@@ -118,3 +118,56 @@ def test_receiver_cannot_read_the_reason_for_closing_on_the_decision_page(world,
         assert response.status_code in (403, 404), outsider
         assert "55 Elm St" not in response.content.decode()
     assert "55 Elm St" in client_for(world.coordinator).get(url).content.decode()
+
+
+# --- 5. Staff lists of the owner organization stay in its own circle ------------------------------
+
+def test_receiver_is_not_shown_the_owner_organizations_teams_and_staff(world, client_for):
+    share(world, world.case_a, ["summary", "plan"])
+    goal = services.add_goal(actor=world.caseworker_a, case=world.case_a, description="Housing")
+    client = client_for(world.caseworker_b)
+    assign = client.get(reverse("cases:assign", args=[world.case_a.pk]))
+    assert assign.status_code == 403
+    assert world.caseworker_a.full_name not in assign.content.decode()
+    assert world.team_a1.name not in assign.content.decode()
+    action = client.get(reverse("cases:plan_action_add", args=[world.case_a.pk, goal.pk]))
+    assert action.status_code == 200
+    html = action.content.decode()
+    assert world.caseworker_a.full_name not in html and world.caseworker_a2.full_name not in html
+    assert world.caseworker_b.full_name in html  # the receiver's own colleagues (who see the case) are offered
+    # The owner's circle is still offered its own staff who can see the case.
+    own = client_for(world.caseworker_a).get(reverse("cases:plan_action_add", args=[world.case_a.pk, goal.pk]))
+    assert world.caseworker_a.full_name in own.content.decode()
+    assert world.caseworker_a2.full_name not in own.content.decode()  # another team: cannot see the case
+
+
+# --- 11. The summary section is shared like any other ----------------------------------------------
+
+def test_receiver_not_given_the_summary_does_not_see_danger_exploitation_or_region(world, client_for):
+    import csv
+    import io
+
+    world.case_a.immediate_danger = True
+    world.case_a.save()
+    share(world, world.case_a, ["documents"])
+    client = client_for(world.caseworker_b)
+    body = client.get(f"/api/v1/cases/{world.case_a.pk}").json()
+    assert body["sections"] == ["documents"]
+    assert body["exploitation_types"] == [] and body["immediate_danger"] is None and body["region"] is None
+    assert body["age_band"] == "" and body["gender"] == "" and body["first_contact_date"] is None
+    assert body["means_of_control"] == [] and body["setting"] == ""
+    listed = client.get("/api/v1/cases").json()
+    assert [c["exploitation_types"] for c in listed if c["id"] == str(world.case_a.pk)] == [[]]
+    page = client.get(reverse("cases:detail", args=[world.case_a.pk])).content.decode()
+    assert "Immediate danger" not in page and "Labour" not in page and "Fraser" not in page
+    listing = client.get(reverse("cases:list")).content.decode()
+    row_html = listing.split(world.case_a.number)[1].split("</tr>")[0]
+    assert "danger" not in row_html and "Fraser" not in row_html
+    export = b"".join(client.get(reverse("cases:export_csv")).streaming_content).decode()
+    rows = {r[0]: dict(zip(list(csv.reader(io.StringIO(export)))[0], r)) for r in csv.reader(io.StringIO(export))}
+    row = rows[world.case_a.number]
+    assert row["exploitation_types"] == "" and row["immediate_danger"] == "" and row["region"] == ""
+    # Given the summary, the same receiver sees it.
+    share(world, world.case_a, ["summary"], source_id="r-summary")
+    body = client.get(f"/api/v1/cases/{world.case_a.pk}").json()
+    assert body["exploitation_types"] == ["labour"] and body["immediate_danger"] is True
