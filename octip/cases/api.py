@@ -247,7 +247,9 @@ def emergency_access(request, case_id: UUID, body: s.EmergencyAccessIn):
 def list_needs(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "needs")
-    return list(case.needs.all())
+    needs = list(case.needs.all())
+    audit.record(request.auth, "case.needs_viewed", case, detail={"count": len(needs), "via": "api"})
+    return needs
 
 
 @router.put("/cases/{case_id}/needs", response=s.NeedOut)
@@ -261,8 +263,10 @@ def save_need(request, case_id: UUID, body: s.NeedIn):
 def list_goals(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "plan")
-    return [{"id": g.pk, "description": g.description, "status": g.status, "version": g.version,
-             "actions": list(g.actions.all())} for g in case.goals.prefetch_related("actions")]
+    goals = [{"id": g.pk, "description": g.description, "status": g.status, "version": g.version,
+              "actions": list(g.actions.all())} for g in case.goals.prefetch_related("actions")]
+    audit.record(request.auth, "case.plan_viewed", case, detail={"count": len(goals), "via": "api"})
+    return goals
 
 
 @router.post("/cases/{case_id}/goals", response={201: s.GoalOut})
@@ -285,7 +289,9 @@ def add_plan_action(request, case_id: UUID, goal_id: int, body: s.PlanActionIn):
 def list_tasks(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "tasks")
-    return list(case.tasks.all())
+    tasks = list(case.tasks.all())
+    audit.record(request.auth, "case.tasks_viewed", case, detail={"count": len(tasks), "via": "api"})
+    return tasks
 
 
 @router.post("/cases/{case_id}/tasks", response={201: s.TaskOut})
@@ -337,7 +343,9 @@ def put_safety_plan(request, case_id: UUID, body: s.SafetyPlanIn):
 def list_documents(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "documents")
-    return list(case.documents.all())
+    documents = list(case.documents.all())
+    audit.record(request.auth, "case.documents_listed", case, detail={"count": len(documents), "via": "api"})
+    return documents
 
 
 @router.post("/cases/{case_id}/documents", response={201: s.DocumentOut})

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from octip.core import audit
 from octip.core.access import allows, require
@@ -26,9 +27,16 @@ BASE_COLUMNS = ["case_number", "case_id", "track", "stage", "region", "owner_org
 IDENTIFYING_COLUMNS = ["legal_name", "preferred_name", "date_of_birth", "phone", "email"]
 
 
-def _rows(actor: Any, filters: selectors.CaseFilters, identifying: bool):
+def _clean(value: Any) -> Any:
+    """Neutralised against formulas, without the control characters a spreadsheet refuses (a name
+    pasted with one must not make the export fail — nor land in an error log)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return neutralise(value)
+
+
+def _rows(actor: Any, filters: selectors.CaseFilters, identifying: bool, ids: list):
     cases = selectors.case_list(actor=actor, filters=filters).select_related("person")
-    ids = list(cases.values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = list(cases.filter(pk__in=ids[start:start + CHUNK]))
         sections = selectors.sections_for_cases(actor, chunk)
@@ -51,7 +59,7 @@ def _rows(actor: Any, filters: selectors.CaseFilters, identifying: bool):
                             person.email]
                 else:
                     row += [""] * len(IDENTIFYING_COLUMNS)
-            yield [neutralise(v) for v in row]
+            yield [_clean(v) for v in row]
 
 
 class _Echo:
@@ -63,8 +71,13 @@ def export_response(*, actor: Any, filters: selectors.CaseFilters, fmt: str) -> 
     require(actor, "case.export")
     identifying = allows(actor, "case.export_identifying") and allows(actor, "case.view_identifying")
     columns = BASE_COLUMNS + (IDENTIFYING_COLUMNS if identifying else [])
+    ids = list(selectors.case_list(actor=actor, filters=filters).values_list("pk", flat=True))
+    # Which cases left, and whose identifying columns went with them: an export is a read of each.
+    named = sorted(str(pk) for pk in selectors.identity_readable_case_ids(actor).filter(pk__in=ids)
+                   .values_list("pk", flat=True)) if identifying and ids else []
     audit.record(actor, "case.exported", None, purpose="export", detail={
-        "format": fmt, "identifying": identifying,
+        "format": fmt, "identifying": identifying, "case_ids": [str(pk) for pk in ids],
+        "identifying_case_ids": named,
         "filters": {k: str(v) for k, v in vars(filters).items() if v and k in ("stage", "track", "region", "owner",
                                                                              "overdue", "report_due")}})
     stamp = timezone.localdate().isoformat()
@@ -73,7 +86,7 @@ def export_response(*, actor: Any, filters: selectors.CaseFilters, fmt: str) -> 
 
         def stream():
             yield writer.writerow(columns)
-            for row in _rows(actor, filters, identifying):
+            for row in _rows(actor, filters, identifying, ids):
                 yield writer.writerow(row)
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -84,7 +97,7 @@ def export_response(*, actor: Any, filters: selectors.CaseFilters, fmt: str) -> 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("cases")
         sheet.append(columns)
-        for row in _rows(actor, filters, identifying):
+        for row in _rows(actor, filters, identifying, ids):
             sheet.append(row)
         buffer = io.BytesIO()
         book.save(buffer)

@@ -171,3 +171,43 @@ def test_receiver_not_given_the_summary_does_not_see_danger_exploitation_or_regi
     share(world, world.case_a, ["summary"], source_id="r-summary")
     body = client.get(f"/api/v1/cases/{world.case_a.pk}").json()
     assert body["exploitation_types"] == ["labour"] and body["immediate_danger"] is True
+
+
+# --- 7. Every read of case content is audited ------------------------------------------------------
+
+def test_an_export_records_which_cases_and_whose_identity_left(world, client_for):
+    client = client_for(world.caseworker_a)
+    body = b"".join(client.get(reverse("cases:export_csv")).streaming_content).decode()
+    assert "Ana Beatriz Ferreira" in body
+    event = AuditEvent.objects.filter(action="case.exported", actor_id=world.caseworker_a.pk).last()
+    assert event.detail["case_ids"] == [str(world.case_a.pk)]
+    assert event.detail["identifying_case_ids"] == [str(world.case_a.pk)]
+    assert "Ferreira" not in json.dumps(event.detail)
+
+
+@pytest.mark.parametrize(("sub", "action"), [("needs", "case.needs_viewed"), ("goals", "case.plan_viewed"),
+                                             ("tasks", "case.tasks_viewed"), ("documents", "case.documents_listed")])
+def test_reading_needs_plan_tasks_or_documents_through_the_api_is_audited(world, client_for, sub, action):
+    services.save_need(actor=world.caseworker_a, case=world.case_a, domain="safety", priority="high",
+                       status="identified", notes="lives with a friend")
+    response = client_for(world.caseworker_a).get(f"/api/v1/cases/{world.case_a.pk}/{sub}")
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(action=action, actor_id=world.caseworker_a.pk).last()
+    assert event is not None and event.target_id == str(world.case_a.pk) and event.detail["via"] == "api"
+
+
+# --- 9. A stray control character does not break the spreadsheet export ----------------------------
+
+def test_a_name_with_a_control_character_still_exports_to_excel(world, client_for):
+    from openpyxl import load_workbook
+
+    person = world.case_a.person
+    person.legal_name = "Bad\x01Name"
+    person.save()
+    response = client_for(world.caseworker_a).get(reverse("cases:export_xlsx"))
+    assert response.status_code == 200
+    import io
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "BadName" in values
