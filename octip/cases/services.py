@@ -633,7 +633,8 @@ def save_need(*, actor: Any, case: m.Case, domain: str, priority: str, status: s
     else:
         need.priority, need.status, need.notes, need.updated_by = priority, status, notes, actor
         need.updated_at = timezone.now()
-        save_versioned(need, expected_version=expected_version if expected_version is not None else need.version,
+        # No version means "I saw no assessment": someone saved one meanwhile, so refuse, never overwrite.
+        save_versioned(need, expected_version=expected_version if expected_version is not None else -1,
                        fields=["priority", "status", "notes", "updated_by", "updated_at"],
                        original=_conflicts_against({"priority": priority, "status": status, "notes": notes}))
     audit.record(actor, "case.need_saved", case, detail={"domain": domain, "priority": priority, "status": status})

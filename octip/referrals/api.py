@@ -114,7 +114,8 @@ def create_transfer(request, case_id: UUID, body: TransferIn):
 
 @router.get("/transfers", response=list[TransferOut])
 def list_transfers(request, box: Literal["inbox", "outbox"] = "inbox", status: str = ""):
-    return list(selectors.transfers(actor=request.auth, box=box, status=status)[:500])
+    return selectors.withhold_ended_transfer_details(
+        actor=request.auth, rows=list(selectors.transfers(actor=request.auth, box=box, status=status)[:500]))
 
 
 @router.post("/transfers/{transfer_id}/{action}", response={200: TransferOut, 409: Refusal})
@@ -122,10 +123,11 @@ def act_on_transfer(request, transfer_id: UUID, action: Literal["accept", "decli
                     body: ReasonIn | None = None):
     transfer = selectors.transfer_or_404(actor=request.auth, transfer_id=transfer_id)
     try:
-        return services.change_transfer_status(actor=request.auth, transfer=transfer, action=action,
-                                               reason=body.reason if body else "")
+        transfer = services.change_transfer_status(actor=request.auth, transfer=transfer, action=action,
+                                                   reason=body.reason if body else "")
     except services.InvalidTransition as invalid:
         return Status(409, {"detail": " ".join(invalid.messages), "code": "invalid_transition"})
+    return selectors.withhold_ended_transfer_details(actor=request.auth, rows=[transfer])[0]
 
 
 @router.post("/cases/{case_id}/exports", response={201: ExportCreated, 409: Refusal})

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from octip.core.access import get_visible_or_404
 
-from .models import Notification, Referral, ReferralStatus, Transfer
+from .models import Notification, Referral, ReferralStatus, Transfer, TransferStatus
 
 BOXES = ("inbox", "outbox")
 
@@ -49,6 +49,24 @@ def withhold_ended_details(*, actor, rows: list[Referral]) -> list[Referral]:
         if row.details_withheld:
             row.purpose = ""
             if row.status == ReferralStatus.REVOKED:
+                row.status_reason = ""
+    return rows
+
+
+def withhold_ended_transfer_details(*, actor, rows: list[Transfer]) -> list[Transfer]:
+    """The same rule for transfers: once a transfer the receiver was offered is declined or revoked,
+    the sender's free text (the reason, a reason for revoking) is no longer shown to the receiver.
+    The case's own circle keeps seeing it. Changes the rows in memory only."""
+    from octip.cases.models import Case
+
+    own = set(Case.objects.in_own_scope(actor).filter(pk__in={r.case_id for r in rows})
+              .values_list("pk", flat=True)) if rows else set()
+    for row in rows:
+        row.details_withheld = row.case_id not in own and row.status not in (TransferStatus.SENT,
+                                                                            TransferStatus.ACCEPTED)
+        if row.details_withheld:
+            row.reason = ""
+            if row.status == TransferStatus.REVOKED:
                 row.status_reason = ""
     return rows
 

@@ -183,7 +183,8 @@ def transfer_box(request: HttpRequest) -> HttpResponse:
     box = request.GET.get("box", "inbox")
     box = box if box in selectors.BOXES else "inbox"
     return render(request, "referrals/transfers.html", {
-        "box": box, "transfers": list(selectors.transfers(actor=request.user, box=box)[:200])})
+        "box": box, "transfers": selectors.withhold_ended_transfer_details(
+            actor=request.user, rows=list(selectors.transfers(actor=request.user, box=box)[:200]))})
 
 
 @login_required
@@ -212,6 +213,7 @@ def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 def transfer_detail(request: HttpRequest, transfer_id) -> HttpResponse:
     transfer = selectors.transfer_or_404(actor=request.user, transfer_id=transfer_id)
+    selectors.withhold_ended_transfer_details(actor=request.user, rows=[transfer])
     side = _side(request.user, transfer)
     actions = [t for t in available(TRANSFER_TRANSITIONS, transfer.status, side)
                if allows(request.user, t.permission)]
@@ -238,6 +240,7 @@ def transfer_action(request: HttpRequest, transfer_id, action: str) -> HttpRespo
                 "status": transfer.get_status_display()})
             return redirect("referrals:transfer_detail", transfer_id=transfer.pk)
     transfer.refresh_from_db()
+    selectors.withhold_ended_transfer_details(actor=request.user, rows=[transfer])
     side = _side(request.user, transfer)
     actions = [t for t in available(TRANSFER_TRANSITIONS, transfer.status, side)
                if allows(request.user, t.permission)]

@@ -211,3 +211,31 @@ def test_a_name_with_a_control_character_still_exports_to_excel(world, client_fo
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert "BadName" in values
+
+
+# --- 6. A needs assessment is never silently overwritten -------------------------------------------
+
+def test_two_workers_assessing_the_same_need_the_second_is_told_instead_of_overwriting(world, client_for):
+    colleague = world.caseworker_a2
+    world.case_a.assigned_workers.add(colleague)
+    url = reverse("cases:need_edit", args=[world.case_a.pk, "safety"])
+    first, second = client_for(world.caseworker_a), client_for(colleague)
+    assert first.get(url).status_code == 200 and second.get(url).status_code == 200  # both see no assessment
+    assert first.post(url, {"domain": "safety", "priority": "high", "status": "in_progress", "notes": "first",
+                            "version": ""}).status_code == 302
+    response = second.post(url, {"domain": "safety", "priority": "low", "status": "met", "notes": "second",
+                                 "version": ""})
+    assert response.status_code == 409
+    need = m.Need.objects.get(case=world.case_a, domain="safety")
+    assert (need.priority, need.notes, need.version) == ("high", "first", 1)
+    api = first.put(f"/api/v1/cases/{world.case_a.pk}/needs", json.dumps({
+        "domain": "safety", "priority": "medium", "status": "identified", "notes": "api"}),
+        content_type="application/json")
+    assert api.status_code == 409
+    need.refresh_from_db()
+    assert need.notes == "first"
+    # With the version they saw, the update goes through.
+    ok = first.put(f"/api/v1/cases/{world.case_a.pk}/needs", json.dumps({
+        "domain": "safety", "priority": "medium", "status": "identified", "notes": "api", "version": 1}),
+        content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["version"] == 2
