@@ -98,8 +98,19 @@ class CaseQuery(Schema):
 @router.get("/cases", response=list[s.CaseOut])
 def list_cases(request, query: Query[CaseQuery]):
     """Visible cases, newest first. ``search`` takes a case number, or a name matched exactly
-    (``phonetic=true``: names that sound alike) among cases whose identity you may see."""
-    actor = request.auth
+    (``phonetic=true``: names that sound alike) among cases whose identity you may see. To search for
+    a person (name, date of birth, phone) prefer ``POST /cases/search``: query strings end up in logs."""
+    return _list_cases(request.auth, query)
+
+
+@router.post("/cases/search", response=list[s.CaseOut])
+def search_cases(request, body: CaseQuery):
+    """The same search as ``GET /cases`` with the criteria in the request body, so that no name, date
+    of birth or phone is written in an address (proxy and server logs, history)."""
+    return _list_cases(request.auth, body)
+
+
+def _list_cases(actor, query: CaseQuery) -> list[dict]:
     require(actor, "case.view")
     limit = max(1, min(query.limit, 200))
     filters = selectors.CaseFilters(q=query.search, phonetic=query.phonetic, date_of_birth=query.date_of_birth,

@@ -268,11 +268,22 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG or plain text, up to 10 MB."))
 
 
-class CaseSearchForm(forms.Form):
+class PersonSearchForm(forms.Form):
+    """Who is searched for (a name, a date of birth, a phone): sent by POST, never in a web address."""
+
     q = forms.CharField(label=_("Case number or name"), required=False, max_length=200)
     phonetic = forms.BooleanField(label=_("Names that sound alike"), required=False)
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
+
+
+#: The fields of ``PersonSearchForm`` that may identify someone (``q`` unless it is a case number).
+IDENTITY_CRITERIA = ("q", "phonetic", "date_of_birth", "phone")
+
+
+class CaseFilterForm(forms.Form):
+    """Filters that identify nobody: they may go in a web address (bookmarks, export links)."""
+
     stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("Any"))] + list(m.Stage.choices))
     track = forms.ChoiceField(label=_("Track"), required=False, choices=[("", _("Any"))] + list(m.Track.choices))
     region = forms.ChoiceField(label=_("Region"), required=False)
@@ -284,3 +295,7 @@ class CaseSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("Any"))] + [(r.code, str(r)) for r in Region.objects.all()]
+
+
+class CaseSearchForm(PersonSearchForm, CaseFilterForm):
+    """Both together, to validate one search."""

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from octip.core import audit
@@ -75,12 +76,47 @@ def _identity_search(filters: selectors.CaseFilters) -> bool:
                 or filters.phone)
 
 
+def _identity_in(data) -> bool:
+    """Whether request data names a person (a name, a date of birth, a phone) — a case number does not."""
+    q = (data.get("q") or "").strip()
+    return bool((q and not selectors.CASE_NUMBER.match(q)) or data.get("date_of_birth") or data.get("phone"))
+
+
+IDENTITY_IN_ADDRESS = gettext_lazy("Search by name, date of birth or phone with the “Find a person” form: "
+                                   "these are sent privately and never put in a web address.")
+PERSON_SEARCH_LIMIT = 100
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    """Filters that identify nobody come in the address (GET); a search for a person comes by POST so
+    that no name, date of birth or phone lands in the address bar, history or server logs."""
     require(request.user, "case.view")
-    form = forms.CaseSearchForm(request.GET or None)
+    filter_data = request.GET.copy()
+    for key in (*forms.IDENTITY_CRITERIA, "page"):
+        filter_data.pop(key, None)
+    person_data: dict[str, Any] = {}
+    refused = False
+    if request.method == "POST":
+        person_data = {k: request.POST.get(k) for k in forms.IDENTITY_CRITERIA if request.POST.get(k)}
+    elif _identity_in(request.GET):
+        refused = True
+    elif request.GET.get("q"):
+        person_data = {"q": request.GET["q"]}  # a case number
+    filter_form = forms.CaseFilterForm(filter_data or None)
+    person_form = forms.PersonSearchForm(person_data or None)
+    form = forms.CaseSearchForm({**filter_data.dict(), **person_data} or None)
     filters = _filters_from(form)
-    page = Paginator(selectors.case_list(actor=request.user, filters=filters), 25).get_page(request.GET.get("page"))
+    person_search = request.method == "POST" and _identity_search(filters)
+    if refused:
+        person_form = forms.PersonSearchForm({})
+        person_form.is_valid()
+        person_form.add_error(None, IDENTITY_IN_ADDRESS)
+        page = Paginator(m.Case.objects.none(), 25).get_page(1)
+    else:
+        page = Paginator(selectors.case_list(actor=request.user, filters=filters),
+                         PERSON_SEARCH_LIMIT if person_search else 25).get_page(
+            1 if person_search else request.GET.get("page"))
     rows = list(page.object_list)
     sections = selectors.sections_for_cases(request.user, rows)
     for case in rows:
@@ -90,19 +126,19 @@ def case_list(request: HttpRequest) -> HttpResponse:
         persons = {p.pk: p for p in m.Person.objects.filter(pk__in=[c.person_id for c in named])}
         for case in named:
             case.shown_person = persons.get(case.person_id)
-    if _identity_search(filters):
+    if _identity_search(filters) and not refused:
         audit.record(request.user, "case.searched", None, detail={
             "criteria": sorted(k for k in ("q", "date_of_birth", "phone") if getattr(filters, k)),
             "phonetic": filters.phonetic, "results": page.paginator.count})
     if named:
         audit.record(request.user, "person.listed", None, purpose="case list",
                      detail={"case_ids": [str(c.pk) for c in named]})
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "cases/case_list.html", {
-        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "person_form": person_form, "filter_form": filter_form, "page": page, "rows": rows,
+        "query": filter_data.urlencode(), "person_search": person_search,
+        "more_than_shown": person_search and page.paginator.count > PERSON_SEARCH_LIMIT,
         "can_create": allows(request.user, "case.create"), "can_export": allows(request.user, "case.export")},
-        status=400 if form.errors else 200)
+        status=400 if (form.errors or refused) else 200)
 
 
 @login_required
@@ -119,6 +155,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     require(request.user, "case.export")
+    if _identity_in(request.GET):
+        return HttpResponse(str(IDENTITY_IN_ADDRESS), status=400, content_type="text/plain; charset=utf-8")
     form = forms.CaseSearchForm(request.GET or None)
     if request.GET and not form.is_valid():
         return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
