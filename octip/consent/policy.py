@@ -79,6 +79,12 @@ def _recipient_name(recipient: Any) -> str:
     return recipient if isinstance(recipient, str) else recipient.name
 
 
+def _timeline_recipient(recipient: Any) -> str:
+    """How the timeline names a recipient: a partner by its name; one off the platform (free text that
+    may name a person) only as such."""
+    return _("an organization not on the platform") if isinstance(recipient, str) else recipient.name
+
+
 def _consents_for(case, recipient) -> Any:
     consents = Consent.objects.filter(case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION)
     if isinstance(recipient, str):
@@ -255,7 +261,7 @@ def may_disclose(case, recipient_organization, purpose: str, sections: Iterable[
         if disclosure is not None:
             _timeline(actor=actor, case=case, kind="disclosure", summary=_(
                 "Disclosed %(sections)s to %(recipient)s (basis: %(basis)s).") % {
-                "sections": _section_labels(sections), "recipient": _recipient_name(recipient_organization),
+                "sections": _section_labels(sections), "recipient": _timeline_recipient(recipient_organization),
                 "basis": DisclosureBasis(basis).label},
                 detail={"disclosure_id": disclosure.pk, "basis": basis, "sections": sorted(sections)})
     return decision

@@ -117,9 +117,13 @@ def record_consent(*, actor, case, scope: str, language: str, interpreter_used: 
 
 
 def _describe(consent: Consent, what: str) -> str:
+    """The timeline's words for a consent. A recipient off the platform is free text that may name
+    someone (a lawyer, a relative): the timeline says only that it is off the platform."""
     text = f"{what}: {consent.get_scope_display()}"
     if consent.scope == ConsentScope.SHARE_WITH_ORGANIZATION:
-        text += f" — {consent.recipient_label} ({consent.section_labels})"
+        recipient = consent.organization.name if consent.organization_id else _(
+            "an organization not on the platform")
+        text += f" — {recipient} ({consent.section_labels})"
     return text
 
 

@@ -157,9 +157,10 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
                 "disclosure_id": decision.disclosure.pk, "sha256": export.sha256})
             from octip.cases.services import add_timeline_entry
 
+            # The recipient is free text (it may name a person): the timeline does not repeat it.
             add_timeline_entry(actor=actor, case=case, kind="export.secure", summary=_(
-                "Secure export of %(sections)s to %(recipient)s (not on the platform).") % {
-                "sections": ", ".join(section_label(s) for s in chosen), "recipient": recipient},
+                "Secure export of %(sections)s to an organization not on the platform.") % {
+                "sections": ", ".join(section_label(s) for s in chosen)},
                 detail={"export_id": str(export.pk)})
     if not decision.allowed:
         raise DisclosureRefused(decision)

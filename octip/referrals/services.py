@@ -251,6 +251,11 @@ def change_referral_status(*, actor, referral: Referral, action: str, reason: st
     reason = (reason or "").strip()
     if transition.reason_required and not reason:
         raise ValidationError({"reason": _("%(what)s: please write it.") % {"what": transition.reason_label}})
+    if action == "accept" and Referral.objects.filter(pk=referral.pk, status__in=transition.sources).exists() \
+            and not _referral_access_stands(referral):
+        raise InvalidTransition(_("This referral can no longer be accepted: the consent it rested on was "
+                                  "withdrawn or has expired. The case's owner can send a new referral if the "
+                                  "person agrees again."))
     now = timezone.now()
     fields: dict[str, Any] = {"status": transition.target}
     if transition.side == "receiver" and action in ("accept", "decline"):
@@ -281,6 +286,15 @@ def change_referral_status(*, actor, referral: Referral, action: str, reason: st
                "number": referral.case.number, "org": referral.to_organization.name,
                "status": referral.get_status_display()})
     return referral
+
+
+def _referral_access_stands(referral: Referral) -> bool:
+    """Whether the access the referral opened still stands (not ended by a withdrawn or expired consent)."""
+    from octip.cases.models import CaseAccessGrant
+
+    ended = Referral.objects.filter(pk=referral.pk, access_ended_at__isnull=False).exists()
+    return not ended and CaseAccessGrant.objects.active().filter(source="referral",
+                                                                 source_id=str(referral.pk)).exists()
 
 
 def end_access_for_withdrawn_consent(*, actor, consent: Consent) -> int:
@@ -376,9 +390,11 @@ def send_transfer(*, actor, case, organization: Organization, reason: str, basis
         raise ValidationError({"reason": _("Say why the case moves to another organization.")})
     if case.is_closed:
         raise ValidationError(_("This case is closed. Reopen it before transferring it."))
-    if Transfer.objects.filter(case=case, status=TransferStatus.SENT).exists():
-        raise ValidationError(_("A transfer of this case is already waiting for an answer."))
     with transaction.atomic():
+        # The case row is locked: two transfers proposed at once cannot both pass the check below.
+        _lock_case(case)
+        if Transfer.objects.filter(case=case, status=TransferStatus.SENT).exists():
+            raise ValidationError(_("A transfer of this case is already waiting for an answer."))
         decision = may_disclose(case, organization, _("transfer of the case"), ALL_SECTIONS, actor=actor,
                                 basis=basis, justification=justification)
         if decision.allowed:
@@ -419,6 +435,10 @@ def change_transfer_status(*, actor, transfer: Transfer, action: str, reason: st
     reason = (reason or "").strip()
     if transition.reason_required and not reason:
         raise ValidationError({"reason": _("%(what)s: please write it.") % {"what": transition.reason_label}})
+    case = _lock_case(transfer.case)
+    if action == "accept" and case.owner_organization_id != transfer.from_organization_id:
+        raise InvalidTransition(_("This transfer can no longer be accepted: %(org)s no longer holds the case.") % {
+            "org": transfer.from_organization.name})
     now = timezone.now()
     updated = Transfer.objects.filter(pk=transfer.pk, status__in=transition.sources).update(
         status=transition.target, responded_by=actor, responded_at=now)
@@ -444,6 +464,15 @@ def change_transfer_status(*, actor, transfer: Transfer, action: str, reason: st
                "number": transfer.case.number, "org": transfer.to_organization.name,
                "status": transfer.get_status_display()})
     return transfer
+
+
+def _lock_case(case):
+    """Lock the case's row until the transaction ends and refresh who owns it."""
+    from octip.cases.models import Case
+
+    locked = Case.objects.select_for_update().only("pk", "owner_organization_id").get(pk=case.pk)
+    case.owner_organization_id = locked.owner_organization_id
+    return case
 
 
 def _move_ownership(*, actor, transfer: Transfer) -> None:

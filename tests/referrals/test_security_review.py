@@ -52,3 +52,102 @@ def test_declining_a_transfer_through_the_api_does_not_echo_the_reason(
                                                json.dumps({"reason": "No room"}), content_type="application/json")
     assert response.status_code == 200
     assert response.json()["reason"] == "" and response.json()["status"] == "declined"
+
+
+# --- 12. Timeline wording, accepting after a withdrawal, one transfer at a time --------------------
+
+def test_a_secure_export_timeline_entry_does_not_name_the_free_text_recipient(
+        case, caseworker, settings, tmp_path):
+    from octip.referrals.exports import available, create_secure_export
+
+    if not available():
+        pytest.skip("pyzipper is not installed")
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    make_consent(case=case, obtained_by=caseworker, organization=None,
+                 external_recipient="Dr. Maria Quinterro", sections=["needs"])
+    create_secure_export(actor=caseworker, case=case, recipient="Dr. Maria Quinterro", purpose="legal advice",
+                         sections=["needs"])
+    entries = list(case.timeline.all())
+    assert any(e.kind == "export.secure" for e in entries)
+    assert not any("Quinterro" in e.text() for e in entries)
+
+
+def test_a_receiver_cannot_accept_a_referral_after_the_person_withdrew_consent(
+        client_for, case, caseworker, partner_org, partner_worker):
+    from octip.consent.models import Consent
+    from octip.consent.services import withdraw_consent
+    from octip.referrals.models import Referral
+    from octip.referrals.services import send_referral
+
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=["summary", "documents"])
+    referral = send_referral(actor=caseworker, case=case, organization=partner_org, purpose="p", urgency="urgent",
+                             sections=["summary", "documents"])
+    withdraw_consent(actor=caseworker, consent=Consent.objects.get(case=case, organization=partner_org),
+                     reason="asked")
+    receiver = client_for(partner_worker)
+    response = receiver.post(f"/api/v1/referrals/{referral.pk}/accept", json.dumps({}),
+                             content_type="application/json")
+    assert response.status_code == 409
+    assert "consent" in response.json()["detail"]
+    assert Referral.objects.get(pk=referral.pk).status == "sent"
+    page = receiver.post(f"/app/referrals/{referral.pk}/accept/")
+    assert page.status_code in (400, 409) and "consent it rested on" in page.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == "sent"
+    assert receiver.get(f"/api/v1/cases/{case.pk}").status_code == 404
+
+
+def test_a_transfer_is_not_accepted_once_the_sender_no_longer_holds_the_case(
+        case, caseworker, partner_org, partner_worker, full_consent, make_user):
+    from octip.cases.services import move_case_ownership
+    from octip.referrals.services import InvalidTransition
+    from tests.factories import OrganizationFactory
+
+    transfer = send_transfer(actor=caseworker, case=case, organization=partner_org, reason="moving")
+    elsewhere = OrganizationFactory()
+    move_case_ownership(actor=caseworker, case=case, organization=elsewhere, source_id="other")
+    with pytest.raises(InvalidTransition, match="no longer holds the case"):
+        change_transfer_status(actor=partner_worker, transfer=transfer, action="accept")
+    case.refresh_from_db()
+    assert case.owner_organization_id == elsewhere.pk
+    transfer.refresh_from_db()
+    assert transfer.status == "sent"
+
+
+def test_a_second_transfer_is_refused_while_one_waits(case, caseworker, partner_org, full_consent):
+    from django.core.exceptions import ValidationError
+
+    from octip.referrals.models import Transfer
+    from tests.factories import OrganizationFactory
+
+    send_transfer(actor=caseworker, case=case, organization=partner_org, reason="moving")
+    with pytest.raises(ValidationError, match="already waiting"):
+        send_transfer(actor=caseworker, case=case, organization=OrganizationFactory(), reason="moving")
+    assert Transfer.objects.filter(case=case).count() == 1
+
+
+def test_proposing_and_accepting_a_transfer_lock_the_case_row(case, caseworker, partner_org, partner_worker,
+                                                              full_consent):
+    """Two transfers proposed at once must not both pass the "one waiting" check, and an accept must see
+    the current owner: both take the case row's lock (a no-op on SQLite, so spy on the request for it)."""
+    from unittest import mock
+
+    from django.db.models import QuerySet
+
+    from octip.cases.models import Case
+
+    original = QuerySet.select_for_update
+    locked: list = []
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model)
+        return original(self, *args, **kwargs)
+
+    with mock.patch.object(QuerySet, "select_for_update", spy):
+        transfer = send_transfer(actor=caseworker, case=case, organization=partner_org, reason="moving")
+        assert Case in locked
+        locked.clear()
+        change_transfer_status(actor=partner_worker, transfer=transfer, action="accept")
+        assert Case in locked
+    case.refresh_from_db()
+    assert case.owner_organization_id == partner_org.pk
