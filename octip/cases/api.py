@@ -414,7 +414,11 @@ def _youth_json(actor, case: m.Case) -> dict:
 def get_youth_profile(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "summary")
-    return _youth_json(request.auth, case)
+    data = _youth_json(request.auth, case)
+    if data["guardian_name"] is not None:  # the guardian's name and contact went with the identity section
+        audit.record(request.auth, "person.viewed", case.person, purpose="api youth details",
+                     detail={"case_id": str(case.pk), "fields": ["guardian_name", "guardian_contact"]})
+    return data
 
 
 @router.patch("/cases/{case_id}/youth", response=s.YouthProfileOut)

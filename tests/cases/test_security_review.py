@@ -270,3 +270,15 @@ def test_searching_for_a_person_by_name_keeps_the_name_out_of_the_address_and_ex
     # The API offers the same search with the criteria in the body.
     api = client.post("/api/v1/cases/search", json.dumps({"phone": "604 555 0142"}), content_type="application/json")
     assert api.status_code == 200 and [c["number"] for c in api.json()] == [world.case_a.number]
+
+
+def test_reading_the_guardian_through_the_api_is_an_audited_read_of_the_person(world, youth_case, client_for):
+    body = client_for(world.caseworker_a).get(f"/api/v1/cases/{youth_case.pk}/youth").json()
+    assert body["guardian_name"] == "Guardian Zelda Quinterro"
+    assert AuditEvent.objects.filter(action="person.viewed", actor_id=world.caseworker_a.pk,
+                                     target_id=str(youth_case.person_id), detail__case_id=str(youth_case.pk)).exists()
+    # A receiver of the summary alone gets no guardian details, and no person read is recorded.
+    share(world, youth_case, ["summary"])
+    body = client_for(world.caseworker_b).get(f"/api/v1/cases/{youth_case.pk}/youth").json()
+    assert body["guardian_name"] is None and body["guardian_contact"] is None
+    assert not AuditEvent.objects.filter(action="person.viewed", actor_id=world.caseworker_b.pk).exists()
