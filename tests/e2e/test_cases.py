@@ -138,3 +138,29 @@ def test_youth_duty_to_report_and_emergency_access_review(page, sign_in, assert_
     page.get_by_role("button", name="Record review").click()
     page.wait_for_url("**/app/cases/emergency-access/")
     assert page.get_by_text("Nothing to review.").is_visible()
+
+
+def test_searching_for_a_person_keeps_the_name_out_of_the_address(page, sign_in, assert_accessible):
+    from tests.cases.conftest import open_case, person_data
+
+    region("fraser")
+    org = OrganizationFactory()
+    team = TeamFactory(organization=org)
+    worker = UserFactory(role="caseworker", organization=org, teams=[team])
+    wanted = open_case(worker, person_data(legal_name="Rosa Synthetic Example"))
+    other = open_case(worker, person_data(legal_name="Other Synthetic Person", phone="250 555 0100",
+                                          date_of_birth=None, aliases=[], preferred_name=""))
+
+    sign_in(page, worker)
+    page.goto("/app/cases/?track=adult")
+    assert_accessible(page)
+    search = page.get_by_role("search", name="Find a person")
+    search.get_by_label("Case number or name").fill("Rosa Synthetic Example")
+    search.get_by_role("button", name="Find a person").click()
+    page.wait_for_load_state()
+    assert "Rosa" not in page.url and "track=adult" in page.url
+    assert page.get_by_role("link", name=wanted.number).is_visible()
+    assert page.get_by_role("link", name=other.number).count() == 0
+    for link in page.get_by_role("link", name="CSV").all():
+        assert "Rosa" not in (link.get_attribute("href") or "")
+    assert_accessible(page)
