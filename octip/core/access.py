@@ -84,6 +84,14 @@ def get_visible_or_404(queryset: ScopedQuerySet, user: Any, **lookup: Any) -> An
         raise Http404 from missing
 
 
+def teammate_ids(user: Any) -> models.QuerySet:
+    """Ids of the users who share a team with ``user``, as a subquery (no duplicate rows, unlike a
+    join through teams). ``user`` is among them when in any team."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().teams.through.objects.filter(team__in=user.teams.all()).values("user_id")
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset whose rows are reachable only through ``visible_to(user)``.
 

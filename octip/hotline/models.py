@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from octip.core.access import ScopedQuerySet
+from octip.core.access import ScopedQuerySet, teammate_ids
 from octip.core.fields import EncryptedChar, EncryptedText
 from octip.core.models import VersionedModel
 from octip.core.roles import Scope
@@ -96,7 +96,7 @@ class ContactQuerySet(ScopedQuerySet):
         if scope == Scope.ORGANIZATION:
             return Q(organization_id=user.organization_id)
         if scope == Scope.TEAM:
-            return Q(organization_id=user.organization_id, handled_by__teams__in=user.teams.all())
+            return Q(organization_id=user.organization_id, handled_by_id__in=teammate_ids(user))
         return Q(handled_by=user)
 
     def open(self) -> ContactQuerySet:

@@ -11,7 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from octip.core.access import ScopedQuerySet
+from octip.core.access import ScopedQuerySet, teammate_ids
 from octip.core.roles import ROLE_CHOICES, Role, Scope, get_role
 
 
@@ -85,8 +85,7 @@ class UserQuerySet(ScopedQuerySet):
         if scope == Scope.ORGANIZATION:
             return Q(organization_id=user.organization_id)
         if scope == Scope.TEAM:
-            teammates = User.teams.through.objects.filter(team__in=user.teams.all()).values("user_id")
-            return Q(pk__in=teammates) | Q(pk=user.pk)
+            return Q(pk__in=teammate_ids(user)) | Q(pk=user.pk)
         return Q(pk=user.pk)
 
 

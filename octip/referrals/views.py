@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -57,42 +60,69 @@ def _side(actor, referral_or_transfer) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class _Flow:
+    """What differs between the referral and the transfer pages; the pages themselves are one."""
+
+    name: str
+    transitions: dict
+    template: str
+    withhold: Callable
+    change: Callable
+    detail_url: str
+    done_message: str
+
+
+def _detail_page(request: HttpRequest, flow: _Flow, obj, *, form, status: int = 200,
+                 extra: dict | None = None) -> HttpResponse:
+    flow.withhold(actor=request.user, rows=[obj])
+    side = _side(request.user, obj)
+    actions = [t for t in available(flow.transitions, obj.status, side) if allows(request.user, t.permission)]
+    context = {flow.name: obj, "side": side, "actions": actions, "form": form, **(extra or {})}
+    return render(request, flow.template, context, status=status)
+
+
+def _status_change(request: HttpRequest, flow: _Flow, obj, action: str) -> HttpResponse:
+    if action not in flow.transitions:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            flow.change(actor=request.user, action=action, reason=form.cleaned_data["reason"],
+                        **{flow.name: obj})
+        except ValidationError as invalid:
+            _apply_errors(form, invalid)
+        else:
+            messages.success(request, flow.done_message % {"status": obj.get_status_display()})
+            return redirect(flow.detail_url, obj.pk)
+    obj.refresh_from_db()
+    return _detail_page(request, flow, obj, form=form, status=400, extra={"failed_action": action})
+
+
+def _referral_flow() -> _Flow:
+    return _Flow("referral", REFERRAL_TRANSITIONS, "referrals/detail.html", selectors.withhold_ended_details,
+                 services.change_referral_status, "referrals:detail", _("The referral is now: %(status)s."))
+
+
+def _transfer_flow() -> _Flow:
+    return _Flow("transfer", TRANSFER_TRANSITIONS, "referrals/transfer_detail.html",
+                 selectors.withhold_ended_transfer_details, services.change_transfer_status,
+                 "referrals:transfer_detail", _("The transfer is now: %(status)s."))
+
+
 @login_required
 def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
     referral = selectors.referral_or_404(actor=request.user, referral_id=referral_id)
-    selectors.withhold_ended_details(actor=request.user, rows=[referral])
-    side = _side(request.user, referral)
-    actions = [t for t in available(REFERRAL_TRANSITIONS, referral.status, side)
-               if allows(request.user, t.permission)]
+    response = _detail_page(request, _referral_flow(), referral, form=ReasonForm())
     audit.record(request.user, "referral.viewed", referral)
-    return render(request, "referrals/detail.html", {"referral": referral, "side": side, "actions": actions,
-                                                     "form": ReasonForm()})
+    return response
 
 
 @login_required
 @require_POST
 def referral_action(request: HttpRequest, referral_id, action: str) -> HttpResponse:
     referral = selectors.referral_or_404(actor=request.user, referral_id=referral_id)
-    if action not in REFERRAL_TRANSITIONS:
-        raise Http404
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_referral_status(actor=request.user, referral=referral, action=action,
-                                            reason=form.cleaned_data["reason"])
-        except ValidationError as invalid:
-            _apply_errors(form, invalid)
-        else:
-            messages.success(request, _("The referral is now: %(status)s.") % {
-                "status": referral.get_status_display()})
-            return redirect("referrals:detail", referral_id=referral.pk)
-    side = _side(request.user, referral)
-    referral.refresh_from_db()
-    selectors.withhold_ended_details(actor=request.user, rows=[referral])
-    actions = [t for t in available(REFERRAL_TRANSITIONS, referral.status, side)
-               if allows(request.user, t.permission)]
-    return render(request, "referrals/detail.html", {"referral": referral, "side": side, "actions": actions,
-                                                     "form": form, "failed_action": action}, status=400)
+    return _status_change(request, _referral_flow(), referral, action)
 
 
 @login_required
@@ -213,39 +243,16 @@ def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 def transfer_detail(request: HttpRequest, transfer_id) -> HttpResponse:
     transfer = selectors.transfer_or_404(actor=request.user, transfer_id=transfer_id)
-    selectors.withhold_ended_transfer_details(actor=request.user, rows=[transfer])
-    side = _side(request.user, transfer)
-    actions = [t for t in available(TRANSFER_TRANSITIONS, transfer.status, side)
-               if allows(request.user, t.permission)]
+    response = _detail_page(request, _transfer_flow(), transfer, form=ReasonForm())
     audit.record(request.user, "transfer.viewed", transfer)
-    return render(request, "referrals/transfer_detail.html", {"transfer": transfer, "side": side,
-                                                              "actions": actions, "form": ReasonForm()})
+    return response
 
 
 @login_required
 @require_POST
 def transfer_action(request: HttpRequest, transfer_id, action: str) -> HttpResponse:
     transfer = selectors.transfer_or_404(actor=request.user, transfer_id=transfer_id)
-    if action not in TRANSFER_TRANSITIONS:
-        raise Http404
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.change_transfer_status(actor=request.user, transfer=transfer, action=action,
-                                            reason=form.cleaned_data["reason"])
-        except ValidationError as invalid:
-            _apply_errors(form, invalid)
-        else:
-            messages.success(request, _("The transfer is now: %(status)s.") % {
-                "status": transfer.get_status_display()})
-            return redirect("referrals:transfer_detail", transfer_id=transfer.pk)
-    transfer.refresh_from_db()
-    selectors.withhold_ended_transfer_details(actor=request.user, rows=[transfer])
-    side = _side(request.user, transfer)
-    actions = [t for t in available(TRANSFER_TRANSITIONS, transfer.status, side)
-               if allows(request.user, t.permission)]
-    return render(request, "referrals/transfer_detail.html", {"transfer": transfer, "side": side,
-                                                              "actions": actions, "form": form}, status=400)
+    return _status_change(request, _transfer_flow(), transfer, action)
 
 
 # --- Secure export ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from octip.core.access import ScopedQuerySet
+from octip.core.access import ScopedQuerySet, teammate_ids
 from octip.core.fields import EncryptedJSON
 from octip.core.roles import Scope
 
@@ -89,10 +89,7 @@ class ScreeningQuerySet(ScopedQuerySet):
         if scope == Scope.ORGANIZATION:
             return Q(organization_id=user.organization_id)
         if scope == Scope.TEAM:
-            from django.contrib.auth import get_user_model
-
-            teammates = get_user_model().teams.through.objects.filter(team__in=user.teams.all()).values("user_id")
-            return Q(screened_by_id=user.pk) | Q(screened_by_id__in=teammates)
+            return Q(screened_by_id=user.pk) | Q(screened_by_id__in=teammate_ids(user))
         return Q(screened_by_id=user.pk)
 
 
