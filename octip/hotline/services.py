@@ -71,6 +71,26 @@ def _refuse_changing_hidden_links(actor: User, contact: Contact, changes: dict[s
                                             "who can see it may change the link.")})
 
 
+#: A contact logged a little ahead of the server clock (a device a few minutes fast) is accepted.
+RECEIVED_AT_TOLERANCE = datetime.timedelta(minutes=5)
+#: The earliest time a contact may be recorded as received.
+EARLIEST_RECEIVED_AT = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def _check_received_at(contact: Contact) -> None:
+    """A contact is received in the past (a few minutes' tolerance) and not before 2000: a time in the
+    future would keep an emergency from ever showing overdue, and one near year 9999 breaks the queue."""
+    received = contact.received_at
+    if not isinstance(received, datetime.datetime):
+        return  # full_clean reports a missing or malformed value
+    if timezone.is_naive(received):
+        received = timezone.make_aware(received)
+    if received > timezone.now() + RECEIVED_AT_TOLERANCE:
+        raise ValidationError({"received_at": _("A contact cannot be received in the future.")})
+    if received < EARLIEST_RECEIVED_AT:
+        raise ValidationError({"received_at": _("Enter a time in the year 2000 or later.")})
+
+
 def _check_handler(contact: Contact) -> None:
     handler = contact.handled_by
     if handler is None:
@@ -92,6 +112,7 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     if contact.outcome or contact.channel in {Channel.PHONE, Channel.WALK_IN}:
         # A call or walk-in is answered while it happens; the first response is the contact itself.
         contact.first_response_at = contact.received_at
+    _check_received_at(contact)
     _check_screening(actor, contact)
     _check_case(actor, contact)  # before full_clean, whose message would tell a missing case from a hidden one
     contact.full_clean()
@@ -114,6 +135,8 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
     original = {name: getattr(contact, name) for name in changes}
     for name, value in changes.items():
         setattr(contact, name, value)
+    if "received_at" in changes:
+        _check_received_at(contact)
     if "case" in changes or "case_id" in changes:
         _check_case(actor, contact)
     if "screening" in changes or "screening_id" in changes:

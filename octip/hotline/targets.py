@@ -39,7 +39,15 @@ class Target:
             text = ngettext("%(count)s business day", "%(count)s business days", self.amount)
         return text % {"count": self.amount}
 
-    def respond_by(self, received_at: datetime.datetime) -> datetime.datetime:
+    def respond_by(self, received_at: datetime.datetime) -> datetime.datetime | None:
+        """The first-response deadline; None when it falls beyond the calendar (a time near year 9999
+        stored before received times were bounded), so that one bad row cannot break the queue."""
+        try:
+            return self._respond_by(received_at)
+        except OverflowError:
+            return None
+
+    def _respond_by(self, received_at: datetime.datetime) -> datetime.datetime:
         if self.unit == TargetUnit.MINUTES:
             return received_at + datetime.timedelta(minutes=self.amount)
         if self.unit == TargetUnit.HOURS:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+
+from django.utils import timezone
 
 from octip.core.models import AuditEvent
 from octip.hotline.models import Contact
@@ -155,3 +158,29 @@ def test_a_link_to_a_case_the_operator_cannot_see_cannot_be_removed(client_for, 
     assert response.status_code == 400 and "case" in response.json()["errors"]
     contact.refresh_from_db()
     assert contact.case_id == hidden.pk
+
+
+def test_a_contact_received_far_in_the_future_or_past_is_refused_and_the_queue_keeps_working(
+        client_for, operator, org, make_contact):
+    client = client_for(operator)
+    base = {"channel": "text", "caller_type": "public", "summary": "Synthetic"}
+    tomorrow = (timezone.now() + datetime.timedelta(days=1)).isoformat()
+    for received_at in ("9999-12-31T23:00:00Z", tomorrow, "0001-01-01T00:00:00+14:00", "1999-12-31T23:59:00Z"):
+        for urgency in ("routine", "emergency"):
+            response = _post(client, URL, {**base, "urgency": urgency, "received_at": received_at})
+            assert response.status_code == 400, (received_at, response.content)
+            assert "received_at" in response.content.decode()
+    assert not Contact.objects.exists()
+    # A clock a minute or two fast is not refused.
+    slightly_ahead = (timezone.now() + datetime.timedelta(minutes=2)).isoformat()
+    assert _post(client, URL, {**base, "urgency": "routine", "received_at": slightly_ahead}).status_code == 201
+    contact = Contact.objects.get()
+    response = _patch(client, f"{URL}/{contact.pk}",
+                      {"version": contact.version, "received_at": "9999-12-31T23:00:00Z"})
+    assert response.status_code == 400 and "received_at" in response.content.decode()
+    contact.refresh_from_db()
+    assert contact.version == 1 and contact.received_at.year == timezone.now().year
+    # A row stored before the bound existed does not break the list or the queue pages.
+    make_contact(org, urgency="emergency", received_at=datetime.datetime(9999, 12, 31, 23, tzinfo=datetime.UTC))
+    assert client.get(URL).status_code == 200
+    assert client.get("/app/hotline/").status_code == 200
