@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaError
 
 from octip.core.versioning import StaleVersion
 from octip.partners.api_auth import STAFF_AUTH
@@ -40,6 +41,16 @@ def _not_found(request, exc):
 def _stale(request, exc):
     return api.create_response(request, {"detail": str(exc), "current_version": exc.current.version,
                                          "changed": sorted(exc.changed)}, status=409)
+
+
+@api.exception_handler(SchemaError)
+def _schema_error(request, exc):
+    # Same shape as every other input error: 400 with the offending fields named.
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        where = ".".join(str(part) for part in error.get("loc", ()) if part not in {"body", "query", "path"})
+        errors.setdefault(where or "__all__", []).append(str(error.get("msg", "Invalid value.")))
+    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=400)
 
 
 @api.exception_handler(ValidationError)

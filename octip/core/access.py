@@ -32,6 +32,9 @@ class AccessDenied(PermissionDenied):
 def role_of(user: Any) -> Role | None:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
+    organization = getattr(user, "organization", None)
+    if organization is not None and not organization.is_active:
+        return None  # a deactivated partner's staff hold no permission, whatever their role
     return get_role(getattr(user, "role", None))
 
 

@@ -19,7 +19,14 @@ class EmailLoginForm(AuthenticationForm):
         "invalid_login": _("That email and password do not match an active account. "
                            "After several failed attempts the account is locked for a while."),
         "inactive": _("This account is inactive. Ask your organization's administrator."),
+        "organization_inactive": _("Your organization's access to the platform is suspended. Ask the "
+                                   "coordinating office."),
     }
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not user.organization.is_active:
+            raise forms.ValidationError(self.error_messages["organization_inactive"], code="organization_inactive")
 
 
 class CodeForm(forms.Form):

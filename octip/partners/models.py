@@ -159,7 +159,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             ApiToken.objects.filter(user=self, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
     def get_session_auth_hash(self) -> str:
-        return salted_hmac("octip.partners.User.session", f"{self.password}:{self.session_generation}",
+        # Deactivating the organization ends its staff's sessions too.
+        active = Organization.objects.filter(pk=self.organization_id, is_active=True).exists()
+        return salted_hmac("octip.partners.User.session", f"{self.password}:{self.session_generation}:{active}",
                            algorithm="sha256").hexdigest()
 
 
@@ -170,7 +172,8 @@ def hash_token(raw: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def usable(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True,
+                           user__organization__is_active=True)
 
 
 class ApiToken(models.Model):
