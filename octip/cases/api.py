@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import Field
 
 from octip.core import audit
 from octip.core.access import require
@@ -88,11 +89,11 @@ class CaseQuery(Schema):
     stage: str = ""
     track: str = ""
     region: str = ""
-    owner: str = ""
+    owner: str = Field("", max_length=20)
     overdue: bool = False
     report_due: bool = False
-    limit: int = 50
-    offset: int = 0
+    limit: int = Field(50, ge=-(2**31), le=2**31 - 1)  # clamped to 1..200 below
+    offset: int = Field(0, ge=0, le=100_000)
 
 
 @router.get("/cases", response=list[s.CaseOut])
@@ -117,7 +118,7 @@ def _list_cases(actor, query: CaseQuery) -> list[dict]:
                                     phone=query.phone, stage=query.stage, track=query.track, region=query.region,
                                     owner=query.owner, overdue=query.overdue, report_due=query.report_due)
     rows = list(selectors.case_list(actor=actor, filters=filters).select_related("person")
-                [max(query.offset, 0):max(query.offset, 0) + limit])
+                [query.offset:query.offset + limit])
     sections = selectors.sections_for_cases(actor, rows)
     named = [c for c in rows if "identity" in sections[c.pk]]
     criteria = [k for k in ("date_of_birth", "phone") if getattr(query, k)]
@@ -266,8 +267,10 @@ def list_needs(request, case_id: UUID):
 @router.put("/cases/{case_id}/needs", response=s.NeedOut)
 def save_need(request, case_id: UUID, body: s.NeedIn):
     case = _case(request, case_id)
+    # Notes left out of the body are kept as they are (not blanked).
+    notes = body.notes if "notes" in body.model_fields_set else None
     return services.save_need(actor=request.auth, case=case, domain=body.domain, priority=body.priority,
-                              status=body.status, notes=body.notes, expected_version=body.version)
+                              status=body.status, notes=notes, expected_version=body.version)
 
 
 @router.get("/cases/{case_id}/goals", response=list[s.GoalOut])
@@ -346,7 +349,9 @@ def get_safety_plan(request, case_id: UUID):
 @router.put("/cases/{case_id}/safety-plan", response=s.SafetyPlanOut)
 def put_safety_plan(request, case_id: UUID, body: s.SafetyPlanIn):
     case = _case(request, case_id)
-    return services.save_safety_plan(actor=request.auth, case=case, changes=body.dict(exclude={"version"}),
+    # Only the parts sent are changed: a part left out of the body is kept, not blanked.
+    return services.save_safety_plan(actor=request.auth, case=case,
+                                     changes=body.dict(exclude={"version"}, exclude_unset=True),
                                      expected_version=body.version)
 
 
@@ -449,7 +454,8 @@ def assign_case(request, case_id: UUID, body: s.AssignmentIn):
         team = Team.objects.filter(pk=body.owner_team_id).first()
         if team is None:
             raise ValidationError({"owner_team_id": "Unknown team."})
-    workers = [_user(pk, "assigned_worker_ids") for pk in body.assigned_worker_ids]
+    workers = (None if body.assigned_worker_ids is None
+               else [_user(pk, "assigned_worker_ids") for pk in body.assigned_worker_ids])
     services.assign_case(actor=request.auth, case=case, owner_team=team,
                          owner_worker=_user(body.owner_worker_id, "owner_worker_id"), assigned_workers=workers)
     case = selectors.get_case(request.auth, case.pk)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Schema
@@ -303,9 +304,12 @@ class ReopenIn(Schema):
 
 
 class AssignmentIn(Schema):
-    owner_team_id: int | None = None
-    owner_worker_id: int | None = None
-    assigned_worker_ids: list[int] = []
+    """Name the owning team and the caseworker (either may be null, not both). The other assigned
+    workers are replaced when ``assigned_worker_ids`` is given, kept as they are when it is left out."""
+
+    owner_team_id: int | None = Field(..., ge=1, le=2**31 - 1)
+    owner_worker_id: int | None = Field(..., ge=1, le=2**31 - 1)
+    assigned_worker_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(None, max_length=200)
 
 
 class EmergencyAccessReviewOut(Schema):

@@ -18,6 +18,8 @@ from . import models as m
 from .sections import ALL_SECTIONS
 
 CASE_NUMBER = re.compile(r"^BC-\d{4}-\d{6}$", re.IGNORECASE)
+#: The largest row id the database holds (a 32-bit signed integer column).
+MAX_ID = 2**31 - 1
 
 
 def get_case(user: Any, case_id: Any) -> m.Case:
@@ -131,8 +133,10 @@ def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[m.C
         cases = cases.filter(owner_worker_id=actor.pk)
     elif f.owner == "team":
         cases = cases.filter(owner_team__in=actor.teams.all())
-    elif f.owner.isdigit():
-        cases = cases.filter(owner_organization_id=int(f.owner))
+    elif f.owner.isascii() and f.owner.isdigit():
+        # An id beyond what the database holds matches no organization (and must not reach the database).
+        owner = int(f.owner)
+        cases = cases.filter(owner_organization_id=owner) if owner <= MAX_ID else cases.none()
     if f.overdue:
         cases = cases.filter(overdue_q())
     if f.report_due:

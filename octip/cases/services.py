@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from octip.consent.bounds import refuse_out_of_range
 from octip.core import audit, crypto
 from octip.core.access import AccessDenied, allows, require
 from octip.core.versioning import save_versioned
@@ -340,6 +341,8 @@ def update_person(*, actor: Any, case: m.Case, expected_version: int, changes: d
     person = case.person
     changes = clean_person_fields({k: v for k, v in changes.items() if k in PERSON_FIELDS})
     original = _snapshot(person, changes)
+    if all(original[k] == v for k, v in changes.items()):
+        return person  # nothing to change: no new version, no audit of an update that did not happen
     for name, value in changes.items():
         setattr(person, name, value)
     person.refresh_indexes()
@@ -375,6 +378,9 @@ def assign_case(*, actor: Any, case: m.Case, owner_team=None, owner_worker=None,
                 assigned_workers: Iterable | None = None) -> m.Case:
     """Change the owning team / worker and the other assigned workers (within the owner organization)."""
     require_own_scope(actor, "case.assign", case)
+    if owner_team is None and owner_worker is None:
+        # A case owned by no team and no worker is seen by nobody who works on it.
+        raise ValidationError({"owner_team": _("Choose the owning team or the caseworker (or both).")})
     for user in [owner_worker, *(assigned_workers or [])]:
         if user is not None and not allows(user, "case.view"):
             raise ValidationError({"assigned_workers": _("%(name)s's role cannot work on cases.") % {"name": user}})
@@ -531,6 +537,7 @@ def record_duty_to_report(*, actor: Any, case: m.Case, reported_by_name: str, re
         raise ValidationError({"reported_by_name": _("Say who made the report.")})
     if office not in m.ReportOffice.values:
         raise ValidationError({"office": _("Choose the office or line reported to.")})
+    refuse_out_of_range(reported_at=reported_at)  # before the comparison, which overflows near year 1 or 9999
     if reported_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"reported_at": _("The report time is in the future.")})
     report = m.DutyToReport.objects.create(case=case, reported_by_name=reported_by_name.strip(),
@@ -615,9 +622,10 @@ def review_emergency_access(*, actor: Any, access: m.EmergencyAccess, review: st
 # --- Needs, plan, tasks, notes, safety plan ---------------------------------------------------
 
 @transaction.atomic
-def save_need(*, actor: Any, case: m.Case, domain: str, priority: str, status: str, notes: str = "",
+def save_need(*, actor: Any, case: m.Case, domain: str, priority: str, status: str, notes: str | None = "",
               expected_version: int | None = None) -> m.Need:
-    """Set one domain of the needs assessment (create it, or update it with its version)."""
+    """Set one domain of the needs assessment (create it, or update it with its version).
+    ``notes=None`` keeps the notes already written."""
     require_section(actor, "case.edit", case, "needs")
     _require_open(case)
     if domain not in {t.code for t in reference.needs_domains()}:
@@ -627,6 +635,8 @@ def save_need(*, actor: Any, case: m.Case, domain: str, priority: str, status: s
     if status not in m.NeedStatus.values:
         raise ValidationError({"status": _("Choose a status.")})
     need = m.Need.objects.filter(case=case, domain=domain).first()
+    if notes is None:
+        notes = need.notes if need is not None else ""
     if need is None:
         need = _create_once(m.Need, case=case, domain=domain, priority=priority, status=status, notes=notes,
                             updated_by=actor)

@@ -21,6 +21,7 @@ from octip.core import audit
 from octip.core.access import AccessDenied, require
 from octip.partners.models import Organization
 
+from .bounds import refuse_out_of_range
 from .models import Consent, ConsentScope, ContactMethod, GivenBy
 from .policy import _timeline
 from .signals import consent_withdrawn
@@ -98,6 +99,7 @@ def record_consent(*, actor, case, scope: str, language: str, interpreter_used: 
     """Record a consent the person gave (to ``actor``, who obtained it). Raises AccessDenied or
     ValidationError and writes nothing then."""
     _require_own_circle(actor, "consent.record", case)
+    refuse_out_of_range(given_at=given_at, expires_at=expires_at)  # before any comparison: they overflow
     given_at = given_at or timezone.now()
     cleaned = _clean(case=case, scope=scope, organization=organization, external_recipient=external_recipient,
                      purpose=purpose, sections=sections, contact_method=contact_method, safe_times=safe_times,

@@ -79,6 +79,7 @@ def hsds_endpoint(view: Callable) -> Callable:
         except Unauthenticated:
             return _json({"detail": "Invalid or expired token."}, status=401)
         try:
+            _refuse_nul(request)
             response = view(request, user, *args, **kwargs)
         except BadParameter as bad:
             return _json({"detail": str(bad)}, status=400)
@@ -93,6 +94,13 @@ def hsds_endpoint(view: Callable) -> Callable:
 
 
 # --- parameters ------------------------------------------------------------------------------
+
+def _refuse_nul(request) -> None:
+    """A NUL character in a parameter is never meaningful, and PostgreSQL refuses it in a query (a 500)."""
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise BadParameter("Query parameters may not contain NUL characters.")
+
 
 def _bool(request, name: str) -> bool:
     value = request.GET.get(name, "").strip().lower()
@@ -135,6 +143,8 @@ def _datetime(request, name: str) -> datetime.datetime | None:
         value = datetime.datetime.combine(day, datetime.time())
     if value is None:
         raise BadParameter(f"{name} must be an ISO 8601 date or date-time.")
+    if not 1900 <= value.year <= 2100:  # near year 1 or 9999 an offset overflows on conversion to UTC
+        raise BadParameter(f"{name} must be between the years 1900 and 2100.")
     if value.tzinfo is None:
         value = value.replace(tzinfo=datetime.UTC)
     return value

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.consent.bounds import refuse_out_of_range
 from octip.consent.models import Consent, ConsentScope
 from octip.consent.policy import DisclosureRefused, may_disclose
 from octip.core import audit
@@ -146,6 +147,7 @@ def _clean_referral(*, case, purpose: str, urgency: str, sections: Iterable[str]
                     respond_by: datetime.datetime | None) -> tuple[str, list[str], datetime.datetime]:
     from octip.cases.sections import validate_sections
 
+    refuse_out_of_range(respond_by=respond_by)  # before any comparison: a time near year 9999 overflows
     errors = {}
     purpose = (purpose or "").strip()
     if not purpose:

@@ -139,6 +139,16 @@ def test_bad_parameters_are_a_clear_400(client, directory, query):
     assert response.json()["detail"]
 
 
+@pytest.mark.parametrize("query", ["search=clinic%00", "search%00=clinic", "organization_id=%00",
+                                   "modified_after=9999-12-31T23:59:59-12:00",
+                                   "modified_after=0001-01-01T00:00:00%2B14:00"])
+def test_a_search_with_a_nul_character_or_an_impossible_date_is_a_clear_400_not_a_server_error(
+        client, directory, query):
+    response = client.get(f"/hsds/services?{query}")
+    assert response.status_code == 400, (query, response.content)
+    assert response.content
+
+
 def test_parameters_combine_with_and(client, directory):
     needs = directory["needs"]
     def names(query):
