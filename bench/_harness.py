@@ -6,10 +6,13 @@ Importing this module points Django at a throwaway SQLite database in a fresh te
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "octip.settings")
-os.environ["OCTIP_VAR_DIR"] = tempfile.mkdtemp(prefix="octip-bench-")
+VAR_DIR = tempfile.mkdtemp(prefix="octip-bench-")
+os.environ["OCTIP_VAR_DIR"] = VAR_DIR
+atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)  # the database of a big run is 100 MB or more
 # DEBUG off, as in production: no per-query logging outside the counted request, no debug pages.
 os.environ.setdefault("OCTIP_DEBUG", "0")
 warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic here
@@ -103,12 +108,23 @@ def measure(client: Client, method: str, path: str, data=None, *, runs: int = 20
     }
 
 
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
 def machine() -> dict:
+    """Where and on what the numbers were taken: the working tree is shared, so uncommitted
+    changes to the application at the time of the run are listed too."""
     from django.conf import settings
 
     return {"python": platform.python_version(), "django": django.get_version(), "cpus": os.cpu_count(),
             "database": connection.vendor, "debug": settings.DEBUG,
-            "load_average_1m": round(os.getloadavg()[0], 2)}  # the machine is shared: read p95 with this
+            "load_average_1m": round(os.getloadavg()[0], 2),  # the machine is shared: read p95 with this
+            "git_commit": _git("rev-parse", "--short", "HEAD"),
+            "uncommitted_app_files": _git("status", "--porcelain", "--", "octip", "templates").splitlines()}
 
 
 def write(name: str, result: dict) -> None:

@@ -39,7 +39,7 @@ def grow_directory(target: int) -> float:
     from octip.directory.importer import import_path
 
     started = time.perf_counter()
-    source = Path(tempfile.mkdtemp(prefix="octip-bench-hsds-"))
+    source = Path(tempfile.mkdtemp(prefix="hsds-", dir=h.VAR_DIR))
     with open(os.devnull, "w") as quiet:
         call_command("hsds_export", str(source), format="csv", stdout=quiet)
     shared = set()
@@ -49,7 +49,7 @@ def grow_directory(target: int) -> float:
     copy = 0
     while m.Service.objects.count() + per_copy <= target:
         copy += 1
-        folder = Path(tempfile.mkdtemp(prefix=f"octip-bench-hsds-{copy}-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"hsds-{copy}-", dir=h.VAR_DIR))
         for path in source.iterdir():
             (folder / path.name).write_text(UUID.sub(_new_id(copy, shared), path.read_text()))
         import_path(folder, visibility=m.Visibility.PARTNERS if copy % 2 else m.Visibility.PUBLIC)
