@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from octip.core.access import ScopedQuerySet
-from octip.core.fields import EncryptedText
+from octip.core.fields import EncryptedChar, EncryptedText
 from octip.core.roles import Scope
 
 
@@ -87,7 +89,8 @@ class Consent(models.Model):
     # share_with_organization: a partner organization, or (for a secure export) one not on the platform.
     organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("organization"))
-    external_recipient = models.CharField(_("organization not on the platform"), max_length=200, blank=True)
+    # Free text that may name a person (a family doctor, a relative): encrypted at rest.
+    external_recipient = EncryptedChar(_("organization not on the platform"), max_length=200, blank=True)
     # Free text a worker writes may name someone: encrypted like every such field.
     purpose = EncryptedText(_("purpose"), max_length=300, blank=True)
     sections = models.JSONField(_("sections"), default=list, blank=True)
@@ -118,8 +121,9 @@ class Consent(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="consent_share_names_a_recipient",
+                # The name off the platform is ciphertext: only its length can be asked of the database.
                 condition=~Q(scope="share_with_organization") | Q(organization__isnull=False)
-                | ~Q(external_recipient=""))]
+                | Q(GreaterThan(Length("external_recipient"), 0)))]
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} ({self.case_id})"
@@ -171,7 +175,7 @@ class Disclosure(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="disclosures")
     organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
-    external_recipient = models.CharField(max_length=200, blank=True)
+    external_recipient = EncryptedChar(max_length=200, blank=True)  # free text that may name a person
     purpose = EncryptedText(blank=True)
     sections = models.JSONField(default=list)
     basis = models.CharField(max_length=40, choices=DisclosureBasis.choices)

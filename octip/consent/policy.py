@@ -88,7 +88,12 @@ def _timeline_recipient(recipient: Any) -> str:
 def _consents_for(case, recipient) -> Any:
     consents = Consent.objects.filter(case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION)
     if isinstance(recipient, str):
-        return consents.filter(organization__isnull=True, external_recipient__iexact=recipient.strip())
+        # The name is encrypted at rest (it may name a person): compare it here, among this case's
+        # consents to organizations off the platform (a handful), case-insensitively.
+        wanted = recipient.strip().casefold()
+        off_platform = consents.filter(organization__isnull=True).only("pk", "external_recipient")
+        return consents.filter(pk__in=[c.pk for c in off_platform
+                                       if (c.external_recipient or "").strip().casefold() == wanted])
     return consents.filter(organization=recipient)
 
 
@@ -252,7 +257,10 @@ def may_disclose(case, recipient_organization, purpose: str, sections: Iterable[
                                           consent=decision.consent, police_consent=decision.police_consent,
                                           disclosure=disclosure)
         audit.record(actor, "disclosure.decided", case, purpose=AUDIT_PURPOSE, detail={
-            "allowed": decision.allowed, "basis": basis, "code": decision.code, "reason": decision.reason,
+            # The reason repeats the recipient's name: a free-text one (which may name a person) stays
+            # out of the audit log, whose code says why.
+            "allowed": decision.allowed, "basis": basis, "code": decision.code,
+            "reason": None if external else decision.reason,
             "sections": sorted(sections),
             "recipient_organization_id": None if external else recipient_organization.pk,
             "external_recipient": external,

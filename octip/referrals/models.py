@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from octip.core.access import ScopedQuerySet
-from octip.core.fields import EncryptedText
+from octip.core.fields import EncryptedChar, EncryptedText
 from octip.core.roles import Scope
 
 TARGETS_FILE = Path(__file__).parent / "data" / "response_targets.yaml"
@@ -217,7 +217,8 @@ class SecureExport(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="secure_exports")
-    recipient = models.CharField(_("recipient organization"), max_length=200)
+    # Free text that may name a person: encrypted at rest.
+    recipient = EncryptedChar(_("recipient organization"), max_length=200)
     purpose = EncryptedText(_("purpose"))
     sections = models.JSONField(default=list)
     disclosure = models.ForeignKey("consent.Disclosure", on_delete=models.PROTECT, related_name="exports")
