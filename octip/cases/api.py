@@ -220,7 +220,7 @@ def get_timeline(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "timeline")
     return [{"kind": e.kind, "summary": e.text(), "detail": {k: v for k, v in e.detail.items() if k != "_i18n"},
-             "actor_id": e.actor_id, "created_at": e.created_at} for e in selectors.timeline(case)[:500]]
+             "actor_id": e.actor_id, "created_at": e.created_at} for e in selectors.timeline(case, request.auth)[:500]]
 
 
 # --- Closure ----------------------------------------------------------------------------------

@@ -129,3 +129,44 @@ def test_a_duty_to_report_dated_near_year_1_or_9999_is_refused_with_a_clear_mess
         assert response.status_code == 400, (when, response.content)
         assert "between 1900 and 2100" in response.json()["errors"]["reported_at"][0]
     assert not m.DutyToReport.objects.filter(case=youth).exists()
+
+
+# --- A receiver's timeline does not tell of the case's other sharing ----------------------------------
+
+def test_a_receiver_does_not_learn_from_the_timeline_whom_else_the_case_was_shared_with(world, client_for):
+    from octip.consent.services import record_consent
+    from octip.referrals.exports import create_secure_export
+    from octip.referrals.services import send_referral, without_email
+    from tests.factories import OrganizationFactory, UserFactory
+
+    org_c = OrganizationFactory(name="Third Partner Synthetic")
+    worker_c = UserFactory(role="caseworker", organization=org_c)
+    owner, case = world.caseworker_a, world.case_a
+    services.add_note(actor=owner, case=case, body="Restricted synthetic", sensitivity="restricted")
+    record_consent(actor=owner, case=case, scope="share_with_organization", language="English",
+                   external_recipient="Dr. Jane Q (family doctor)", purpose="p", sections=["summary"])
+    create_secure_export(actor=owner, case=case, recipient="Dr. Jane Q (family doctor)", purpose="p",
+                         sections=["summary"])
+    for org in (world.org_b, org_c):
+        record_consent(actor=owner, case=case, scope="share_with_organization", language="English",
+                       organization=org, purpose="p", sections=["summary", "timeline"])
+        with without_email():
+            send_referral(actor=owner, case=case, organization=org, purpose="p", urgency="urgent",
+                          sections=["summary", "timeline"])
+    everything = {e["kind"] for e in client_for(owner).get(f"/api/v1/cases/{case.pk}/timeline").json()}
+    assert {"export.secure", "disclosure", "referral.sent", "consent_given", "case.note_added"} <= everything
+
+    response = client_for(worker_c).get(f"/api/v1/cases/{case.pk}/timeline")
+    assert response.status_code == 200
+    seen = response.json()
+    text = response.content.decode()
+    assert "Test Partner" not in text and world.org_b.name not in text  # nothing about organization B
+    assert "export" not in text.lower() and "not on the platform" not in text
+    assert "Restricted note" not in text
+    kinds = [e["kind"] for e in seen]
+    # What concerns organization C itself is still told: its consent, the disclosure to it, its referral.
+    assert kinds.count("referral.sent") == 1 and kinds.count("consent_given") == 1 and kinds.count("disclosure") == 1
+    assert "Third Partner Synthetic" in text
+    assert "case.opened" in kinds
+    page = client_for(worker_c).get(f"/app/cases/{case.pk}/").content.decode()
+    assert "Third Partner Synthetic" in page and world.org_b.name not in page and "Restricted note" not in page
