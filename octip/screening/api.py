@@ -99,9 +99,15 @@ def create_screening(request, body: ScreeningIn):
 def list_screenings(request, limit: int = 50):
     """Screenings you can see, newest first (no answers or notes; open one for those)."""
     require(request.auth, "screening.use")
-    rows = selectors.screenings_for(actor=request.auth)[:max(1, min(limit, 200))]
+    rows = list(selectors.screenings_for(actor=request.auth)[:max(1, min(limit, 200))])
+    # Like a single screening: the linked case's id only for a case the caller can (still) see.
+    from octip.cases.models import Case
+
+    visible = set(Case.objects.visible_to(request.auth).filter(
+        pk__in={s.case_id for s in rows if s.case_id}).values_list("pk", flat=True))
     return [{"id": s.id, "framework": s.framework.slug, "version": s.framework.version, "conclusion": s.conclusion,
-             "age_group": s.age_group, "case": s.case_id, "created_at": s.created_at} for s in rows]
+             "age_group": s.age_group, "case": s.case_id if s.case_id in visible else None,
+             "created_at": s.created_at} for s in rows]
 
 
 @router.get("/screenings/{screening_id}", response=ScreeningOut)

@@ -176,3 +176,22 @@ def test_list_shows_only_screenings_in_scope(client_for, screener, make_user, fr
     listed = client_for(screener).get("/api/v1/screenings").json()
     assert [row["id"] for row in listed] == [mine["id"]]
     assert set(listed[0]) == {"id", "framework", "version", "conclusion", "age_group", "case", "created_at"}
+
+
+def test_the_screening_list_does_not_reveal_a_case_the_caller_cannot_see(client_for, make_user, org, other_org,
+                                                                         frameworks):
+    worker = make_user("hotline_operator", organization=org)
+    case = make_case(org, "BC-2026-000104", owner_worker=worker)
+    still_mine = make_case(org, "BC-2026-000105", owner_worker=worker)
+    client = client_for(worker)
+    for linked in (case, still_mine):
+        assert post(client, "/api/v1/screenings",
+                    {"framework": "palermo", "answers": {}, "case": str(linked.pk)}).status_code == 201
+    colleague = client_for(make_user("hotline_operator", organization=org))  # sees the screenings
+    case.owner_organization = other_org  # the case moved out of reach; the screening stays visible
+    case.owner_worker = None
+    case.save()
+    listed = colleague.get("/api/v1/screenings").json()
+    assert len(listed) == 2
+    assert sorted(str(row["case"]) for row in listed) == sorted(["None", str(still_mine.pk)])
+    assert str(case.pk) not in colleague.get("/api/v1/screenings").content.decode()
