@@ -82,3 +82,42 @@ def test_the_name_of_a_recipient_off_the_platform_is_encrypted_at_rest_and_still
     # A different name is not covered.
     assert _post(client_for(caseworker), f"/api/v1/cases/{case.pk}/exports",
                  {"recipient": "Someone Else", "purpose": "family", "sections": ["summary"]}).status_code == 409
+
+
+# --- 10. Reading the sender's free text in bulk is on record -------------------------------------------
+
+def test_listing_referrals_transfers_and_exports_through_the_api_is_on_record_with_the_ids_returned(
+        client_for, case, caseworker, partner_org, partner_worker, referral):
+    from octip.cases.sections import ALL_SECTIONS
+    from octip.consent.services import record_consent
+    from octip.core.models import AuditEvent
+    from octip.referrals.exports import create_secure_export
+    from octip.referrals.services import send_transfer
+    from tests.consent.factories import make_consent
+
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=sorted(ALL_SECTIONS))
+    transfer = send_transfer(actor=caseworker, case=case, organization=partner_org, reason="Moving to the region")
+
+    record_consent(actor=caseworker, case=case, scope="share_with_organization", language="English",
+                   external_recipient="Synthetic Legal Clinic", purpose="p", sections=["summary"])
+    export, _password = create_secure_export(actor=caseworker, case=case, recipient="Synthetic Legal Clinic",
+                                             purpose="legal advice", sections=["summary"])
+    receiver, sender = client_for(partner_worker), client_for(caseworker)
+    reads = [
+        (receiver, "/api/v1/referrals", "referral.listed", referral.pk),
+        (sender, "/api/v1/referrals?box=outbox", "referral.listed", referral.pk),
+        (sender, f"/api/v1/cases/{case.pk}/referrals", "referral.listed", referral.pk),
+        (receiver, "/api/v1/transfers", "transfer.listed", transfer.pk),
+        (sender, f"/api/v1/cases/{case.pk}/exports", "export.listed", export.pk),
+    ]
+    for client, url, action, row_id in reads:
+        before = AuditEvent.objects.filter(action=action).count()
+        response = client.get(url)
+        assert response.status_code == 200 and str(row_id) in response.content.decode(), url
+        events = AuditEvent.objects.filter(action=action).order_by("-seq")
+        assert events.count() == before + 1, url
+        assert events.first().detail["ids"] == [str(row_id)], url
+    # Nothing listed, nothing recorded.
+    before = AuditEvent.objects.filter(action="referral.listed").count()
+    assert receiver.get("/api/v1/referrals?box=outbox").json() == []
+    assert AuditEvent.objects.filter(action="referral.listed").count() == before
