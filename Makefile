@@ -30,15 +30,16 @@ migrations-check: install
 	OCTIP_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 	OCTIP_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py check
 
-# Browser tests need Debian's Chromium; Playwright's own download does not work here.
+# Browser tests need Debian's Chromium (Playwright's own download does not work here); the
+# translation check needs gettext's xgettext.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v xgettext >/dev/null; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    echo "Installing Debian's chromium for the browser tests..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; \
+	    echo "Installing Debian's chromium and gettext for the browser and translation tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation gettext >/dev/null; \
 	  else \
-	    echo "Browser tests need Chromium at /usr/bin/chromium. Install it with:"; \
-	    echo "    sudo apt-get install chromium"; \
+	    echo "The tests need Chromium at /usr/bin/chromium and gettext. Install them with:"; \
+	    echo "    sudo apt-get install chromium gettext"; \
 	    exit 1; \
 	  fi; \
 	fi

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from octip.consent.bounds import refuse_out_of_range
 from octip.core import audit, crypto
 from octip.core.access import AccessDenied, allows, require
+from octip.core.bounds import refuse_out_of_range
 from octip.core.versioning import save_versioned
 
 from . import models as m

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from octip.core import audit
 from octip.core.access import AccessDenied, require
+from octip.core.bounds import refuse_out_of_range
 from octip.partners.models import Organization
 
-from .bounds import refuse_out_of_range
 from .models import Consent, ConsentScope, ContactMethod, GivenBy
 from .policy import _timeline
 from .signals import consent_withdrawn

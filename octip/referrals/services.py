@@ -21,11 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octip.consent.bounds import refuse_out_of_range
 from octip.consent.models import Consent, ConsentScope
 from octip.consent.policy import DisclosureRefused, may_disclose
 from octip.core import audit
 from octip.core.access import AccessDenied, allows, require
+from octip.core.bounds import refuse_out_of_range
 from octip.partners.models import Organization, User
 
 from .models import (

@@ -2,7 +2,11 @@
 the compiled .mo file says the same as the .po file."""
 
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +56,27 @@ def test_catalog_is_complete_and_compiled(catalog):
     stale = [e["msgid"] for e in found if "msgstr" in e and "msgctxt" not in e
              and mo.gettext(e["msgid"]) != e["msgstr"]]
     assert not stale, f"the .mo is out of date for {stale[:5]}: run make messages"
+
+
+def _msgids(path: Path) -> set[str]:
+    return {e["msgid"] for e in entries(path.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="needs gettext's xgettext (make test installs it as root)")
+def test_every_string_in_the_code_is_in_a_catalog(tmp_path):
+    """Run makemessages on a copy of the tree: no catalog may gain an entry (a string nobody translated)."""
+    copy = tmp_path / "tree"
+    shutil.copytree(ROOT / "octip", copy / "octip", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "templates", copy / "templates")
+    shutil.copytree(ROOT / "locale", copy / "locale")
+    shutil.copy(ROOT / "manage.py", copy / "manage.py")
+    env = {**os.environ, "PYTHONPATH": str(copy), "OCTIP_VAR_DIR": str(tmp_path / "var")}
+    subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location", "-i", "var/*"],
+                   cwd=copy, env=env, check=True, capture_output=True, timeout=300)
+    missing = {}
+    for catalog in CATALOGS:
+        fresh = copy / catalog.relative_to(ROOT)
+        new = _msgids(fresh) - _msgids(catalog)
+        if new:
+            missing[str(catalog.relative_to(ROOT))] = sorted(new)[:5]
+    assert not missing, f"strings missing from the French catalogs (run make messages, then translate): {missing}"

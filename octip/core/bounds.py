@@ -1,8 +1,6 @@
 """Plausible calendar bounds for the moments people enter (when a consent was given, when a referral
 needs an answer, when a report was made). A time near year 1 or 9999 with a ±14:00 offset cannot even
-be turned into UTC: it must be refused with a clear message before any arithmetic or comparison.
-
-Used by consent, referrals and cases; a candidate for ``octip.core`` (it is app-neutral)."""
+be turned into UTC: it must be refused with a clear message before any arithmetic or comparison."""
 
 from __future__ import annotations
 
