@@ -70,6 +70,7 @@ class Sweep:
         self.label = label
         self.visited: list[str] = []
         self.views: set[str] = set()
+        self.path_of: dict[str, str] = {}  # view name → the page of it visited
         self.failures: list[str] = []
 
     def visit(self, path: str, status: int = 200) -> bool:
@@ -78,6 +79,21 @@ class Sweep:
         if response is None or response.status != status:
             self.failures.append(f"{path}: HTTP {response.status if response else 'no response'}")
             return False
+        self.path_of.setdefault(view_name(path) or path, path)
+        self.axe(path)
+        return True
+
+    def send_empty(self, path: str) -> None:
+        """Send the page's form with nothing filled in: the errors it shows must be accessible too."""
+        self.page.goto(path)
+        with self.page.expect_navigation():
+            self.page.locator("main form.narrow [type=submit]").first.click()
+        self.visited.append(f"{path} (sent empty)")
+        if not self.page.locator("#form-errors").is_visible():
+            self.failures.append(f"{path}: sent empty, it shows no error summary")
+        self.axe(f"{path} (sent empty)")
+
+    def axe(self, path: str) -> None:
         try:
             results = self.check(self.page)  # serious or critical violations fail here
         except AssertionError as violation:
@@ -86,7 +102,6 @@ class Sweep:
             # Every page was clean of moderate and minor ones too when this sweep was written: keep it so.
             self.failures += [f"{path}: {v['id']} ({v['impact']}): {v['help']} — "
                               f"{[n['target'] for n in v['nodes']][:5]}" for v in results.response["violations"]]
-        return True
 
     def links(self, selector: str = "nav.main-nav a[href], main a[href]", prefix: str = "/app/") -> list[str]:
         paths = []
@@ -173,13 +188,20 @@ def test_staff_pages_of_each_role_are_accessible(role, page, sign_in, assert_acc
     assert must_see <= sweep.views, f"not reached from the navigation: {must_see - sweep.views}"
     if role == "auditor":
         sweep.visit("/app/staff/new/", status=403)  # the page a refusal shows
+    if role == "org_admin":
+        sweep.send_empty(sweep.path_of["app:staff_create"])
     if role == "caseworker":
         # The directory search with a query, and the case pages once more in French.
         sweep.visit("/app/directory/?q=housing")
         sweep.visit(f"/app/cases/{uuid.uuid4()}/", status=404)  # the page a missing or unshared case shows
+        forms = [sweep.path_of[name] for name in ("cases:intake", "cases:task_add", "cases:note_add",
+                                                   "referrals:create")]
+        for path in forms:
+            sweep.send_empty(path)
         sweep.switch_to_french()
         for path in case_pages:
             sweep.visit(path)
+        sweep.send_empty(sweep.path_of["cases:intake"])
     sweep.assert_clean()
 
 
@@ -199,6 +221,7 @@ def test_public_pages_are_accessible_in_english_and_french(page, assert_accessib
     for path in pages:
         sweep.visit(path, status=404 if path == "/no-such-page/" else 200)
         assert page.locator("html").get_attribute("lang") == "fr"
+    sweep.send_empty("/report/")
     sweep.assert_clean()
 
 
@@ -220,6 +243,12 @@ def test_skip_link_is_first_and_moves_focus_to_main(where, page, sign_in):
     assert focused(page) == {"tag": "A", "id": "", "text": "Skip to main content"}
     skip = page.get_by_role("link", name="Skip to main content")
     assert skip.is_visible()  # it shows when focused
+    if where == "public":
+        # Next comes the quick exit, before anything else on the page.
+        page.keyboard.press("Tab")
+        assert focused(page) == {"tag": "A", "id": "quick-exit", "text": "Quick exit"}
+        page.keyboard.press("Shift+Tab")
+        assert focused(page)["text"] == "Skip to main content"
     page.keyboard.press("Enter")
     assert focused(page)["id"] == "main"
     assert page.url.endswith("#main")
