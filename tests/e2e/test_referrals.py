@@ -141,3 +141,24 @@ def test_transfer_export_and_notification_pages_are_accessible(page, world, sign
     assert_accessible(page)
     case.refresh_from_db()
     assert case.owner_organization == org_b
+
+
+def test_a_caseworker_finds_a_service_in_the_directory_and_refers_a_case_to_it(page, world, sign_in,
+                                                                               assert_accessible):
+    case = world["case"]
+    sign_in(page, world["worker_a"])
+    page.goto("/app/directory/?q=Cedar")
+    page.get_by_role("link", name="Cedar House emergency beds").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Refer a person to this service").click()
+    assert_accessible(page)
+    page.get_by_label("Case number").fill(case.number)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(rf".*/app/referrals/case/{case.pk}/new/\?service="))
+    assert_accessible(page)
+    page.get_by_label("Purpose").fill("An emergency bed for tonight.")
+    page.get_by_label("Urgent").check()
+    page.get_by_label("Needs assessment").check()
+    page.get_by_role("button", name="Send the referral").click()
+    page.wait_for_url(re.compile(r".*/app/referrals/[0-9a-f-]{36}/$"))
+    assert page.get_by_text("The referral is sent to Cedar House Shelter (test B).").is_visible()
