@@ -4,21 +4,7 @@ the values written before this migration."""
 from django.db import migrations
 
 import octip.core.fields
-
-TABLES = {"consent_consent": "consent.consent.purpose", "consent_disclosure": "consent.disclosure.purpose"}
-
-
-def encrypt_existing(apps, schema_editor):
-    from octip.core import crypto
-
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        for table, context in TABLES.items():
-            cursor.execute(f"SELECT id, purpose FROM {table}")  # noqa: S608 - fixed table names
-            for row_id, purpose in cursor.fetchall():
-                if purpose and not purpose.startswith(crypto.PREFIX + ":"):
-                    cursor.execute(f"UPDATE {table} SET purpose = %s WHERE id = %s",  # noqa: S608
-                                   [crypto.encrypt(purpose, context), row_id])
+from octip.core.migration_ops import encrypt_existing_column
 
 
 class Migration(migrations.Migration):
@@ -38,5 +24,6 @@ class Migration(migrations.Migration):
             name="purpose",
             field=octip.core.fields.EncryptedText(blank=True),
         ),
-        migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
+        encrypt_existing_column("consent_consent", "purpose", "consent.consent.purpose"),
+        encrypt_existing_column("consent_disclosure", "purpose", "consent.disclosure.purpose"),
     ]

@@ -6,22 +6,7 @@ import django.db.models.lookups
 from django.db import migrations, models
 
 import octip.core.fields
-
-TABLES = {"consent_consent": "consent.consent.external_recipient",
-          "consent_disclosure": "consent.disclosure.external_recipient"}
-
-
-def encrypt_existing(apps, schema_editor):
-    from octip.core import crypto
-
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        for table, context in TABLES.items():
-            cursor.execute(f"SELECT id, external_recipient FROM {table}")  # noqa: S608 - fixed table names
-            for row_id, name in cursor.fetchall():
-                if name and not name.startswith(crypto.PREFIX + ":"):
-                    cursor.execute(f"UPDATE {table} SET external_recipient = %s WHERE id = %s",  # noqa: S608
-                                   [crypto.encrypt(name, context), row_id])
+from octip.core.migration_ops import encrypt_existing_column
 
 
 class Migration(migrations.Migration):
@@ -56,5 +41,7 @@ class Migration(migrations.Migration):
                     _connector="OR"),
                 name="consent_share_names_a_recipient"),
         ),
-        migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
+        encrypt_existing_column("consent_consent", "external_recipient", "consent.consent.external_recipient"),
+        encrypt_existing_column("consent_disclosure", "external_recipient",
+                                "consent.disclosure.external_recipient"),
     ]

@@ -4,19 +4,7 @@ at rest, including the values written before this migration."""
 from django.db import migrations
 
 import octip.core.fields
-
-TABLE, CONTEXT = "referrals_secureexport", "referrals.secureexport.recipient"
-
-
-def encrypt_existing(apps, schema_editor):
-    from octip.core import crypto
-
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, recipient FROM {TABLE}")  # noqa: S608 - fixed table name
-        for row_id, name in cursor.fetchall():
-            if name and not name.startswith(crypto.PREFIX + ":"):
-                cursor.execute(f"UPDATE {TABLE} SET recipient = %s WHERE id = %s",  # noqa: S608
-                               [crypto.encrypt(name, CONTEXT), row_id])
+from octip.core.migration_ops import encrypt_existing_column
 
 
 class Migration(migrations.Migration):
@@ -32,5 +20,5 @@ class Migration(migrations.Migration):
             name="recipient",
             field=octip.core.fields.EncryptedChar(max_length=200, verbose_name="recipient organization"),
         ),
-        migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
+        encrypt_existing_column("referrals_secureexport", "recipient", "referrals.secureexport.recipient"),
     ]

@@ -1,0 +1,23 @@
+"""Migration helpers shared by the apps."""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+
+def encrypt_existing_column(table: str, column: str, context: str) -> migrations.RunPython:
+    """A migration step that encrypts the values of ``table.column`` still stored in plaintext (after the
+    field became an encrypted one). ``context`` is the field's ``app_label.model.field``, as
+    ``EncryptedMixin.context()`` names it. Values already encrypted are left alone, so it can run again."""
+
+    def forwards(apps, schema_editor) -> None:
+        from octip.core import crypto
+
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {column} FROM {table}")  # noqa: S608 - names fixed in the migration
+            for row_id, value in cursor.fetchall():
+                if value and not value.startswith(crypto.PREFIX + ":"):
+                    cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s",  # noqa: S608
+                                   [crypto.encrypt(value, context), row_id])
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)
