@@ -76,7 +76,7 @@ class PersonFieldsForm(forms.Form):
                 raise forms.ValidationError(_("End each line with yes or no: does the person hold the document?"))
             documents.append({"type": parts[0], "number": parts[1], "country": parts[2].upper(),
                               "held_by_person": held not in ("no", "non")})
-        from .services import clean_identity_documents
+        from .validation import clean_identity_documents
 
         try:
             return clean_identity_documents(documents)

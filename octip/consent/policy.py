@@ -214,7 +214,7 @@ def has_active_consent(case, scope: str, *, organization=None) -> bool:
 
 def _timeline(*, actor, case, kind: str, summary: str, detail: dict | None = None) -> None:
     try:
-        from octip.cases.services import add_timeline_entry
+        from octip.cases.timeline import add_timeline_entry
     except ImportError:  # the cases app without a timeline yet
         return
     add_timeline_entry(actor=actor, case=case, kind=kind, summary=summary[:300], detail=detail)

@@ -122,7 +122,7 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
     Returns the export and the one-time password. Raises AccessDenied, ValidationError or
     DisclosureRefused; nothing but the audited refusal is written then."""
     from octip.cases.sections import validate_sections
-    from octip.cases.services import require_own_scope
+    from octip.cases.sharing import require_own_scope
 
     require_own_scope(actor, "referral.send", case)
     if not available():
@@ -155,7 +155,7 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
             audit.record(actor, "export.secure_created", export, purpose="secure export", detail={
                 "case_id": str(case.pk), "sections": chosen, "basis": decision.basis,
                 "disclosure_id": decision.disclosure.pk, "sha256": export.sha256})
-            from octip.cases.services import add_timeline_entry
+            from octip.cases.timeline import add_timeline_entry
 
             # The recipient is free text (it may name a person): the timeline does not repeat it.
             add_timeline_entry(actor=actor, case=case, kind="export.secure", summary=_(

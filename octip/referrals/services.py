@@ -53,13 +53,13 @@ def respond_by_for(urgency: str, sent_at: datetime.datetime | None = None) -> da
 
 
 def _timeline(*, actor, case, kind: str, summary: str, detail: dict) -> None:
-    from octip.cases.services import add_timeline_entry
+    from octip.cases.timeline import add_timeline_entry
 
     add_timeline_entry(actor=actor, case=case, kind=kind, summary=summary, detail=detail)
 
 
 def _require_sender(actor, permission: str, case) -> None:
-    from octip.cases.services import require_own_scope
+    from octip.cases.sharing import require_own_scope
 
     require_own_scope(actor, permission, case)
 
@@ -196,7 +196,7 @@ def send_referral(*, actor, case, purpose: str, urgency: str, sections: Iterable
 
 def _create_referral(*, actor, case, recipient, service, purpose, urgency, sections, respond_by,
                      decision) -> Referral:
-    from octip.cases.services import grant_case_access
+    from octip.cases.sharing import grant_case_access
 
     referral = Referral.objects.create(
         case=case, service=service, from_organization=case.owner_organization, to_organization=recipient,
@@ -241,7 +241,7 @@ def _refuse_transition(kind: str, current_label: str, transition: Transition) ->
 def change_referral_status(*, actor, referral: Referral, action: str, reason: str = "") -> Referral:
     """Accept, decline, complete, close (without service) or revoke a referral — as the status rules
     in ``transitions.py`` allow. Ending actions end the receiver's access at once."""
-    from octip.cases.services import revoke_case_access
+    from octip.cases.sharing import revoke_case_access
 
     transition = REFERRAL_TRANSITIONS.get(action)
     if transition is None:
@@ -303,7 +303,7 @@ def end_access_for_withdrawn_consent(*, actor, consent: Consent) -> int:
     """Called in the withdrawal's transaction: every open referral that rested on ``consent`` loses
     its access grant now. The referral itself stays as it was (the service may go on with the person
     directly) and says why access ended."""
-    from octip.cases.services import revoke_case_access
+    from octip.cases.sharing import revoke_case_access
 
     field = "disclosure__police_consent" if consent.scope == ConsentScope.POLICE_CONTACT else "disclosure__consent"
     referrals = list(Referral.objects.open().filter(**{field: consent}, access_ended_at__isnull=True)
@@ -380,7 +380,7 @@ def send_transfer(*, actor, case, organization: Organization, reason: str, basis
     """Ask ``organization`` to take over the case. The whole case moves, so the consent must cover
     every section. Until the receiver answers, it sees only the summary."""
     from octip.cases.sections import ALL_SECTIONS
-    from octip.cases.services import grant_case_access
+    from octip.cases.sharing import grant_case_access
 
     _require_sender(actor, "referral.send", case)
     if organization is None or not organization.is_active:
@@ -425,7 +425,7 @@ def send_transfer(*, actor, case, organization: Organization, reason: str, basis
 def change_transfer_status(*, actor, transfer: Transfer, action: str, reason: str = "") -> Transfer:
     """Accept, decline or revoke a transfer. Accepting moves the ownership to the receiver; the
     sender then keeps read access only to the sections a standing consent lets it see."""
-    from octip.cases.services import revoke_case_access
+    from octip.cases.sharing import revoke_case_access
 
     transition = TRANSFER_TRANSITIONS.get(action)
     if transition is None:
@@ -480,7 +480,7 @@ def _lock_case(case):
 def _move_ownership(*, actor, transfer: Transfer) -> None:
     """The receiver becomes the owner; the accepting worker becomes the caseworker. The former owner
     keeps read access only to the sections an active consent to share with it allows."""
-    from octip.cases.services import grant_case_access, move_case_ownership
+    from octip.cases.sharing import grant_case_access, move_case_ownership
 
     case = move_case_ownership(actor=actor, case=transfer.case, organization=transfer.to_organization,
                                owner_worker=actor if allows(actor, "case.view") else None,

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from octip.cases import models as m
 from octip.cases import services
+from octip.cases.services import documents
 from octip.core.models import AuditEvent
 
 from .conftest import open_case, person_data
@@ -52,7 +53,7 @@ def test_download_link_expires_and_is_personal(world, client_for, monkeypatch):
     # Someone who cannot see the case gets a 404 at the link too.
     assert client_for(world.caseworker_b).get(url).status_code == 404
     # Six minutes later the link is dead.
-    monkeypatch.setattr(services, "DOWNLOAD_LINK_SECONDS", -1)
+    monkeypatch.setattr(documents, "DOWNLOAD_LINK_SECONDS", -1)
     assert client_for(world.caseworker_a).get(url).status_code == 410
     assert not AuditEvent.objects.filter(action="case.document_downloaded").exists()
 

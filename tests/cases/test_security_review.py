@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,7 +98,7 @@ def test_coordinator_cannot_assign_a_worker_of_another_organization_to_open_the_
     assert "assigned_workers" in response.content.decode()
     assert not world.case_a.assigned_workers.filter(pk=world.caseworker_b.pk).exists()
     assert client_for(world.caseworker_b).get(f"/api/v1/cases/{world.case_a.pk}").status_code == 404
-    with pytest.raises(services.ValidationError):
+    with pytest.raises(ValidationError):
         services.assign_case(actor=world.coordinator, case=world.case_a, owner_team=world.team_a1,
                              owner_worker=world.caseworker_a, assigned_workers=[world.caseworker_b])
     # Inside the organization an assignment still works.

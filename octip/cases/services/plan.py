@@ -1,0 +1,196 @@
+"""The needs assessment, the service plan, tasks, notes and the safety plan."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from octip.core import audit
+from octip.core.versioning import save_versioned
+
+from .. import reference
+from ..models import Case, Goal, GoalStatus, Need, NeedStatus, Note, PlanAction, Priority, SafetyPlan, Sensitivity, Task
+from ..sharing import refuse_if_closed, require_section
+from ..timeline import _said, add_timeline_entry
+from ..validation import SAFETY_FIELDS
+
+
+@transaction.atomic
+def save_need(*, actor: Any, case: Case, domain: str, priority: str, status: str, notes: str | None = "",
+              expected_version: int | None = None) -> Need:
+    """Set one domain of the needs assessment (create it, or update it with its version).
+    ``notes=None`` keeps the notes already written."""
+    require_section(actor, "case.edit", case, "needs")
+    refuse_if_closed(case)
+    if domain not in {t.code for t in reference.needs_domains()}:
+        raise ValidationError({"domain": _("Unknown needs domain.")})
+    if priority not in Priority.values:
+        raise ValidationError({"priority": _("Choose a priority.")})
+    if status not in NeedStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    need = Need.objects.filter(case=case, domain=domain).first()
+    if notes is None:
+        notes = need.notes if need is not None else ""
+    if need is None:
+        need = _create_once(Need, case=case, domain=domain, priority=priority, status=status, notes=notes,
+                            updated_by=actor)
+    else:
+        need.priority, need.status, need.notes, need.updated_by = priority, status, notes, actor
+        need.updated_at = timezone.now()
+        # No version means "I saw no assessment": someone saved one meanwhile, so refuse, never overwrite.
+        save_versioned(need, expected_version=expected_version if expected_version is not None else -1,
+                       fields=["priority", "status", "notes", "updated_by", "updated_at"],
+                       original={"priority": priority, "status": status, "notes": notes})
+    audit.record(actor, "case.need_saved", case, detail={"domain": domain, "priority": priority, "status": status})
+    add_timeline_entry(actor=actor, case=case, kind="case.need_saved",
+                       summary=_said(gettext_noop("Needs assessment: %(domain)s set to %(status)s."),
+                                     domain=("domain", domain), status=("need_status", status)))
+    return need
+
+
+@transaction.atomic
+def add_goal(*, actor: Any, case: Case, description: str) -> Goal:
+    require_section(actor, "case.edit", case, "plan")
+    refuse_if_closed(case)
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Describe the goal.")})
+    goal = Goal.objects.create(case=case, description=description.strip(), created_by=actor)
+    audit.record(actor, "case.goal_added", case, detail={"goal_id": goal.pk})
+    add_timeline_entry(actor=actor, case=case, kind="case.goal_added",
+                       summary=_said(gettext_noop("Service plan goal added.")))
+    return goal
+
+
+@transaction.atomic
+def update_goal(*, actor: Any, goal: Goal, status: str, expected_version: int) -> Goal:
+    require_section(actor, "case.edit", goal.case, "plan")
+    if status not in GoalStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    goal.status = status
+    save_versioned(goal, expected_version=expected_version, fields=["status"], original={"status": status})
+    audit.record(actor, "case.goal_updated", goal.case, detail={"goal_id": goal.pk, "status": status})
+    add_timeline_entry(actor=actor, case=goal.case, kind="case.goal_updated",
+                       summary=_said(gettext_noop("Service plan goal marked %(status)s."),
+                                     status=("goal_status", status)))
+    return goal
+
+
+def _check_worker(user, case: Case, field: str) -> None:
+    if user is not None and not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+        raise ValidationError({field: _("This person cannot see the case; choose someone who can.")})
+
+
+@transaction.atomic
+def add_plan_action(*, actor: Any, goal: Goal, description: str, owner=None,
+                    due: datetime.date | None = None) -> PlanAction:
+    require_section(actor, "case.edit", goal.case, "plan")
+    refuse_if_closed(goal.case)
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Describe the action.")})
+    _check_worker(owner, goal.case, "owner")
+    action = PlanAction.objects.create(goal=goal, description=description.strip(), owner=owner, due=due)
+    audit.record(actor, "case.plan_action_added", goal.case, detail={"action_id": action.pk})
+    add_timeline_entry(actor=actor, case=goal.case, kind="case.plan_action_added",
+                       summary=_said(gettext_noop("Service plan action added.")))
+    return action
+
+
+@transaction.atomic
+def complete_plan_action(*, actor: Any, action: PlanAction, expected_version: int) -> PlanAction:
+    require_section(actor, "case.edit", action.goal.case, "plan")
+    if action.done_at:
+        raise ValidationError(_("This action is already done."))
+    action.done_at = timezone.now()
+    save_versioned(action, expected_version=expected_version, fields=["done_at"], original={"done_at": None})
+    audit.record(actor, "case.plan_action_done", action.goal.case, detail={"action_id": action.pk})
+    add_timeline_entry(actor=actor, case=action.goal.case, kind="case.plan_action_done",
+                       summary=_said(gettext_noop("Service plan action done.")))
+    return action
+
+
+@transaction.atomic
+def add_task(*, actor: Any, case: Case, title: str, due: datetime.date, assignee=None, team=None) -> Task:
+    require_section(actor, "case.edit", case, "tasks")
+    refuse_if_closed(case)
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Say what needs doing.")})
+    if due is None:
+        raise ValidationError({"due": _("Give a due date.")})
+    _check_worker(assignee, case, "assignee")
+    if team is not None and team.organization_id != actor.organization_id:
+        raise ValidationError({"team": _("Choose one of your organization's teams.")})
+    task = Task.objects.create(case=case, title=title.strip(), due=due, assignee=assignee,
+                                 team=team or case.owner_team, created_by=actor)
+    audit.record(actor, "case.task_added", case, detail={"task_id": task.pk})
+    add_timeline_entry(actor=actor, case=case, kind="case.task_added", summary=_said(gettext_noop("Task added.")),
+                       detail={"task_id": task.pk})
+    return task
+
+
+@transaction.atomic
+def complete_task(*, actor: Any, task: Task, expected_version: int) -> Task:
+    require_section(actor, "case.edit", task.case, "tasks")
+    if task.done_at:
+        raise ValidationError(_("This task is already done."))
+    task.done_at, task.done_by = timezone.now(), actor
+    save_versioned(task, expected_version=expected_version, fields=["done_at", "done_by"],
+                   original={"done_at": None, "done_by": None})
+    audit.record(actor, "case.task_done", task.case, detail={"task_id": task.pk})
+    add_timeline_entry(actor=actor, case=task.case, kind="case.task_done", summary=_said(gettext_noop("Task done.")),
+                       detail={"task_id": task.pk})
+    return task
+
+
+@transaction.atomic
+def add_note(*, actor: Any, case: Case, body: str, sensitivity: str = Sensitivity.NORMAL) -> Note:
+    require_section(actor, "case.edit", case, "notes")
+    if not (body or "").strip():
+        raise ValidationError({"body": _("The note is empty.")})
+    if sensitivity not in Sensitivity.values:
+        raise ValidationError({"sensitivity": _("Choose normal or restricted.")})
+    in_scope = Case.objects.in_own_scope(actor).filter(pk=case.pk).exists()
+    if sensitivity == Sensitivity.RESTRICTED and not in_scope:
+        raise ValidationError({"sensitivity": _("Only the owning team writes restricted notes.")})
+    note = Note.objects.create(case=case, body=body.strip(), sensitivity=sensitivity, author=actor,
+                                 team=case.owner_team)
+    audit.record(actor, "case.note_added", case, detail={"note_id": note.pk, "sensitivity": sensitivity})
+    add_timeline_entry(actor=actor, case=case, kind="case.note_added",
+                       summary=_said(gettext_noop("Restricted note added.")) if sensitivity == Sensitivity.RESTRICTED
+                       else _said(gettext_noop("Note added.")))
+    return note
+
+
+def _create_once(model, **values):
+    """Create the one row a case may have (a safety plan, a need per domain); when someone else
+    created it a moment earlier, refuse like a lost race instead of failing."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**values)
+    except IntegrityError as taken:
+        raise ValidationError(_("Someone else saved this a moment ago. Reload the page and apply your change "
+                                "again.")) from taken
+
+
+@transaction.atomic
+def save_safety_plan(*, actor: Any, case: Case, changes: dict, expected_version: int | None) -> SafetyPlan:
+    require_section(actor, "case.edit", case, "safety_plan")
+    changes = {k: (v or "").strip() for k, v in changes.items() if k in SAFETY_FIELDS}
+    plan = SafetyPlan.objects.filter(case=case).first()
+    if plan is None:
+        plan = _create_once(SafetyPlan, case=case, updated_by=actor, **changes)
+    else:
+        for name, value in changes.items():
+            setattr(plan, name, value)
+        plan.updated_by, plan.updated_at = actor, timezone.now()
+        save_versioned(plan, expected_version=expected_version if expected_version is not None else -1,
+                       fields=[*changes, "updated_by", "updated_at"], original=dict(changes))
+    audit.record(actor, "case.safety_plan_saved", case)
+    add_timeline_entry(actor=actor, case=case, kind="case.safety_plan_saved",
+                       summary=_said(gettext_noop("Safety plan updated.")))
+    return plan

@@ -1,0 +1,174 @@
+"""Field rules for a person, a case and an upload, shared by forms, the API and the services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import reference
+from .models import Case, ExploitationType, Gender, IndigenousIdentity, Person, ReferralSource
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+
+
+DOCUMENT_TYPES: dict[str, tuple[tuple[str, ...], bytes | None]] = {
+    "application/pdf": ((".pdf",), b"%PDF-"),
+    "image/jpeg": ((".jpg", ".jpeg"), b"\xff\xd8\xff"),
+    "image/png": ((".png",), b"\x89PNG\r\n\x1a\n"),
+    "text/plain": ((".txt",), None),
+}
+
+
+def _clean_codes(values: Iterable[str], allowed: Iterable[str], field: str, message: str) -> list[str]:
+    values = list(dict.fromkeys(v for v in (values or []) if v))
+    allowed = set(allowed)
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ValidationError({field: message % {"values": ", ".join(unknown)}})
+    return values
+
+
+def _refuse_empty(model, fields: dict) -> dict:
+    """None means "empty" where the column allows it ("" for text, [] for lists); elsewhere it is refused."""
+    fields = dict(fields)
+    for name, value in list(fields.items()):
+        if value is not None:
+            continue
+        field = model._meta.get_field(name)
+        if field.null:
+            continue
+        if field.default is list:
+            fields[name] = []
+        elif isinstance(field, (models.CharField, models.TextField)) and field.blank and not field.choices:
+            fields[name] = ""
+        else:
+            raise ValidationError({name: _("This field cannot be empty.")})
+    return fields
+
+
+def clean_person_fields(fields: dict) -> dict:
+    """Validate the person's fields (used by the intake form, the API and edits)."""
+    fields = _refuse_empty(Person, {k: v for k, v in fields.items() if k != "legal_name"}) | (
+        {"legal_name": fields["legal_name"]} if "legal_name" in fields else {})
+    if "legal_name" in fields:
+        fields["legal_name"] = (fields["legal_name"] or "").strip()
+        if not fields["legal_name"]:
+            raise ValidationError({"legal_name": _("Enter the person's legal name (or the name they give).")})
+    if "aliases" in fields:
+        aliases = fields["aliases"] or []
+        if isinstance(aliases, str):
+            aliases = [a for a in (line.strip() for line in aliases.splitlines()) if a]
+        fields["aliases"] = [str(a).strip() for a in aliases if str(a).strip()]
+    if "citizenship" in fields:
+        codes = [str(c).strip().upper() for c in (fields["citizenship"] or []) if str(c).strip()]
+        fields["citizenship"] = _clean_codes(codes, reference.country_codes(), "citizenship",
+                                             _("Unknown ISO 3166 country code: %(values)s."))
+    if "languages" in fields:
+        langs = fields["languages"] or []
+        if isinstance(langs, str):
+            langs = [p.strip() for p in langs.split(",")]
+        fields["languages"] = [str(p).strip()[:40] for p in langs if str(p).strip()]
+    if "identity_documents" in fields:
+        fields["identity_documents"] = clean_identity_documents(fields["identity_documents"])
+    dob = fields.get("date_of_birth")
+    if dob:
+        if dob > timezone.localdate():
+            raise ValidationError({"date_of_birth": _("The date of birth is in the future.")})
+        if dob.year < 1900:
+            raise ValidationError({"date_of_birth": _("Enter a date of birth after 1900.")})
+    age = fields.get("estimated_age")
+    if age is not None and not 0 <= age <= 120:
+        raise ValidationError({"estimated_age": _("An estimated age is between 0 and 120.")})
+    if fields.get("gender") and fields["gender"] not in Gender.values:
+        raise ValidationError({"gender": _("Unknown gender value.")})
+    if fields.get("indigenous_identity") and fields["indigenous_identity"] not in IndigenousIdentity.values:
+        raise ValidationError({"indigenous_identity": _("Unknown value.")})
+    return fields
+
+
+IDENTITY_DOCUMENT_KEYS = ("type", "number", "country", "held_by_person")
+
+
+def clean_identity_documents(documents: Any) -> list[dict]:
+    """A list of {"type", "number", "country", "held_by_person"}: whether the person holds their own
+    documents matters (withholding them is an offence, Criminal Code s. 279.03)."""
+    if not isinstance(documents, list):
+        raise ValidationError({"identity_documents": _("Identity documents must be a list.")})
+    cleaned = []
+    for document in documents:
+        if not isinstance(document, dict) or set(document) - set(IDENTITY_DOCUMENT_KEYS):
+            raise ValidationError({"identity_documents": _("Each identity document has a type, a number, a "
+                                                           "country and whether the person holds it.")})
+        kind = str(document.get("type") or "").strip()[:60]
+        if not kind:
+            raise ValidationError({"identity_documents": _("Give the type of each identity document.")})
+        country = str(document.get("country") or "").strip().upper()
+        if country and country not in reference.country_codes():
+            raise ValidationError({"identity_documents": _("Unknown ISO 3166 country code: %(values)s.") % {
+                "values": country}})
+        cleaned.append({"type": kind, "number": str(document.get("number") or "").strip()[:60],
+                        "country": country, "held_by_person": bool(document.get("held_by_person", True))})
+    return cleaned
+
+
+def clean_case_fields(fields: dict) -> dict:
+    fields = _refuse_empty(Case, fields)
+    if "exploitation_types" in fields:
+        fields["exploitation_types"] = _clean_codes(fields["exploitation_types"], ExploitationType.values,
+                                                    "exploitation_types", _("Unknown exploitation type: %(values)s."))
+    if fields.get("setting"):
+        _clean_codes([fields["setting"]], [t.code for t in reference.polaris_settings()], "setting",
+                     _("Unknown setting: %(values)s."))
+    if "means_of_control" in fields:
+        fields["means_of_control"] = _clean_codes(fields["means_of_control"],
+                                                  [t.code for t in reference.means_of_control()],
+                                                  "means_of_control", _("Unknown means of control: %(values)s."))
+    if fields.get("referral_source") and fields["referral_source"] not in ReferralSource.values:
+        raise ValidationError({"referral_source": _("Unknown referral source.")})
+    first = fields.get("first_contact_date")
+    if first and first > timezone.localdate():
+        raise ValidationError({"first_contact_date": _("The first-contact date is in the future.")})
+    return fields
+
+
+PERSON_FIELDS = ["legal_name", "preferred_name", "aliases", "date_of_birth", "phone", "email", "address",
+                 "identity_documents", "gender", "estimated_age", "citizenship", "languages",
+                 "interpreter_needed", "pronouns", "indigenous_identity"]
+
+
+CASE_FIELDS = ["exploitation_types", "setting", "means_of_control", "referral_source", "region",
+               "first_contact_date", "immediate_danger", "needs_interpreter"]
+
+
+YOUTH_FIELDS = ["guardian_name", "guardian_relationship", "guardian_contact", "separation",
+                "migrant_services_involved", "consent_given_by"]
+
+
+SAFETY_FIELDS = ["risks", "trusted_contacts", "code_words", "emergency_steps"]
+
+
+def check_upload(*, filename: str, content: bytes, declared_type: str = "") -> str:
+    """The content type of an acceptable upload; ValidationError for a wrong type or size."""
+    if not content:
+        raise ValidationError({"file": _("The file is empty.")})
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {
+            "mb": MAX_DOCUMENT_BYTES // (1024 * 1024)}})
+    lower = (filename or "").lower()
+    for content_type, (extensions, magic) in DOCUMENT_TYPES.items():
+        if lower.endswith(extensions):
+            if magic is not None and not content.startswith(magic):
+                break
+            if magic is None:
+                try:
+                    content.decode("utf-8")
+                except UnicodeDecodeError:
+                    break
+            return content_type
+    raise ValidationError({"file": _("Upload a PDF, JPEG, PNG or plain-text file; the content must match "
+                                     "its type.")})
