@@ -36,6 +36,12 @@ def open_case(actor, person: dict | None = None, **case_overrides):
     return services.open_case(actor=actor, person=person or person_data(), case=case_data(**case_overrides))
 
 
+def share(world, case, sections, source_id="r-review"):
+    """Org B receives ``sections`` of ``case`` (as a referral would grant them)."""
+    return services.grant_case_access(actor=world.caseworker_a, case=case, organization=world.org_b,
+                                      sections=sections, source="referral", source_id=source_id, reason="test")
+
+
 @dataclass
 class World:
     org_a: Any

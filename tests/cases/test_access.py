@@ -13,6 +13,8 @@ from octip.cases import models as m
 from octip.cases import services
 from octip.core.models import AuditEvent
 
+from .conftest import share
+
 # (user attribute of the world fixture, may see case_a of org A / team A1 / caseworker_a)
 MATRIX = [
     ("caseworker_a", True),     # team scope, owner
@@ -148,6 +150,75 @@ def test_name_search_does_not_reach_cases_without_identity(world, client_for):
     assert client.get("/api/v1/cases", {"search": "Ana Beatriz Ferreira"}).json() == []
     page = client.get(reverse("cases:list"), {"q": "Ana Beatriz Ferreira"}).content.decode()
     assert reverse("cases:detail", args=[world.case_a.pk]) not in page
+
+
+def test_receiver_not_given_the_summary_does_not_see_danger_exploitation_or_region(world, client_for):
+    import csv
+    import io
+
+    world.case_a.immediate_danger = True
+    world.case_a.save()
+    share(world, world.case_a, ["documents"])
+    client = client_for(world.caseworker_b)
+    body = client.get(f"/api/v1/cases/{world.case_a.pk}").json()
+    assert body["sections"] == ["documents"]
+    assert body["exploitation_types"] == [] and body["immediate_danger"] is None and body["region"] is None
+    assert body["age_band"] == "" and body["gender"] == "" and body["first_contact_date"] is None
+    assert body["means_of_control"] == [] and body["setting"] == ""
+    listed = client.get("/api/v1/cases").json()
+    assert [c["exploitation_types"] for c in listed if c["id"] == str(world.case_a.pk)] == [[]]
+    page = client.get(reverse("cases:detail", args=[world.case_a.pk])).content.decode()
+    assert "Immediate danger" not in page and "Labour" not in page and "Fraser" not in page
+    listing = client.get(reverse("cases:list")).content.decode()
+    row_html = listing.split(world.case_a.number)[1].split("</tr>")[0]
+    assert "danger" not in row_html and "Fraser" not in row_html
+    export = b"".join(client.get(reverse("cases:export_csv")).streaming_content).decode()
+    rows = {r[0]: dict(zip(list(csv.reader(io.StringIO(export)))[0], r)) for r in csv.reader(io.StringIO(export))}
+    row = rows[world.case_a.number]
+    assert row["exploitation_types"] == "" and row["immediate_danger"] == "" and row["region"] == ""
+    # Given the summary, the same receiver sees it.
+    share(world, world.case_a, ["summary"], source_id="r-summary")
+    body = client.get(f"/api/v1/cases/{world.case_a.pk}").json()
+    assert body["exploitation_types"] == ["labour"] and body["immediate_danger"] is True
+
+
+def test_a_receiver_does_not_learn_from_the_timeline_whom_else_the_case_was_shared_with(world, client_for):
+    from octip.consent.services import record_consent
+    from octip.referrals.exports import create_secure_export
+    from octip.referrals.services import send_referral, without_email
+    from tests.factories import OrganizationFactory, UserFactory
+
+    org_c = OrganizationFactory(name="Third Partner Synthetic")
+    worker_c = UserFactory(role="caseworker", organization=org_c)
+    owner, case = world.caseworker_a, world.case_a
+    services.add_note(actor=owner, case=case, body="Restricted synthetic", sensitivity="restricted")
+    record_consent(actor=owner, case=case, scope="share_with_organization", language="English",
+                   external_recipient="Dr. Jane Q (family doctor)", purpose="p", sections=["summary"])
+    create_secure_export(actor=owner, case=case, recipient="Dr. Jane Q (family doctor)", purpose="p",
+                         sections=["summary"])
+    for org in (world.org_b, org_c):
+        record_consent(actor=owner, case=case, scope="share_with_organization", language="English",
+                       organization=org, purpose="p", sections=["summary", "timeline"])
+        with without_email():
+            send_referral(actor=owner, case=case, organization=org, purpose="p", urgency="urgent",
+                          sections=["summary", "timeline"])
+    everything = {e["kind"] for e in client_for(owner).get(f"/api/v1/cases/{case.pk}/timeline").json()}
+    assert {"export.secure", "disclosure", "referral.sent", "consent_given", "case.note_added"} <= everything
+
+    response = client_for(worker_c).get(f"/api/v1/cases/{case.pk}/timeline")
+    assert response.status_code == 200
+    seen = response.json()
+    text = response.content.decode()
+    assert "Test Partner" not in text and world.org_b.name not in text  # nothing about organization B
+    assert "export" not in text.lower() and "not on the platform" not in text
+    assert "Restricted note" not in text
+    kinds = [e["kind"] for e in seen]
+    # What concerns organization C itself is still told: its consent, the disclosure to it, its referral.
+    assert kinds.count("referral.sent") == 1 and kinds.count("consent_given") == 1 and kinds.count("disclosure") == 1
+    assert "Third Partner Synthetic" in text
+    assert "case.opened" in kinds
+    page = client_for(worker_c).get(f"/app/cases/{case.pk}/").content.decode()
+    assert "Third Partner Synthetic" in page and world.org_b.name not in page and "Restricted note" not in page
 
 
 def test_user_without_identifying_permission_sees_no_person(world, client_for):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from octip.cases import models as m
 from octip.cases import services
+from octip.core.models import AuditEvent
 
 PERSON = {"legal_name": "Lucia Mendoza Synthetic", "preferred_name": "Lu", "date_of_birth": "1998-07-01",
           "phone": "778 555 0107", "citizenship": ["MX"], "languages": ["es"]}
@@ -50,6 +53,22 @@ def test_patch_person_with_version(world, client_for):
     assert [c["id"] for c in found] == [str(world.case_a.pk)]
 
 
+def test_an_empty_person_patch_does_not_make_a_new_version_or_an_update_in_the_audit_log(world, client_for):
+    client = client_for(world.caseworker_a)
+    case = world.case_a
+    version = case.person.version
+    updates = AuditEvent.objects.filter(action="person.updated").count()
+    for body in ({"version": version}, {"version": version, "legal_name": case.person.legal_name}):
+        response = patch(client, f"/api/v1/cases/{case.pk}/person", body)
+        assert response.status_code == 200, response.content
+    person = m.Person.objects.get(pk=case.person.pk)
+    assert person.version == version
+    assert AuditEvent.objects.filter(action="person.updated").count() == updates
+    # A real change still makes a version.
+    response = patch(client, f"/api/v1/cases/{case.pk}/person", {"version": version, "preferred_name": "Lu2"})
+    assert response.status_code == 200 and m.Person.objects.get(pk=person.pk).version == version + 1
+
+
 def test_youth_created_through_api(world, client_for):
     client = client_for(world.caseworker_a)
     born = (datetime.date.today() - datetime.timedelta(days=365 * 15)).isoformat()
@@ -80,6 +99,17 @@ def test_bad_input_gets_clear_errors_and_changes_nothing(world, client_for):
     assert m.Case.objects.count() == before
     assert patch(client, f"/api/v1/cases/{world.case_a.pk}", {"immediate_danger": True}).status_code == 400
     assert patch(client, "/api/v1/cases/not-a-uuid", {"version": 1}).status_code in (400, 404)
+
+
+def test_listing_cases_with_a_huge_offset_or_owner_is_a_clear_answer_not_a_server_error(world, client_for):
+    client = client_for(world.caseworker_a)
+    client.raise_request_exception = False
+    for query in ("offset=99999999999999999999", "offset=100001", "offset=-5", "limit=99999999999999999999"):
+        response = client.get(f"/api/v1/cases?{query}")
+        assert response.status_code == 400, (query, response.content)
+    assert client.get("/api/v1/cases?owner=99999999999999999999").json() == []
+    assert client.get("/api/v1/cases?owner=%D9%A3").status_code == 200  # a non-ASCII digit is no id
+    assert [c["id"] for c in client.get("/api/v1/cases?offset=0&limit=5").json()] == [str(world.case_a.pk)]
 
 
 def test_closure_through_api(world, client_for):
@@ -114,6 +144,17 @@ def test_sub_resources(world, client_for):
     assert client.get(base + "/safety-plan").json()["code_words"] == "red kite"
     assert len(client.get(base + "/goals").json()[0]["actions"]) == 1
     assert len(client.get(base + "/needs").json()) == 1
+
+
+@pytest.mark.parametrize(("sub", "action"), [("needs", "case.needs_viewed"), ("goals", "case.plan_viewed"),
+                                             ("tasks", "case.tasks_viewed"), ("documents", "case.documents_listed")])
+def test_reading_needs_plan_tasks_or_documents_through_the_api_is_audited(world, client_for, sub, action):
+    services.save_need(actor=world.caseworker_a, case=world.case_a, domain="safety", priority="high",
+                       status="identified", notes="lives with a friend")
+    response = client_for(world.caseworker_a).get(f"/api/v1/cases/{world.case_a.pk}/{sub}")
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(action=action, actor_id=world.caseworker_a.pk).last()
+    assert event is not None and event.target_id == str(world.case_a.pk) and event.detail["via"] == "api"
 
 
 def test_token_auth_and_document_download_link(world, client_for):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -115,6 +116,21 @@ def test_xlsx_export_only_visible_cases_and_no_formulas(world, client_for):
     assert any(v == "'=1+2" for row in values for v in row)
 
 
+def test_a_name_with_a_control_character_still_exports_to_excel(world, client_for):
+    from openpyxl import load_workbook
+
+    person = world.case_a.person
+    person.legal_name = "Bad\x01Name"
+    person.save()
+    response = client_for(world.caseworker_a).get(reverse("cases:export_xlsx"))
+    assert response.status_code == 200
+    import io
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "BadName" in values
+
+
 def test_export_without_identifying_permission_has_no_identifying_columns(world, client_for, monkeypatch):
     from octip.core import roles
 
@@ -130,6 +146,16 @@ def test_export_is_audited(world, client_for):
     export_rows(client_for(world.caseworker_a))
     event = AuditEvent.objects.filter(action="case.exported").get()
     assert event.detail["identifying"] is True and event.actor_id == world.caseworker_a.pk
+
+
+def test_an_export_records_which_cases_and_whose_identity_left(world, client_for):
+    client = client_for(world.caseworker_a)
+    body = b"".join(client.get(reverse("cases:export_csv")).streaming_content).decode()
+    assert "Ana Beatriz Ferreira" in body
+    event = AuditEvent.objects.filter(action="case.exported", actor_id=world.caseworker_a.pk).last()
+    assert event.detail["case_ids"] == [str(world.case_a.pk)]
+    assert event.detail["identifying_case_ids"] == [str(world.case_a.pk)]
+    assert "Ferreira" not in json.dumps(event.detail)
 
 
 def _many_cases(world, count: int):

@@ -4,6 +4,7 @@ warns of possible duplicates without revealing a record the user cannot see."""
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.db import connection
 from django.urls import reverse
@@ -68,6 +69,35 @@ def test_search_by_exact_name_dob_phone_and_phonetic(world):
     # Only visible cases: org B's case never appears, even by its exact name.
     assert numbers(q="Other Person") == []
     assert numbers(q=world.case_b.number) == []
+
+
+def test_searching_for_a_person_by_name_keeps_the_name_out_of_the_address_and_export_links(world, client_for):
+    client = client_for(world.caseworker_a)
+    page = client.get(reverse("cases:list"))
+    html = page.content.decode()
+    search_form = html.split('aria-label="Find a person"')[0].rsplit("<form", 1)[1]
+    assert 'method="post"' in search_form
+    # The name is posted; filters that identify nobody stay in the address and combine with it.
+    found = client.post(reverse("cases:list") + "?track=adult", {"q": "Ana Beatriz Ferreira"})
+    assert found.status_code == 200
+    body = found.content.decode()
+    assert reverse("cases:detail", args=[world.case_a.pk]) in body
+    assert reverse("cases:detail", args=[world.case_b.pk]) not in body
+    links = [part.split('"')[0] for part in body.split('href="')[1:] if "export" in part.split('"')[0]]
+    assert links and all("Ferreira" not in link and "Ana" not in link and "track=adult" in link for link in links)
+    # A name, date of birth or phone in the address is refused, in the list and the export alike.
+    for params in ({"q": "Ana Beatriz Ferreira"}, {"phone": "604 555 0142"}, {"date_of_birth": "1995-03-14"}):
+        refused = client.get(reverse("cases:list"), params)
+        assert refused.status_code == 400, params
+        assert reverse("cases:detail", args=[world.case_a.pk]) not in refused.content.decode()
+        assert client.get(reverse("cases:export_csv"), params).status_code == 400, params
+    # A case number is not identifying: it may stay in the address.
+    by_number = client.get(reverse("cases:list"), {"q": world.case_a.number})
+    assert by_number.status_code == 200
+    assert reverse("cases:detail", args=[world.case_a.pk]) in by_number.content.decode()
+    # The API offers the same search with the criteria in the body.
+    api = client.post("/api/v1/cases/search", json.dumps({"phone": "604 555 0142"}), content_type="application/json")
+    assert api.status_code == 200 and [c["number"] for c in api.json()] == [world.case_a.number]
 
 
 def test_filters(world):

@@ -14,7 +14,7 @@ from octip.cases import selectors, services
 from octip.core.models import AuditEvent
 from octip.core.versioning import StaleVersion
 
-from .conftest import open_case, person_data
+from .conftest import open_case, person_data, share
 
 
 def kinds(case) -> list[str]:
@@ -78,6 +78,18 @@ def test_closed_case_can_be_reopened(world):
     services.reopen_case(actor=world.caseworker_a, case=case, reason="Came back for support")
     case.refresh_from_db()
     assert case.stage == "assessment" and case.closed_at is None
+
+
+def test_receiver_cannot_read_the_reason_for_closing_on_the_decision_page(world, client_for):
+    share(world, world.case_a, ["summary"])
+    closure = services.request_closure(actor=world.caseworker_a, case=world.case_a,
+                                       reason="She moved to her aunt at 55 Elm St", outcome="moved_away")
+    url = reverse("cases:closure_decide", args=[world.case_a.pk, closure.pk])
+    for outsider in (world.caseworker_b, world.caseworker_a2, world.caseworker_a):
+        response = client_for(outsider).get(url)
+        assert response.status_code in (403, 404), outsider
+        assert "55 Elm St" not in response.content.decode()
+    assert "55 Elm St" in client_for(world.coordinator).get(url).content.decode()
 
 
 def test_under_19_at_intake_is_youth_track(world):

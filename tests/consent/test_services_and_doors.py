@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -95,6 +96,17 @@ def test_withdrawal_takes_effect_at_once_and_only_once(case, caseworker, partner
         withdraw_consent(actor=caseworker, consent=stored, reason="Again.")
 
 
+def test_the_timeline_does_not_repeat_the_free_text_name_of_an_off_platform_recipient(case, caseworker):
+    consent = record_consent(actor=caseworker, case=case, scope="share_with_organization", language="English",
+                             external_recipient="Dr. Maria Quinterro, family lawyer", purpose="legal advice",
+                             sections=["needs"])
+    withdraw_consent(actor=caseworker, consent=consent, reason="the person asked")
+    texts = [entry.text() for entry in case.timeline.all()]
+    assert any("not on the platform" in text for text in texts)
+    assert not any("Quinterro" in text for text in texts)
+    assert not case.timeline.filter(summary__icontains="Quinterro").exists()
+
+
 # --- pages ------------------------------------------------------------------------------------
 
 def test_consent_pages_record_list_and_withdraw(client_for, case, caseworker, partner_org):
@@ -171,3 +183,21 @@ def test_api_bad_input_is_400_and_writes_nothing(client_for, case, caseworker):
         response = client.post(f"/api/v1/cases/{case.pk}/consents", body, content_type="application/json")
         assert response.status_code in (400, 422), (body, response.content)
     assert not Consent.objects.exists()
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize("field, value", [
+    ("given_at", "0001-01-01T00:00:00+14:00"), ("expires_at", "9999-12-31T23:59:59-12:00"),
+    ("given_at", "1850-06-01T12:00:00Z"), ("expires_at", "2150-01-01T00:00:00Z")])
+def test_a_consent_dated_near_year_1_or_9999_is_refused_with_a_clear_message(
+        client_for, case, caseworker, field, value):
+    client = client_for(caseworker)
+    client.raise_request_exception = False
+    response = _post(client, f"/api/v1/cases/{case.pk}/consents",
+                     {"scope": "police_contact", "language": "English", field: value})
+    assert response.status_code == 400, response.content
+    assert "between 1900 and 2100" in response.json()["errors"][field][0]
+    assert not Consent.objects.filter(case=case).exists()

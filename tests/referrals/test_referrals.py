@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 
 import pytest
 from django.core import mail
@@ -137,6 +138,30 @@ def test_no_accepting_a_revoked_referral(referral, caseworker, partner_worker, c
     referral.refresh_from_db()
     assert referral.status == "revoked" and referral.responded_by is None
     assert sections_visible_to(partner_worker, case) == frozenset()
+
+
+def test_a_receiver_cannot_accept_a_referral_after_the_person_withdrew_consent(
+        client_for, case, caseworker, partner_org, partner_worker):
+    from octip.consent.models import Consent
+    from octip.consent.services import withdraw_consent
+    from octip.referrals.models import Referral
+    from octip.referrals.services import send_referral
+
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=["summary", "documents"])
+    referral = send_referral(actor=caseworker, case=case, organization=partner_org, purpose="p", urgency="urgent",
+                             sections=["summary", "documents"])
+    withdraw_consent(actor=caseworker, consent=Consent.objects.get(case=case, organization=partner_org),
+                     reason="asked")
+    receiver = client_for(partner_worker)
+    response = receiver.post(f"/api/v1/referrals/{referral.pk}/accept", json.dumps({}),
+                             content_type="application/json")
+    assert response.status_code == 409
+    assert "consent" in response.json()["detail"]
+    assert Referral.objects.get(pk=referral.pk).status == "sent"
+    page = receiver.post(f"/app/referrals/{referral.pk}/accept/")
+    assert page.status_code in (400, 409) and "consent it rested on" in page.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == "sent"
+    assert receiver.get(f"/api/v1/cases/{case.pk}").status_code == 404
 
 
 def test_no_completing_an_unaccepted_referral(referral, partner_worker):
