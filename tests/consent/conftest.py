@@ -1,3 +1,3 @@
-"""Fixtures shared by the consent and referral tests (see fixtures.py)."""
+"""Fixtures shared by the consent and referral tests (see tests/factories/consent_fixtures.py)."""
 
-from tests.consent.fixtures import *  # noqa: F403
+from tests.factories.consent_fixtures import *  # noqa: F403

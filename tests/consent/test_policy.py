@@ -12,7 +12,7 @@ from octip.consent.models import Disclosure
 from octip.consent.policy import may_disclose
 from octip.consent.services import withdraw_consent
 from octip.core.models import AuditEvent
-from tests.consent.factories import make_consent
+from tests.factories.consent import make_consent
 
 pytestmark = pytest.mark.django_db
 

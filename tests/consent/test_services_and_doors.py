@@ -14,7 +14,7 @@ from octip.consent.models import Consent
 from octip.consent.services import record_consent, withdraw_consent
 from octip.core.access import AccessDenied
 from octip.core.models import AuditEvent
-from tests.consent.factories import make_consent
+from tests.factories.consent import make_consent
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from jsonschema import Draft202012Validator
 from octip.directory import hsds
 from octip.directory import models as m
 from octip.partners.services import create_api_token
-
-from .factories import make_service, taxonomy_with_needs
+from tests.factories.directory import make_service, taxonomy_with_needs
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from octip.core.versioning import StaleVersion
 from octip.directory import models as m
 from octip.directory.selectors import ServiceSearch, filter_services, schedule_is_open
 from octip.directory.services import update_service
-
-from .factories import make_service, taxonomy_with_needs
+from tests.factories.directory import make_service, taxonomy_with_needs
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.directory.factories import make_service
+from tests.factories.directory import make_service
 
 
 def test_service_of_a_platform_partner_offers_a_referral(make_user, org, client_for):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.directory.factories import make_service, taxonomy_with_needs
+from tests.factories.directory import make_service, taxonomy_with_needs
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from tests.consent.factories import make_case, make_consent
 from tests.factories import OrganizationFactory, TeamFactory, confirmed_totp
+from tests.factories.cases import make_case
+from tests.factories.consent import make_consent
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

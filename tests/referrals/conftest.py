@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.consent.fixtures import *  # noqa: F403
+from tests.factories.consent_fixtures import *  # noqa: F403
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def service(partner_org):
 
 @pytest.fixture
 def consent_to_partner(case, caseworker, partner_org):
-    from tests.consent.factories import make_consent
+    from tests.factories.consent import make_consent
 
     return make_consent(case=case, obtained_by=caseworker, organization=partner_org,
                         sections=["summary", "needs", "plan"])

@@ -10,7 +10,7 @@ import pytest
 from octip.cases.services import add_note, save_need, save_safety_plan
 from octip.referrals.models import Referral, SecureExport, Transfer
 from octip.referrals.services import change_referral_status
-from tests.consent.factories import make_consent
+from tests.factories.consent import make_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +212,7 @@ def test_listing_referrals_transfers_and_exports_through_the_api_is_on_record_wi
     from octip.core.models import AuditEvent
     from octip.referrals.exports import create_secure_export
     from octip.referrals.services import send_transfer
-    from tests.consent.factories import make_consent
+    from tests.factories.consent import make_consent
 
     make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=sorted(ALL_SECTIONS))
     transfer = send_transfer(actor=caseworker, case=case, organization=partner_org, reason="Moving to the region")
@@ -336,7 +336,7 @@ def test_from_a_directory_service_to_the_referral_form(client_for, case, casewor
 def test_lists_use_a_bounded_number_of_queries(client_for, org, owner_team, caseworker, partner_org,
                                                partner_worker, django_assert_max_num_queries):
     from octip.referrals.services import send_referral
-    from tests.consent.factories import make_case
+    from tests.factories.cases import make_case
 
     for _ in range(8):
         case = make_case(organization=org, team=owner_team, worker=caseworker)

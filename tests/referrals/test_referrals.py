@@ -25,7 +25,7 @@ from octip.referrals.services import (
     respond_by_for,
     send_referral,
 )
-from tests.consent.factories import make_consent
+from tests.factories.consent import make_consent
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.consent.factories import make_consent
+from tests.factories.consent import make_consent
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ import pytest
 
 from octip.cases.sections import ALL_SECTIONS
 from octip.referrals.services import change_transfer_status, send_transfer
-from tests.consent.factories import make_consent
+from tests.factories.consent import make_consent
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Factories for synthetic test data. Only synthetic people, ever."""
+"""Organizations, teams and staff accounts (with their authenticator devices). Only synthetic people, ever."""
 
 from __future__ import annotations
 

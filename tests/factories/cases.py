@@ -1,4 +1,5 @@
-"""Synthetic cases and consents for the consent and referral tests. Only synthetic people, ever."""
+"""Synthetic cases, written straight to the tables (no service, no audit): for arranging a test's world.
+Only synthetic people, ever."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import itertools
 from django.utils import timezone
 
 from octip.cases.models import Case, Person
-from octip.consent.models import Consent
-from tests.factories import region
+from tests.factories.partners import region
 
 _numbers = itertools.count(1)
 
@@ -31,16 +31,3 @@ def make_case(*, organization, team=None, worker=None, track: str = "adult", leg
     if assigned:
         case.assigned_workers.set(assigned)
     return case
-
-
-def make_consent(*, case, obtained_by, scope: str = "share_with_organization", organization=None,
-                 sections=("summary", "needs"), given_at=None, expires_at=None, withdrawn_at=None,
-                 **fields) -> Consent:
-    """A consent row as the person gave it (bypasses the service: for arranging a test's world)."""
-    share = scope == "share_with_organization"
-    return Consent.objects.create(
-        case=case, scope=scope, organization=organization if share else None,
-        sections=list(sections) if share else [], purpose=fields.pop("purpose", "housing support" if share else ""),
-        obtained_by=obtained_by, language=fields.pop("language", "English"),
-        given_at=given_at or timezone.now() - datetime.timedelta(days=1), expires_at=expires_at,
-        withdrawn_at=withdrawn_at, **fields)

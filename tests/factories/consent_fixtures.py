@@ -1,9 +1,14 @@
+"""The world the consent and referral tests share, as pytest fixtures: an owner organization with a
+team and caseworker, a partner organization with a worker, a police organization, a coordinator, an
+adult and a youth case. ``tests/consent/conftest.py`` and ``tests/referrals/conftest.py`` take them all
+with ``from tests.factories.consent_fixtures import *`` (fixtures must be in a conftest to be found)."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.consent.factories import make_case
-from tests.factories import OrganizationFactory, TeamFactory
+from tests.factories.cases import make_case
+from tests.factories.partners import OrganizationFactory, TeamFactory
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import uuid
 from django.utils import timezone
 
 from octip.directory import models as m
-from tests.factories import region
+from tests.factories.partners import region
 
 
 def taxonomy_with_needs(*names: str) -> dict[str, m.TaxonomyTerm]:
