@@ -38,6 +38,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+# The benches sign in exactly as the tests do (``h.signed_in_client(user)``): one helper, in tests/.
+from tests.clients import signed_in_client  # noqa: E402, F401
+
 
 def migrate() -> None:
     call_command("migrate", verbosity=0)
@@ -49,19 +52,6 @@ def seed_demo(scale: int | None = None) -> float:
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", *(["--scale", str(scale)] if scale is not None else []), stdout=quiet)
     return round(time.perf_counter() - started, 1)
-
-
-def signed_in_client(user) -> Client:
-    """A client signed in as ``user`` and past MFA — as ``tests/conftest.py`` does it."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    client = Client()
-    client.force_login(user)
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench-verified", defaults={"confirmed": True})
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
 
 
 def _call(client: Client, method: str, path: str, data=None, **extra):

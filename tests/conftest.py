@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
+from tests.clients import signed_in_client
 from tests.factories import OrganizationFactory, TeamFactory, UserFactory
 
 
@@ -33,19 +33,6 @@ def make_user(db):
 @pytest.fixture
 def team(org):
     return TeamFactory(organization=org)
-
-
-def signed_in_client(user) -> Client:
-    """A client signed in as ``user`` and past MFA (as if they had entered a valid code)."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    client = Client()
-    client.force_login(user)
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="test-verified", defaults={"confirmed": True})
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture
