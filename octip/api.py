@@ -59,6 +59,7 @@ def _invalid(request, exc):
     return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=400)
 
 
-# Each bounded context exposes ``router`` in its api.py, with its full paths (e.g. "/cases").
-for _module in ("partners", "cases", "consent", "screening", "hotline", "directory", "referrals"):
+# Each bounded context exposes ``router`` in its api.py, with its full paths (e.g. "/cases"). The
+# directory has none here: its API is the HSDS one, at /hsds/ (octip/directory/urls_hsds.py).
+for _module in ("partners", "cases", "consent", "screening", "hotline", "referrals"):
     api.add_router("", importlib.import_module(f"octip.{_module}.api").router)

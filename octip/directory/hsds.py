@@ -24,7 +24,6 @@ from . import models as m
 
 SCHEMA_DIR = Path(getattr(settings, "HSDS_SCHEMA_DIR", "") or Path(__file__).resolve().parent / "hsds_schema")
 HSDS_VERSION = "3.0"
-OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
 
 
 @dataclass(frozen=True)
