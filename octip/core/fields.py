@@ -90,6 +90,11 @@ class EncryptedDate(EncryptedMixin, models.DateField):
 class EncryptedJSON(EncryptedMixin, models.TextField):
     """A JSON value (list or object) stored encrypted."""
 
+    if TYPE_CHECKING:
+        # django-stubs reads a field's Python type from these: a list or an object here, not text.
+        _pyi_private_set_type: Any
+        _pyi_private_get_type: Any
+
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value and not value.startswith(crypto.PREFIX):
             try:
