@@ -7,7 +7,7 @@ PORT   ?= 8000
 DEMO_MFA ?= $(if $(OCTIP_REQUIRE_MFA),$(OCTIP_REQUIRE_MFA),0)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install lint migrations-check unit browser-deps messages clean
+.PHONY: run test install lint typecheck imports migrations-check unit browser-deps messages clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,8 +23,19 @@ run: install
 	OCTIP_REQUIRE_MFA=$(DEMO_MFA) $(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)/
 	OCTIP_REQUIRE_MFA=$(DEMO_MFA) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# ruff, with the annotation rules (ANN) on the typed paths: see [tool.ruff] in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
+
+# mypy with django-stubs on core, every services and selectors module and consent/policy.py: the
+# paths are [tool.mypy] files in pyproject.toml.
+typecheck: install
+	$(BIN)/mypy
+
+# The import contracts ([tool.importlinter] in pyproject.toml): core imports no app; cases imports
+# none of consent, referrals or hotline.
+imports: install
+	$(BIN)/lint-imports
 
 migrations-check: install
 	OCTIP_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
@@ -47,7 +58,7 @@ browser-deps:
 unit: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e"
 
-test: install browser-deps lint migrations-check
+test: install browser-deps lint typecheck imports migrations-check
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Rebuild translations after changing strings (needs gettext's msgfmt/xgettext).

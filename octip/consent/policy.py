@@ -16,9 +16,10 @@ Bases:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,12 @@ from octip.core import audit
 from octip.core.access import allows
 
 from .models import Consent, ConsentScope, Disclosure, DisclosureBasis, section_label
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from octip.cases.models import Case
+    from octip.partners.models import Organization, User
 
 #: The shortest written justification accepted for a legal basis other than consent.
 MIN_JUSTIFICATION_LENGTH = 20
@@ -67,7 +74,7 @@ class DisclosureRefused(Exception):
         return self.decision.reason
 
 
-def _day(moment) -> str:
+def _day(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
@@ -85,7 +92,7 @@ def _timeline_recipient(recipient: Any) -> str:
     return _("an organization not on the platform") if isinstance(recipient, str) else recipient.name
 
 
-def _consents_for(case, recipient) -> Any:
+def _consents_for(case: Case, recipient: Organization | str) -> QuerySet[Consent]:
     consents = Consent.objects.filter(case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION)
     if isinstance(recipient, str):
         # The name is encrypted at rest (it may name a person): compare it here, among this case's
@@ -97,9 +104,11 @@ def _consents_for(case, recipient) -> Any:
     return consents.filter(organization=recipient)
 
 
-def _latest_inactive_explanation(inactive: list[Consent], now, *, subject: str, code_prefix: str = ""):
+def _latest_inactive_explanation(inactive: list[Consent], now: datetime.datetime, *, subject: str,
+                                 code_prefix: str = "") -> tuple[str, str] | None:
     """(code, reason) for the most recently ended consent among ``inactive``, or None."""
-    ended = []
+    # (moment, status, consent); the moment is set whenever status_at says withdrawn or expired.
+    ended: list[tuple[Any, str, Consent]] = []
     for consent in inactive:
         status = consent.status_at(now)
         if status == "withdrawn":
@@ -119,8 +128,8 @@ def _latest_inactive_explanation(inactive: list[Consent], now, *, subject: str, 
         "do, record a new consent, then try again.") % {"subject": subject, "date": _day(moment)}
 
 
-def evaluate(case, recipient, purpose: str, sections: frozenset[str], *, actor, basis: str,
-             justification: str) -> DisclosureDecision:
+def evaluate(case: Case, recipient: Organization | str, purpose: str, sections: frozenset[str], *,
+             actor: User, basis: str, justification: str) -> DisclosureDecision:
     """Decide, without writing anything. ``may_disclose`` is the gate; this is its reasoning."""
     from octip.cases.selectors import sections_visible_to
 
@@ -199,7 +208,7 @@ def evaluate(case, recipient, purpose: str, sections: frozenset[str], *, actor, 
     return DisclosureDecision(True, basis, reason, "allowed", sections, consent=consent, police_consent=police)
 
 
-def has_active_consent(case, scope: str, *, organization=None) -> bool:
+def has_active_consent(case: Case, scope: str, *, organization: Organization | None = None) -> bool:
     """Whether the person of ``case`` has a standing consent of ``scope`` (for
     ``share_with_organization``, to ``organization``). For checks that disclose nothing themselves —
     "may we count this case in statistics?", "may police be contacted?"; a disclosure still goes
@@ -212,7 +221,7 @@ def has_active_consent(case, scope: str, *, organization=None) -> bool:
     return consents.exists()
 
 
-def _timeline(*, actor, case, kind: str, summary: str, detail: dict | None = None) -> None:
+def _timeline(*, actor: User, case: Case, kind: str, summary: str, detail: dict[str, Any] | None = None) -> None:
     try:
         from octip.cases.timeline import add_timeline_entry
     except ImportError:  # the cases app without a timeline yet
@@ -220,8 +229,8 @@ def _timeline(*, actor, case, kind: str, summary: str, detail: dict | None = Non
     add_timeline_entry(actor=actor, case=case, kind=kind, summary=summary[:300], detail=detail)
 
 
-def may_disclose(case, recipient_organization, purpose: str, sections: Iterable[str], *, actor,
-                 basis: str = DisclosureBasis.CONSENT, justification: str = "") -> DisclosureDecision:
+def may_disclose(case: Case, recipient_organization: Organization | str, purpose: str, sections: Iterable[str],
+                 *, actor: User, basis: str = DisclosureBasis.CONSENT, justification: str = "") -> DisclosureDecision:
     """May ``actor`` disclose ``sections`` of ``case`` to ``recipient_organization`` for ``purpose``?
 
     ``recipient_organization`` is a partner ``Organization``, or the name (str) of an organization

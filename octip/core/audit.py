@@ -12,13 +12,16 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from . import context
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from .access import Actor, MaybeActor
 
 GENESIS = "0" * 64
 _PG_LOCK_ID = 72_790_001  # advisory lock that serializes appends on PostgreSQL
@@ -34,7 +37,7 @@ def _target_parts(target: Target) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
-def _jsonable(detail: dict | None) -> dict:
+def _jsonable(detail: dict[str, Any] | None) -> dict[str, Any]:
     # A round trip makes the stored value equal to what was hashed (dates become strings, etc.).
     return json.loads(json.dumps(detail or {}, default=str, sort_keys=True))
 
@@ -61,18 +64,19 @@ def compute_hash(prev_hash: str, event: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + canonical(event)).encode("utf-8")).hexdigest()
 
 
-def record(actor: Any, action: str, target: Target = None, purpose: str = "",
-           detail: dict | None = None) -> AuditEvent:
+def record(actor: MaybeActor, action: str, target: Target = None, purpose: str = "",
+           detail: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event. ``actor`` is a user (or None for the system / an anonymous caller);
     ``target`` a model instance or a ``(type, id)`` pair. Runs in the caller's transaction."""
     ctx = context.current()
     target_type, target_id = _target_parts(target)
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    # Only a signed-in caller is named: an AnonymousUser is recorded as nobody, like the system.
+    staff = cast("Actor", actor) if actor is not None and getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(
         occurred_at=timezone.now(),
-        actor_id=actor.pk if authenticated else None,
-        actor_email=actor.email if authenticated else "",
-        organization_id=getattr(actor, "organization_id", None) if authenticated else None,
+        actor_id=staff.pk if staff is not None else None,
+        actor_email=staff.email if staff is not None else "",
+        organization_id=getattr(staff, "organization_id", None),
         ip=ctx.ip if ctx else None,
         request_id=ctx.request_id if ctx else "",
         action=action,
@@ -93,7 +97,7 @@ def record(actor: Any, action: str, target: Target = None, purpose: str = "",
     return event
 
 
-def record_denial(actor: Any, permission: str, obj: models.Model | None, *,
+def record_denial(actor: MaybeActor, permission: str, obj: models.Model | None, *,
                   target: Target = None) -> None:
     """Record a refused permission at once. A refusal usually raises, and when that rolls back
     the surrounding transaction the event would vanish with it: within a request, the

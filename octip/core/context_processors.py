@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
+from django.http import HttpRequest
 
 from .access import allows
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}

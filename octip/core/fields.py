@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.lookups import Lookup
 from django.utils.dateparse import parse_date
 
 from . import crypto
 
+if TYPE_CHECKING:
+    # The mixin is only ever mixed into a Field; saying so lets the checker see self.model, self.name...
+    _FieldBase = models.Field[Any, Any]
+else:
+    _FieldBase = object
 
-class EncryptedMixin:
+
+class EncryptedMixin(_FieldBase):
     """Encrypts ``to_text(value)`` under the key ring; the column is text of any length."""
 
     encrypted = True
@@ -49,11 +56,11 @@ class EncryptedMixin:
             return value
         return self.from_text(crypto.decrypt(value, self.context()))
 
-    def get_lookup(self, lookup_name: str):  # type: ignore[override]
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         # Only emptiness can be asked of ciphertext; anything else would silently match nothing.
         if lookup_name != "isnull":
             return None
-        return super().get_lookup(lookup_name)  # type: ignore[misc]
+        return super().get_lookup(lookup_name)
 
 
 class EncryptedText(EncryptedMixin, models.TextField):
@@ -63,7 +70,7 @@ class EncryptedText(EncryptedMixin, models.TextField):
 class EncryptedChar(EncryptedMixin, models.CharField):
     """A short text field stored encrypted; the column is unbounded text."""
 
-    def db_parameters(self, connection: Any) -> dict:
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
         return {"type": connection.data_types["TextField"], "check": None}
 
     def get_internal_type(self) -> str:
@@ -82,6 +89,11 @@ class EncryptedDate(EncryptedMixin, models.DateField):
 
 class EncryptedJSON(EncryptedMixin, models.TextField):
     """A JSON value (list or object) stored encrypted."""
+
+    if TYPE_CHECKING:
+        # django-stubs reads a field's Python type from these: a list or an object here, not text.
+        _pyi_private_set_type: Any
+        _pyi_private_get_type: Any
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value and not value.startswith(crypto.PREFIX):
@@ -106,5 +118,5 @@ class EncryptedJSON(EncryptedMixin, models.TextField):
         return self.to_text(self.value_from_object(obj))
 
 
-def encrypted_fields(model: type[models.Model]) -> list[models.Field]:
+def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]

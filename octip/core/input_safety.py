@@ -5,9 +5,10 @@ through a write."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, JsonResponse
 
 REFUSAL = "Text may not contain NUL characters or unpaired surrogate code points."
 
@@ -41,10 +42,10 @@ class RefuseUnsafeInputMiddleware:
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         values = [request.path, *request.GET.keys(), *(v for vs in request.GET.lists() for v in vs[1])]
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             values += [*request.POST.keys(), *(v for vs in request.POST.lists() for v in vs[1])]

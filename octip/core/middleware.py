@@ -1,16 +1,21 @@
+"""Per-request plumbing for the audit log: a request id and the client's address for every event, and
+denials written again once a rolled-back transaction is over."""
+
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponseBase
 
 from . import audit, context
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     header = settings.OCTIP_CLIENT_IP_HEADER
     if header and request.META.get(header):
         # Behind our proxy, only the right-most entry was written by it; anything to its left
@@ -22,28 +27,29 @@ def client_ip(request) -> str | None:
 class RequestContextMiddleware:
     """Gives every request an id (echoed as ``X-Request-ID``) and the client address, for audit."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = context.begin(request.request_id, client_ip(request))
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]  # ours, not a Django attribute
+        token = context.begin(request_id, client_ip(request))
         try:
             response = self.get_response(request)
         finally:
             context.end(token)
-        response["X-Request-ID"] = request.request_id
+        response["X-Request-ID"] = request_id
         return response
 
 
 class AuditDenialMiddleware:
     """Writes denials that were refused inside a transaction, once that transaction is over."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         audit.flush_pending_denials()
         return response

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 
 def encrypt_existing_column(table: str, column: str, context: str) -> migrations.RunPython:
@@ -10,7 +12,7 @@ def encrypt_existing_column(table: str, column: str, context: str) -> migrations
     field became an encrypted one). ``context`` is the field's ``app_label.model.field``, as
     ``EncryptedMixin.context()`` names it. Values already encrypted are left alone, so it can run again."""
 
-    def forwards(apps, schema_editor) -> None:
+    def forwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         from octip.core import crypto
 
         with schema_editor.connection.cursor() as cursor:

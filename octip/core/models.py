@@ -1,16 +1,21 @@
+"""Core's own tables: the audit log (append-only, hash-chained), and the base of every record that is
+edited by more than one person at a time (``VersionedModel``)."""
+
 from __future__ import annotations
+
+from typing import Any, NoReturn
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     """Append-only: the ORM offers no way to change or remove an event."""
 
-    def update(self, **kwargs):  # noqa: ARG002
+    def update(self, **kwargs: Any) -> NoReturn:  # noqa: ARG002
         raise TypeError("Audit events are append-only.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise TypeError("Audit events are append-only.")
 
 
@@ -45,12 +50,12 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("Audit events are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("Audit events are append-only.")
 
 

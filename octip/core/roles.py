@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Scope(StrEnum):
@@ -65,12 +69,12 @@ PERMISSIONS: dict[str, str] = {
 @dataclass(frozen=True)
 class Role:
     id: str
-    label: str
+    label: StrOrPromise
     scope: Scope
     permissions: frozenset[str]
     #: Roles that can reach identifying data or administer accounts must use MFA.
     requires_mfa: bool
-    description: str = ""
+    description: StrOrPromise = ""
 
     @property
     def name(self) -> str:
@@ -80,7 +84,8 @@ class Role:
         return str(self.label)
 
 
-def _role(id: str, label, scope: Scope, permissions: set[str], requires_mfa: bool, description) -> Role:
+def _role(id: str, label: StrOrPromise, scope: Scope, permissions: set[str], requires_mfa: bool,
+          description: StrOrPromise) -> Role:
     unknown = permissions - PERMISSIONS.keys()
     if unknown:
         raise ValueError(f"Role {id} names unknown permissions: {sorted(unknown)}")

@@ -1,7 +1,9 @@
+"""Reads that belong to core: the audit log, for those who hold ``audit.view``."""
+
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -10,12 +12,15 @@ from django.db.models import QuerySet
 from .access import require
 from .models import AuditEvent
 
+if TYPE_CHECKING:
+    from .access import MaybeActor
+
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def audit_events(*, actor: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+def audit_events(*, actor: MaybeActor, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     """Audit events matching the viewer's filters, newest first. Needs ``audit.view``."""
     require(actor, "audit.view")
     events = AuditEvent.objects.all()

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import models
 from django.db.models import F
+
+from .models import VersionedModel
+
+_Versioned = TypeVar("_Versioned", bound=VersionedModel)
 
 
 class StaleVersion(Exception):
     """Someone saved this record after you opened it. ``changed`` lists the fields they changed,
     with the value now stored, so the user can re-apply their edit knowingly."""
 
-    def __init__(self, current: models.Model, changed: dict[str, Any]) -> None:
+    def __init__(self, current: VersionedModel, changed: dict[str, Any]) -> None:
         self.current = current
         self.changed = changed
         names = ", ".join(sorted(changed)) or "no visible field"
@@ -21,12 +25,14 @@ class StaleVersion(Exception):
             f"(now version {current.version}; changed: {names}). Reload it, then apply your change again.")
 
 
-def save_versioned(instance: models.Model, *, expected_version: int, fields: list[str],
-                   original: dict[str, Any] | None = None) -> models.Model:
+def save_versioned(instance: _Versioned, *, expected_version: int, fields: list[str],
+                   original: dict[str, Any] | None = None) -> _Versioned:
     """Write ``fields`` of ``instance`` only if the stored version is still ``expected_version``;
     bumps the version. Raises ``StaleVersion`` (writing nothing) otherwise."""
     model = type(instance)
-    values = {name: getattr(instance, model._meta.get_field(name).attname) for name in fields}
+    # ``fields`` name the model's own columns, never a reverse relation (which has no attname).
+    values = {name: getattr(instance, cast("models.Field[Any, Any]", model._meta.get_field(name)).attname)
+              for name in fields}
     updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
         version=F("version") + 1, **values)
     if not updated:

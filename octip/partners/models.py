@@ -1,3 +1,10 @@
+"""Who works on the platform: regions, partner organizations, their teams and staff (``User``, the
+``core.access.Actor`` of every door), and personal API tokens (stored as hashes only).
+
+A user's queryset is scoped like any protected record (``UserQuerySet.visible_to``): staff accounts are
+seen within the viewer's role scope.
+"""
+
 from __future__ import annotations
 
 import hashlib
@@ -152,6 +159,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return role is None or role.requires_mfa
 
     def save(self, *args, **kwargs) -> None:
+        """Save; when the password changed, also revoke every API token of this user.
+
+        The revocation lives here, not in a service, because passwords change by more paths than
+        ours: the Django admin and ``manage.py changepassword`` call ``set_password`` and ``save``
+        directly, and a token must not outlive the password it was issued under on any of them.
+        """
         password_changed = self.pk is not None and self._password is not None
         super().save(*args, **kwargs)
         if password_changed:

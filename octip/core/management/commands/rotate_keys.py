@@ -1,3 +1,8 @@
+"""``manage.py rotate_keys``: re-encrypt every encrypted column under the newest key."""
+
+from argparse import ArgumentParser
+from typing import Any
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -13,10 +18,10 @@ class Command(BaseCommand):
     help = ("Re-encrypt every encrypted column under the newest key of OCTIP_FIELD_KEYS. "
             "Safe to interrupt: each batch commits on its own, and a second run skips what is done.")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, *args, batch_size: int, **options):
+    def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         current = crypto.key_ring().current_id
         models = [(m, encrypted_fields(m)) for m in apps.get_models()]
         models = [(m, f) for m, f in models if f]

@@ -6,6 +6,9 @@ Each app that has demo data provides ``octip.<app>.demo`` with ``ORDER`` (an int
 
 import importlib
 import random
+from argparse import ArgumentParser
+from types import ModuleType
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -18,15 +21,15 @@ SEED = 20070401
 class Command(BaseCommand):
     help = "Create synthetic demo data (safe to run again: nothing is duplicated)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--scale", type=int, default=None,
                             help="Generate this many synthetic cases (for benchmarks) instead of the default.")
 
-    def handle(self, *args, scale: int | None, **options):
+    def handle(self, *args: Any, scale: int | None, **options: Any) -> None:
         if scale is not None and scale < 0:
             self.stderr.write("--scale must be 0 or more.")
             raise SystemExit(2)
-        modules = []
+        modules: list[ModuleType] = []
         for config in apps.get_app_configs():
             if not config.name.startswith("octip."):
                 continue

@@ -1,3 +1,7 @@
+"""``manage.py verify_audit``: walk the audit log's hash chain."""
+
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -8,7 +12,7 @@ from octip.core.models import AuditEvent
 class Command(BaseCommand):
     help = "Walk the audit log's hash chain; exit non-zero naming the first broken event."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         total = AuditEvent.objects.count()
         checked = 0
         with Progress(TextColumn("Verifying audit chain"), BarColumn(), MofNCompleteColumn(),
