@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from octip.core.access import allows
+from octip.core.access import MaybeActor, allows
 
 from . import models as m
 
@@ -25,36 +26,36 @@ VANCOUVER = ZoneInfo("America/Vancouver")
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
-def sees_partner_services(user) -> bool:
+def sees_partner_services(user: MaybeActor) -> bool:
     return allows(user, "directory.view_partner_services")
 
 
-def visible_services(user) -> QuerySet[m.Service]:
+def visible_services(user: MaybeActor) -> QuerySet[m.Service]:
     return m.Service.objects.visible_to(user)
 
 
-def visible_organizations(user) -> QuerySet[m.Organization]:
+def visible_organizations(user: MaybeActor) -> QuerySet[m.Organization]:
     if sees_partner_services(user):
         return m.Organization.objects.all()
     return m.Organization.objects.filter(Exists(visible_services(user).filter(organization=OuterRef("pk"))))
 
 
-def visible_locations(user) -> QuerySet[m.Location]:
+def visible_locations(user: MaybeActor) -> QuerySet[m.Location]:
     if sees_partner_services(user):
         return m.Location.objects.all()
     return m.Location.objects.filter(Exists(m.ServiceAtLocation.objects.filter(
         location=OuterRef("pk"), service__in=visible_services(user))))
 
 
-def visible_service_at_locations(user) -> QuerySet[m.ServiceAtLocation]:
+def visible_service_at_locations(user: MaybeActor) -> QuerySet[m.ServiceAtLocation]:
     return m.ServiceAtLocation.objects.filter(service__in=visible_services(user))
 
 
-def _term_ids_of_taxonomy(taxonomy_id) -> QuerySet:
+def _term_ids_of_taxonomy(taxonomy_id: uuid.UUID | str) -> QuerySet:
     return m.TaxonomyTerm.objects.filter(taxonomy_id=taxonomy_id).values("pk")
 
 
-def _term_and_children(term_id) -> list:
+def _term_and_children(term_id: uuid.UUID) -> list[uuid.UUID]:
     """A need and its narrower needs (a search for "shelter" finds "emergency shelter")."""
     found, frontier = {term_id}, {term_id}
     for _depth in range(5):
@@ -65,7 +66,7 @@ def _term_and_children(term_id) -> list:
     return list(found)
 
 
-def services_with_terms(term_ids) -> QuerySet:
+def services_with_terms(term_ids: Iterable[uuid.UUID]) -> QuerySet:
     return m.Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("link_id")
 
 
@@ -184,7 +185,8 @@ def open_service_ids(services: QuerySet[m.Service], *, now: datetime.datetime | 
     found = set()
     for schedule in schedules:
         if schedule_is_open(schedule, now):
-            found.add(schedule.service_id or schedule.service_at_location.service_id)
+            at = schedule.service_at_location
+            found.add(schedule.service_id or (at.service_id if at is not None else None))
     return found
 
 
@@ -207,8 +209,10 @@ def hours_of(service: m.Service) -> list[m.Schedule]:
     schedules = list(m.Schedule.objects.filter(Q(service=service) | Q(service_at_location__service=service))
                      .order_by("opens_at"))
     for schedule in schedules:
-        schedule.days = day_names(schedule.byday)
-        schedule.all_day = bool(schedule.opens_at) and schedule.opens_at[:5] == schedule.closes_at[:5]
+        # Shown by the service page's hours table; not columns.
+        schedule.days = day_names(schedule.byday)  # type: ignore[attr-defined]
+        schedule.all_day = (bool(schedule.opens_at)  # type: ignore[attr-defined]
+                            and schedule.opens_at[:5] == schedule.closes_at[:5])
     return schedules
 
 

@@ -8,6 +8,7 @@ what — what HSDS consumers see) and in the audit log (who, which fields; no va
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -65,7 +66,7 @@ def need_terms(service: m.Service) -> QuerySet[m.TaxonomyTerm]:
             .exclude(taxonomy_id=EXTENSION_TAXONOMY_ID).distinct().order_by("name"))
 
 
-def _term_names(terms) -> str:
+def _term_names(terms: Iterable[m.TaxonomyTerm]) -> str:
     return "; ".join(sorted(term.name for term in terms))
 
 
@@ -102,7 +103,7 @@ def update_service(*, actor: Any, service: m.Service, expected_version: int, cha
                    original=original)
     when = service.last_modified.isoformat()
     rows = [(name, _as_text(original[name]), _as_text(changes[name])) for name in changed]
-    if needs_changed:
+    if needs is not None and needs_changed:
         m.Attribute.objects.filter(link_id=service.pk, taxonomy_term__in=old_needs).exclude(
             taxonomy_term__in=needs).delete()
         kept = set(m.Attribute.objects.filter(link_id=service.pk).values_list("taxonomy_term_id", flat=True))

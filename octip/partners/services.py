@@ -203,7 +203,7 @@ def has_confirmed_authenticator(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def verify_second_factor(*, actor: User, code: str):
+def verify_second_factor(*, actor: User, code: str) -> TOTPDevice | StaticDevice | None:
     """Check a code from the authenticator or a recovery code (which is used up).
     Returns the matching device, or None; either way the attempt is audited."""
     code = code.strip().replace(" ", "")
