@@ -255,6 +255,7 @@ def test_a_first_release_row_that_cannot_be_rebuilt_keeps_its_words_and_stays_in
     orphan.refresh_from_db()
     old_note.refresh_from_db()
     assert (orphan.params, orphan.concerns_id, orphan.restricted) == (None, None, True)
+    assert TimelineEntry.objects.filter(pk=orphan.pk, params__isnull=True).exists()  # SQL NULL, not JSON null
     assert texts_of(orphan, "en") == "Orientation acceptée."  # shown as it was stored
     assert old_note.restricted and texts_of(old_note, "en") == "Restricted note added."
     assert orphan not in selectors.timeline(actor=world.caseworker_b, case=world.case_a)
