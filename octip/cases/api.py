@@ -219,8 +219,9 @@ def change_stage(request, case_id: UUID, body: s.StageIn):
 def get_timeline(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "timeline")
-    return [{"kind": e.kind, "summary": e.text(), "detail": {k: v for k, v in e.detail.items() if k != "_i18n"},
-             "actor_id": e.actor_id, "created_at": e.created_at} for e in selectors.timeline(case, request.auth)[:500]]
+    return [{"kind": e.kind, "summary": e.text(), "detail": e.detail,
+             "actor_id": e.actor_id, "created_at": e.created_at}
+            for e in selectors.timeline(actor=request.auth, case=case)[:500]]
 
 
 # --- Closure ----------------------------------------------------------------------------------

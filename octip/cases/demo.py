@@ -20,6 +20,7 @@ from octip.partners.models import Organization, Region, Team, User
 
 from . import models as m
 from . import reference
+from .timeline import Kind, build, record_all
 
 ORDER = 30
 DEFAULT_CASES = 200
@@ -187,17 +188,13 @@ def _make_chunk(size: int, *, rng, fakers, weights, teams, workers, regions, cre
     timeline, needs, goals, tasks, notes, youth_rows, reports, closures = [], [], [], [], [], [], [], []
     for case, (stage, worker, team, opened) in zip(cases, plans, strict=True):
         reached = STAGE_ORDER.index(stage)
-        opened_text = m.TimelineMessage("Case opened (%(track)s track).", {"track": ("track", case.track)})
-        timeline.append(m.TimelineEntry(case=case, kind="case.opened", summary=opened_text.render("en"),
-                                        detail={"_i18n": opened_text.as_json()}, actor=creator, created_at=opened))
+        timeline.append(build(actor=creator, case=case, kind=Kind.CASE_OPENED, params={"track": ("track", case.track)},
+                              at=opened))
         for step in range(1, min(reached, 4) + 1):
             before, after = STAGE_ORDER[step - 1], STAGE_ORDER[step]
-            text = m.TimelineMessage("Stage changed from %(from)s to %(to)s.",
-                                     {"from": ("stage", before), "to": ("stage", after)})
-            timeline.append(m.TimelineEntry(
-                case=case, kind="case.stage_changed", actor=worker,
-                created_at=opened + datetime.timedelta(days=7 * step), summary=text.render("en"),
-                detail={"from": before, "to": after, "_i18n": text.as_json()}))
+            timeline.append(build(actor=worker, case=case, kind=Kind.STAGE_CHANGED,
+                                  params={"from": ("stage", before), "to": ("stage", after)},
+                                  detail={"from": before, "to": after}, at=opened + datetime.timedelta(days=7 * step)))
         if case.track == "youth":
             youth_rows.append(m.YouthProfile(
                 case=case, separation=rng.choice(list(m.Separation.values)),
@@ -230,7 +227,7 @@ def _make_chunk(size: int, *, rng, fakers, weights, teams, workers, regions, cre
                 previous_stage="services", decision="approved" if stage == "closed" else "pending",
                 decided_by=creator if stage == "closed" else None, decided_at=case.closed_at,
                 comment="Approved." if stage == "closed" else ""))
-    m.TimelineEntry.objects.bulk_create(timeline)
+    record_all(timeline)
     m.Need.objects.bulk_create(needs)
     m.Goal.objects.bulk_create([g for g, *_rest in goals])
     m.PlanAction.objects.bulk_create([

@@ -197,7 +197,6 @@ STAGE_TRANSITIONS: dict[str, tuple[str, ...]] = {
     Stage.CLOSURE_REQUESTED: (),
     Stage.CLOSED: (),
 }
-OPEN_STAGES = [Stage.INTAKE, Stage.ASSESSMENT, Stage.PLANNING, Stage.SERVICES, Stage.CLOSURE_REQUESTED]
 
 
 class ExploitationType(models.TextChoices):
@@ -411,54 +410,31 @@ class EmergencyAccess(models.Model):
 
 # --- Timeline ---------------------------------------------------------------------------------
 
-class TimelineMessage:
-    """A translatable timeline summary: a msgid and parameters that are plain values or
-    ``(label kind, code)`` pairs whose labels are looked up in the reader's language."""
-
-    def __init__(self, msgid: str, params: dict | None = None) -> None:
-        self.msgid = msgid
-        self.params = {k: list(v) if isinstance(v, tuple) else v for k, v in (params or {}).items()}
-
-    def as_json(self) -> dict:
-        return {"msgid": self.msgid, "params": self.params}
-
-    @classmethod
-    def from_json(cls, data: dict) -> TimelineMessage:
-        return cls(data["msgid"], data.get("params") or {})
-
-    def render(self, language: str | None = None) -> str:
-        from django.utils import translation
-
-        if language:
-            with translation.override(language):
-                return self.render()
-        values = {k: _timeline_label(v) for k, v in self.params.items()}
-        try:
-            return translation.gettext(self.msgid) % values
-        except (KeyError, TypeError, ValueError):
-            return self.msgid
-
-
-def _timeline_label(value):
-    if not isinstance(value, list) or len(value) != 2:
-        return value
-    kind, code = value
-    if kind == "domain":
-        return reference.label_of(reference.needs_domains(), code)
-    choices = {"stage": Stage, "track": Track, "outcome": ClosureOutcome, "need_status": NeedStatus,
-               "goal_status": GoalStatus, "office": ReportOffice, "document_kind": DocumentKind}.get(kind)
-    if choices is None or code not in choices.values:
-        return code
-    return str(choices(code).label)
-
-
 class TimelineEntry(models.Model):
-    """One event in the life of a case. ``summary`` and ``detail`` never hold identifying data."""
+    """One event in the life of a case, written only by ``cases.timeline.record``.
+
+    An entry stores its ``kind`` and plain ``params``; its words are rendered when read, in the
+    reader's language (``text()``). ``concerns`` and ``restricted`` decide who outside the owning
+    circle may read it (``cases.selectors.timeline``). Nothing here holds identifying data.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(max_length=40)
-    summary = models.CharField(max_length=300)
+    #: The parameters of the kind's message (plain values, or ``[label kind, code]`` pairs). None
+    #: only on a row written before parameters were stored, which shows its ``summary`` as it is.
+    params = models.JSONField(null=True, blank=True, default=None)
+    #: The entry's words in English (the messages' own language, whatever the writer's), for someone
+    #: reading the table itself; shown to users only on a row without ``params``.
+    summary = models.CharField(max_length=300, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    #: The organization the entry tells of: the receiver of a referral or transfer, the organization
+    #: of a disclosure or consent. Someone outside the owning circle reads an entry only when it
+    #: concerns nobody or their own organization. PROTECT, not SET_NULL: a deleted organization must
+    #: not turn an entry about it into one that every receiver reads.
+    concerns = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    #: Only the owning circle reads the entry: a restricted note, sharing with someone off the platform.
+    restricted = models.BooleanField(default=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -470,9 +446,10 @@ class TimelineEntry(models.Model):
         return f"{self.kind} {self.created_at:%Y-%m-%d}"
 
     def text(self) -> str:
-        """The summary in the reader's language when it was written as a ``TimelineMessage``."""
-        spec = (self.detail or {}).get("_i18n")
-        return TimelineMessage.from_json(spec).render() if spec else self.summary
+        """The entry's words in the active language."""
+        from .timeline import text_of  # the timeline module builds on these models
+
+        return text_of(self)
 
 
 # --- Closure ----------------------------------------------------------------------------------

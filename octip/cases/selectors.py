@@ -250,46 +250,15 @@ def my_work(*, actor: Any, today: datetime.date | None = None) -> dict[str, Quer
     return {"mine": mine, "team": team, "overdue": overdue}
 
 
-def timeline(case: m.Case, user: Any = None) -> QuerySet[m.TimelineEntry]:
-    """The case's timeline. Given ``user``, as that user may read it: someone outside the owning circle
-    (a receiver of a referral or transfer) does not learn of the case's other sharing — referrals,
-    transfers, disclosures and consents concerning other organizations, secure exports — nor that a
-    restricted note was added."""
-    entries = case.timeline.select_related("actor").all()
-    if user is None or m.Case.objects.in_own_scope(user).filter(pk=case.pk).exists():
-        return entries
-    return entries.exclude(_sharing_entries_not_about(user.organization_id, case))
-
-
-#: Timeline entries that tell of the case's sharing with someone (kind prefixes).
-SHARING_KINDS = ("referral.", "transfer.", "disclosure", "consent_", "export.")
-
-
-def _sharing_entries_not_about(organization_id: Any, case: m.Case) -> Q:
-    """Entries of sharing that do not concern ``organization_id``, and restricted-note entries."""
-    from octip.consent.models import Consent, Disclosure
-    from octip.referrals.models import Referral, Transfer
-
-    sharing = Q()
-    for prefix in SHARING_KINDS:
-        sharing |= Q(kind__startswith=prefix)
-    mine = Q(pk__in=[])
-    if organization_id is not None:
-        mine = (Q(detail__referral_id__in=[str(pk) for pk in Referral.objects.filter(
-                    case=case, to_organization_id=organization_id).values_list("pk", flat=True)])
-                | Q(detail__transfer_id__in=[str(pk) for pk in Transfer.objects.filter(
-                    case=case, to_organization_id=organization_id).values_list("pk", flat=True)])
-                | Q(detail__disclosure_id__in=list(Disclosure.objects.filter(
-                    case=case, organization_id=organization_id).values_list("pk", flat=True)))
-                | Q(detail__consent_id__in=list(Consent.objects.filter(
-                    case=case, organization_id=organization_id).values_list("pk", flat=True))))
-        mine &= ~Q(kind__startswith="export.")  # an export goes off the platform: never "about" a partner
-    restricted_note = Q(kind="case.note_added", summary=RESTRICTED_NOTE_SUMMARY)
-    return (sharing & ~mine) | restricted_note
-
-
-#: How the timeline records a restricted note (stored in English; see services.add_note).
-RESTRICTED_NOTE_SUMMARY = "Restricted note added."
+def timeline(*, actor: Any, case: m.Case) -> QuerySet[m.TimelineEntry]:
+    """The case's timeline as ``actor`` may read it, in one query. The owning circle reads every entry.
+    Anyone else (a receiver of a referral or transfer) reads the entries that are not restricted and
+    concern nobody or their own organization: not the case's sharing with others (referrals,
+    transfers, disclosures and consents concerning other organizations, secure exports), nor that a
+    restricted note was added. Who may read an entry is stored on it (``concerns``, ``restricted``)."""
+    owner = Exists(m.Case.objects.in_own_scope(actor).filter(pk=OuterRef("case_id")))
+    outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
+    return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle)
 
 
 def emergency_accesses(*, actor: Any, unreviewed_only: bool = False) -> QuerySet[m.EmergencyAccess]:

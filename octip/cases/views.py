@@ -247,7 +247,7 @@ def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     if "documents" in sections:
         context["documents"] = list(case.documents.select_related("uploaded_by"))
     if "timeline" in sections:
-        context["timeline"] = list(selectors.timeline(case, request.user)[:200])
+        context["timeline"] = list(selectors.timeline(actor=request.user, case=case)[:200])
     context["pending_closure"] = case.closure_requests.filter(decision="pending").first()
     context["emergency"] = selectors.has_emergency_access(request.user, case)
     audit.record(request.user, "case.viewed", case, detail={"sections": sorted(sections)})

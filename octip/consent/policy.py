@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from octip.cases import timeline
 from octip.core import audit
 from octip.core.access import allows
 
@@ -84,12 +85,6 @@ def _section_labels(names: Iterable[str]) -> str:
 
 def _recipient_name(recipient: Any) -> str:
     return recipient if isinstance(recipient, str) else recipient.name
-
-
-def _timeline_recipient(recipient: Any) -> str:
-    """How the timeline names a recipient: a partner by its name; one off the platform (free text that
-    may name a person) only as such."""
-    return _("an organization not on the platform") if isinstance(recipient, str) else recipient.name
 
 
 def _consents_for(case: Case, recipient: Organization | str) -> QuerySet[Consent]:
@@ -221,14 +216,6 @@ def has_active_consent(case: Case, scope: str, *, organization: Organization | N
     return consents.exists()
 
 
-def _timeline(*, actor: User, case: Case, kind: str, summary: str, detail: dict[str, Any] | None = None) -> None:
-    try:
-        from octip.cases.timeline import add_timeline_entry
-    except ImportError:  # the cases app without a timeline yet
-        return
-    add_timeline_entry(actor=actor, case=case, kind=kind, summary=summary[:300], detail=detail)
-
-
 def may_disclose(case: Case, recipient_organization: Organization | str, purpose: str, sections: Iterable[str],
                  *, actor: User, basis: str = DisclosureBasis.CONSENT, justification: str = "") -> DisclosureDecision:
     """May ``actor`` disclose ``sections`` of ``case`` to ``recipient_organization`` for ``purpose``?
@@ -276,9 +263,13 @@ def may_disclose(case: Case, recipient_organization: Organization | str, purpose
             "consent_id": decision.consent.pk if decision.consent else None,
             "disclosure_id": disclosure.pk if disclosure else None})
         if disclosure is not None:
-            _timeline(actor=actor, case=case, kind="disclosure", summary=_(
-                "Disclosed %(sections)s to %(recipient)s (basis: %(basis)s).") % {
-                "sections": _section_labels(sections), "recipient": _timeline_recipient(recipient_organization),
-                "basis": DisclosureBasis(basis).label},
+            # A recipient off the platform is free text that may name a person: the timeline says only
+            # that it is off the platform, and only the owning circle reads of it.
+            timeline.record(
+                actor=actor, case=case, kind=timeline.Kind.DISCLOSURE,
+                params={"variant": "off_platform" if external else "partner", "sections": ("sections", sections),
+                        "basis": ("disclosure_basis", basis),
+                        **({} if external else {"recipient": recipient_organization.name})},
+                concerns=None if external else recipient_organization, restricted=external,
                 detail={"disclosure_id": disclosure.pk, "basis": basis, "sections": sorted(sections)})
     return decision

@@ -17,13 +17,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.cases.timeline import Kind, happened
 from octip.core import audit
 from octip.core.access import AccessDenied, require
 from octip.core.bounds import refuse_out_of_range
 from octip.partners.models import Organization
 
 from .models import Consent, ConsentScope, ContactMethod, GivenBy
-from .policy import _timeline
 from .signals import consent_withdrawn
 
 #: How far in the future a "given" time may be (clock differences between devices).
@@ -108,25 +108,28 @@ def record_consent(*, actor, case, scope: str, language: str, interpreter_used: 
         case=case, scope=scope, organization=organization, contact_method=contact_method or "",
         given_by=given_by, obtained_by=actor, interpreter_used=bool(interpreter_used), given_at=given_at,
         expires_at=expires_at, **cleaned)
-    audit.record(actor, "consent.recorded", consent, detail={
-        "case_id": str(case.pk), "scope": scope, "organization_id": organization.pk if organization else None,
-        "external_recipient": bool(cleaned["external_recipient"]), "sections": cleaned["sections"],
-        "given_by": given_by, "interpreter_used": bool(interpreter_used),
-        "expires_at": expires_at.isoformat() if expires_at else None})
-    _timeline(actor=actor, case=case, kind="consent_given", summary=_describe(consent, _("Consent given")),
-              detail={"consent_id": consent.pk, "scope": scope})
+    # Outside the owning circle, only the partner a consent names reads of it.
+    happened(actor=actor, case=case, kind=Kind.CONSENT_GIVEN, params=_told(consent),
+             concerns=consent.organization, restricted=consent.organization_id is None,
+             detail={"consent_id": consent.pk, "scope": scope}, audit_action="consent.recorded", audit_target=consent,
+             audit_detail={
+                 "case_id": str(case.pk), "scope": scope, "organization_id": organization.pk if organization else None,
+                 "external_recipient": bool(cleaned["external_recipient"]), "sections": cleaned["sections"],
+                 "given_by": given_by, "interpreter_used": bool(interpreter_used),
+                 "expires_at": expires_at.isoformat() if expires_at else None})
     return consent
 
 
-def _describe(consent: Consent, what: str) -> str:
-    """The timeline's words for a consent. A recipient off the platform is free text that may name
+def _told(consent: Consent) -> dict:
+    """The timeline's parameters for a consent. A recipient off the platform is free text that may name
     someone (a lawyer, a relative): the timeline says only that it is off the platform."""
-    text = f"{what}: {consent.get_scope_display()}"
+    params: dict = {"variant": "other", "scope": ("consent_scope", consent.scope)}
     if consent.scope == ConsentScope.SHARE_WITH_ORGANIZATION:
-        recipient = consent.organization.name if consent.organization_id else _(
-            "an organization not on the platform")
-        text += f" — {recipient} ({consent.section_labels})"
-    return text
+        params.update(variant="partner" if consent.organization_id else "off_platform",
+                      sections=("sections", consent.sections or []))
+        if consent.organization_id:
+            params["org"] = consent.organization.name
+    return params
 
 
 @transaction.atomic
@@ -152,9 +155,9 @@ def withdraw_consent(*, actor, consent: Consent, reason: str) -> Consent:
     consent.withdrawn_at, consent.withdrawn_by = now, actor
     consent.withdrawal_reason = reason[:2000]
     consent.save(update_fields=["withdrawal_reason"])
-    audit.record(actor, "consent.withdrawn", consent, detail={"case_id": str(consent.case_id),
-                                                               "scope": consent.scope})
-    _timeline(actor=actor, case=consent.case, kind="consent_withdrawn",
-              summary=_describe(consent, _("Consent withdrawn")), detail={"consent_id": consent.pk})
+    happened(actor=actor, case=consent.case, kind=Kind.CONSENT_WITHDRAWN, params=_told(consent),
+             concerns=consent.organization, restricted=consent.organization_id is None,
+             detail={"consent_id": consent.pk}, audit_action="consent.withdrawn", audit_target=consent,
+             audit_detail={"case_id": str(consent.case_id), "scope": consent.scope})
     consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
     return consent

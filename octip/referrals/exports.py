@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.cases.timeline import Kind, happened
 from octip.consent.models import Consent, section_label
 from octip.consent.policy import DisclosureRefused, may_disclose
 from octip.core import audit
@@ -90,7 +91,7 @@ def section_content(case, sections: Iterable[str]) -> dict:
                             "withdrawn_at": _iso(c.withdrawn_at)}
                            for c in Consent.objects.filter(case=case).select_related("organization")]
     if "timeline" in chosen:
-        out["timeline"] = [{"at": _iso(t.created_at), "event": t.summary}
+        out["timeline"] = [{"at": _iso(t.created_at), "event": t.text()}
                            for t in m.TimelineEntry.objects.filter(case=case)]
     return out
 
@@ -152,16 +153,13 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
                                   downloadable_until=now + datetime.timedelta(days=DOWNLOADABLE_DAYS))
             export.stored_name = default_storage.save(f"referral-exports/{export.pk}.zip", ContentFile(content))
             export.save()
-            audit.record(actor, "export.secure_created", export, purpose="secure export", detail={
-                "case_id": str(case.pk), "sections": chosen, "basis": decision.basis,
-                "disclosure_id": decision.disclosure.pk, "sha256": export.sha256})
-            from octip.cases.timeline import add_timeline_entry
-
-            # The recipient is free text (it may name a person): the timeline does not repeat it.
-            add_timeline_entry(actor=actor, case=case, kind="export.secure", summary=_(
-                "Secure export of %(sections)s to an organization not on the platform.") % {
-                "sections": ", ".join(section_label(s) for s in chosen)},
-                detail={"export_id": str(export.pk)})
+            # The recipient is free text (it may name a person): the timeline does not repeat it, and
+            # only the owning circle reads of an export (it concerns no partner: restricted).
+            happened(actor=actor, case=case, kind=Kind.SECURE_EXPORT, params={"sections": ("sections", chosen)},
+                     restricted=True, detail={"export_id": str(export.pk)}, audit_action="export.secure_created",
+                     audit_target=export, audit_purpose="secure export", audit_detail={
+                         "case_id": str(case.pk), "sections": chosen, "basis": decision.basis,
+                         "disclosure_id": decision.disclosure.pk, "sha256": export.sha256})
     if not decision.allowed:
         raise DisclosureRefused(decision)
     return export, password

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.cases.timeline import Kind, happened
 from octip.consent.models import Consent, ConsentScope
 from octip.consent.policy import DisclosureRefused, may_disclose
 from octip.core import audit
@@ -50,12 +51,6 @@ class InvalidTransition(ValidationError):
 def respond_by_for(urgency: str, sent_at: datetime.datetime | None = None) -> datetime.datetime:
     """When the receiver must answer, from the response targets (data, by urgency)."""
     return (sent_at or timezone.now()) + datetime.timedelta(hours=response_targets()[urgency])
-
-
-def _timeline(*, actor, case, kind: str, summary: str, detail: dict) -> None:
-    from octip.cases.timeline import add_timeline_entry
-
-    add_timeline_entry(actor=actor, case=case, kind=kind, summary=summary, detail=detail)
 
 
 def _require_sender(actor, permission: str, case) -> None:
@@ -208,15 +203,13 @@ def _create_referral(*, actor, case, recipient, service, purpose, urgency, secti
         expires = min(filter(None, [expires, decision.police_consent.expires_at]))
     grant_case_access(actor=actor, case=case, organization=recipient, sections=sections, source="referral",
                       source_id=str(referral.pk), reason=f"referral {referral.pk}", expires_at=expires)
-    audit.record(actor, "referral.sent", referral, purpose="referral", detail={
-        "case_id": str(case.pk), "to_organization_id": recipient.pk, "service_id": str(service.pk) if service else None,
-        "sections": sections, "urgency": urgency, "basis": decision.basis,
-        "disclosure_id": decision.disclosure.pk})
-    _timeline(actor=actor, case=case, kind="referral.sent", summary=_(
-        "Referral sent to %(org)s (%(urgency)s); respond by %(date)s.") % {
-        "org": recipient.name, "urgency": Urgency(urgency).label,
-        "date": timezone.localtime(respond_by).strftime("%Y-%m-%d %H:%M")},
-        detail={"referral_id": str(referral.pk)})
+    happened(actor=actor, case=case, kind=Kind.REFERRAL_SENT, concerns=recipient,
+             params={"org": recipient.name, "urgency": ("urgency", urgency),
+                     "date": ("datetime", respond_by.isoformat())},
+             detail={"referral_id": str(referral.pk)}, audit_target=referral, audit_purpose="referral", audit_detail={
+                 "case_id": str(case.pk), "to_organization_id": recipient.pk,
+                 "service_id": str(service.pk) if service else None, "sections": sections, "urgency": urgency,
+                 "basis": decision.basis, "disclosure_id": decision.disclosure.pk})
     notify(recipients=_responders(recipient.pk), kind="referral.received", referral=referral,
            link=_referral_link(referral), message=_(
                "New referral of case %(number)s from %(org)s (%(urgency)s): respond by %(date)s.") % {
@@ -276,12 +269,11 @@ def change_referral_status(*, actor, referral: Referral, action: str, reason: st
         referral.save(update_fields=["status_reason"])
     if transition.ends_access:
         revoke_case_access(actor=actor, source="referral", source_id=str(referral.pk))
-    audit.record(actor, f"referral.{transition.target}", referral, detail={
-        "case_id": str(referral.case_id), "action": action, "status": transition.target})
-    _timeline(actor=actor, case=referral.case, kind=f"referral.{transition.target}", summary=_(
-        "Referral to %(org)s: %(status)s.") % {"org": referral.to_organization.name,
-                                               "status": referral.get_status_display()},
-        detail={"referral_id": str(referral.pk)})
+    happened(actor=actor, case=referral.case, kind=Kind(f"referral.{transition.target}"),
+             concerns=referral.to_organization,
+             params={"org": referral.to_organization.name, "status": ("referral_status", transition.target)},
+             detail={"referral_id": str(referral.pk)}, audit_target=referral, audit_detail={
+                 "case_id": str(referral.case_id), "action": action, "status": transition.target})
     recipients = [referral.sent_by] if transition.side == "receiver" else _responders(referral.to_organization_id)
     notify(recipients=recipients, kind=f"referral.{transition.target}", referral=referral,
            link=_referral_link(referral), message=_("Referral of case %(number)s to %(org)s: %(status)s.") % {
@@ -312,11 +304,9 @@ def end_access_for_withdrawn_consent(*, actor, consent: Consent) -> int:
     for referral in referrals:
         revoke_case_access(actor=actor, source="referral", source_id=str(referral.pk))
         Referral.objects.filter(pk=referral.pk).update(access_ended_at=now, access_end_cause="consent_withdrawn")
-        audit.record(actor, "referral.access_ended", referral, detail={"cause": "consent_withdrawn",
-                                                                      "consent_id": consent.pk})
-        _timeline(actor=actor, case=referral.case, kind="referral.access_ended", summary=_(
-            "%(org)s no longer sees the case: the consent was withdrawn.") % {"org": referral.to_organization.name},
-            detail={"referral_id": str(referral.pk)})
+        happened(actor=actor, case=referral.case, kind=Kind.REFERRAL_ACCESS_ENDED, concerns=referral.to_organization,
+                 params={"org": referral.to_organization.name}, detail={"referral_id": str(referral.pk)},
+                 audit_target=referral, audit_detail={"cause": "consent_withdrawn", "consent_id": consent.pk})
         notify(recipients=_responders(referral.to_organization_id), kind="referral.access_ended",
                referral=referral, link=_referral_link(referral), message=_(
                    "Access to case %(number)s has ended: the person withdrew their consent.") % {
@@ -328,11 +318,10 @@ def end_access_for_withdrawn_consent(*, actor, consent: Consent) -> int:
             status=TransferStatus.REVOKED, responded_at=now, status_reason=_(
                 "The person withdrew their consent."))
         revoke_case_access(actor=actor, source="transfer", source_id=str(transfer.pk))
-        audit.record(actor, "transfer.revoked", transfer, detail={"cause": "consent_withdrawn",
-                                                                 "consent_id": consent.pk})
-        _timeline(actor=actor, case=transfer.case, kind="transfer.revoked", summary=_(
-            "Transfer to %(org)s revoked: the consent was withdrawn.") % {"org": transfer.to_organization.name},
-            detail={"transfer_id": str(transfer.pk)})
+        happened(actor=actor, case=transfer.case, kind=Kind.TRANSFER_REVOKED, concerns=transfer.to_organization,
+                 params={"variant": "consent_withdrawn", "org": transfer.to_organization.name},
+                 detail={"transfer_id": str(transfer.pk)}, audit_target=transfer,
+                 audit_detail={"cause": "consent_withdrawn", "consent_id": consent.pk})
         notify(recipients=_responders(transfer.to_organization_id), kind="transfer.revoked", transfer=transfer,
                link=reverse("referrals:transfer_detail", args=[transfer.pk]), message=_(
                    "The transfer of case %(number)s is revoked: the person withdrew their consent.") % {
@@ -407,11 +396,10 @@ def send_transfer(*, actor, case, organization: Organization, reason: str, basis
                 respond_by=now + datetime.timedelta(hours=TRANSFER_RESPONSE_HOURS))
             grant_case_access(actor=actor, case=case, organization=organization, sections=TRANSFER_PREVIEW_SECTIONS,
                               source="transfer", source_id=str(transfer.pk), reason=f"transfer {transfer.pk}")
-            audit.record(actor, "transfer.sent", transfer, detail={"case_id": str(case.pk),
-                                                                  "to_organization_id": organization.pk})
-            _timeline(actor=actor, case=case, kind="transfer.sent", summary=_(
-                "Transfer of the case to %(org)s proposed.") % {"org": organization.name},
-                detail={"transfer_id": str(transfer.pk)})
+            happened(actor=actor, case=case, kind=Kind.TRANSFER_SENT, concerns=organization,
+                     params={"org": organization.name}, detail={"transfer_id": str(transfer.pk)},
+                     audit_target=transfer,
+                     audit_detail={"case_id": str(case.pk), "to_organization_id": organization.pk})
             notify(recipients=_responders(organization.pk), kind="transfer.received", transfer=transfer,
                    link=reverse("referrals:transfer_detail", args=[transfer.pk]), message=_(
                        "%(org)s proposes to transfer case %(number)s to your organization.") % {
@@ -454,11 +442,12 @@ def change_transfer_status(*, actor, transfer: Transfer, action: str, reason: st
     revoke_case_access(actor=actor, source="transfer", source_id=str(transfer.pk))
     if action == "accept":
         _move_ownership(actor=actor, transfer=transfer)
-    audit.record(actor, f"transfer.{transition.target}", transfer, detail={"case_id": str(transfer.case_id)})
-    _timeline(actor=actor, case=transfer.case, kind=f"transfer.{transition.target}", summary=_(
-        "Transfer to %(org)s: %(status)s.") % {"org": transfer.to_organization.name,
-                                               "status": transfer.get_status_display()},
-        detail={"transfer_id": str(transfer.pk)})
+    happened(actor=actor, case=transfer.case, kind=Kind(f"transfer.{transition.target}"),
+             concerns=transfer.to_organization,
+             params={"variant": "status", "org": transfer.to_organization.name,
+                     "status": ("transfer_status", transition.target)},
+             detail={"transfer_id": str(transfer.pk)}, audit_target=transfer,
+             audit_detail={"case_id": str(transfer.case_id)})
     recipients = [transfer.sent_by] if transition.side == "receiver" else _responders(transfer.to_organization_id)
     notify(recipients=recipients, kind=f"transfer.{transition.target}", transfer=transfer,
            link=reverse("referrals:transfer_detail", args=[transfer.pk]),

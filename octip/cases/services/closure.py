@@ -8,15 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from octip.core import audit
 from octip.core.access import require
 from octip.core.versioning import save_versioned
 
 from ..models import STAGE_TRANSITIONS, Case, ClosureOutcome, ClosureRequest, Stage
 from ..sharing import require_own_scope
-from ..timeline import _said, add_timeline_entry
+from ..timeline import Kind, happened
 
 
 def duty_to_report_outstanding(case: Case) -> bool:
@@ -36,11 +34,8 @@ def change_stage(*, actor: Any, case: Case, to_stage: str, expected_version: int
     before = case.stage
     case.stage = to_stage
     save_versioned(case, expected_version=expected_version, fields=["stage"], original={"stage": before})
-    audit.record(actor, "case.stage_changed", case, detail={"from": before, "to": to_stage})
-    add_timeline_entry(actor=actor, case=case, kind="case.stage_changed",
-                       summary=_said(gettext_noop("Stage changed from %(from)s to %(to)s."),
-                                     **{"from": ("stage", before), "to": ("stage", to_stage)}),
-                       detail={"from": before, "to": to_stage})
+    happened(actor=actor, case=case, kind=Kind.STAGE_CHANGED,
+             params={"from": ("stage", before), "to": ("stage", to_stage)}, detail={"from": before, "to": to_stage})
     return case
 
 
@@ -60,11 +55,8 @@ def request_closure(*, actor: Any, case: Case, reason: str, outcome: str) -> Clo
                                               requested_by=actor, previous_stage=case.stage)
     Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSURE_REQUESTED, updated_at=timezone.now())
     case.refresh_from_db(fields=["stage", "version", "updated_at"])
-    audit.record(actor, "case.closure_requested", case, detail={"request_id": request.pk, "outcome": outcome})
-    add_timeline_entry(actor=actor, case=case, kind="case.closure_requested",
-                       summary=_said(gettext_noop("Closure requested (outcome: %(outcome)s)."),
-                                     outcome=("outcome", outcome)),
-                       detail={"request_id": request.pk})
+    happened(actor=actor, case=case, kind=Kind.CLOSURE_REQUESTED, params={"outcome": ("outcome", outcome)},
+             detail={"request_id": request.pk}, audit_detail={"request_id": request.pk, "outcome": outcome})
     return request
 
 
@@ -86,12 +78,8 @@ def decide_closure(*, actor: Any, closure: ClosureRequest, approve: bool, commen
     else:
         Case.objects.filter(pk=case.pk).update(stage=closure.previous_stage, updated_at=now)
     case.refresh_from_db(fields=["stage", "closed_at", "updated_at"])
-    action = "case.closure_approved" if approve else "case.closure_rejected"
-    audit.record(actor, action, case, detail={"request_id": closure.pk})
-    add_timeline_entry(actor=actor, case=case, kind=action,
-                       summary=_said(gettext_noop("Closure approved; case closed.") if approve
-                                     else gettext_noop("Closure rejected.")),
-                       detail={"request_id": closure.pk})
+    happened(actor=actor, case=case, kind=Kind.CLOSURE_APPROVED if approve else Kind.CLOSURE_REJECTED,
+             detail={"request_id": closure.pk})
     return closure
 
 
@@ -104,6 +92,5 @@ def reopen_case(*, actor: Any, case: Case, reason: str) -> Case:
         raise ValidationError({"reason": _("Give the reason for reopening.")})
     Case.objects.filter(pk=case.pk).update(stage=Stage.ASSESSMENT, closed_at=None, updated_at=timezone.now())
     case.refresh_from_db(fields=["stage", "closed_at", "updated_at"])
-    audit.record(actor, "case.reopened", case)
-    add_timeline_entry(actor=actor, case=case, kind="case.reopened", summary=_said(gettext_noop("Case reopened.")))
+    happened(actor=actor, case=case, kind=Kind.CASE_REOPENED)
     return case

@@ -12,13 +12,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from octip.core import audit, crypto
 
 from ..models import Case, Document, DocumentKind
 from ..sharing import require_section
-from ..timeline import _said, add_timeline_entry
+from ..timeline import Kind, happened
 from ..validation import check_upload
 
 DOWNLOAD_LINK_SECONDS = 300
@@ -42,10 +41,8 @@ def upload_document(*, actor: Any, case: Case, kind: str, filename: str, content
     document = Document.objects.create(id=document_id, case=case, kind=kind, filename=clean_name,
                                          content_type=content_type, size=len(content), storage_name=storage_name,
                                          uploaded_by=actor)
-    audit.record(actor, "case.document_uploaded", case, detail={"document_id": str(document.pk), "kind": kind,
-                                                               "size": len(content)})
-    add_timeline_entry(actor=actor, case=case, kind="case.document_uploaded",
-                       summary=_said(gettext_noop("Document added (%(kind)s)."), kind=("document_kind", kind)))
+    happened(actor=actor, case=case, kind=Kind.DOCUMENT_UPLOADED, params={"kind": ("document_kind", kind)},
+             audit_detail={"document_id": str(document.pk), "kind": kind, "size": len(content)})
     return document
 
 

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from octip.core import audit
 from octip.core.access import require
@@ -18,7 +17,7 @@ from octip.core.access import require
 from ..models import Case, EmergencyAccess, GrantSource
 from ..sections import validate_sections
 from ..sharing import grant_case_access
-from ..timeline import _said, add_timeline_entry
+from ..timeline import Kind, happened
 
 EMERGENCY_ACCESS_MINUTES = 60
 
@@ -39,11 +38,9 @@ def break_glass(*, actor: Any, case: Case, reason: str, minutes: int = EMERGENCY
          "timeline"])), source=GrantSource.BREAK_GLASS, source_id=uuid.uuid4().hex, reason="", expires_at=expires)
     access = EmergencyAccess.objects.create(case=case, user=actor, reason=reason.strip(), started_at=now,
                                               expires_at=expires, grant=grant)
-    audit.record(actor, "case.emergency_access", case, purpose="emergency",
-                 detail={"emergency_access_id": access.pk, "minutes": minutes})
-    add_timeline_entry(actor=actor, case=case, kind="case.emergency_access",
-                       summary=_said(gettext_noop("Emergency access opened for %(minutes)s minutes."), minutes=minutes),
-                       detail={"emergency_access_id": access.pk})
+    happened(actor=actor, case=case, kind=Kind.EMERGENCY_ACCESS, params={"minutes": minutes},
+             detail={"emergency_access_id": access.pk}, audit_purpose="emergency",
+             audit_detail={"emergency_access_id": access.pk, "minutes": minutes})
     return access
 
 

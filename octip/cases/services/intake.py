@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from octip.core import audit
 from octip.core.access import allows, require
@@ -18,7 +17,7 @@ from octip.core.versioning import save_versioned
 
 from ..models import YOUTH_AGE_LIMIT, Case, CaseNumberCounter, Person, Track, YouthProfile, age_on
 from ..sharing import refuse_if_closed, require_own_scope, require_section
-from ..timeline import _said, add_timeline_entry
+from ..timeline import Kind, happened, record
 from ..validation import CASE_FIELDS, PERSON_FIELDS, clean_case_fields, clean_person_fields
 
 
@@ -71,14 +70,11 @@ def open_case(*, actor: Any, person: dict, case: dict, owner_team=None, owner_wo
         owner_worker=owner_worker or actor, created_by=actor, **case_fields)
     if youth:
         YouthProfile.objects.create(case=new_case)
-    audit.record(actor, "case.opened", new_case, detail={"track": new_case.track, "number": new_case.number})
+    happened(actor=actor, case=new_case, kind=Kind.CASE_OPENED, params={"track": ("track", new_case.track)},
+             audit_detail={"track": new_case.track, "number": new_case.number})
     audit.record(actor, "person.created", new_person, detail={"case_id": str(new_case.pk)})
-    add_timeline_entry(actor=actor, case=new_case, kind="case.opened",
-                       summary=_said(gettext_noop("Case opened (%(track)s track)."), track=("track", new_case.track)))
     if youth:
-        add_timeline_entry(actor=actor, case=new_case, kind="youth.duty_to_report_required",
-                           summary=_said(gettext_noop("Youth track: a report to a child welfare director is required "
-                                            "(CFCSA s. 14).")))
+        record(actor=actor, case=new_case, kind=Kind.DUTY_TO_REPORT_REQUIRED, params={"variant": "intake"})
     return new_case
 
 
@@ -103,8 +99,7 @@ def update_case(*, actor: Any, case: Case, expected_version: int, changes: dict)
     changed = sorted(k for k in changes if original[k] != changes[k])
     audit.record(actor, "case.updated", case, detail={"fields": changed})
     if changed:
-        add_timeline_entry(actor=actor, case=case, kind="case.updated",
-                           summary=_said(gettext_noop("Case details updated.")), detail={"fields": changed})
+        record(actor=actor, case=case, kind=Kind.CASE_UPDATED, detail={"fields": changed})
     return case
 
 
@@ -126,8 +121,7 @@ def update_person(*, actor: Any, case: Case, expected_version: int, changes: dic
     changed = sorted(k for k in changes if original[k] != changes[k])
     audit.record(actor, "person.updated", person, detail={"case_id": str(case.pk), "fields": changed})
     if changed:
-        add_timeline_entry(actor=actor, case=case, kind="person.updated",
-                           summary=_said(gettext_noop("Personal details updated.")), detail={"fields": changed})
+        record(actor=actor, case=case, kind=Kind.PERSON_UPDATED, detail={"fields": changed})
     _move_to_youth_track_if_under_19(actor=actor, case=case, person=person)
     return person
 
@@ -141,11 +135,8 @@ def _move_to_youth_track_if_under_19(*, actor: Any, case: Case, person: Person) 
     Case.objects.filter(pk=case.pk).update(track=Track.YOUTH, updated_at=timezone.now())
     case.track = Track.YOUTH
     YouthProfile.objects.get_or_create(case=case)
-    audit.record(actor, "case.track_changed", case, detail={"to": "youth"})
-    add_timeline_entry(actor=actor, case=case, kind="youth.duty_to_report_required",
-                       summary=_said(gettext_noop(
-                           "Moved to the youth track: a report to a child welfare director is required "
-                           "(CFCSA s. 14).")))
+    happened(actor=actor, case=case, kind=Kind.DUTY_TO_REPORT_REQUIRED, params={"variant": "moved"},
+             audit_action="case.track_changed", audit_detail={"to": "youth"})
 
 
 @transaction.atomic
@@ -177,7 +168,5 @@ def assign_case(*, actor: Any, case: Case, owner_team=None, owner_worker=None,
         case.assigned_workers.set(list(assigned_workers))
     detail = {"owner_team_id": getattr(owner_team, "pk", None), "owner_worker_id": getattr(owner_worker, "pk", None),
               "assigned_worker_ids": sorted(u.pk for u in case.assigned_workers.all())}
-    audit.record(actor, "case.assigned", case, detail=detail)
-    add_timeline_entry(actor=actor, case=case, kind="case.assigned", summary=_said(gettext_noop("Case assigned.")),
-                       detail=detail)
+    happened(actor=actor, case=case, kind=Kind.CASE_ASSIGNED, detail=detail)
     return case

@@ -9,15 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from octip.core import audit
 from octip.core.versioning import save_versioned
 
 from .. import reference
 from ..models import Case, Goal, GoalStatus, Need, NeedStatus, Note, PlanAction, Priority, SafetyPlan, Sensitivity, Task
 from ..sharing import refuse_if_closed, require_section
-from ..timeline import _said, add_timeline_entry
+from ..timeline import Kind, happened
 from ..validation import SAFETY_FIELDS
 
 
@@ -47,10 +45,9 @@ def save_need(*, actor: Any, case: Case, domain: str, priority: str, status: str
         save_versioned(need, expected_version=expected_version if expected_version is not None else -1,
                        fields=["priority", "status", "notes", "updated_by", "updated_at"],
                        original={"priority": priority, "status": status, "notes": notes})
-    audit.record(actor, "case.need_saved", case, detail={"domain": domain, "priority": priority, "status": status})
-    add_timeline_entry(actor=actor, case=case, kind="case.need_saved",
-                       summary=_said(gettext_noop("Needs assessment: %(domain)s set to %(status)s."),
-                                     domain=("domain", domain), status=("need_status", status)))
+    happened(actor=actor, case=case, kind=Kind.NEED_SAVED,
+             params={"domain": ("domain", domain), "status": ("need_status", status)},
+             audit_detail={"domain": domain, "priority": priority, "status": status})
     return need
 
 
@@ -61,9 +58,7 @@ def add_goal(*, actor: Any, case: Case, description: str) -> Goal:
     if not (description or "").strip():
         raise ValidationError({"description": _("Describe the goal.")})
     goal = Goal.objects.create(case=case, description=description.strip(), created_by=actor)
-    audit.record(actor, "case.goal_added", case, detail={"goal_id": goal.pk})
-    add_timeline_entry(actor=actor, case=case, kind="case.goal_added",
-                       summary=_said(gettext_noop("Service plan goal added.")))
+    happened(actor=actor, case=case, kind=Kind.GOAL_ADDED, audit_detail={"goal_id": goal.pk})
     return goal
 
 
@@ -74,10 +69,8 @@ def update_goal(*, actor: Any, goal: Goal, status: str, expected_version: int) -
         raise ValidationError({"status": _("Choose a status.")})
     goal.status = status
     save_versioned(goal, expected_version=expected_version, fields=["status"], original={"status": status})
-    audit.record(actor, "case.goal_updated", goal.case, detail={"goal_id": goal.pk, "status": status})
-    add_timeline_entry(actor=actor, case=goal.case, kind="case.goal_updated",
-                       summary=_said(gettext_noop("Service plan goal marked %(status)s."),
-                                     status=("goal_status", status)))
+    happened(actor=actor, case=goal.case, kind=Kind.GOAL_UPDATED, params={"status": ("goal_status", status)},
+             audit_detail={"goal_id": goal.pk, "status": status})
     return goal
 
 
@@ -95,9 +88,7 @@ def add_plan_action(*, actor: Any, goal: Goal, description: str, owner=None,
         raise ValidationError({"description": _("Describe the action.")})
     _check_worker(owner, goal.case, "owner")
     action = PlanAction.objects.create(goal=goal, description=description.strip(), owner=owner, due=due)
-    audit.record(actor, "case.plan_action_added", goal.case, detail={"action_id": action.pk})
-    add_timeline_entry(actor=actor, case=goal.case, kind="case.plan_action_added",
-                       summary=_said(gettext_noop("Service plan action added.")))
+    happened(actor=actor, case=goal.case, kind=Kind.PLAN_ACTION_ADDED, audit_detail={"action_id": action.pk})
     return action
 
 
@@ -108,9 +99,7 @@ def complete_plan_action(*, actor: Any, action: PlanAction, expected_version: in
         raise ValidationError(_("This action is already done."))
     action.done_at = timezone.now()
     save_versioned(action, expected_version=expected_version, fields=["done_at"], original={"done_at": None})
-    audit.record(actor, "case.plan_action_done", action.goal.case, detail={"action_id": action.pk})
-    add_timeline_entry(actor=actor, case=action.goal.case, kind="case.plan_action_done",
-                       summary=_said(gettext_noop("Service plan action done.")))
+    happened(actor=actor, case=action.goal.case, kind=Kind.PLAN_ACTION_DONE, audit_detail={"action_id": action.pk})
     return action
 
 
@@ -127,9 +116,7 @@ def add_task(*, actor: Any, case: Case, title: str, due: datetime.date, assignee
         raise ValidationError({"team": _("Choose one of your organization's teams.")})
     task = Task.objects.create(case=case, title=title.strip(), due=due, assignee=assignee,
                                  team=team or case.owner_team, created_by=actor)
-    audit.record(actor, "case.task_added", case, detail={"task_id": task.pk})
-    add_timeline_entry(actor=actor, case=case, kind="case.task_added", summary=_said(gettext_noop("Task added.")),
-                       detail={"task_id": task.pk})
+    happened(actor=actor, case=case, kind=Kind.TASK_ADDED, detail={"task_id": task.pk})
     return task
 
 
@@ -141,9 +128,7 @@ def complete_task(*, actor: Any, task: Task, expected_version: int) -> Task:
     task.done_at, task.done_by = timezone.now(), actor
     save_versioned(task, expected_version=expected_version, fields=["done_at", "done_by"],
                    original={"done_at": None, "done_by": None})
-    audit.record(actor, "case.task_done", task.case, detail={"task_id": task.pk})
-    add_timeline_entry(actor=actor, case=task.case, kind="case.task_done", summary=_said(gettext_noop("Task done.")),
-                       detail={"task_id": task.pk})
+    happened(actor=actor, case=task.case, kind=Kind.TASK_DONE, detail={"task_id": task.pk})
     return task
 
 
@@ -159,10 +144,10 @@ def add_note(*, actor: Any, case: Case, body: str, sensitivity: str = Sensitivit
         raise ValidationError({"sensitivity": _("Only the owning team writes restricted notes.")})
     note = Note.objects.create(case=case, body=body.strip(), sensitivity=sensitivity, author=actor,
                                  team=case.owner_team)
-    audit.record(actor, "case.note_added", case, detail={"note_id": note.pk, "sensitivity": sensitivity})
-    add_timeline_entry(actor=actor, case=case, kind="case.note_added",
-                       summary=_said(gettext_noop("Restricted note added.")) if sensitivity == Sensitivity.RESTRICTED
-                       else _said(gettext_noop("Note added.")))
+    restricted = sensitivity == Sensitivity.RESTRICTED
+    # Even that a restricted note exists stays within the owning circle.
+    happened(actor=actor, case=case, kind=Kind.NOTE_ADDED, params={"variant": "restricted" if restricted else "normal"},
+             restricted=restricted, audit_detail={"note_id": note.pk, "sensitivity": sensitivity})
     return note
 
 
@@ -190,7 +175,5 @@ def save_safety_plan(*, actor: Any, case: Case, changes: dict, expected_version:
         plan.updated_by, plan.updated_at = actor, timezone.now()
         save_versioned(plan, expected_version=expected_version if expected_version is not None else -1,
                        fields=[*changes, "updated_by", "updated_at"], original=dict(changes))
-    audit.record(actor, "case.safety_plan_saved", case)
-    add_timeline_entry(actor=actor, case=case, kind="case.safety_plan_saved",
-                       summary=_said(gettext_noop("Safety plan updated.")))
+    happened(actor=actor, case=case, kind=Kind.SAFETY_PLAN_SAVED)
     return plan

@@ -9,15 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from octip.core import audit
 from octip.core.bounds import refuse_out_of_range
 from octip.core.versioning import save_versioned
 
 from ..models import Case, ConsentGiver, DutyToReport, ReportOffice, Separation, YouthProfile
 from ..sharing import require_own_scope
-from ..timeline import _said, add_timeline_entry
+from ..timeline import Kind, happened
 from ..validation import YOUTH_FIELDS
 
 
@@ -41,10 +39,8 @@ def record_duty_to_report(*, actor: Any, case: Case, reported_by_name: str, repo
                                            reported_at=reported_at, office=office,
                                            office_detail=office_detail.strip(), reference=reference.strip(),
                                            recorded_by=actor)
-    audit.record(actor, "youth.duty_to_report_recorded", case, detail={"report_id": report.pk, "office": office})
-    add_timeline_entry(actor=actor, case=case, kind="youth.duty_to_report_recorded",
-                       summary=_said(gettext_noop("Duty-to-report recorded (%(office)s)."), office=("office", office)),
-                       detail={"report_id": report.pk})
+    happened(actor=actor, case=case, kind=Kind.DUTY_TO_REPORT_RECORDED, params={"office": ("office", office)},
+             detail={"report_id": report.pk}, audit_detail={"report_id": report.pk, "office": office})
     return report
 
 
@@ -63,7 +59,5 @@ def update_youth_profile(*, actor: Any, case: Case, expected_version: int, chang
         setattr(profile, name, value)
     save_versioned(profile, expected_version=expected_version, fields=list(changes),
                    original=dict(changes))
-    audit.record(actor, "youth.profile_updated", case, detail={"fields": sorted(changes)})
-    add_timeline_entry(actor=actor, case=case, kind="youth.profile_updated",
-                       summary=_said(gettext_noop("Youth details updated.")))
+    happened(actor=actor, case=case, kind=Kind.YOUTH_PROFILE_UPDATED, audit_detail={"fields": sorted(changes)})
     return profile
