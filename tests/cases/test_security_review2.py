@@ -135,7 +135,7 @@ def test_a_duty_to_report_dated_near_year_1_or_9999_is_refused_with_a_clear_mess
 
 def test_a_receiver_does_not_learn_from_the_timeline_whom_else_the_case_was_shared_with(world, client_for):
     from octip.consent.services import record_consent
-    from octip.referrals.exports import create_secure_export
+    from octip.referrals.secure_exports import create_secure_export
     from octip.referrals.services import send_referral, without_email
     from tests.factories import OrganizationFactory, UserFactory
 
