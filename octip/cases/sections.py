@@ -359,8 +359,7 @@ def content(case: Case, chosen: Iterable[str]) -> dict[str, Any]:
     fields for identity and summary, a list of rows for the others (a dict, maybe empty, for the safety
     plan). Sections another app owns (consents) are left to it."""
     out: dict[str, Any] = {}
-    for name in DECLARED:
-        declared = DECLARED[name]
+    for name, declared in DECLARED.items():
         if name not in chosen or declared.owner != "cases":
             continue
         if declared.rows is None:
