@@ -21,6 +21,8 @@ from octip.partners.models import Region, User
 from . import models as m
 from . import schemas as s
 from . import selectors, services
+from .sections import Field as SectionField
+from .sections import fields_of, value, values, withheld
 
 router = Router(tags=["cases"])
 
@@ -52,33 +54,38 @@ def _user(user_id: int | None, field: str) -> User | None:
     return user
 
 
-#: What ``case_json`` shows of the summary section to someone it was not shared with.
-SUMMARY_WITHHELD = {"region": None, "exploitation_types": [], "setting": "", "means_of_control": [],
-                    "referral_source": "", "first_contact_date": None, "immediate_danger": None,
-                    "needs_interpreter": None, "age_band": "", "gender": ""}
+def _summary_fields() -> tuple[SectionField, ...]:
+    # The summary's fields on the case and its person; those of a youth profile are at ``/youth``.
+    return fields_of("summary", on=["", "person"])
+
+
+def summary_withheld() -> dict:
+    """What ``case_json`` shows of the summary section to someone it was not shared with: each declared
+    field empty (``[]``, ``""``) or null, so the case keeps one shape."""
+    return {f.name: withheld(f) for f in _summary_fields()}
 
 
 def case_json(case: m.Case, sections: frozenset[str], person: m.Person | None = None) -> dict:
+    """The case as the API shows it to a reader of ``sections``: the case header and who holds it, the
+    summary's declared fields (withheld unless shared), and the identity's in ``person``."""
     data = {
         "id": case.pk, "number": case.number, "track": case.track, "stage": case.stage,
-        "region": case.region.code, "owner_organization_id": case.owner_organization_id,
-        "owner_team_id": case.owner_team_id, "owner_worker_id": case.owner_worker_id,
-        "exploitation_types": case.exploitation_types, "setting": case.setting,
-        "means_of_control": case.means_of_control, "referral_source": case.referral_source,
-        "first_contact_date": case.first_contact_date, "immediate_danger": case.immediate_danger,
-        "needs_interpreter": case.needs_interpreter, "age_band": case.person.age_band,
-        "gender": case.person.gender, "opened_at": case.opened_at, "version": case.version,
+        "owner_organization_id": case.owner_organization_id, "owner_team_id": case.owner_team_id,
+        "owner_worker_id": case.owner_worker_id, "opened_at": case.opened_at, "version": case.version,
         "sections": sorted(sections), "person": None,
     }
-    if "summary" not in sections:
-        # The summary is a section like any other: a receiver who was not given it sees none of it.
-        data.update(SUMMARY_WITHHELD)
+    # The summary is a section like any other: a receiver who was not given it sees none of it.
+    data.update(values(_summary_fields(), case) if "summary" in sections else summary_withheld())
     if person is not None and "identity" in sections:
-        data["person"] = {"legal_name": person.legal_name, "preferred_name": person.preferred_name,
-                          "date_of_birth": person.date_of_birth, "aliases": person.aliases or [],
-                          "phone": person.phone, "email": person.email, "address": person.address,
-                          "identity_documents": person.identity_documents or [], "version": person.version}
+        data["person"] = {**values(fields_of("identity", on=["person"]), case, {"person": person}),
+                          "version": person.version}
     return data
+
+
+def _goal_json(goal: m.Goal) -> dict:
+    """A goal of the plan section: its declared fields (its actions as objects, each shaped by
+    ``PlanActionOut``) with its id and version."""
+    return {"id": goal.pk, "version": goal.version, **s.read_declared(fields_of("plan"), goal)}
 
 
 class CaseQuery(Schema):
@@ -278,8 +285,7 @@ def save_need(request, case_id: UUID, body: s.NeedIn):
 def list_goals(request, case_id: UUID):
     case = _case(request, case_id)
     _section(request, case, "plan")
-    goals = [{"id": g.pk, "description": g.description, "status": g.status, "version": g.version,
-              "actions": list(g.actions.all())} for g in case.goals.prefetch_related("actions")]
+    goals = [_goal_json(g) for g in case.goals.prefetch_related("actions")]
     audit.record(request.auth, "case.plan_viewed", case, detail={"count": len(goals), "via": "api"})
     return goals
 
@@ -288,8 +294,7 @@ def list_goals(request, case_id: UUID):
 def add_goal(request, case_id: UUID, body: s.GoalIn):
     case = _case(request, case_id)
     goal = services.add_goal(actor=request.auth, case=case, description=body.description)
-    return Status(201, {"id": goal.pk, "description": goal.description, "status": goal.status, "version": goal.version,
-                 "actions": []})
+    return Status(201, _goal_json(goal))
 
 
 @router.post("/cases/{case_id}/goals/{goal_id}/actions", response={201: s.PlanActionOut})
@@ -406,14 +411,16 @@ def download_document(request, case_id: UUID, document_id: UUID, t: str = ""):
 # --- Youth profile, reopening, assignment -----------------------------------------------------
 
 def _youth_json(actor, case: m.Case) -> dict:
+    """The youth profile: the summary's youth fields, and the identity's (the guardian's name and
+    contact) only when the identity section is shared — null otherwise."""
     profile = get_object_or_404(m.YouthProfile, case=case)
     identity = "identity" in selectors.sections_visible_to(actor, case)
-    return {"guardian_name": profile.guardian_name if identity else None,
-            "guardian_relationship": profile.guardian_relationship,
-            "guardian_contact": profile.guardian_contact if identity else None,
-            "separation": profile.separation, "migrant_services_involved": profile.migrant_services_involved,
-            "consent_given_by": profile.consent_given_by,
-            "duty_to_report_outstanding": services.duty_to_report_outstanding(case), "version": profile.version}
+    records = {"youth": profile}
+    data = values(fields_of("summary", on=["youth"]), case, records)
+    for field in fields_of("identity", on=["youth"]):
+        data[field.name] = value(field, case, records) if identity else None
+    return {**data, "duty_to_report_outstanding": services.duty_to_report_outstanding(case),
+            "version": profile.version}
 
 
 @router.get("/cases/{case_id}/youth", response=s.YouthProfileOut)

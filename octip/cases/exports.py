@@ -1,30 +1,32 @@
 """Case list exports (CSV and XLSX) of what the user may see.
 
-Identifying columns appear only with ``case.export_identifying`` and only for rows whose identity
-section the user may read; every cell is neutralised against spreadsheet formulas.
+The columns are the case header and the fields of the case-level sections (``sections.columns``).
+Identifying columns appear only with ``case.export_identifying``, and a row fills a section's columns
+only when the user may read that section of the case; every cell is neutralised against spreadsheet
+formulas.
 """
 
 from __future__ import annotations
 
-import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from octip.core import audit
 from octip.core.access import allows, require
-from octip.core.csv_safety import neutralise
+from octip.core.csv_safety import neutralise, stream_csv
 
 from . import selectors
+from .sections import CASE_LEVEL, Column, cell, columns
 
 CHUNK = 500
-BASE_COLUMNS = ["case_number", "case_id", "track", "stage", "region", "owner_organization", "owner_team",
-                "exploitation_types", "setting", "means_of_control", "referral_source", "first_contact_date",
-                "immediate_danger", "needs_interpreter", "age_band", "gender", "opened_at", "overdue_tasks"]
-IDENTIFYING_COLUMNS = ["legal_name", "preferred_name", "date_of_birth", "phone", "email"]
+#: Door columns, shown for every row: the case header and who holds the case (not section content).
+HEADER_COLUMNS = ["case_number", "case_id", "track", "stage", "owner_organization", "owner_team", "opened_at",
+                  "overdue_tasks"]
 
 
 def _clean(value: Any) -> Any:
@@ -35,42 +37,26 @@ def _clean(value: Any) -> Any:
     return neutralise(value)
 
 
-def _rows(actor: Any, filters: selectors.CaseFilters, identifying: bool, ids: list):
-    cases = selectors.case_list(actor=actor, filters=filters).select_related("person")
+def _rows(actor: Any, filters: selectors.CaseFilters, section_columns: list[Column], ids: list) -> Iterator[list]:
+    cases = selectors.case_list(actor=actor, filters=filters).select_related("person", "youth")
     for start in range(0, len(ids), CHUNK):
         chunk = list(cases.filter(pk__in=ids[start:start + CHUNK]))
         sections = selectors.sections_for_cases(actor, chunk)
         for case in chunk:
-            person = case.person
-            row = [case.number, str(case.pk), case.track, case.stage]
-            if "summary" in sections.get(case.pk, ()):
-                row += [case.region.code, case.owner_organization.name,
-                        case.owner_team.name if case.owner_team else "", " ".join(case.exploitation_types),
-                        case.setting, " ".join(case.means_of_control), case.referral_source,
-                        case.first_contact_date.isoformat(), case.immediate_danger, case.needs_interpreter,
-                        person.age_band, person.gender]
-            else:  # a receiver not given the summary section sees none of it
-                row += ["", case.owner_organization.name, case.owner_team.name if case.owner_team else ""] + [""] * 9
-            row += [timezone.localtime(case.opened_at).isoformat(timespec="minutes"), case.has_overdue]
-            if identifying:
-                if "identity" in sections.get(case.pk, ()):
-                    row += [person.legal_name, person.preferred_name,
-                            person.date_of_birth.isoformat() if person.date_of_birth else "", person.phone,
-                            person.email]
-                else:
-                    row += [""] * len(IDENTIFYING_COLUMNS)
+            shown = sections.get(case.pk, frozenset())
+            row = [case.number, str(case.pk), case.track, case.stage, case.owner_organization.name,
+                   case.owner_team.name if case.owner_team else "",
+                   timezone.localtime(case.opened_at).isoformat(timespec="minutes"), case.has_overdue]
+            # A section the user may not read of this case leaves its columns empty.
+            row += [cell(c.field, case) if c.section in shown else "" for c in section_columns]
             yield [_clean(v) for v in row]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def export_response(*, actor: Any, filters: selectors.CaseFilters, fmt: str) -> HttpResponse:
     require(actor, "case.export")
     identifying = allows(actor, "case.export_identifying") and allows(actor, "case.view_identifying")
-    columns = BASE_COLUMNS + (IDENTIFYING_COLUMNS if identifying else [])
+    section_columns = columns(CASE_LEVEL, identifying=identifying)
+    header = HEADER_COLUMNS + [c.name for c in section_columns]
     ids = list(selectors.case_list(actor=actor, filters=filters).values_list("pk", flat=True))
     # Which cases left, and whose identifying columns went with them: an export is a read of each.
     named = sorted(str(pk) for pk in selectors.identity_readable_case_ids(actor).filter(pk__in=ids)
@@ -82,29 +68,18 @@ def export_response(*, actor: Any, filters: selectors.CaseFilters, fmt: str) -> 
                                                                              "overdue", "report_due")}})
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        writer = csv.writer(_Echo())
+        return stream_csv(header, _rows(actor, filters, section_columns, ids), f"octip-cases-{stamp}.csv")
+    from openpyxl import Workbook
 
-        def stream():
-            yield writer.writerow(columns)
-            for row in _rows(actor, filters, identifying, ids):
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="octip-cases-{stamp}.csv"'
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("cases")
-        sheet.append(columns)
-        for row in _rows(actor, filters, identifying, ids):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="octip-cases-{stamp}.xlsx"'
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("cases")
+    sheet.append(header)
+    for row in _rows(actor, filters, section_columns, ids):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="octip-cases-{stamp}.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
-
-

@@ -1,11 +1,19 @@
+"""Shapes of the cases API. The output shapes of section content (the case, its person, youth profile,
+needs, plan, tasks, notes, safety plan, documents, timeline) are built from ``cases.sections``: each
+declared field is typed here from its kind, beside the door's own fields (ids, versions)."""
+
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from . import sections
+from .sections import Kind
 
 
 class IdentityDocument(Schema):
@@ -76,42 +84,6 @@ class CasePatch(Schema):
     needs_interpreter: bool | None = None
 
 
-class PersonOut(Schema):
-    legal_name: str
-    preferred_name: str
-    date_of_birth: datetime.date | None
-    aliases: list[str]
-    address: str
-    identity_documents: list[IdentityDocument]
-    phone: str
-    email: str
-    version: int
-
-
-class CaseOut(Schema):
-    id: UUID
-    number: str
-    track: str
-    stage: str
-    region: str | None = Field(description="Null when the summary section is not shared with you")
-    owner_organization_id: int
-    owner_team_id: int | None
-    owner_worker_id: int | None
-    exploitation_types: list[str]
-    setting: str
-    means_of_control: list[str]
-    referral_source: str
-    first_contact_date: datetime.date | None
-    immediate_danger: bool | None
-    needs_interpreter: bool | None
-    age_band: str
-    gender: str
-    opened_at: datetime.datetime
-    version: int
-    sections: list[str]
-    person: PersonOut | None = None
-
-
 class StageIn(Schema):
     stage: str
     version: int
@@ -135,29 +107,12 @@ class ClosureRequestOut(Schema):
     decided_at: datetime.datetime | None
 
 
-class TimelineOut(Schema):
-    kind: str
-    summary: str
-    detail: dict
-    actor_id: int | None
-    created_at: datetime.datetime
-
-
 class NeedIn(Schema):
     domain: str
     priority: str
     status: str
     notes: str = Field("", max_length=4000)
     version: int | None = None
-
-
-class NeedOut(Schema):
-    id: int
-    domain: str
-    priority: str
-    status: str
-    notes: str
-    version: int
 
 
 class GoalIn(Schema):
@@ -170,37 +125,10 @@ class PlanActionIn(Schema):
     due: datetime.date | None = None
 
 
-class PlanActionOut(Schema):
-    id: int
-    description: str
-    owner_id: int | None
-    due: datetime.date | None
-    done_at: datetime.datetime | None
-    version: int
-
-
-class GoalOut(Schema):
-    id: int
-    description: str
-    status: str
-    version: int
-    actions: list[PlanActionOut]
-
-
 class TaskIn(Schema):
     title: str = Field(min_length=1, max_length=300)
     due: datetime.date
     assignee_id: int | None = None
-
-
-class TaskOut(Schema):
-    id: int
-    title: str
-    due: datetime.date
-    assignee_id: int | None
-    team_id: int | None
-    done_at: datetime.datetime | None
-    version: int
 
 
 class VersionIn(Schema):
@@ -212,37 +140,12 @@ class NoteIn(Schema):
     sensitivity: str = "normal"
 
 
-class NoteOut(Schema):
-    id: int
-    body: str
-    sensitivity: str
-    author_id: int | None
-    created_at: datetime.datetime
-
-
 class SafetyPlanIn(Schema):
     risks: str = Field("", max_length=8000)
     trusted_contacts: str = Field("", max_length=8000)
     code_words: str = Field("", max_length=2000)
     emergency_steps: str = Field("", max_length=8000)
     version: int | None = None
-
-
-class SafetyPlanOut(Schema):
-    risks: str
-    trusted_contacts: str
-    code_words: str
-    emergency_steps: str
-    version: int
-
-
-class DocumentOut(Schema):
-    id: UUID
-    kind: str
-    filename: str
-    content_type: str
-    size: int
-    created_at: datetime.datetime
 
 
 class DownloadLinkOut(Schema):
@@ -288,17 +191,6 @@ class YouthProfileIn(Schema):
     consent_given_by: str | None = None
 
 
-class YouthProfileOut(Schema):
-    guardian_name: str | None = None
-    guardian_relationship: str
-    guardian_contact: str | None = None
-    separation: str
-    migrant_services_involved: bool
-    consent_given_by: str
-    duty_to_report_outstanding: bool
-    version: int
-
-
 class ReopenIn(Schema):
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -327,3 +219,106 @@ class EmergencyAccessReviewOut(Schema):
 class EmergencyReviewIn(Schema):
     review: str
     note: str = Field("", max_length=2000)
+
+
+# --- Output shapes built from the section declaration ----------------------------------------
+
+_TYPES: dict[str, Any] = {
+    Kind.TEXT: str, Kind.LONG_TEXT: str, Kind.CHOICE: str, Kind.CODES: list[str], Kind.TEXTS: list[str],
+    Kind.DATE: datetime.date | None, Kind.DATETIME: datetime.datetime | None, Kind.BOOL: bool, Kind.INT: int | None,
+    Kind.BYTES: int, Kind.REF: str | None, Kind.DOCUMENTS: list[IdentityDocument],
+}
+
+
+def read_declared(fields: tuple[sections.Field, ...], obj: Any) -> dict[str, Any]:
+    """The declared fields of a model object as the API gives them; related rows stay objects, so
+    their own shape (with its door fields) reads them."""
+    out = {}
+    for field in fields:
+        if field.kind == Kind.ROWS:
+            out[field.name] = sections.rows_of(field, obj)
+        else:
+            try:
+                out[field.name] = sections.value(field, obj)
+            except sections.NotApplicable:
+                continue
+    return out
+
+
+class Declared(BaseModel):
+    """A shape of section content. A model object is read through the declaration, so the response is
+    exactly the declared fields and the door's own; a field declared after this shape was built (a test
+    adding one) is served too, which is why extra keys are allowed: only the declaration adds them."""
+
+    model_config = ConfigDict(extra="allow")
+    section_fields: ClassVar[Callable[[], tuple[sections.Field, ...]]]
+    door_fields: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_declared(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return data
+        return {**read_declared(cls.section_fields(), data), **{k: getattr(data, k) for k in cls.door_fields}}
+
+
+def declared_schema(name: str, fields: Callable[[], tuple[sections.Field, ...]], door: dict[str, Any], *,
+                    nullable: frozenset[str] | set[str] = frozenset(), withheld: bool = False,
+                    nested: dict[str, type[BaseModel]] | None = None) -> type[Declared]:
+    """An output shape: ``door`` fields (``{name: (type, default)}``, read as attributes of a model
+    object) and the declared ``fields`` typed from their kind. ``withheld``: each may hold what a
+    withheld section shows (``sections.withheld``); the fields named in ``nullable`` are null when
+    their section is withheld."""
+    typed: dict[str, Any] = {}
+    for field in fields():
+        if field.kind == Kind.ROWS:
+            annotation: Any = list[(nested or {})[field.name]]
+        else:
+            annotation = _TYPES[field.kind]
+        if withheld and field.kind == Kind.BOOL:
+            annotation = bool | None
+        if field.name in nullable:
+            typed[field.name] = (annotation | None, None)
+        else:
+            typed[field.name] = (annotation, ...)
+    model = create_model(name, __base__=Declared, **door, **typed)
+    model.section_fields = staticmethod(fields)
+    model.door_fields = tuple(door)
+    return model
+
+
+PersonOut = declared_schema("PersonOut", lambda: sections.fields_of("identity", on=["person"]),
+                            {"version": (int, ...)})
+
+CaseOut = declared_schema(
+    "CaseOut", lambda: sections.fields_of("summary", on=["", "person"]), {
+        "id": (UUID, ...), "number": (str, ...), "track": (str, ...), "stage": (str, ...),
+        "owner_organization_id": (int, ...), "owner_team_id": (int | None, ...), "owner_worker_id": (int | None, ...),
+        "opened_at": (datetime.datetime, ...), "version": (int, ...), "sections": (list[str], ...),
+        "person": (PersonOut | None, None)},
+    withheld=True)
+CaseOut.__doc__ = ("A case. Its summary fields are empty (or null) when the summary section is not shared with "
+                   "you; ``person`` is null unless the identity section is.")
+
+YouthProfileOut = declared_schema(
+    "YouthProfileOut",
+    lambda: sections.fields_of("summary", on=["youth"]) + sections.fields_of("identity", on=["youth"]),
+    {"duty_to_report_outstanding": (bool, ...), "version": (int, ...)},
+    nullable={f.name for f in sections.fields_of("identity", on=["youth"])})
+YouthProfileOut.__doc__ = ("The youth track of a case; the guardian's name and contact are null unless the identity "
+                           "section is shared with you.")
+
+NeedOut = declared_schema("NeedOut", lambda: sections.fields_of("needs"), {"id": (int, ...), "version": (int, ...)})
+PlanActionOut = declared_schema("PlanActionOut", lambda: sections.field_of("plan", "actions").fields, {
+    "id": (int, ...), "owner_id": (int | None, ...), "version": (int, ...)})
+GoalOut = declared_schema("GoalOut", lambda: sections.fields_of("plan"), {"id": (int, ...), "version": (int, ...)},
+                          nested={"actions": PlanActionOut})
+TaskOut = declared_schema("TaskOut", lambda: sections.fields_of("tasks"), {
+    "id": (int, ...), "assignee_id": (int | None, ...), "team_id": (int | None, ...), "version": (int, ...)})
+NoteOut = declared_schema("NoteOut", lambda: sections.fields_of("notes"), {
+    "id": (int, ...), "sensitivity": (str, ...), "author_id": (int | None, ...)})
+SafetyPlanOut = declared_schema("SafetyPlanOut", lambda: sections.fields_of("safety_plan"), {"version": (int, ...)})
+DocumentOut = declared_schema("DocumentOut", lambda: sections.fields_of("documents"), {
+    "id": (UUID, ...), "content_type": (str, ...)})
+TimelineOut = declared_schema("TimelineOut", lambda: sections.fields_of("timeline"), {
+    "kind": (str, ...), "detail": (dict, ...), "actor_id": (int | None, ...)})

@@ -1,30 +1,244 @@
-"""The named sections of a case that a disclosure (referral, transfer, emergency access) can share.
+"""The named sections of a case that a disclosure (referral, transfer, emergency access, secure export)
+can share, and what each case-owned section contains.
 
-Every case door (page, API, export) shows only the sections ``selectors.sections_visible_to`` gives.
+This module is the one declaration of a section's content. For each section it lists the fields (the
+key every door uses, where the value is read, a translatable label) and which of them are
+identifying. Every door derives what it shows from here:
+
+- the API (``cases.api.case_json`` and the output schemas in ``cases.schemas``);
+- the CSV and XLSX case exports (``columns`` and ``cell``);
+- the secure export ZIP (``content``);
+- the case pages (the ``case_sections`` template tags, built on ``facts``).
+
+So a field added to a section here appears at every door with no other edit, and a door cannot show a
+field of a section the reader was not given. *Which* sections a reader sees is decided elsewhere
+(``selectors.sections_visible_to``; ``consent.policy.may_disclose`` for a new disclosure).
+
+What is not section content: a door's own metadata (ids, versions, the staff who did something, links
+and buttons). The case header (number, track, stage) is shown with any section.
+
+The ``consents`` section is owned by the ``consent`` app: its content is
+``consent.selectors.consents_section_content`` (``cases`` does not import ``consent``).
+
+"Identifying" marks a value that can tell who the person is (encrypted at rest): a case-list export
+carries it only with ``case.export_identifying``. The ``identity`` section as a whole needs
+``case.view_identifying``, and an export carries it only with ``case.export_identifying``, including
+its clear fields (pronouns, languages, citizenship).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-SECTIONS: dict[str, object] = {
-    "identity": _("Identity (the person's identifying fields)"),
-    "summary": _("Summary (track, stage, exploitation types, region, flags — nothing identifying)"),
-    "needs": _("Needs assessment"),
-    "plan": _("Service plan"),
-    "tasks": _("Tasks and follow-ups"),
-    "notes": _("Notes (normal notes only; restricted notes never leave the owning team)"),
-    "safety_plan": _("Safety plan"),
-    "documents": _("Documents"),
-    "consents": _("Consents"),
-    "timeline": _("Timeline"),
-}
+from . import reference
+from .models import (
+    Case,
+    ConsentGiver,
+    DocumentKind,
+    ExploitationType,
+    Gender,
+    GoalStatus,
+    NeedStatus,
+    Priority,
+    ReferralSource,
+    SafetyPlan,
+    Sensitivity,
+    Separation,
+)
 
+
+class Kind:
+    """How a field's value is typed at the API, written in a cell and shown to a person."""
+
+    TEXT = "text"  # a short string
+    LONG_TEXT = "long_text"  # free text, shown with its line breaks
+    CHOICE = "choice"  # a code; shown by its label
+    CODES = "codes"  # a list of codes; shown by their labels
+    TEXTS = "texts"  # a list of strings
+    DATE = "date"
+    DATETIME = "datetime"
+    BOOL = "bool"
+    INT = "int"
+    BYTES = "bytes"  # a size in bytes
+    REF = "ref"  # a related row, given by its code (shown by ``shown``)
+    DOCUMENTS = "documents"  # identity documents: a list of {type, number, country, held_by_person}
+    ROWS = "rows"  # related rows, each with the sub-fields ``Field.fields``
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a section.
+
+    ``name`` is the key at every door (JSON key, CSV column). ``path`` (default: ``name``) is read from
+    the record with dots (``region.code``); a method at its end is called. The record is the case
+    itself, or for ``on="person"`` / ``on="youth"`` the case's person or youth profile (a field on a
+    youth profile applies only to cases that have one); in a section of rows it is the row.
+    """
+
+    name: str
+    label: Promise | str
+    path: str = ""
+    kind: str = Kind.TEXT
+    identifying: bool = False
+    on: str = ""
+    #: Code → label, for ``CHOICE`` and ``CODES``.
+    labels: Callable[[str], str] | None = None
+    #: A path (or function of the record) giving the text a person reads, when labels do not do.
+    shown: str | Callable[[Any], Any] = ""
+    #: For a ``BOOL``: the badge a case page shows when it is true (``alarm``: as a warning).
+    flag: Promise | str | None = None
+    alarm: bool = False
+    #: The label in the person's own words, for pages written to the person (the printable safety plan).
+    own_words: Promise | str | None = None
+    #: For ``ROWS``: the fields of each related row.
+    fields: tuple[Field, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return self.path or self.name
+
+
+@dataclass(frozen=True)
+class Section:
+    """A named section. ``rows`` is None for a section about the case itself (identity, summary); else it
+    gives the section's rows of a case (``single``: at most one row, and the content is that row)."""
+
+    name: str
+    label: Promise | str
+    fields: tuple[Field, ...] = ()
+    rows: Callable[[Case], Iterable[Any]] | None = None
+    single: bool = False
+    #: The fields a case list shows, in order (for ``identity``: the first with a value names the row).
+    listed: tuple[str, ...] = ()
+    #: The app that owns the content: ``cases`` declares it here, another app gives it itself.
+    owner: str = "cases"
+
+
+def _choice(choices: Any) -> Callable[[str], str]:
+    def label(code: str) -> str:
+        return str(choices(code).label) if code in choices.values else code
+
+    return label
+
+
+def _term(terms: Callable[[], tuple[reference.Term, ...]]) -> Callable[[str], str]:
+    def label(code: str) -> str:
+        return reference.label_of(terms(), code)
+
+    return label
+
+
+def _normal_notes(case: Case) -> Iterable[Any]:
+    # Restricted notes never leave the owning team: a disclosure carries normal notes only.
+    return case.notes.filter(sensitivity=Sensitivity.NORMAL)
+
+
+_DECLARED: tuple[Section, ...] = (
+    Section("identity", _("Identity (the person's identifying fields)"), listed=("preferred_name", "legal_name"),
+            fields=(
+        Field("legal_name", _("Legal name"), on="person", identifying=True),
+        Field("preferred_name", _("Preferred name"), on="person", identifying=True),
+        Field("aliases", _("Other names"), on="person", kind=Kind.TEXTS, identifying=True),
+        Field("date_of_birth", _("Date of birth"), on="person", kind=Kind.DATE, identifying=True),
+        Field("pronouns", _("Pronouns"), on="person"),
+        Field("phone", _("Phone"), on="person", identifying=True),
+        Field("email", _("Email"), on="person", identifying=True),
+        Field("address", _("Address"), on="person", kind=Kind.LONG_TEXT, identifying=True),
+        Field("identity_documents", _("Identity documents"), on="person", kind=Kind.DOCUMENTS, identifying=True),
+        Field("languages", _("Languages"), on="person", kind=Kind.TEXTS),
+        Field("interpreter_needed", _("Interpreter needed"), on="person", kind=Kind.BOOL),
+        Field("citizenship", _("Citizenship"), on="person", kind=Kind.TEXTS),
+        Field("guardian_name", _("Guardian or caregiver"), on="youth", identifying=True),
+        Field("guardian_contact", _("Guardian contact"), on="youth", identifying=True),
+    )),
+    Section("summary", _("Summary (track, stage, exploitation types, region, flags — nothing identifying)"),
+            listed=("region", "immediate_danger"), fields=(
+        Field("region", _("Region"), path="region.code", kind=Kind.REF, shown="region.name"),
+        Field("first_contact_date", _("First contact"), kind=Kind.DATE),
+        Field("referral_source", _("Referral source"), kind=Kind.CHOICE, labels=_choice(ReferralSource)),
+        Field("exploitation_types", _("Exploitation"), kind=Kind.CODES, labels=_choice(ExploitationType),
+              shown="exploitation_label"),
+        Field("setting", _("Setting"), kind=Kind.CHOICE, labels=_term(reference.polaris_settings)),
+        Field("means_of_control", _("Means of control"), kind=Kind.CODES, labels=_term(reference.means_of_control)),
+        Field("immediate_danger", _("Immediate danger"), kind=Kind.BOOL, flag=_("Immediate danger"), alarm=True),
+        Field("needs_interpreter", _("Needs an interpreter"), kind=Kind.BOOL, flag=_("Needs an interpreter")),
+        Field("age_band", _("Age band"), on="person"),
+        Field("gender", _("Gender"), on="person", kind=Kind.CHOICE, labels=_choice(Gender)),
+        Field("guardian_relationship", _("Guardian's relationship to the youth"), on="youth"),
+        Field("separation", _("Separated or unaccompanied"), on="youth", kind=Kind.CHOICE,
+              labels=_choice(Separation)),
+        Field("migrant_services_involved", _("MCFD migrant services involved"), on="youth", kind=Kind.BOOL),
+        Field("consent_given_by", _("Whose consent was obtained"), on="youth", kind=Kind.CHOICE,
+              labels=_choice(ConsentGiver)),
+    )),
+    Section("needs", _("Needs assessment"), rows=lambda case: case.needs.all(), fields=(
+        Field("domain", _("Domain"), kind=Kind.CHOICE, labels=_term(reference.needs_domains)),
+        Field("priority", _("Priority"), kind=Kind.CHOICE, labels=_choice(Priority)),
+        Field("status", _("Status"), kind=Kind.CHOICE, labels=_choice(NeedStatus)),
+        Field("notes", _("Notes"), kind=Kind.LONG_TEXT, identifying=True),
+    )),
+    Section("plan", _("Service plan"), rows=lambda case: case.goals.prefetch_related("actions"), fields=(
+        Field("description", _("Goal"), kind=Kind.LONG_TEXT, identifying=True),
+        Field("status", _("Status"), kind=Kind.CHOICE, labels=_choice(GoalStatus)),
+        Field("actions", _("Actions"), kind=Kind.ROWS, fields=(
+            Field("description", _("Action"), kind=Kind.LONG_TEXT, identifying=True),
+            Field("due", _("Due"), kind=Kind.DATE),
+            Field("done_at", _("Done"), kind=Kind.DATETIME),
+        )),
+    )),
+    Section("tasks", _("Tasks and follow-ups"), rows=lambda case: case.tasks.all(), fields=(
+        Field("title", _("Task"), identifying=True),
+        Field("due", _("Due"), kind=Kind.DATE),
+        Field("done_at", _("Done"), kind=Kind.DATETIME),
+    )),
+    Section("notes", _("Notes (normal notes only; restricted notes never leave the owning team)"),
+            rows=_normal_notes, fields=(
+        Field("created_at", _("Written"), kind=Kind.DATETIME),
+        Field("body", _("Note"), kind=Kind.LONG_TEXT, identifying=True),
+    )),
+    Section("safety_plan", _("Safety plan"), single=True,
+            rows=lambda case: SafetyPlan.objects.filter(case=case)[:1], fields=(
+        Field("risks", _("Risks"), kind=Kind.LONG_TEXT, identifying=True),
+        Field("trusted_contacts", _("Trusted contacts"), kind=Kind.LONG_TEXT, identifying=True,
+              own_words=_("People I trust")),
+        Field("code_words", _("Code words"), kind=Kind.LONG_TEXT, identifying=True),
+        Field("emergency_steps", _("Emergency steps"), kind=Kind.LONG_TEXT, identifying=True,
+              own_words=_("What I will do in an emergency")),
+    )),
+    Section("documents", _("Documents"), rows=lambda case: case.documents.all(), fields=(
+        Field("filename", _("File name"), identifying=True),
+        Field("kind", _("Type"), kind=Kind.CHOICE, labels=_choice(DocumentKind)),
+        Field("size", _("Size"), kind=Kind.BYTES),
+        Field("created_at", _("Added"), kind=Kind.DATETIME),
+    )),
+    Section("consents", _("Consents"), owner="consent"),
+    Section("timeline", _("Timeline"), rows=lambda case: case.timeline.all(), fields=(
+        Field("created_at", _("When"), kind=Kind.DATETIME),
+        # Rendered when read, in the reader's language.
+        Field("summary", _("What happened"), path="text"),
+    )),
+)
+
+#: Every section by name, in the order pages and forms list them.
+DECLARED: dict[str, Section] = {s.name: s for s in _DECLARED}
+
+SECTIONS: dict[str, object] = {s.name: s.label for s in _DECLARED}
 ALL_SECTIONS: frozenset[str] = frozenset(SECTIONS)
 SECTION_CHOICES = list(SECTIONS.items())
+#: The sections about the case itself (one value per field for a case): what case lists and exports carry.
+CASE_LEVEL: tuple[str, ...] = ("summary", "identity")
 
 
 def validate_sections(sections: Iterable[str]) -> frozenset[str]:
@@ -36,3 +250,270 @@ def validate_sections(sections: Iterable[str]) -> frozenset[str]:
     if unknown:
         raise ValidationError(_("Unknown case section: %(names)s.") % {"names": ", ".join(unknown)})
     return chosen
+
+
+# --- Reading the declaration ------------------------------------------------------------------
+
+def section(name: str) -> Section:
+    return DECLARED[name]
+
+
+def fields_of(name: str, *, on: Iterable[str] | None = None) -> tuple[Field, ...]:
+    """The fields of section ``name`` (only those read from the records ``on``, e.g. ``("", "person")``)."""
+    fields = DECLARED[name].fields
+    if on is not None:
+        wanted = set(on)
+        fields = tuple(f for f in fields if f.on in wanted)
+    return fields
+
+
+def field_of(name: str, field_name: str) -> Field:
+    return next(f for f in DECLARED[name].fields if f.name == field_name)
+
+
+class NotApplicable(Exception):
+    """The field's record does not exist for this case (a youth-profile field of an adult case)."""
+
+
+def _follow(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj() if callable(obj) and not hasattr(obj, "all") else obj
+
+
+def record_of(field: Field, row: Any, records: dict[str, Any] | None = None) -> Any:
+    """The record ``field`` is read from: ``row``, or its person or youth profile (``records`` may hold
+    them already loaded, so that a list page reads no row twice)."""
+    if not field.on:
+        return row
+    if records and field.on in records:
+        found = records[field.on]
+    else:
+        try:
+            found = getattr(row, field.on)
+        except ObjectDoesNotExist:
+            found = None
+    if found is None:
+        raise NotApplicable(field.name)
+    return found
+
+
+def rows_of(field: Field, row: Any, records: dict[str, Any] | None = None) -> list[Any]:
+    """The related rows of a ``ROWS`` field (the plan's actions of a goal), as model objects."""
+    return list(_follow(record_of(field, row, records), field.source).all())
+
+
+_LISTS = (Kind.CODES, Kind.TEXTS, Kind.DOCUMENTS, Kind.ROWS)
+
+
+def value(field: Field, row: Any, records: dict[str, Any] | None = None) -> Any:
+    """The field's value on ``row`` as Python data (codes, dates, lists; rows as lists of dicts).
+    Raises NotApplicable when the field's record does not exist."""
+    if field.kind == Kind.ROWS:
+        return [values(field.fields, child) for child in rows_of(field, row, records)]
+    raw = _follow(record_of(field, row, records), field.source)
+    if field.kind in _LISTS:
+        return list(raw or [])
+    return raw
+
+
+def values(fields: Iterable[Field], row: Any, records: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``{name: value}`` for the fields that apply to ``row``."""
+    out = {}
+    for field in fields:
+        try:
+            out[field.name] = value(field, row, records)
+        except NotApplicable:
+            continue
+    return out
+
+
+def withheld(field: Field) -> Any:
+    """What a door that keeps a fixed shape (the case JSON) shows for a field of a section not shared."""
+    if field.kind in _LISTS:
+        return []
+    if field.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE):
+        return ""
+    return None
+
+
+def plain(data: Any) -> Any:
+    """Data as JSON values: dates and times in ISO 8601."""
+    if isinstance(data, dict):
+        return {k: plain(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [plain(v) for v in data]
+    if isinstance(data, datetime.datetime):
+        return timezone.localtime(data).isoformat() if timezone.is_aware(data) else data.isoformat()
+    if isinstance(data, datetime.date):
+        return data.isoformat()
+    return data
+
+
+# --- The doors' shapes ------------------------------------------------------------------------
+
+def content(case: Case, chosen: Iterable[str]) -> dict[str, Any]:
+    """The chosen case-owned sections of ``case`` as plain JSON data (for the secure export): a dict of
+    fields for identity and summary, a list of rows for the others (a dict, maybe empty, for the safety
+    plan). Sections another app owns (consents) are left to it."""
+    out: dict[str, Any] = {}
+    for name, declared in DECLARED.items():
+        if name not in chosen or declared.owner != "cases":
+            continue
+        if declared.rows is None:
+            out[name] = plain(values(declared.fields, case))
+        else:
+            rows = [plain(values(declared.fields, row)) for row in declared.rows(case)]
+            out[name] = (rows[0] if rows else {}) if declared.single else rows
+    return out
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a case-list export: a field of a case-level section."""
+
+    section: str
+    field: Field
+
+    @property
+    def name(self) -> str:
+        return self.field.name
+
+
+def columns(sections: Iterable[str] = CASE_LEVEL, *, identifying: bool) -> list[Column]:
+    """The export columns of the case-level ``sections``. Without ``identifying`` (the exporter may not
+    export identifying data) neither the identity section nor any identifying field is a column."""
+    out = []
+    for name in sections:
+        if not identifying and name == "identity":
+            continue
+        out += [Column(name, f) for f in DECLARED[name].fields if identifying or not f.identifying]
+    return out
+
+
+def cell(field: Field, case: Case) -> Any:
+    """The field's value in a spreadsheet cell: codes joined by spaces, texts by "; ", dates in ISO 8601,
+    nothing (``""``) when absent or not applicable."""
+    try:
+        data = value(field, case)
+    except NotApplicable:
+        return ""
+    if data is None:
+        return ""
+    if field.kind == Kind.CODES:
+        return " ".join(data)
+    if field.kind == Kind.TEXTS:
+        return "; ".join(data)
+    if field.kind == Kind.DOCUMENTS:
+        return "; ".join(" ".join(str(d.get(k) or "") for k in ("type", "number", "country")).strip() for d in data)
+    if field.kind == Kind.ROWS:
+        return len(data)
+    return plain(data)
+
+
+# --- What a person reads ----------------------------------------------------------------------
+
+def display(field: Field, row: Any, records: dict[str, Any] | None = None) -> str | SafeString:
+    """The field's value as a person reads it (labels for codes, dates as YYYY-MM-DD, "—" when empty).
+    Raises NotApplicable when the field's record does not exist."""
+    record = record_of(field, row, records)
+    if field.shown:
+        shown = field.shown(record) if callable(field.shown) else _follow(record, field.shown)
+        return str(shown) if shown not in (None, "") else "—"
+    data = value(field, row, records)
+    if data in (None, "", []):
+        return gettext("no") if field.kind == Kind.BOOL else "—"
+    if field.kind == Kind.CHOICE:
+        return field.labels(data) if field.labels else str(data)
+    if field.kind == Kind.CODES:
+        return ", ".join(field.labels(c) if field.labels else c for c in data)
+    if field.kind == Kind.TEXTS:
+        return ", ".join(data)
+    if field.kind == Kind.BOOL:
+        return gettext("yes") if data else gettext("no")
+    if field.kind == Kind.DATE:
+        return data.isoformat()
+    if field.kind == Kind.DATETIME:
+        local = timezone.localtime(data) if timezone.is_aware(data) else data
+        return format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
+    if field.kind == Kind.BYTES:
+        return filesizeformat(data)
+    if field.kind == Kind.DOCUMENTS:
+        return format_html_join(mark_safe("<br>"), "{}", ((_document(d),) for d in data))  # noqa: S308 - a constant
+    return str(data)
+
+
+def _document(document: dict) -> SafeString:
+    text = " ".join(str(document.get(k) or "") for k in ("type", "number")).strip()
+    if document.get("country"):
+        text += f" ({document['country']})"
+    if not document.get("held_by_person", True):
+        return format_html("{} — <strong>{}</strong>", text, gettext("not held by the person"))
+    return format_html("{}", text)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A field of a record as a page shows it; for ``ROWS``, ``rows`` pairs each related row with its facts."""
+
+    field: Field
+    text: str | SafeString
+    rows: tuple[tuple[Any, tuple[Fact, ...]], ...] = ()
+
+    @property
+    def label(self) -> Promise | str:
+        return self.field.label
+
+    @property
+    def long(self) -> bool:
+        return self.field.kind == Kind.LONG_TEXT
+
+
+def facts(fields: Iterable[Field], row: Any, records: dict[str, Any] | None = None) -> list[Fact]:
+    """The facts of ``row`` for a page: every field that applies, in declared order."""
+    out = []
+    for field in fields:
+        try:
+            if field.kind == Kind.ROWS:
+                children = tuple((child, tuple(facts(field.fields, child)))
+                                 for child in rows_of(field, row, records))
+                out.append(Fact(field, "", children))
+            else:
+                out.append(Fact(field, display(field, row, records)))
+        except NotApplicable:
+            continue
+    return out
+
+
+def flags(case: Case, fields: Iterable[Field] | None = None) -> list[Field]:
+    """The summary's flag fields that are true for ``case`` (badges on case pages)."""
+    found = []
+    for field in fields if fields is not None else fields_of("summary"):
+        try:
+            if field.flag and value(field, case):
+                found.append(field)
+        except NotApplicable:
+            continue
+    return found
+
+
+def listed(name: str) -> tuple[Field, ...]:
+    """The fields a case list shows of section ``name``."""
+    by_name = {f.name: f for f in DECLARED[name].fields}
+    return tuple(by_name[n] for n in DECLARED[name].listed if n in by_name)
+
+
+def _check() -> None:
+    # The case-level sections are flattened into one JSON object and one spreadsheet row.
+    names = [f.name for s in CASE_LEVEL for f in DECLARED[s].fields]
+    if len(names) != len(set(names)):
+        raise ValueError("cases.sections: a field name repeats across the case-level sections")
+    for s in CASE_LEVEL:
+        missing = set(DECLARED[s].listed) - {f.name for f in DECLARED[s].fields}
+        if missing:
+            raise ValueError(f"cases.sections: {s} lists undeclared fields {sorted(missing)}")
+
+
+_check()

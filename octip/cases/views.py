@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from octip.core import audit
 from octip.core.access import allows, require
+from octip.core.csv_safety import form_errors_as_text, plain_text_refusal
 from octip.core.versioning import StaleVersion
 
 from . import exports, forms, reference, selectors, services
@@ -156,11 +157,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     require(request.user, "case.export")
     if _identity_in(request.GET):
-        return HttpResponse(str(IDENTITY_IN_ADDRESS), status=400, content_type="text/plain; charset=utf-8")
+        return plain_text_refusal(str(IDENTITY_IN_ADDRESS))
     form = forms.CaseSearchForm(request.GET or None)
     if request.GET and not form.is_valid():
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return form_errors_as_text(form)
     return exports.export_response(actor=request.user, filters=_filters_from(form), fmt=fmt)
 
 

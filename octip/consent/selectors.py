@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -43,3 +45,14 @@ def visible_consent_or_404(*, actor, consent_id) -> Consent:
     consent = get_visible_or_404(Consent.objects.select_related("case", "organization"), actor, pk=consent_id)
     _require_consents_section(actor, consent.case)
     return consent
+
+
+def consents_section_content(case: Any) -> list[dict[str, Any]]:
+    """The ``consents`` section of ``case`` as plain JSON data, for a disclosure that shares it (the
+    secure export). ``cases.sections`` declares the case-owned sections; this one is the consent app's."""
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
+             "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at)}
+            for c in Consent.objects.filter(case=case).select_related("organization")]

@@ -1,18 +1,17 @@
 from __future__ import annotations
 
-import csv
 import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from . import audit
 from .access import require
-from .csv_safety import neutralise
+from .csv_safety import form_errors_as_text, stream_csv
 from .forms import AuditFilterForm
 from .selectors import audit_events
 
@@ -44,33 +43,23 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 def audit_export(request: HttpRequest) -> HttpResponse:
     require(request.user, "audit.export")
     form = AuditFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
-                            content_type="text/plain; charset=utf-8")
+        return form_errors_as_text(form)
     filters = form.cleaned_data if form.is_bound else {}
     events = audit_events(actor=request.user, filters=filters)
     audit.record(request.user, "audit.exported", None, detail={"filters": {k: v for k, v in filters.items() if v}})
     columns = ["seq", "occurred_at", "actor_email", "organization_id", "ip", "request_id", "action",
                "target_type", "target_id", "purpose", "detail", "hash"]
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(columns)
         for event in events.iterator(chunk_size=2000):
             values = [getattr(event, c) for c in columns]
             values[1] = event.occurred_at.isoformat()
             values[10] = json.dumps(event.detail, sort_keys=True)
-            yield writer.writerow([neutralise(v if v is not None else "") for v in values])
+            yield values
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="octip-audit.csv"'
-    return response
+    return stream_csv(columns, rows(), "octip-audit.csv")

@@ -15,7 +15,7 @@ from octip.consent.policy import DisclosureRefused
 from octip.consent.selectors import visible_case_or_404
 from octip.partners.models import Organization
 
-from . import exports, selectors, services
+from . import secure_exports, selectors, services
 from .schemas import (
     ExportCreated,
     ExportIn,
@@ -150,7 +150,7 @@ def create_export(request, response: HttpResponse, case_id: UUID, body: ExportIn
 
     case = visible_case_or_404(actor=request.auth, case_id=case_id)
     try:
-        export, password = exports.create_secure_export(actor=request.auth, case=case, **body.dict())
+        export, password = secure_exports.create_secure_export(actor=request.auth, case=case, **body.dict())
     except DisclosureRefused as refused:
         return _refused(refused)
     response["Cache-Control"] = "no-store"  # the password must not sit in any cache
@@ -162,5 +162,5 @@ def create_export(request, response: HttpResponse, case_id: UUID, body: ExportIn
 @router.get("/cases/{case_id}/exports", response=list[ExportOut])
 def list_exports(request, case_id: UUID):
     case = visible_case_or_404(actor=request.auth, case_id=case_id)
-    return _listed(request.auth, "export.listed", list(exports.exports_of_case(actor=request.auth, case=case)),
+    return _listed(request.auth, "export.listed", list(selectors.exports_of_case(actor=request.auth, case=case)),
                    case=case)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from octip.core.access import get_visible_or_404
 
-from .models import Notification, Referral, ReferralStatus, Transfer, TransferStatus
+from .models import Notification, Referral, ReferralStatus, SecureExport, Transfer, TransferStatus
 
 BOXES = ("inbox", "outbox")
 
@@ -91,6 +93,15 @@ def transfers(*, actor, box: str = "inbox", status: str = "") -> QuerySet[Transf
 def transfer_or_404(*, actor, transfer_id) -> Transfer:
     return get_visible_or_404(Transfer.objects.select_related("case", "to_organization", "from_organization",
                                                               "sent_by"), actor, pk=transfer_id)
+
+
+def exports_of_case(*, actor: Any, case: Any) -> QuerySet[SecureExport]:
+    """The secure exports of ``case`` the actor may see, with who made them."""
+    return SecureExport.objects.visible_to(actor).filter(case=case).select_related("created_by")
+
+
+def export_or_404(*, actor: Any, export_id: Any) -> SecureExport:
+    return get_visible_or_404(SecureExport.objects.select_related("case"), actor, pk=export_id)
 
 
 def notifications_of(*, actor) -> QuerySet[Notification]:

@@ -19,7 +19,7 @@ from octip.consent.selectors import visible_case_or_404
 from octip.core import audit
 from octip.core.access import allows
 
-from . import exports, selectors, services
+from . import secure_exports, selectors, services
 from .forms import BoxFilterForm, CaseNumberForm, ExportForm, ReasonForm, ReferralForm, TransferForm
 from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, available
 
@@ -135,7 +135,7 @@ def case_referrals(request: HttpRequest, case_id) -> HttpResponse:
         "case": case, "own": own,
         "referrals": list(selectors.referrals_of_case(actor=request.user, case=case)),
         "transfers": list(case.transfers.select_related("to_organization")) if own else [],
-        "exports": list(exports.exports_of_case(actor=request.user, case=case)) if own else []})
+        "exports": list(selectors.exports_of_case(actor=request.user, case=case)) if own else []})
 
 
 def _service_from_query(request: HttpRequest):
@@ -267,7 +267,8 @@ def export_create(request: HttpRequest, case_id) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                export, password = exports.create_secure_export(actor=request.user, case=case, **form.cleaned_data)
+                export, password = secure_exports.create_secure_export(actor=request.user, case=case,
+                                                                       **form.cleaned_data)
             except DisclosureRefused as refused:
                 form.add_error(None, refused.explanation)
                 status = 409
@@ -279,14 +280,13 @@ def export_create(request: HttpRequest, case_id) -> HttpResponse:
                                                                           "password": password}, status=201)
                 response["Cache-Control"] = "no-store"
                 return response
-    return render(request, "referrals/export_form.html", {"case": case, "form": form,
-                                                         "available": exports.available()}, status=status)
+    return render(request, "referrals/export_form.html", {"case": case, "form": form}, status=status)
 
 
 @login_required
 def export_download(request: HttpRequest, export_id) -> HttpResponse:
-    export = exports.export_or_404(actor=request.user, export_id=export_id)
-    content = exports.read_archive(actor=request.user, export=export)
+    export = selectors.export_or_404(actor=request.user, export_id=export_id)
+    content = secure_exports.read_archive(actor=request.user, export=export)
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="case-{export.case.number}-export.zip"'
     response["Cache-Control"] = "no-store"

@@ -184,7 +184,7 @@ def test_receiver_not_given_the_summary_does_not_see_danger_exploitation_or_regi
 
 def test_a_receiver_does_not_learn_from_the_timeline_whom_else_the_case_was_shared_with(world, client_for):
     from octip.consent.services import record_consent
-    from octip.referrals.exports import create_secure_export
+    from octip.referrals.secure_exports import create_secure_export
     from octip.referrals.services import send_referral, without_email
     from tests.factories import OrganizationFactory, UserFactory
 

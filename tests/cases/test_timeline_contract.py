@@ -70,12 +70,12 @@ def test_every_kind_has_words_and_every_one_is_translated_to_french():
 
 
 def test_the_secure_exports_timeline_section_is_in_the_readers_language(world):
-    from octip.referrals.exports import section_content
+    from octip.referrals.secure_exports import section_content
 
     services.change_stage(actor=world.caseworker_a, case=world.case_a, to_stage="assessment",
                           expected_version=world.case_a.version)
     with translation.override("fr"):
-        events = [row["event"] for row in section_content(world.case_a, ["timeline"])["timeline"]]
+        events = [row["summary"] for row in section_content(world.case_a, ["timeline"])["timeline"]]
     assert "Changement d'étape : Accueil → Évaluation." in events
 
 
@@ -128,7 +128,7 @@ def shared(world):
     """Case A shared with organization B (a referral) and C (a consent), a restricted note, and an
     export off the platform."""
     from octip.consent.services import record_consent
-    from octip.referrals.exports import create_secure_export
+    from octip.referrals.secure_exports import create_secure_export
     from octip.referrals.services import send_referral, without_email
 
     org_c = OrganizationFactory(name="Third Partner Synthetic")

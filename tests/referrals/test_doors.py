@@ -210,7 +210,7 @@ def test_listing_referrals_transfers_and_exports_through_the_api_is_on_record_wi
     from octip.cases.sections import ALL_SECTIONS
     from octip.consent.services import record_consent
     from octip.core.models import AuditEvent
-    from octip.referrals.exports import create_secure_export
+    from octip.referrals.secure_exports import create_secure_export
     from octip.referrals.services import send_transfer
     from tests.factories.consent import make_consent
 

@@ -14,7 +14,9 @@ import io
 import json
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
+import pyzipper
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,11 +25,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.cases import sections as case_sections
 from octip.cases.timeline import Kind, happened
-from octip.consent.models import Consent, section_label
+from octip.consent.models import section_label
 from octip.consent.policy import DisclosureRefused, may_disclose
+from octip.consent.selectors import consents_section_content
 from octip.core import audit
-from octip.core.access import get_visible_or_404
 
 from .models import SecureExport
 
@@ -35,70 +38,18 @@ DOWNLOADABLE_DAYS = 7
 PASSWORD_BYTES = 18  # 24 URL-safe characters, 144 bits
 
 
-def available() -> bool:
-    try:
-        import pyzipper  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-def section_content(case, sections: Iterable[str]) -> dict:
-    """The shared sections of ``case`` as plain data (restricted notes never leave)."""
-    from octip.cases import models as m
-
-    out: dict = {"case_number": case.number}
+def section_content(case: Any, sections: Iterable[str]) -> dict[str, Any]:
+    """The shared sections of ``case`` as plain data, each asked of the app that owns it: the case
+    header and case-owned sections from ``cases.sections``, the consents from ``consent``."""
     chosen = set(sections)
-    if "identity" in chosen:
-        person = case.person
-        out["identity"] = {"legal_name": person.legal_name, "preferred_name": person.preferred_name,
-                           "aliases": person.aliases, "date_of_birth": _iso(person.date_of_birth),
-                           "phone": person.phone, "email": person.email, "address": person.address,
-                           "pronouns": person.pronouns, "languages": person.languages}
-    if "summary" in chosen:
-        out["summary"] = {"track": case.track, "stage": case.stage, "exploitation_types": case.exploitation_types,
-                          "setting": case.setting, "region": case.region.name,
-                          "immediate_danger": case.immediate_danger, "needs_interpreter": case.needs_interpreter,
-                          "first_contact_date": _iso(case.first_contact_date)}
-    if "needs" in chosen:
-        out["needs"] = [{"domain": n.domain, "priority": n.priority, "status": n.status, "notes": n.notes}
-                        for n in m.Need.objects.filter(case=case)]
-    if "plan" in chosen:
-        out["plan"] = [{"goal": g.description, "status": g.status,
-                        "actions": [{"action": a.description, "due": _iso(a.due), "done": a.done_at is not None}
-                                    for a in g.actions.all()]}
-                       for g in m.Goal.objects.filter(case=case).prefetch_related("actions")]
-    if "tasks" in chosen:
-        out["tasks"] = [{"task": t.title, "due": _iso(t.due), "done": t.done_at is not None}
-                        for t in m.Task.objects.filter(case=case)]
-    if "notes" in chosen:
-        out["notes"] = [{"written": _iso(n.created_at), "note": n.body}
-                        for n in m.Note.objects.filter(case=case, sensitivity=m.Sensitivity.NORMAL)]
-    if "safety_plan" in chosen:
-        plan = m.SafetyPlan.objects.filter(case=case).first()
-        out["safety_plan"] = {"risks": plan.risks, "trusted_contacts": plan.trusted_contacts,
-                              "code_words": plan.code_words, "emergency_steps": plan.emergency_steps} if plan else {}
-    if "documents" in chosen:
-        out["documents"] = [{"type": d.kind, "file_name": d.filename, "size": d.size}
-                            for d in m.Document.objects.filter(case=case)]
+    out: dict[str, Any] = {"case_number": case.number, "track": case.track, "stage": case.stage}
+    out.update(case_sections.content(case, chosen))
     if "consents" in chosen:
-        out["consents"] = [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
-                            "given_at": _iso(c.given_at), "expires_at": _iso(c.expires_at),
-                            "withdrawn_at": _iso(c.withdrawn_at)}
-                           for c in Consent.objects.filter(case=case).select_related("organization")]
-    if "timeline" in chosen:
-        out["timeline"] = [{"at": _iso(t.created_at), "event": t.text()}
-                           for t in m.TimelineEntry.objects.filter(case=case)]
+        out["consents"] = consents_section_content(case)
     return out
 
 
 def build_archive(content: dict, password: str, *, recipient: str, sections: list[str]) -> bytes:
-    import pyzipper
-
     readme = "\n".join([
         f"Case {content['case_number']} — shared with {recipient}",
         "Sections: " + ", ".join(section_label(s) for s in sections),
@@ -126,8 +77,6 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
     from octip.cases.sharing import require_own_scope
 
     require_own_scope(actor, "referral.send", case)
-    if not available():
-        raise ValidationError(_("Secure export is not available: the pyzipper package is not installed."))
     recipient = (recipient or "").strip()
     purpose = (purpose or "").strip()
     chosen = sorted(validate_sections(list(sections or [])))
@@ -163,14 +112,6 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
     if not decision.allowed:
         raise DisclosureRefused(decision)
     return export, password
-
-
-def exports_of_case(*, actor, case):
-    return SecureExport.objects.visible_to(actor).filter(case=case).select_related("created_by")
-
-
-def export_or_404(*, actor, export_id) -> SecureExport:
-    return get_visible_or_404(SecureExport.objects.select_related("case"), actor, pk=export_id)
 
 
 def read_archive(*, actor, export: SecureExport) -> bytes:

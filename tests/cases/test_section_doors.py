@@ -1,0 +1,336 @@
+"""Every door shows a section exactly as ``cases.sections`` declares it.
+
+A receiver of a referral given sections S sees exactly S — every declared field of a shared section and
+nothing of the others — through the case page, the API (the case and its sub-resources), the CSV and
+XLSX exports and the secure export ZIP. And a field added to a section's declaration appears at every
+door with no other edit.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape
+
+from octip.cases import sections, services
+from octip.cases.sections import Field, Kind
+from octip.cases.selectors import get_case, timeline
+from octip.core.csv_safety import neutralise
+from tests.cases.conftest import case_data, person_data
+from tests.factories.consent import make_consent
+from tests.factories.consent_fixtures import caseworker, owner_team, partner_org, partner_worker  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+RECIPIENT = "Synthetic Legal Clinic (off the platform)"
+#: A value of each section that no other section (nor the case header) shows.
+MARKERS = {
+    "identity": ["Ana Beatriz Ferreira", "bia@example.invalid", "12 Synthetic Lane", "GUARDIANMARK"],
+    "summary": ["Debt bondage", "Labour exploitation"],
+    "needs": ["NEEDMARK a bed for two nights"],
+    "plan": ["GOALMARK safe housing", "ACTIONMARK apply for housing"],
+    "tasks": ["TASKMARK call the shelter"],
+    "notes": ["NOTEMARK met at the depot"],
+    "safety_plan": ["SAFETYMARK bluebird"],
+    "documents": ["DOCMARK-letter.txt"],
+    "consents": [RECIPIENT],
+    "timeline": [],
+}
+#: Data doors (the ZIP) carry codes where pages show labels.
+DATA_MARKERS = {**MARKERS, "summary": ["DebtBondage", "agriculture_animal_husbandry"]}
+RESTRICTED = "RESTRICTEDMARK only the owning team"
+#: The API sub-resource of each section of rows (and of the summary's youth profile).
+SUB_RESOURCES = {"needs": "needs", "plan": "goals", "tasks": "tasks", "notes": "notes", "safety_plan": "safety-plan",
+                 "documents": "documents", "timeline": "timeline", "consents": "consents"}
+#: Page headings of the sections the case page shows by id.
+HEADINGS = {"identity": "identity", "needs": "needs", "plan": "plan", "tasks": "tasks", "notes": "notes",
+            "safety_plan": "safety", "documents": "documents", "timeline": "timeline"}
+
+COMBINATIONS = [[name] for name in sections.SECTIONS] + [
+    ["summary", "identity"], ["needs", "plan", "tasks"], ["notes", "documents", "timeline"],
+    sorted(sections.ALL_SECTIONS)]
+
+
+@pytest.fixture(autouse=True)
+def _storage(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+
+
+@pytest.fixture
+def rich_case(caseworker):  # noqa: F811
+    """A youth case with a value in every declared field of every section."""
+    born = timezone.localdate() - datetime.timedelta(days=365 * 16)
+    case = services.open_case(actor=caseworker, person=person_data(
+        date_of_birth=born, pronouns="she/her", interpreter_needed=True, identity_documents=[
+            {"type": "passport", "number": "BR998877", "country": "BR", "held_by_person": False}]),
+        case=case_data(immediate_danger=True, needs_interpreter=True))
+    services.record_duty_to_report(actor=caseworker, case=case, reported_by_name="Synthetic Worker",
+                                   reported_at=timezone.now(), office="mcfd_line")
+    youth = case.youth
+    services.update_youth_profile(actor=caseworker, case=case, expected_version=youth.version, changes={
+        "guardian_name": "GUARDIANMARK Aunt", "guardian_contact": "604 555 0111", "guardian_relationship": "aunt",
+        "separation": "separated", "migrant_services_involved": True, "consent_given_by": "both"})
+    services.save_need(actor=caseworker, case=case, domain="shelter", priority="high", status="identified",
+                       notes=MARKERS["needs"][0])
+    goal = services.add_goal(actor=caseworker, case=case, description=MARKERS["plan"][0])
+    services.add_plan_action(actor=caseworker, goal=goal, description=MARKERS["plan"][1], owner=caseworker,
+                             due=timezone.localdate() + datetime.timedelta(days=7))
+    services.add_task(actor=caseworker, case=case, title=MARKERS["tasks"][0],
+                      due=timezone.localdate() + datetime.timedelta(days=3), assignee=caseworker)
+    services.add_note(actor=caseworker, case=case, body=MARKERS["notes"][0])
+    services.add_note(actor=caseworker, case=case, body=RESTRICTED, sensitivity="restricted")
+    services.save_safety_plan(actor=caseworker, case=case, expected_version=None, changes={
+        "risks": "Former employer", "trusted_contacts": "Sister", "code_words": MARKERS["safety_plan"][0],
+        "emergency_steps": "Call 911"})
+    services.upload_document(actor=caseworker, case=case, kind="correspondence", filename=MARKERS["documents"][0],
+                             content=b"A synthetic letter.")
+    return get_case(caseworker, case.pk)
+
+
+def _refer(case, caseworker, partner_org, chosen):  # noqa: F811
+    from octip.referrals.services import send_referral, without_email
+
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=chosen)
+    # The consent the secure export needs; its recipient is the export's marker of the consents section.
+    make_consent(case=case, obtained_by=caseworker, organization=None, external_recipient=RECIPIENT, sections=chosen)
+    with without_email():
+        send_referral(actor=caseworker, case=case, organization=partner_org, purpose="Support", urgency="urgent",
+                      sections=chosen)
+
+
+def _applicable(name, case):
+    return sections.values(sections.fields_of(name), case)
+
+
+def _segment(html: str, heading: str) -> str:
+    start = html.index(f'id="{heading}-heading"')
+    return html[start:html.index("</section>", start)]
+
+
+def _escaped(text) -> str:
+    return str(conditional_escape(text))
+
+
+# --- The doors ---------------------------------------------------------------------------------
+
+def _check_page(client, reader, case, chosen):
+    html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    for name, heading in HEADINGS.items():
+        assert (f'id="{heading}-heading"' in html) == (name in chosen), name
+    summary = _segment(html, "summary")
+    for field in sections.fields_of("summary", on=["", "person"]):
+        assert (f"<dt>{_escaped(field.label)}</dt>" in summary) == ("summary" in chosen), field.name
+    for name in sections.CASE_LEVEL:
+        if name not in chosen:  # not one of its fields, wherever the page would put it
+            assert not [f.name for f in sections.fields_of(name) if f"<dt>{_escaped(f.label)}</dt>" in html], name
+    if "summary" in chosen:
+        for fact in sections.facts(sections.fields_of("summary", on=["", "person"]), case):
+            assert f"<dd>{_escaped(fact.text)}</dd>" in summary, fact.field.name
+        youth = _segment(html, "youth")
+        for fact in sections.facts(sections.fields_of("summary", on=["youth"]), case):
+            assert f"<dt>{_escaped(fact.label)}</dt><dd>{_escaped(fact.text)}</dd>" in youth, fact.field.name
+    if "identity" in chosen:
+        identity = _segment(html, "identity")
+        for fact in sections.facts(sections.fields_of("identity", on=["person"]), case):
+            assert f"<dt>{_escaped(fact.label)}</dt>" in identity, fact.field.name
+            assert _escaped(fact.text) in identity, fact.field.name
+        youth = _segment(html, "youth")
+        for fact in sections.facts(sections.fields_of("identity", on=["youth"]), case):
+            assert f"<dt>{_escaped(fact.label)}</dt><dd>{_escaped(fact.text)}</dd>" in youth, fact.field.name
+    for name in ("needs", "plan", "tasks", "notes", "documents", "timeline"):
+        if name not in chosen:
+            continue
+        part = _segment(html, HEADINGS[name])
+        # A receiver's timeline leaves out the case's other sharing (``selectors.timeline``).
+        rows = timeline(actor=reader, case=case) if name == "timeline" else sections.section(name).rows(case)
+        for row in rows:
+            for fact in sections.facts(sections.fields_of(name), row):
+                if fact.field.kind == Kind.ROWS:
+                    for _child, child_facts in fact.rows:
+                        assert all(_escaped(f.text) in part for f in child_facts), fact.field.name
+                else:
+                    assert _escaped(fact.text) in part, (name, fact.field.name)
+        for field in sections.fields_of(name):
+            if name not in ("notes", "timeline"):  # a note's and an entry's fields are read unlabelled
+                assert _escaped(field.label) in part, (name, field.name)
+    printed = client.get(reverse("cases:safety_plan_print", args=[case.pk]))
+    assert printed.status_code == (200 if "safety_plan" in chosen else 404)
+    if "safety_plan" in chosen:
+        text = printed.content.decode()
+        for fact in sections.facts(sections.fields_of("safety_plan"), case.safety_plan):
+            assert _escaped(fact.field.own_words or fact.label) in text and _escaped(fact.text) in text
+    consents = client.get(reverse("consent:case_consents", args=[case.pk]))
+    assert consents.status_code == (200 if "consents" in chosen else 404)
+    for name, markers in MARKERS.items():
+        for marker in markers:
+            if name != "consents":
+                assert (_escaped(marker) in html or marker in printed.content.decode()) == (name in chosen), marker
+    assert RESTRICTED not in html
+
+
+def _check_api(client, case, chosen):
+    body = client.get(f"/api/v1/cases/{case.pk}").json()
+    assert body["sections"] == sorted(chosen)
+    for field in sections.fields_of("summary", on=["", "person"]):
+        expected = sections.plain(sections.value(field, case)) if "summary" in chosen else sections.withheld(field)
+        assert body[field.name] == expected, field.name
+    if "identity" in chosen:
+        person = sections.plain(sections.values(sections.fields_of("identity", on=["person"]), case))
+        assert {k: body["person"][k] for k in person} == person
+    else:
+        assert body["person"] is None
+    youth = client.get(f"/api/v1/cases/{case.pk}/youth")
+    assert youth.status_code == (200 if "summary" in chosen else 404)
+    if "summary" in chosen:
+        data = youth.json()
+        for field in sections.fields_of("summary", on=["youth"]):
+            assert data[field.name] == sections.plain(sections.value(field, case)), field.name
+        for field in sections.fields_of("identity", on=["youth"]):
+            shown = sections.value(field, case) if "identity" in chosen else None
+            assert data[field.name] == shown, field.name
+    for name, path in SUB_RESOURCES.items():
+        response = client.get(f"/api/v1/cases/{case.pk}/{path}")
+        assert response.status_code == (200 if name in chosen else 404), name
+        if name not in chosen or name == "consents":
+            continue
+        rows = response.json()
+        rows = [rows] if isinstance(rows, dict) else rows
+        assert rows, name
+        declared = {f.name for f in sections.fields_of(name)}
+        for row in rows:
+            assert declared <= set(row), (name, declared - set(row))
+        if name == "plan":
+            action_fields = {f.name for f in sections.field_of("plan", "actions").fields}
+            assert all(action_fields <= set(a) for g in rows for a in g["actions"])
+        assert RESTRICTED not in response.content.decode()
+
+
+def _expected_cells(case, chosen):
+    return {c.name: (c.field, c.section in chosen) for c in sections.columns(sections.CASE_LEVEL, identifying=True)}
+
+
+def _check_exports(client, case, chosen):
+    from openpyxl import load_workbook
+
+    text = b"".join(client.get(reverse("cases:export_csv")).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    header, row = rows[0], next(r for r in rows[1:] if r[0] == case.number)
+    cells = dict(zip(header, row, strict=True))
+    expected = _expected_cells(case, chosen)
+    assert set(header) - set(expected) == {"case_number", "case_id", "track", "stage", "owner_organization",
+                                           "owner_team", "opened_at", "overdue_tasks"}
+    for name, (field, shown) in expected.items():
+        value = sections.cell(field, case) if shown else ""
+        assert cells[name] == str(neutralise(value)), name
+
+    book = load_workbook(io.BytesIO(client.get(reverse("cases:export_xlsx")).content))
+    sheet_rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    sheet = dict(zip(sheet_rows[0], next(r for r in sheet_rows[1:] if r[0] == case.number), strict=True))
+    for name, (field, shown) in expected.items():
+        value = neutralise(sections.cell(field, case)) if shown else ""
+        assert (sheet[name] if sheet[name] is not None else "") == value, name
+
+
+def _check_secure_export(caseworker, case, chosen):  # noqa: F811
+    import pyzipper
+
+    from octip.referrals.secure_exports import create_secure_export, read_archive
+
+    export, password = create_secure_export(actor=caseworker, case=case, recipient=RECIPIENT, purpose="Advice",
+                                            sections=chosen)
+    with pyzipper.AESZipFile(io.BytesIO(read_archive(actor=caseworker, export=export))) as archive:
+        archive.setpassword(password.encode())
+        raw = archive.read("case.json").decode()
+    content = json.loads(raw)
+    assert set(content) == {"case_number", "track", "stage", *chosen}
+    for name in chosen:
+        declared = sections.section(name)
+        if declared.owner != "cases":
+            continue
+        if declared.rows is None:
+            assert set(content[name]) == set(_applicable(name, case)), name
+            continue
+        rows = [content[name]] if declared.single else content[name]
+        assert rows, name
+        for row in rows:
+            assert set(row) == {f.name for f in declared.fields}, name
+    for name, markers in DATA_MARKERS.items():
+        for marker in markers:
+            if name != "consents":
+                assert (marker in raw) == (name in chosen), marker
+    assert RESTRICTED not in raw
+    if "consents" in chosen:
+        assert {c["recipient"] for c in content["consents"]} >= {RECIPIENT}
+
+
+@pytest.mark.parametrize("chosen", COMBINATIONS, ids=["+".join(c) for c in COMBINATIONS])
+def test_a_receiver_given_sections_sees_exactly_them_at_every_door(client_for, rich_case, caseworker,  # noqa: F811
+                                                                   partner_org, partner_worker, chosen):  # noqa: F811
+    _refer(rich_case, caseworker, partner_org, chosen)
+    receiver = client_for(partner_worker)
+    _check_page(receiver, partner_worker, rich_case, chosen)
+    _check_api(receiver, rich_case, chosen)
+    _check_exports(receiver, rich_case, chosen)
+    _check_secure_export(caseworker, rich_case, chosen)
+
+
+def test_a_field_added_to_a_section_appears_at_every_door(client_for, rich_case, caseworker, partner_org,  # noqa: F811
+                                                          partner_worker, monkeypatch):  # noqa: F811
+    person = rich_case.person
+    person.estimated_age = 31
+    person.save()
+    identity, tasks = sections.section("identity"), sections.section("tasks")
+    monkeypatch.setitem(sections.DECLARED, "identity", dataclasses.replace(identity, fields=identity.fields + (
+        Field("estimated_age", "Estimated age (added)", on="person", kind=Kind.INT),)))
+    monkeypatch.setitem(sections.DECLARED, "tasks", dataclasses.replace(tasks, fields=tasks.fields + (
+        Field("created_at", "Written down (added)", kind=Kind.DATETIME),)))
+    chosen = ["identity", "tasks"]
+    _refer(rich_case, caseworker, partner_org, chosen)
+    receiver = client_for(partner_worker)
+
+    page = receiver.get(reverse("cases:detail", args=[rich_case.pk])).content.decode()
+    assert "<dt>Estimated age (added)</dt><dd>31</dd>" in _segment(page, "identity")
+    assert "Written down (added)" in _segment(page, "tasks")
+    assert receiver.get(f"/api/v1/cases/{rich_case.pk}").json()["person"]["estimated_age"] == 31
+    assert all("created_at" in t for t in receiver.get(f"/api/v1/cases/{rich_case.pk}/tasks").json())
+    text = b"".join(receiver.get(reverse("cases:export_csv")).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    row = next(r for r in rows[1:] if r[0] == rich_case.number)
+    assert dict(zip(rows[0], row, strict=True))["estimated_age"] == "31"
+    _check_page(receiver, partner_worker, rich_case, chosen)
+    _check_api(receiver, rich_case, chosen)
+    _check_exports(receiver, rich_case, chosen)
+    _check_secure_export(caseworker, rich_case, chosen)
+
+
+def test_the_api_shapes_are_the_declared_fields():
+    from octip.cases import schemas
+
+    shapes = {"needs": schemas.NeedOut, "plan": schemas.GoalOut, "tasks": schemas.TaskOut, "notes": schemas.NoteOut,
+              "safety_plan": schemas.SafetyPlanOut, "documents": schemas.DocumentOut,
+              "timeline": schemas.TimelineOut}
+    for name, shape in shapes.items():
+        assert {f.name for f in sections.fields_of(name)} <= set(shape.model_fields), name
+    assert {f.name for f in sections.fields_of("summary", on=["", "person"])} <= set(schemas.CaseOut.model_fields)
+    assert {f.name for f in sections.fields_of("identity", on=["person"])} <= set(schemas.PersonOut.model_fields)
+
+
+def test_every_case_owned_section_declares_its_fields_and_consents_belong_to_consent():
+    assert set(sections.DECLARED) == sections.ALL_SECTIONS
+    for name, declared in sections.DECLARED.items():
+        assert bool(declared.fields) == (declared.owner == "cases"), name
+    assert sections.section("consents").owner == "consent"
+    # Free text and personal identifiers are marked identifying, so exports without the permission drop them.
+    identifying = {f.name for s in sections.DECLARED.values() for f in s.fields if f.identifying}
+    assert {"legal_name", "date_of_birth", "phone", "email", "address", "notes", "body", "title",
+            "code_words", "filename"} <= identifying
+    assert not [c for c in sections.columns(sections.CASE_LEVEL, identifying=False)
+                if c.field.identifying or c.section == "identity"]
