@@ -23,18 +23,11 @@ from django.views.decorators.http import require_POST
 
 from octip.core import audit
 from octip.core.access import allows, require
+from octip.core.forms import apply_validation_error
 from octip.core.versioning import StaleVersion
 
 from . import exports, forms, reference, selectors, services
 from . import models as m
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def run(form, call: Callable[[], Any]) -> tuple[Any, int]:
@@ -45,7 +38,7 @@ def run(form, call: Callable[[], Any]) -> tuple[Any, int]:
         form.add_error(None, str(stale))
         return None, 409
     except ValidationError as invalid:
-        apply_errors(form, invalid)
+        apply_validation_error(form, invalid)
         return None, 400
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from octip.core.access import allows, get_visible_or_404, require
+from octip.core.forms import apply_validation_error
 from octip.core.versioning import StaleVersion
 from octip.site.lines import phone_lines
 
@@ -21,14 +22,6 @@ from . import ratelimit, selectors, services
 from .forms import ContactEditForm, ContactForm, ReportForm, ShiftForm, contact_initial
 from .models import Contact, OnCallShift, Urgency, new_reference
 from .targets import response_targets
-
-
-def _apply_form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _contact_fields(cleaned: dict) -> dict:
@@ -95,7 +88,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         try:
             contact = services.log_contact(actor=request.user, **_contact_fields(form.cleaned_data))
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Contact %(reference)s logged.") % {"reference": contact.reference})
             return redirect("hotline:contact_detail", contact_id=contact.pk)
@@ -144,7 +137,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
                                % {"version": stale.current.version})
                 status = 409
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Contact %(reference)s saved.") % {"reference": contact.reference})
                 return redirect("hotline:contact_detail", contact_id=contact.pk)
@@ -192,7 +185,7 @@ def shift_create(request: HttpRequest) -> HttpResponse:
         try:
             services.add_shift(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Shift added to the roster."))
             return redirect("hotline:on_call")
@@ -247,7 +240,7 @@ def report(request: HttpRequest) -> HttpResponse:
             seen_when=data["seen_when"], danger_now=data["danger_now"], anonymous=data["anonymous"] == "yes",
             contact_details=data["contact_details"], language=_language_name(translation.get_language()))
     except ValidationError as error:
-        _apply_form_errors(form, error)
+        apply_validation_error(form, error)
         return _public(request, "hotline/report.html", {"form": form}, status=400)
     return _public(request, "hotline/report_thanks.html",
                    {"reference": contact.reference, "danger": data["danger_now"] == "yes"})

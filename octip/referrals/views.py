@@ -18,18 +18,11 @@ from octip.consent.policy import DisclosureRefused
 from octip.consent.selectors import visible_case_or_404
 from octip.core import audit
 from octip.core.access import allows
+from octip.core.forms import apply_validation_error
 
 from . import exports, selectors, services
 from .forms import BoxFilterForm, CaseNumberForm, ExportForm, ReasonForm, ReferralForm, TransferForm
 from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, available
-
-
-def _apply_errors(form, invalid: ValidationError) -> None:
-    if hasattr(invalid, "error_dict"):
-        for field, errors in invalid.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, invalid.messages)
 
 
 def _box(request: HttpRequest, box: str) -> HttpResponse:
@@ -91,7 +84,7 @@ def _status_change(request: HttpRequest, flow: _Flow, obj, action: str) -> HttpR
             flow.change(actor=request.user, action=action, reason=form.cleaned_data["reason"],
                         **{flow.name: obj})
         except ValidationError as invalid:
-            _apply_errors(form, invalid)
+            apply_validation_error(form, invalid)
         else:
             messages.success(request, flow.done_message % {"status": obj.get_status_display()})
             return redirect(flow.detail_url, obj.pk)
@@ -197,7 +190,7 @@ def referral_create(request: HttpRequest, case_id) -> HttpResponse:
                 form.add_error(None, refused.explanation)
                 status = 409
             except ValidationError as invalid:
-                _apply_errors(form, invalid)
+                apply_validation_error(form, invalid)
             else:
                 messages.success(request, _("The referral is sent to %(org)s.") % {
                     "org": referral.to_organization.name})
@@ -232,7 +225,7 @@ def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
                 form.add_error(None, refused.explanation)
                 status = 409
             except ValidationError as invalid:
-                _apply_errors(form, invalid)
+                apply_validation_error(form, invalid)
             else:
                 messages.success(request, _("The transfer is proposed to %(org)s.") % {
                     "org": transfer.to_organization.name})
@@ -272,7 +265,7 @@ def export_create(request: HttpRequest, case_id) -> HttpResponse:
                 form.add_error(None, refused.explanation)
                 status = 409
             except ValidationError as invalid:
-                _apply_errors(form, invalid)
+                apply_validation_error(form, invalid)
             else:
                 # The password is shown on this response only; it is stored nowhere.
                 response = render(request, "referrals/export_done.html", {"case": case, "export": export,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from octip.core.access import allows, require
+from octip.core.forms import apply_validation_error
 from octip.site.lines import phone_lines
 
 from . import engine, selectors, services
@@ -260,22 +261,13 @@ def framework_publish(request: HttpRequest, slug: str) -> HttpResponse:
                                                    change_note=form.cleaned_data["change_note"],
                                                    based_on=form.cleaned_data["based_on"])
         except ValidationError as invalid:
-            _add_publish_errors(form, invalid)
+            # The keys name places inside the framework's YAML: each message is shown above the form with its place.
+            apply_validation_error(form, invalid, keyed_at_top=True, unkeyed=("definition",))
         else:
             return _published(request, framework)
     return render(request, "screening/framework_publish.html", {
         "form": form, "framework": current, "title": _text(current.definition["title"], _language())},
         status=400 if form.errors else 200)
-
-
-def _add_publish_errors(form, invalid: ValidationError) -> None:
-    if hasattr(invalid, "error_dict"):
-        for key, errors in invalid.message_dict.items():
-            for message in errors:
-                form.add_error(None, message if key == "definition" else f"{key}: {message}")
-    else:
-        for message in invalid.messages:
-            form.add_error(None, message)
 
 
 def _published(request: HttpRequest, framework: Framework) -> HttpResponse:
@@ -302,7 +294,8 @@ def framework_thresholds(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, slug=slug, thresholds=form.thresholds(), descriptions=form.descriptions(),
                 change_note=form.cleaned_data["change_note"], based_on=form.cleaned_data["based_on"])
         except ValidationError as invalid:
-            _add_publish_errors(form, invalid)
+            # The keys name places inside the framework's YAML: each message is shown above the form with its place.
+            apply_validation_error(form, invalid, keyed_at_top=True, unkeyed=("definition",))
         else:
             return _published(request, framework)
     return render(request, "screening/framework_thresholds.html", {
