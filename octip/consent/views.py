@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from octip.cases.selectors import case_or_404
 from octip.core.access import allows
 from octip.core.forms import apply_validation_error
 
@@ -19,7 +20,7 @@ from .forms import ConsentForm, WithdrawConsentForm
 
 @login_required
 def case_consents(request: HttpRequest, case_id) -> HttpResponse:
-    case = selectors.visible_case_or_404(actor=request.user, case_id=case_id)
+    case = case_or_404(actor=request.user, case_id=case_id)
     consents = list(selectors.consents_of_case(actor=request.user, case=case))
     disclosures = list(selectors.disclosures_of_case(actor=request.user, case=case))
     return render(request, "consent/case_consents.html", {
@@ -30,7 +31,7 @@ def case_consents(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_create(request: HttpRequest, case_id) -> HttpResponse:
-    case = selectors.visible_case_or_404(actor=request.user, case_id=case_id)
+    case = case_or_404(actor=request.user, case_id=case_id)
     form = ConsentForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST":
