@@ -1,57 +1,40 @@
 """The cases API (under /api/v1/). Same services and selectors as the pages; a case the caller may
-not see is a 404 everywhere, and each sub-resource needs its section to be visible."""
+not see is a 404 everywhere, and each sub-resource needs its section to be visible. The reads, and
+their audit, are in ``selectors``; the writes in ``services``."""
 
 from __future__ import annotations
 
 import datetime
+import json
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from octip.core import audit
 from octip.core.access import require
-from octip.partners.models import Region, User
 
-from . import models as m
+from . import models as m  # case_json below still names models through it
 from . import schemas as s
 from . import selectors, services
+from .downloads import document_response
+from .models import EmergencyAccess, YouthProfile
 from .sections import Field as SectionField
 from .sections import fields_of, value, values, withheld
+from .validation import active_user, refuse_oversized, region_from_code, team_from_id
 
 router = Router(tags=["cases"])
 
 
-def _region(code: str | None) -> Region | None:
-    if code is None:
-        return None
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise ValidationError({"region": f"Unknown region code: {code}."})
-    return region
-
-
-def _case(request, case_id: UUID) -> m.Case:
-    return selectors.get_case(request.auth, case_id)
-
-
-def _section(request, case: m.Case, section: str) -> None:
-    if section not in selectors.sections_visible_to(request.auth, case):
-        raise Http404
-
-
-def _user(user_id: int | None, field: str) -> User | None:
-    if user_id is None:
-        return None
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        raise ValidationError({field: "Unknown user."})
-    return user
+def _case_out(actor, case_id: UUID) -> dict:
+    """The case as the caller now sees it, the answer to a change (like a page's redirect after a
+    form: no read is recorded)."""
+    case = selectors.case_or_404(actor=actor, case_id=case_id)
+    return case_json(case, selectors.sections_visible_to(actor, case), case.person)
 
 
 def _summary_fields() -> tuple[SectionField, ...]:
@@ -120,37 +103,23 @@ def search_cases(request, body: CaseQuery):
 
 def _list_cases(actor, query: CaseQuery) -> list[dict]:
     require(actor, "case.view")
-    limit = max(1, min(query.limit, 200))
     filters = selectors.CaseFilters(q=query.search, phonetic=query.phonetic, date_of_birth=query.date_of_birth,
                                     phone=query.phone, stage=query.stage, track=query.track, region=query.region,
                                     owner=query.owner, overdue=query.overdue, report_due=query.report_due)
-    rows = list(selectors.case_list(actor=actor, filters=filters).select_related("person")
-                [query.offset:query.offset + limit])
-    sections = selectors.sections_for_cases(actor, rows)
-    named = [c for c in rows if "identity" in sections[c.pk]]
-    criteria = [k for k in ("date_of_birth", "phone") if getattr(query, k)]
-    if query.search and not selectors.CASE_NUMBER.match(query.search.strip()):
-        criteria.append("q")
-    if criteria:
-        audit.record(actor, "case.searched", None, detail={"criteria": sorted(criteria), "phonetic": query.phonetic,
-                                                           "results": len(rows), "via": "api"})
-    if named:
-        audit.record(actor, "person.listed", None, purpose="api case list",
-                     detail={"case_ids": [str(c.pk) for c in named]})
-    return [case_json(c, sections[c.pk], c.person) for c in rows]
+    listing = selectors.case_rows(actor=actor, filters=filters, offset=query.offset,
+                                  per_page=max(1, min(query.limit, 200)), via="api")
+    return [case_json(c, c.sections, c.person) for c in listing.rows]
 
 
 @router.post("/cases", response={201: s.CaseOut})
 def create_case(request, body: s.CaseIn):
     actor = request.auth
     case_data = body.dict(exclude={"person"})
-    case_data["region"] = _region(body.region)
+    case_data["region"] = region_from_code(body.region)
     if case_data.get("first_contact_date") is None:
         case_data.pop("first_contact_date")
     case = services.open_case(actor=actor, person=body.person.dict(), case=case_data)
-    case = selectors.get_case(actor, case.pk)
-    sections = selectors.sections_visible_to(actor, case)
-    return Status(201, case_json(case, sections, case.person))
+    return Status(201, _case_out(actor, case.pk))
 
 
 class DuplicateCheckIn(Schema):
@@ -173,59 +142,50 @@ def duplicate_check(request, body: DuplicateCheckIn):
     actor = request.auth
     require(actor, "case.create")
     found = selectors.find_possible_duplicates(actor=actor, legal_name=body.legal_name, other_names=body.other_names,
-                                               date_of_birth=body.date_of_birth, phone=body.phone)
-    audit.record(actor, "case.duplicate_check", None, detail={"visible_matches": len(found.visible),
-                                                              "elsewhere": found.elsewhere, "via": "api"})
-    message = "A possible record exists elsewhere. A coordinator can check it for you." if found.elsewhere else ""
+                                               date_of_birth=body.date_of_birth, phone=body.phone, via="api")
+    message = _("A possible record exists elsewhere. A coordinator can check it for you.") if found.elsewhere else ""
     return {"visible": [c.pk for c in found.visible], "elsewhere": found.elsewhere, "message": message}
 
 
 @router.get("/cases/{case_id}", response=s.CaseOut)
-def get_case(request, case_id: UUID):
-    actor = request.auth
-    case = _case(request, case_id)
-    sections = selectors.sections_visible_to(actor, case)
-    if "identity" in sections:
-        audit.record(actor, "person.viewed", case.person, purpose="api", detail={"case_id": str(case.pk)})
-    audit.record(actor, "case.viewed", case, detail={"sections": sorted(sections), "via": "api"})
-    return case_json(case, sections, case.person)
+def read_case(request, case_id: UUID):
+    """One case, with the sections you may see; the read is recorded."""
+    read = selectors.case_for_reading(actor=request.auth, case_id=case_id, via="api")
+    return case_json(read.case, read.sections, read.person)
 
 
 @router.patch("/cases/{case_id}", response=s.CaseOut)
 def patch_case(request, case_id: UUID, body: s.CasePatch):
     actor = request.auth
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=actor, case_id=case_id)
     changes = body.dict(exclude={"version"}, exclude_unset=True)
     if "region" in changes:
-        changes["region"] = _region(changes["region"])
+        changes["region"] = region_from_code(changes["region"])
     services.update_case(actor=actor, case=case, expected_version=body.version, changes=changes)
-    case = selectors.get_case(actor, case.pk)
-    return case_json(case, selectors.sections_visible_to(actor, case), case.person)
+    return _case_out(actor, case.pk)
 
 
 @router.patch("/cases/{case_id}/person", response=s.CaseOut)
 def patch_person(request, case_id: UUID, body: s.PersonPatch):
     actor = request.auth
-    case = _case(request, case_id)
-    _section(request, case, "identity")
+    case = selectors.case_or_404(actor=actor, case_id=case_id)
+    selectors.require_section_or_404(actor=actor, case=case, section="identity")
     services.update_person(actor=actor, case=case, expected_version=body.version,
                            changes=body.dict(exclude={"version"}, exclude_unset=True))
-    case = selectors.get_case(actor, case.pk)
-    return case_json(case, selectors.sections_visible_to(actor, case), case.person)
+    return _case_out(actor, case.pk)
 
 
 @router.post("/cases/{case_id}/stage", response=s.CaseOut)
 def change_stage(request, case_id: UUID, body: s.StageIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     services.change_stage(actor=request.auth, case=case, to_stage=body.stage, expected_version=body.version)
-    case = selectors.get_case(request.auth, case.pk)
-    return case_json(case, selectors.sections_visible_to(request.auth, case), case.person)
+    return _case_out(request.auth, case.pk)
 
 
 @router.get("/cases/{case_id}/timeline", response=list[s.TimelineOut])
 def get_timeline(request, case_id: UUID):
-    case = _case(request, case_id)
-    _section(request, case, "timeline")
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    selectors.require_section_or_404(actor=request.auth, case=case, section="timeline")
     return [{"kind": e.kind, "summary": e.text(), "detail": e.detail,
              "actor_id": e.actor_id, "created_at": e.created_at}
             for e in selectors.timeline(actor=request.auth, case=case)[:500]]
@@ -235,15 +195,15 @@ def get_timeline(request, case_id: UUID):
 
 @router.post("/cases/{case_id}/closure-requests", response={201: s.ClosureRequestOut})
 def request_closure(request, case_id: UUID, body: s.ClosureRequestIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     closure = services.request_closure(actor=request.auth, case=case, reason=body.reason, outcome=body.outcome)
     return Status(201, closure)
 
 
 @router.post("/cases/{case_id}/closure-requests/{request_id}/decision", response=s.ClosureRequestOut)
 def decide_closure(request, case_id: UUID, request_id: int, body: s.ClosureDecisionIn):
-    case = _case(request, case_id)
-    closure = get_object_or_404(m.ClosureRequest, pk=request_id, case=case)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    closure = selectors.closure_request_or_404(case=case, request_id=request_id)
     return services.decide_closure(actor=request.auth, closure=closure, approve=body.approve, comment=body.comment)
 
 
@@ -251,13 +211,13 @@ def decide_closure(request, case_id: UUID, request_id: int, body: s.ClosureDecis
 
 @router.post("/cases/{case_id}/duty-to-report", response={201: s.DutyToReportOut})
 def duty_to_report(request, case_id: UUID, body: s.DutyToReportIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     return Status(201, services.record_duty_to_report(actor=request.auth, case=case, **body.dict()))
 
 
 @router.post("/cases/{case_id}/emergency-access", response={201: s.EmergencyAccessOut})
 def emergency_access(request, case_id: UUID, body: s.EmergencyAccessIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     return Status(201, services.break_glass(actor=request.auth, case=case, reason=body.reason, minutes=body.minutes))
 
 
@@ -265,16 +225,13 @@ def emergency_access(request, case_id: UUID, body: s.EmergencyAccessIn):
 
 @router.get("/cases/{case_id}/needs", response=list[s.NeedOut])
 def list_needs(request, case_id: UUID):
-    case = _case(request, case_id)
-    _section(request, case, "needs")
-    needs = list(case.needs.all())
-    audit.record(request.auth, "case.needs_viewed", case, detail={"count": len(needs), "via": "api"})
-    return needs
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return selectors.needs_for_reading(actor=request.auth, case=case, via="api")
 
 
 @router.put("/cases/{case_id}/needs", response=s.NeedOut)
 def save_need(request, case_id: UUID, body: s.NeedIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     # Notes left out of the body are kept as they are (not blanked).
     notes = body.notes if "notes" in body.model_fields_set else None
     return services.save_need(actor=request.auth, case=case, domain=body.domain, priority=body.priority,
@@ -283,78 +240,69 @@ def save_need(request, case_id: UUID, body: s.NeedIn):
 
 @router.get("/cases/{case_id}/goals", response=list[s.GoalOut])
 def list_goals(request, case_id: UUID):
-    case = _case(request, case_id)
-    _section(request, case, "plan")
-    goals = [_goal_json(g) for g in case.goals.prefetch_related("actions")]
-    audit.record(request.auth, "case.plan_viewed", case, detail={"count": len(goals), "via": "api"})
-    return goals
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return [_goal_json(g) for g in selectors.goals_for_reading(actor=request.auth, case=case, via="api")]
 
 
 @router.post("/cases/{case_id}/goals", response={201: s.GoalOut})
 def add_goal(request, case_id: UUID, body: s.GoalIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     goal = services.add_goal(actor=request.auth, case=case, description=body.description)
     return Status(201, _goal_json(goal))
 
 
 @router.post("/cases/{case_id}/goals/{goal_id}/actions", response={201: s.PlanActionOut})
 def add_plan_action(request, case_id: UUID, goal_id: int, body: s.PlanActionIn):
-    case = _case(request, case_id)
-    goal = get_object_or_404(m.Goal, pk=goal_id, case=case)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    goal = selectors.goal_or_404(case=case, goal_id=goal_id)
     return Status(201, services.add_plan_action(actor=request.auth, goal=goal, description=body.description,
-                                         owner=_user(body.owner_id, "owner_id"), due=body.due))
+                                                owner=active_user(body.owner_id, "owner_id"), due=body.due))
 
 
 @router.get("/cases/{case_id}/tasks", response=list[s.TaskOut])
 def list_tasks(request, case_id: UUID):
-    case = _case(request, case_id)
-    _section(request, case, "tasks")
-    tasks = list(case.tasks.all())
-    audit.record(request.auth, "case.tasks_viewed", case, detail={"count": len(tasks), "via": "api"})
-    return tasks
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return selectors.tasks_for_reading(actor=request.auth, case=case, via="api")
 
 
 @router.post("/cases/{case_id}/tasks", response={201: s.TaskOut})
 def add_task(request, case_id: UUID, body: s.TaskIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     return Status(201, services.add_task(actor=request.auth, case=case, title=body.title, due=body.due,
-                                  assignee=_user(body.assignee_id, "assignee_id")))
+                                         assignee=active_user(body.assignee_id, "assignee_id")))
 
 
 @router.post("/cases/{case_id}/tasks/{task_id}/done", response=s.TaskOut)
 def complete_task(request, case_id: UUID, task_id: int, body: s.VersionIn):
-    case = _case(request, case_id)
-    task = get_object_or_404(m.Task, pk=task_id, case=case)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    task = selectors.task_or_404(case=case, task_id=task_id)
     return services.complete_task(actor=request.auth, task=task, expected_version=body.version)
 
 
 @router.get("/cases/{case_id}/notes", response=list[s.NoteOut])
 def list_notes(request, case_id: UUID):
-    case = _case(request, case_id)
-    _section(request, case, "notes")
-    notes = list(selectors.notes_visible_to(request.auth, case)[:500])
-    audit.record(request.auth, "case.notes_viewed", case, detail={"count": len(notes), "via": "api"})
-    return notes
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return selectors.notes_for_reading(actor=request.auth, case=case, via="api")
 
 
 @router.post("/cases/{case_id}/notes", response={201: s.NoteOut})
 def add_note(request, case_id: UUID, body: s.NoteIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     return Status(201, services.add_note(actor=request.auth, case=case, body=body.body, sensitivity=body.sensitivity))
 
 
 @router.get("/cases/{case_id}/safety-plan", response=s.SafetyPlanOut)
 def get_safety_plan(request, case_id: UUID):
-    case = _case(request, case_id)
-    _section(request, case, "safety_plan")
-    plan = get_object_or_404(m.SafetyPlan, case=case)
-    audit.record(request.auth, "case.safety_plan_viewed", case, detail={"via": "api"})
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    plan = selectors.safety_plan_for_reading(actor=request.auth, case=case, via="api")
+    if plan is None:
+        raise Http404
     return plan
 
 
 @router.put("/cases/{case_id}/safety-plan", response=s.SafetyPlanOut)
 def put_safety_plan(request, case_id: UUID, body: s.SafetyPlanIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     # Only the parts sent are changed: a part left out of the body is kept, not blanked.
     return services.save_safety_plan(actor=request.auth, case=case,
                                      changes=body.dict(exclude={"version"}, exclude_unset=True),
@@ -363,28 +311,23 @@ def put_safety_plan(request, case_id: UUID, body: s.SafetyPlanIn):
 
 @router.get("/cases/{case_id}/documents", response=list[s.DocumentOut])
 def list_documents(request, case_id: UUID):
-    case = _case(request, case_id)
-    _section(request, case, "documents")
-    documents = list(case.documents.all())
-    audit.record(request.auth, "case.documents_listed", case, detail={"count": len(documents), "via": "api"})
-    return documents
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return selectors.documents_for_reading(actor=request.auth, case=case, via="api")
 
 
 @router.post("/cases/{case_id}/documents", response={201: s.DocumentOut})
 def upload_document(request, case_id: UUID, kind: Form[str], file: File[UploadedFile]):
-    case = _case(request, case_id)
-    if file.size > services.MAX_DOCUMENT_BYTES:
-        raise ValidationError({"file": "The file is larger than 10 MB."})
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    refuse_oversized(file)
     return Status(201, services.upload_document(actor=request.auth, case=case, kind=kind, filename=file.name,
-                                         content=file.read()))
+                                                content=file.read()))
 
 
 @router.post("/cases/{case_id}/documents/{document_id}/link", response=s.DownloadLinkOut)
 def document_link(request, case_id: UUID, document_id: UUID):
     """A short-lived download link for the caller only (it needs the caller's session or token)."""
-    case = _case(request, case_id)
-    _section(request, case, "documents")
-    document = get_object_or_404(m.Document, pk=document_id, case=case)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    document = selectors.document_or_404(actor=request.auth, case=case, document_id=document_id)
     token = services.download_token(actor=request.auth, document=document)
     url = reverse("api:download_document", args=[case.pk, document.pk]) + "?t=" + token
     return {"url": url, "expires_in_seconds": services.DOWNLOAD_LINK_SECONDS}
@@ -393,99 +336,78 @@ def document_link(request, case_id: UUID, document_id: UUID):
 @router.get("/cases/{case_id}/documents/{document_id}/download")
 def download_document(request, case_id: UUID, document_id: UUID, t: str = ""):
     """Download through a link from ``.../link`` (valid a few minutes, for the caller only)."""
-    from django.http import HttpResponse
-
-    case = _case(request, case_id)
-    _section(request, case, "documents")
-    document = get_object_or_404(m.Document, pk=document_id, case=case)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    document = selectors.document_or_404(actor=request.auth, case=case, document_id=document_id)
     if services.read_download_token(t, actor=request.auth) != str(document.pk):
-        return HttpResponse('{"detail": "This download link has expired or is not yours."}', status=410,
-                            content_type="application/json")
-    response = HttpResponse(services.read_document(actor=request.auth, document=document),
-                            content_type=document.content_type)
-    response["Content-Disposition"] = f'attachment; filename="document-{document.pk.hex[:8]}"'
-    response["Cache-Control"] = "no-store"
-    return response
+        return HttpResponse(json.dumps({"detail": _("This download link has expired or is not yours.")}),
+                            status=410, content_type="application/json")
+    return document_response(actor=request.auth, document=document)
 
 
 # --- Youth profile, reopening, assignment -----------------------------------------------------
 
-def _youth_json(actor, case: m.Case) -> dict:
+def _youth_json(case: m.Case, profile: YouthProfile, *, guardian_shown: bool) -> dict:
     """The youth profile: the summary's youth fields, and the identity's (the guardian's name and
     contact) only when the identity section is shared — null otherwise."""
-    profile = get_object_or_404(m.YouthProfile, case=case)
-    identity = "identity" in selectors.sections_visible_to(actor, case)
     records = {"youth": profile}
     data = values(fields_of("summary", on=["youth"]), case, records)
     for field in fields_of("identity", on=["youth"]):
-        data[field.name] = value(field, case, records) if identity else None
+        data[field.name] = value(field, case, records) if guardian_shown else None
     return {**data, "duty_to_report_outstanding": services.duty_to_report_outstanding(case),
             "version": profile.version}
 
 
 @router.get("/cases/{case_id}/youth", response=s.YouthProfileOut)
 def get_youth_profile(request, case_id: UUID):
-    case = _case(request, case_id)
-    _section(request, case, "summary")
-    data = _youth_json(request.auth, case)
-    if data["guardian_name"] is not None:  # the guardian's name and contact went with the identity section
-        audit.record(request.auth, "person.viewed", case.person, purpose="api youth details",
-                     detail={"case_id": str(case.pk), "fields": ["guardian_name", "guardian_contact"]})
-    return data
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    details = selectors.youth_details(actor=request.auth, case=case, via="api")
+    return _youth_json(case, details.profile, guardian_shown=details.guardian_shown)
 
 
 @router.patch("/cases/{case_id}/youth", response=s.YouthProfileOut)
 def patch_youth_profile(request, case_id: UUID, body: s.YouthProfileIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     changes = body.dict(exclude={"version"}, exclude_unset=True)
     if any(changes.get(k) is None for k in changes):
-        raise ValidationError({k: "This field cannot be empty." for k, v in changes.items() if v is None})
-    services.update_youth_profile(actor=request.auth, case=case, expected_version=body.version, changes=changes)
-    return _youth_json(request.auth, case)
+        raise ValidationError({k: _("This field cannot be empty.") for k, v in changes.items() if v is None})
+    profile = services.update_youth_profile(actor=request.auth, case=case, expected_version=body.version,
+                                            changes=changes)
+    return _youth_json(case, profile, guardian_shown="identity" in selectors.sections_visible_to(request.auth, case))
 
 
 @router.post("/cases/{case_id}/reopen", response=s.CaseOut)
 def reopen_case(request, case_id: UUID, body: s.ReopenIn):
-    case = _case(request, case_id)
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     services.reopen_case(actor=request.auth, case=case, reason=body.reason)
-    case = selectors.get_case(request.auth, case.pk)
-    return case_json(case, selectors.sections_visible_to(request.auth, case), case.person)
+    return _case_out(request.auth, case.pk)
 
 
 @router.put("/cases/{case_id}/assignment", response=s.CaseOut)
 def assign_case(request, case_id: UUID, body: s.AssignmentIn):
-    from octip.partners.models import Team
-
-    case = _case(request, case_id)
-    team = None
-    if body.owner_team_id is not None:
-        team = Team.objects.filter(pk=body.owner_team_id).first()
-        if team is None:
-            raise ValidationError({"owner_team_id": "Unknown team."})
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     workers = (None if body.assigned_worker_ids is None
-               else [_user(pk, "assigned_worker_ids") for pk in body.assigned_worker_ids])
-    services.assign_case(actor=request.auth, case=case, owner_team=team,
-                         owner_worker=_user(body.owner_worker_id, "owner_worker_id"), assigned_workers=workers)
-    case = selectors.get_case(request.auth, case.pk)
-    return case_json(case, selectors.sections_visible_to(request.auth, case), case.person)
+               else [active_user(pk, "assigned_worker_ids") for pk in body.assigned_worker_ids])
+    services.assign_case(actor=request.auth, case=case, owner_team=team_from_id(body.owner_team_id, "owner_team_id"),
+                         owner_worker=active_user(body.owner_worker_id, "owner_worker_id"), assigned_workers=workers)
+    return _case_out(request.auth, case.pk)
 
 
 # --- Emergency access review (auditors) -------------------------------------------------------
 
+def _access_json(access: EmergencyAccess) -> dict:
+    return {"id": access.pk, "case_id": access.case_id, "case_number": access.case.number, "user_id": access.user_id,
+            "reason": access.reason, "started_at": access.started_at, "expires_at": access.expires_at,
+            "review": access.review, "reviewed_at": access.reviewed_at}
+
+
 @router.get("/emergency-access", response=list[s.EmergencyAccessReviewOut])
 def list_emergency_access(request, unreviewed: bool = True):
-    rows = selectors.emergency_accesses(actor=request.auth, unreviewed_only=unreviewed)[:500]
-    audit.record(request.auth, "case.emergency_access_list_viewed", None, detail={"via": "api"})
-    return [{"id": a.pk, "case_id": a.case_id, "case_number": a.case.number, "user_id": a.user_id,
-             "reason": a.reason, "started_at": a.started_at, "expires_at": a.expires_at, "review": a.review,
-             "reviewed_at": a.reviewed_at} for a in rows]
+    rows = selectors.emergency_accesses(actor=request.auth, unreviewed_only=unreviewed, via="api")[:500]
+    return [_access_json(access) for access in rows]
 
 
 @router.post("/emergency-access/{access_id}/review", response=s.EmergencyAccessReviewOut)
 def review_emergency_access(request, access_id: int, body: s.EmergencyReviewIn):
-    require(request.auth, "audit.review_emergency_access")
-    access = get_object_or_404(m.EmergencyAccess.objects.select_related("case"), pk=access_id)
+    access = selectors.emergency_access_or_404(actor=request.auth, access_id=access_id)
     services.review_emergency_access(actor=request.auth, access=access, review=body.review, note=body.note)
-    return {"id": access.pk, "case_id": access.case_id, "case_number": access.case.number, "user_id": access.user_id,
-            "reason": access.reason, "started_at": access.started_at, "expires_at": access.expires_at,
-            "review": access.review, "reviewed_at": access.reviewed_at}
+    return _access_json(access)

@@ -1,12 +1,38 @@
+"""Forms of the case pages. They parse what a person types (text, lists one a line); the rules for the
+values are in ``validation``, shared with the API and the services."""
+
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from octip.partners.models import Region, Team, User
 
-from . import models as m
 from . import reference
+from .models import (
+    Case,
+    ClosureOutcome,
+    ConsentGiver,
+    DocumentKind,
+    EmergencyAccess,
+    ExploitationType,
+    Gender,
+    IndigenousIdentity,
+    NeedStatus,
+    Person,
+    Priority,
+    ReferralSource,
+    ReportOffice,
+    Sensitivity,
+    Separation,
+    Stage,
+    Track,
+)
+from .selectors import plan_action_owners
+from .validation import clean_aliases, clean_citizenship, clean_identity_documents, clean_languages
 
 
 class DateInput(forms.DateInput):
@@ -42,7 +68,7 @@ class PersonFieldsForm(forms.Form):
         label=_("Identity documents"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line: type | number | country code | held by the person (yes or no). "
                     "For example: passport | X1234567 | MX | no"))
-    gender = forms.ChoiceField(label=_("Gender"), choices=m.Gender.choices, initial=m.Gender.UNKNOWN)
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
     pronouns = forms.CharField(label=_("Pronouns"), max_length=40, required=False)
     citizenship = forms.CharField(label=_("Citizenship"), required=False, max_length=100,
                                   help_text=_("ISO 3166 country codes separated by commas, e.g. CA, MX."))
@@ -51,19 +77,15 @@ class PersonFieldsForm(forms.Form):
     interpreter_needed = forms.BooleanField(label=_("Interpreter needed"), required=False)
     indigenous_identity = forms.ChoiceField(
         label=_("Indigenous identity (self-identified, optional)"), required=False,
-        choices=[("", _("Not asked or not given"))] + list(m.IndigenousIdentity.choices))
+        choices=[("", _("Not asked or not given"))] + list(IndigenousIdentity.choices))
+
+    # The form turns text into lists; the rules for each list are in ``validation``, for every face.
 
     def clean_citizenship(self):
-        raw = self.cleaned_data.get("citizenship") or ""
-        codes = [c.strip().upper() for c in raw.split(",") if c.strip()]
-        unknown = [c for c in codes if c not in reference.country_codes()]
-        if unknown:
-            raise forms.ValidationError(_("Unknown ISO 3166 country code: %(codes)s.") % {"codes": ", ".join(unknown)})
-        return codes
+        return _field_rule(clean_citizenship, "citizenship", (self.cleaned_data.get("citizenship") or "").split(","))
 
     def clean_languages(self):
-        raw = self.cleaned_data.get("languages") or ""
-        return [p.strip() for p in raw.split(",") if p.strip()]
+        return clean_languages((self.cleaned_data.get("languages") or "").split(","))
 
     def clean_identity_documents(self):
         documents = []
@@ -76,24 +98,42 @@ class PersonFieldsForm(forms.Form):
                 raise forms.ValidationError(_("End each line with yes or no: does the person hold the document?"))
             documents.append({"type": parts[0], "number": parts[1], "country": parts[2].upper(),
                               "held_by_person": held not in ("no", "non")})
-        from .validation import clean_identity_documents
-
-        try:
-            return clean_identity_documents(documents)
-        except forms.ValidationError as invalid:
-            raise forms.ValidationError(invalid.message_dict["identity_documents"]) from invalid
+        return _field_rule(clean_identity_documents, "identity_documents", documents)
 
     def clean_aliases(self):
-        raw = self.cleaned_data.get("aliases") or ""
-        return [line.strip() for line in raw.splitlines() if line.strip()]
+        return clean_aliases((self.cleaned_data.get("aliases") or "").splitlines())
+
+
+def _field_rule(rule: Callable[[Any], Any], field: str, value: Any) -> Any:
+    """Apply a ``validation`` rule to one field, its refusal shown on that field."""
+    try:
+        return rule(value)
+    except forms.ValidationError as invalid:
+        raise forms.ValidationError(invalid.message_dict[field]) from invalid
+
+
+def person_initial(person: Person) -> dict[str, Any]:
+    """The person's fields as ``PersonFieldsForm`` shows them: the lists written back as text."""
+    return {
+        "legal_name": person.legal_name, "preferred_name": person.preferred_name,
+        "aliases": "\n".join(person.aliases or []), "date_of_birth": person.date_of_birth,
+        "estimated_age": person.estimated_age, "phone": person.phone, "email": person.email,
+        "address": person.address, "gender": person.gender, "pronouns": person.pronouns,
+        "identity_documents": "\n".join(
+            " | ".join([d.get("type", ""), d.get("number", ""), d.get("country", ""),
+                        "yes" if d.get("held_by_person", True) else "no"])
+            for d in person.identity_documents or []),
+        "citizenship": ", ".join(person.citizenship), "languages": ", ".join(person.languages),
+        "interpreter_needed": person.interpreter_needed, "indigenous_identity": person.indigenous_identity,
+        "version": person.version}
 
 
 class CaseFieldsForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
     first_contact_date = forms.DateField(label=_("First-contact date"), widget=DateInput())
-    referral_source = forms.ChoiceField(label=_("Referral source"), choices=m.ReferralSource.choices)
+    referral_source = forms.ChoiceField(label=_("Referral source"), choices=ReferralSource.choices)
     exploitation_types = forms.MultipleChoiceField(label=_("Exploitation types"), required=False,
-                                                   choices=m.ExploitationType.choices,
+                                                   choices=ExploitationType.choices,
                                                    widget=forms.CheckboxSelectMultiple)
     setting = forms.ChoiceField(label=_("Setting (Polaris typology)"), required=False)
     means_of_control = forms.MultipleChoiceField(label=_("Means of control"), required=False,
@@ -135,11 +175,11 @@ class PersonEditForm(PersonFieldsForm, VersionForm):
 
 
 class StageForm(VersionForm):
-    stage = forms.ChoiceField(label=_("Move to stage"), choices=m.Stage.choices)
+    stage = forms.ChoiceField(label=_("Move to stage"), choices=Stage.choices)
 
 
 class ClosureRequestForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=m.ClosureOutcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ClosureOutcome.choices)
     reason = forms.CharField(label=_("Reason for closing"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
@@ -157,7 +197,7 @@ class ReopenForm(forms.Form):
 class DutyToReportForm(forms.Form):
     reported_by_name = forms.CharField(label=_("Who reported"), max_length=200)
     reported_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
-    office = forms.ChoiceField(label=_("To which office or line"), choices=m.ReportOffice.choices)
+    office = forms.ChoiceField(label=_("To which office or line"), choices=ReportOffice.choices)
     office_detail = forms.CharField(label=_("Office details"), max_length=200, required=False)
     reference = forms.CharField(label=_("Reference number"), max_length=100, required=False)
 
@@ -166,10 +206,10 @@ class YouthProfileForm(VersionForm):
     guardian_name = forms.CharField(label=_("Guardian or caregiver"), max_length=200, required=False)
     guardian_relationship = forms.CharField(label=_("Relationship to the youth"), max_length=80, required=False)
     guardian_contact = forms.CharField(label=_("Guardian contact"), max_length=200, required=False)
-    separation = forms.ChoiceField(label=_("Separated or unaccompanied"), choices=m.Separation.choices)
+    separation = forms.ChoiceField(label=_("Separated or unaccompanied"), choices=Separation.choices)
     migrant_services_involved = forms.BooleanField(label=_("MCFD migrant services involved"), required=False)
     consent_given_by = forms.ChoiceField(label=_("Whose consent was obtained"), required=False,
-                                         choices=[("", _("Not yet obtained"))] + list(m.ConsentGiver.choices))
+                                         choices=[("", _("Not yet obtained"))] + list(ConsentGiver.choices))
 
 
 class AssignForm(forms.Form):
@@ -178,7 +218,7 @@ class AssignForm(forms.Form):
     assigned_workers = forms.ModelMultipleChoiceField(label=_("Other assigned workers"), queryset=User.objects.none(),
                                                       required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, case: m.Case, **kwargs):
+    def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_team"].queryset = Team.objects.filter(organization_id=case.owner_organization_id)
         staff = User.objects.filter(organization_id=case.owner_organization_id, is_active=True,
@@ -195,14 +235,14 @@ class BreakGlassForm(forms.Form):
 
 
 class EmergencyReviewForm(forms.Form):
-    review = forms.ChoiceField(label=_("Review"), choices=m.EmergencyAccess.Review.choices, widget=forms.RadioSelect)
+    review = forms.ChoiceField(label=_("Review"), choices=EmergencyAccess.Review.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class NeedForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), widget=forms.HiddenInput)
-    priority = forms.ChoiceField(label=_("Priority"), choices=m.Priority.choices)
-    status = forms.ChoiceField(label=_("Status"), choices=m.NeedStatus.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -220,20 +260,9 @@ class PlanActionForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     due = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
-    def __init__(self, *args, case: m.Case, actor, **kwargs):
+    def __init__(self, *args, case: Case, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(pk__in=action_owner_ids(case, actor))
-
-
-def action_owner_ids(case: m.Case, actor) -> list[int]:
-    """Who may own a plan action: active users who can see the case, of the actor's organization (and of
-    the case's organization when the case is in the actor's own scope). A receiver of a referral is
-    never shown the owner organization's staff."""
-    organizations = {actor.organization_id}
-    if m.Case.objects.in_own_scope(actor).filter(pk=case.pk).exists():
-        organizations.add(case.owner_organization_id)
-    return [user.pk for user in User.objects.filter(organization_id__in=organizations, is_active=True)
-            if m.Case.objects.visible_to(user).filter(pk=case.pk).exists()]
+        self.fields["owner"].queryset = plan_action_owners(actor=actor, case=case)
 
 
 class TaskForm(forms.Form):
@@ -241,15 +270,15 @@ class TaskForm(forms.Form):
     due = forms.DateField(label=_("Due date"), widget=DateInput())
     assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args, case: m.Case, actor, **kwargs):
+    def __init__(self, *args, case: Case, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = User.objects.filter(organization_id=actor.organization_id, is_active=True)
 
 
 class NoteForm(forms.Form):
     body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
-    sensitivity = forms.ChoiceField(label=_("Sensitivity"), choices=m.Sensitivity.choices,
-                                    initial=m.Sensitivity.NORMAL)
+    sensitivity = forms.ChoiceField(label=_("Sensitivity"), choices=Sensitivity.choices,
+                                    initial=Sensitivity.NORMAL)
 
 
 class SafetyPlanForm(forms.Form):
@@ -264,7 +293,7 @@ class SafetyPlanForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type of document"), choices=m.DocumentKind.choices)
+    kind = forms.ChoiceField(label=_("Type of document"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG or plain text, up to 10 MB."))
 
 
@@ -284,8 +313,8 @@ IDENTITY_CRITERIA = ("q", "phonetic", "date_of_birth", "phone")
 class CaseFilterForm(forms.Form):
     """Filters that identify nobody: they may go in a web address (bookmarks, export links)."""
 
-    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("Any"))] + list(m.Stage.choices))
-    track = forms.ChoiceField(label=_("Track"), required=False, choices=[("", _("Any"))] + list(m.Track.choices))
+    stage = forms.ChoiceField(label=_("Stage"), required=False, choices=[("", _("Any"))] + list(Stage.choices))
+    track = forms.ChoiceField(label=_("Track"), required=False, choices=[("", _("Any"))] + list(Track.choices))
     region = forms.ChoiceField(label=_("Region"), required=False)
     owner = forms.ChoiceField(label=_("Owner"), required=False,
                               choices=[("", _("Anyone")), ("me", _("Me")), ("team", _("My teams"))])

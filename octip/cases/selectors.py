@@ -1,31 +1,130 @@
-"""Reads of cases. Every query of protected rows starts from ``Case.objects.visible_to(user)``."""
+"""Reads of cases. Every query of protected rows starts from ``Case.objects.visible_to(actor)``, and
+every read of protected content is recorded in the audit log here, once, whichever face asked.
+
+One row is ``<noun>_or_404(*, actor, ...)`` (the case itself: ``case_or_404``); a row read to be shown
+is ``<noun>_for_reading``, which records the read. The case page reads through ``case_page``, lists
+and searches through ``case_rows``. The faces (views, API handlers) call these and query nothing
+themselves.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from octip.core import crypto
-from octip.core.access import allows, get_visible_or_404
+from octip.core import audit
+from octip.core.access import allows, get_visible_or_404, require
+from octip.partners.models import User
 
-from . import models as m
+from . import models as m  # timeline() below still names models through it
+from . import reference
+from .models import (
+    Case,
+    CaseAccessGrant,
+    ClosureRequest,
+    Document,
+    DutyToReport,
+    EmergencyAccess,
+    Goal,
+    GrantSource,
+    Need,
+    Note,
+    Person,
+    PlanAction,
+    SafetyPlan,
+    Sensitivity,
+    Stage,
+    Task,
+    TimelineEntry,
+    Track,
+    YouthProfile,
+    dob_index,
+    name_index,
+    phone_index,
+    phonetic_name_index,
+)
+from .reference import Term
 from .sections import ALL_SECTIONS
 
 CASE_NUMBER = re.compile(r"^BC-\d{4}-\d{6}$", re.IGNORECASE)
 #: The largest row id the database holds (a 32-bit signed integer column).
 MAX_ID = 2**31 - 1
 
+#: Which face a read came through. A read through the API says so in its audit event ("via": "api").
+Via = Literal["page", "api"]
 
-def get_case(user: Any, case_id: Any) -> m.Case:
-    """The case if the user may see it; a 404 otherwise (never a 403)."""
-    return get_visible_or_404(m.Case.objects.select_related(
-        "person", "region", "owner_organization", "owner_team", "owner_worker"), user, pk=case_id)
+
+def _via(via: Via) -> dict[str, str]:
+    return {"via": "api"} if via == "api" else {}
+
+
+# --- One case ---------------------------------------------------------------------------------
+
+_CASE_RELATED = ("person", "region", "owner_organization", "owner_team", "owner_worker")
+
+
+def case_or_404(*, actor: Any, case_id: Any) -> Case:
+    """The case if the actor may see it; a 404 otherwise (never a 403). A probe of a case that
+    exists out of the actor's scope is recorded as a denial."""
+    return get_visible_or_404(Case.objects.select_related(*_CASE_RELATED), actor, pk=case_id)
+
+
+def case_or_none(*, actor: Any, case_id: Any) -> Case | None:
+    """The case if the actor may see it, else None (a malformed id too): for a link to a case that may
+    lie out of the actor's sight. Never says whether such a case exists."""
+    if case_id is None:
+        return None
+    try:
+        return Case.objects.visible_to(actor).filter(pk=case_id).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def is_visible_case(*, actor: Any, case_id: Any) -> bool:
+    """Whether a case with this id exists and the actor can see it (one query, nothing decrypted)."""
+    if not case_id:
+        return False
+    try:
+        return Case.objects.visible_to(actor).filter(pk=case_id).exists()
+    except (ValueError, ValidationError):
+        return False
+
+
+def visible_case_ids(*, actor: Any, ids: Iterable[Any]) -> set[Any]:
+    """Which of ``ids`` are cases the actor can see, in one query (to show a link only to those)."""
+    wanted = {pk for pk in ids if pk}
+    if not wanted:
+        return set()
+    try:
+        return set(Case.objects.visible_to(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    except (ValueError, ValidationError):
+        return set()
+
+
+def case_by_number(*, actor: Any, number: str) -> Case | None:
+    """The case with this number if the actor can see it, else None."""
+    return Case.objects.visible_to(actor).filter(number__iexact=(number or "").strip()).first()
+
+
+def own_case_by_number(*, actor: Any, number: str) -> Case | None:
+    """The case with this number if it is in the actor's own scope (not only shared with them), else None."""
+    return Case.objects.in_own_scope(actor).filter(number__iexact=(number or "").strip()).first()
+
+
+def is_own_case(actor: Any, case: Case) -> bool:
+    """Whether ``case`` lies in the actor's own role scope, grants left out: a grant opens sections to
+    read and work in, not the case's core record. ``cases.sharing`` gives this to other apps."""
+    return Case.objects.in_own_scope(actor).filter(pk=case.pk).exists()
 
 
 def _strip_identity(user: Any, sections: Iterable[str]) -> frozenset[str]:
@@ -35,10 +134,14 @@ def _strip_identity(user: Any, sections: Iterable[str]) -> frozenset[str]:
     return sections
 
 
-def sections_visible_to(user: Any, case: m.Case) -> frozenset[str]:
+def sections_visible_to(user: Any, case: Case) -> frozenset[str]:
     """Every section when the case is in the user's own scope, else the union of the sections of the
     active grants — minus ``identity`` without ``case.view_identifying``."""
-    if m.Case.objects.in_own_scope(user).filter(pk=case.pk).exists():
+    return _sections(user, case, own=is_own_case(user, case))
+
+
+def _sections(user: Any, case: Case, *, own: bool) -> frozenset[str]:
+    if own:
         return _strip_identity(user, ALL_SECTIONS)
     if not allows(user, "case.view"):
         return frozenset()
@@ -48,10 +151,10 @@ def sections_visible_to(user: Any, case: m.Case) -> frozenset[str]:
     return _strip_identity(user, granted & ALL_SECTIONS)
 
 
-def sections_for_cases(user: Any, cases: list[m.Case]) -> dict[Any, frozenset[str]]:
+def sections_for_cases(user: Any, cases: list[Case]) -> dict[Any, frozenset[str]]:
     """``sections_visible_to`` for many cases in two queries (for list pages and exports)."""
     ids = [c.pk for c in cases]
-    own = set(m.Case.objects.in_own_scope(user).filter(pk__in=ids).values_list("pk", flat=True))
+    own = set(Case.objects.in_own_scope(user).filter(pk__in=ids).values_list("pk", flat=True))
     result: dict[Any, frozenset[str]] = {pk: _strip_identity(user, ALL_SECTIONS) for pk in own}
     rest = [pk for pk in ids if pk not in own]
     granted: dict[Any, set[str]] = {pk: set() for pk in rest}
@@ -63,13 +166,119 @@ def sections_for_cases(user: Any, cases: list[m.Case]) -> dict[Any, frozenset[st
     return result
 
 
-def _active_grants(user: Any) -> QuerySet[m.CaseAccessGrant]:
-    return m.CaseAccessGrant.objects.active().filter(Q(organization_id=user.organization_id) | Q(user_id=user.pk))
+def _active_grants(user: Any) -> QuerySet[CaseAccessGrant]:
+    return CaseAccessGrant.objects.active().filter(Q(organization_id=user.organization_id) | Q(user_id=user.pk))
 
 
-def has_emergency_access(user: Any, case: m.Case) -> bool:
-    return m.CaseAccessGrant.objects.active().filter(case=case, user_id=user.pk,
-                                                     source=m.GrantSource.BREAK_GLASS).exists()
+def has_emergency_access(user: Any, case: Case) -> bool:
+    return CaseAccessGrant.objects.active().filter(case=case, user_id=user.pk,
+                                                   source=GrantSource.BREAK_GLASS).exists()
+
+
+def require_section_or_404(*, actor: Any, case: Case, section: str) -> None:
+    """A 404 unless ``section`` of ``case`` is open to the actor: a section not shared with the reader
+    is as if it did not exist (a write through a service is refused with a 403 instead)."""
+    if section not in sections_visible_to(actor, case):
+        raise Http404
+
+
+def _record_case_read(actor: Any, case: Case, sections: frozenset[str], via: Via) -> None:
+    if "identity" in sections:
+        audit.record(actor, "person.viewed", case.person, purpose="case page" if via == "page" else "api",
+                     detail={"case_id": str(case.pk)})
+    audit.record(actor, "case.viewed", case, detail={"sections": sorted(sections), **_via(via)})
+
+
+@dataclass(frozen=True)
+class CaseRead:
+    """A case as one reader may see it: the sections open to them, and the person only with the
+    identity section."""
+
+    case: Case
+    sections: frozenset[str]
+
+    @property
+    def person(self) -> Person | None:
+        return self.case.person if "identity" in self.sections else None
+
+
+def case_for_reading(*, actor: Any, case_id: Any, via: Via = "api") -> CaseRead:
+    """The case and the sections the actor sees of it (404 if they see none of it). The read is
+    recorded: ``case.viewed`` with the sections, and ``person.viewed`` when the identity is shown."""
+    case = case_or_404(actor=actor, case_id=case_id)
+    read = CaseRead(case, sections_visible_to(actor, case))
+    _record_case_read(actor, case, read.sections, via)
+    return read
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """Everything the case page shows, read at once. A section's content is there only when the
+    section is open to the reader (``None`` otherwise); the field names are the page's names."""
+
+    case: Case
+    sections: frozenset[str]
+    own_scope: bool
+    emergency: bool
+    pending_closure: ClosureRequest | None
+    person: Person | None = None
+    youth: YouthProfile | None = None
+    duty_reports: list[DutyToReport] | None = None
+    #: A report's reference number may carry names: it goes with the person's identity.
+    show_report_reference: bool = False
+    duty_outstanding: bool = False
+    needs: list[tuple[Term, Need | None]] | None = None
+    goals: list[Goal] | None = None
+    tasks: list[Task] | None = None
+    notes: list[Note] | None = None
+    safety_plan: SafetyPlan | None = None
+    documents: list[Document] | None = None
+    timeline: list[TimelineEntry] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+def case_page(*, actor: Any, case_id: Any, via: Via = "page") -> CasePage:
+    """The case page's content for ``actor`` (404 if they see none of the case). The read is recorded
+    once: ``case.viewed`` with the sections shown, and ``person.viewed`` when the identity is shown."""
+    case = case_or_404(actor=actor, case_id=case_id)
+    own = is_own_case(actor, case)
+    sections = _sections(actor, case, own=own)
+    emergency = has_emergency_access(actor, case)
+    content: dict[str, Any] = {}
+    if "identity" in sections:
+        content["person"] = case.person
+    if case.is_youth:
+        duty_reports = list(case.duty_reports.select_related("recorded_by"))
+        content.update(youth=YouthProfile.objects.filter(case=case).first(), duty_reports=duty_reports,
+                       show_report_reference="identity" in sections, duty_outstanding=not duty_reports)
+    if "needs" in sections:
+        needs = {n.domain: n for n in case.needs.all()}
+        content["needs"] = [(term, needs.get(term.code)) for term in reference.needs_domains()]
+    if "plan" in sections:
+        content["goals"] = list(case.goals.prefetch_related("actions__owner"))
+    if "tasks" in sections:
+        content["tasks"] = list(case.tasks.select_related("assignee", "team"))
+    if "notes" in sections:
+        content["notes"] = list(_visible_notes(actor, case, own=own, emergency=emergency)[:100])
+    if "safety_plan" in sections:
+        content["safety_plan"] = SafetyPlan.objects.filter(case=case).first()
+    if "documents" in sections:
+        content["documents"] = list(case.documents.select_related("uploaded_by"))
+    if "timeline" in sections:
+        content["timeline"] = list(timeline(actor=actor, case=case)[:200])
+    page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
+                    pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
+    _record_case_read(actor, case, sections, via)
+    return page
+
+
+def person_for_reading(*, actor: Any, case: Case, purpose: str) -> Person:
+    """The case's person (404 unless the identity section is open to the actor); the read is recorded."""
+    require_section_or_404(actor=actor, case=case, section="identity")
+    audit.record(actor, "person.viewed", case.person, purpose=purpose, detail={"case_id": str(case.pk)})
+    return case.person
 
 
 # --- Lists and search -------------------------------------------------------------------------
@@ -89,26 +298,35 @@ class CaseFilters:
     report_due: bool = False
     include_closed: bool = True
 
+    def identity_criteria(self) -> list[str]:
+        """The criteria that name a person: a name in ``q`` (a case number names nobody), a date of
+        birth, a phone."""
+        criteria = [k for k in ("date_of_birth", "phone") if getattr(self, k)]
+        if self.q and not CASE_NUMBER.match(self.q.strip()):
+            criteria.append("q")
+        return sorted(criteria)
+
 
 def overdue_q(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
-    late = m.Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due__lt=today)
+    late = Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due__lt=today)
     return Q(Exists(late))
 
 
 def report_due_q() -> Q:
     """Youth cases with no duty-to-report recorded yet (CFCSA s. 14)."""
-    return Q(track=m.Track.YOUTH) & ~Q(Exists(m.DutyToReport.objects.filter(case=OuterRef("pk"))))
+    return Q(track=Track.YOUTH) & ~Q(Exists(DutyToReport.objects.filter(case=OuterRef("pk"))))
 
 
-def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[m.Case]:
+def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """Visible cases matching the filters, newest first, ready for a list page (bounded queries).
 
     Identity criteria (name, date of birth, phone) match blind indexes: only users allowed to see
     identifying data can search by them, and only among cases whose identity section they see.
+    Nothing is recorded: ``case_rows`` is the read that shows them.
     """
     f = filters or CaseFilters()
-    cases = m.Case.objects.visible_to(actor)
+    cases = Case.objects.visible_to(actor)
     if f.q:
         q = f.q.strip()
         if CASE_NUMBER.match(q):
@@ -124,7 +342,7 @@ def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[m.C
     if f.stage:
         cases = cases.filter(stage=f.stage)
     elif not f.include_closed:
-        cases = cases.exclude(stage=m.Stage.CLOSED)
+        cases = cases.exclude(stage=Stage.CLOSED)
     if f.track:
         cases = cases.filter(track=f.track)
     if f.region:
@@ -152,9 +370,9 @@ def _identity_q(actor: Any, *, name: str = "", dob: datetime.date | None = None,
         return Q(pk__in=[])
     q = Q()
     if name:
-        index = m.name_index(name)
+        index = name_index(name)
         if phonetic:
-            tokens = m.phonetic_name_index(name).split()
+            tokens = phonetic_name_index(name).split()
             if not tokens:
                 return Q(pk__in=[])
             for token in tokens:
@@ -162,9 +380,9 @@ def _identity_q(actor: Any, *, name: str = "", dob: datetime.date | None = None,
         else:
             q &= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
     if dob:
-        q &= Q(person__dob_index=m.dob_index(dob))
+        q &= Q(person__dob_index=dob_index(dob))
     if phone:
-        index = m.phone_index(phone)
+        index = phone_index(phone)
         if not index:
             return Q(pk__in=[])
         q &= Q(person__phone_index=index)
@@ -173,16 +391,60 @@ def _identity_q(actor: Any, *, name: str = "", dob: datetime.date | None = None,
 
 def identity_readable_case_ids(actor: Any) -> QuerySet:
     """Ids of cases whose identity section the actor may read (own scope, or a grant sharing it)."""
-    own = m.Case.objects.in_own_scope(actor).values("pk")
+    own = Case.objects.in_own_scope(actor).values("pk")
     # Sections are a JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
     granted = [case_id for case_id, sections in _active_grants(actor).values_list("case_id", "sections")
                if "identity" in sections] if allows(actor, "case.view") else []
-    return m.Case.objects.filter(Q(pk__in=own) | Q(pk__in=granted)).values("pk")
+    return Case.objects.filter(Q(pk__in=own) | Q(pk__in=granted)).values("pk")
+
+
+@dataclass(frozen=True)
+class CaseRows:
+    """Visible cases ready to list. Each row carries ``sections`` (what the reader sees of it),
+    ``shows_summary``, and ``shown_person``: its person, only when the identity section is open."""
+
+    rows: list[Case]
+    #: The page of a numbered list; None when the rows were asked by offset (the API).
+    page: Page | None = None
+
+
+def case_rows(*, actor: Any, filters: CaseFilters, per_page: int = 25, page: int | str | None = 1,
+              offset: int | None = None, via: Via = "page") -> CaseRows:
+    """One page of ``case_list`` (``page``, numbered from 1), or ``per_page`` rows from ``offset``.
+
+    The read is recorded here, once: ``case.searched`` when a criterion names a person, and
+    ``person.listed`` with the cases whose person is shown.
+    """
+    matches = case_list(actor=actor, filters=filters).select_related("person")
+    window = None
+    if offset is None:
+        window = Paginator(matches, per_page).get_page(page)
+        rows = list(window.object_list)
+        window.object_list = rows
+    else:
+        rows = list(matches[offset:offset + per_page])
+    sections = sections_for_cases(actor, rows)
+    for case in rows:
+        case.sections = sections.get(case.pk, frozenset())
+        case.shows_summary = "summary" in case.sections
+        # The person is joined for every row (its age band and gender belong to the summary); who
+        # they are is shown only with the identity section.
+        case.shown_person = case.person if "identity" in case.sections else None
+    criteria = filters.identity_criteria()
+    if criteria:
+        audit.record(actor, "case.searched", None, detail={
+            "criteria": criteria, "phonetic": filters.phonetic,
+            "results": window.paginator.count if window is not None else len(rows), **_via(via)})
+    named = [case for case in rows if case.shown_person is not None]
+    if named:
+        audit.record(actor, "person.listed", None, purpose="case list" if via == "page" else "api case list",
+                     detail={"case_ids": [str(case.pk) for case in named]})
+    return CaseRows(rows, window)
 
 
 @dataclass(frozen=True)
 class DuplicateCheck:
-    visible: list[m.Case]
+    visible: list[Case]
     elsewhere: bool
 
     @property
@@ -191,23 +453,25 @@ class DuplicateCheck:
 
 
 def find_possible_duplicates(*, actor: Any, legal_name: str = "", date_of_birth: datetime.date | None = None,
-                             phone: str = "", other_names: Iterable[str] = ()) -> DuplicateCheck:
-    """Cases whose person matches on a blind index (name with date of birth, or phone).
+                             phone: str = "", other_names: Iterable[str] = (), via: Via = "page") -> DuplicateCheck:
+    """Cases whose person matches on a blind index (name with date of birth, or phone); the check is
+    recorded (``case.duplicate_check``), since it asks about identifying data.
 
     A match the actor cannot see is reported only as "a possible record exists elsewhere": not its
     number, organization, or how many.
     """
-    names = [n for n in [legal_name, *other_names] if n and m.name_index(n)]
+    names = [n for n in [legal_name, *other_names] if n and name_index(n)]
     q = Q(pk__in=[])
     if names and date_of_birth:
         name_q = Q()
         for n in names:
-            index = m.name_index(n)
+            index = name_index(n)
             name_q |= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
-        q |= name_q & Q(person__dob_index=m.dob_index(date_of_birth))
-    if m.phone_index(phone):
-        q |= Q(person__phone_index=m.phone_index(phone))
-    matches = m.Case.objects.filter(q)
+        q |= name_q & Q(person__dob_index=dob_index(date_of_birth))
+    if phone_index(phone):
+        q |= Q(person__phone_index=phone_index(phone))
+    # Deliberately not through visible_to: a match out of sight is reported, without saying which.
+    matches = Case.objects.filter(q)
     readable = set(identity_readable_case_ids(actor).values_list("pk", flat=True)) if allows(
         actor, "case.view_identifying") else set()
     visible, elsewhere = [], False
@@ -216,31 +480,36 @@ def find_possible_duplicates(*, actor: Any, legal_name: str = "", date_of_birth:
             visible.append(case)
         else:
             elsewhere = True
+    audit.record(actor, "case.duplicate_check", None, detail={
+        "visible_matches": len(visible), "elsewhere": elsewhere, **_via(via)})
     return DuplicateCheck(visible, elsewhere)
 
 
 # --- Inside a case ----------------------------------------------------------------------------
 
-def notes_visible_to(user: Any, case: m.Case) -> QuerySet[m.Note]:
+def notes_visible_to(user: Any, case: Case) -> QuerySet[Note]:
     """Normal notes for anyone who sees the notes section; restricted notes only for members of the
     team that owned the case when the note was written (or the author), and for a coordinator
     during active emergency access."""
     if "notes" not in sections_visible_to(user, case):
-        return m.Note.objects.none()
-    notes = m.Note.objects.filter(case=case).select_related("author")
-    own_scope = m.Case.objects.in_own_scope(user).filter(pk=case.pk).exists()
-    if not own_scope:
-        return notes.filter(sensitivity=m.Sensitivity.NORMAL)
-    if has_emergency_access(user, case):
+        return Note.objects.none()
+    return _visible_notes(user, case, own=is_own_case(user, case), emergency=has_emergency_access(user, case))
+
+
+def _visible_notes(user: Any, case: Case, *, own: bool, emergency: bool) -> QuerySet[Note]:
+    notes = Note.objects.filter(case=case).select_related("author")
+    if not own:
+        return notes.filter(sensitivity=Sensitivity.NORMAL)
+    if emergency:
         return notes
     restricted_ok = Q(team__in=user.teams.all()) | Q(author_id=user.pk)
-    return notes.filter(Q(sensitivity=m.Sensitivity.NORMAL) | (Q(sensitivity=m.Sensitivity.RESTRICTED) & restricted_ok))
+    return notes.filter(Q(sensitivity=Sensitivity.NORMAL) | (Q(sensitivity=Sensitivity.RESTRICTED) & restricted_ok))
 
 
-def my_work(*, actor: Any, today: datetime.date | None = None) -> dict[str, QuerySet[m.Task]]:
+def my_work(*, actor: Any, today: datetime.date | None = None) -> dict[str, QuerySet[Task]]:
     """Open tasks on visible cases: mine, my teams', and every overdue one among them."""
     today = today or timezone.localdate()
-    tasks = (m.Task.objects.filter(case__in=m.Case.objects.visible_to(actor), done_at__isnull=True)
+    tasks = (Task.objects.filter(case__in=Case.objects.visible_to(actor), done_at__isnull=True)
              .select_related("case", "assignee", "team").order_by("due", "id"))
     teams = actor.teams.all()
     mine = tasks.filter(assignee_id=actor.pk)
@@ -259,17 +528,143 @@ def timeline(*, actor: Any, case: m.Case) -> QuerySet[m.TimelineEntry]:
     owner = Exists(m.Case.objects.in_own_scope(actor).filter(pk=OuterRef("case_id")))
     outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
     return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle)
+def my_work_for_reading(*, actor: Any, limit: int = 200) -> dict[str, list[Task]]:
+    """``my_work``, up to ``limit`` tasks a group. Task titles are free text that may name someone:
+    reading them is recorded (how many of each group)."""
+    groups = {name: list(tasks[:limit]) for name, tasks in my_work(actor=actor).items()}
+    audit.record(actor, "case.tasks_listed", None, purpose="my work",
+                 detail={name: len(tasks) for name, tasks in groups.items()})
+    return groups
 
 
-def emergency_accesses(*, actor: Any, unreviewed_only: bool = False) -> QuerySet[m.EmergencyAccess]:
-    from octip.core.access import require
-
-    require(actor, "audit.review_emergency_access")
-    rows = m.EmergencyAccess.objects.select_related("case", "user", "user__organization", "reviewed_by")
-    if unreviewed_only:
-        rows = rows.filter(reviewed_at__isnull=True)
+def _listed(actor: Any, case: Case, action: str, rows: list, via: Via) -> list:
+    audit.record(actor, action, case, detail={"count": len(rows), **_via(via)})
     return rows
 
 
-def normalized_query(text: str) -> str:
-    return crypto.normalize(text)
+def needs_for_reading(*, actor: Any, case: Case, via: Via = "api") -> list[Need]:
+    """The needs assessment of ``case`` (404 unless its section is open to the actor); recorded."""
+    require_section_or_404(actor=actor, case=case, section="needs")
+    return _listed(actor, case, "case.needs_viewed", list(case.needs.all()), via)
+
+
+def goals_for_reading(*, actor: Any, case: Case, via: Via = "api") -> list[Goal]:
+    """The service plan's goals with their actions (404 unless the plan is open to the actor); recorded."""
+    require_section_or_404(actor=actor, case=case, section="plan")
+    return _listed(actor, case, "case.plan_viewed", list(case.goals.prefetch_related("actions")), via)
+
+
+def tasks_for_reading(*, actor: Any, case: Case, via: Via = "api") -> list[Task]:
+    """The case's tasks (404 unless their section is open to the actor); recorded."""
+    require_section_or_404(actor=actor, case=case, section="tasks")
+    return _listed(actor, case, "case.tasks_viewed", list(case.tasks.all()), via)
+
+
+def notes_for_reading(*, actor: Any, case: Case, limit: int = 500, via: Via = "api") -> list[Note]:
+    """``notes_visible_to``, newest first up to ``limit`` (404 unless notes are open to the actor); recorded."""
+    require_section_or_404(actor=actor, case=case, section="notes")
+    return _listed(actor, case, "case.notes_viewed", list(notes_visible_to(actor, case)[:limit]), via)
+
+
+def documents_for_reading(*, actor: Any, case: Case, via: Via = "api") -> list[Document]:
+    """The case's documents, without their content (404 unless their section is open); recorded."""
+    require_section_or_404(actor=actor, case=case, section="documents")
+    return _listed(actor, case, "case.documents_listed", list(case.documents.all()), via)
+
+
+def document_or_404(*, actor: Any, case: Case, document_id: Any) -> Document:
+    """One document of ``case`` (404 unless the documents section is open to the actor)."""
+    require_section_or_404(actor=actor, case=case, section="documents")
+    return get_object_or_404(Document, pk=document_id, case=case)
+
+
+def safety_plan_for_reading(*, actor: Any, case: Case, purpose: str = "", via: Via = "page") -> SafetyPlan | None:
+    """The case's safety plan, or None if it has none yet (404 unless its section is open to the
+    actor). Reading a plan is recorded."""
+    require_section_or_404(actor=actor, case=case, section="safety_plan")
+    plan = SafetyPlan.objects.filter(case=case).first()
+    if plan is not None:
+        audit.record(actor, "case.safety_plan_viewed", case, purpose=purpose, detail=_via(via))
+    return plan
+
+
+def safety_plan_for_printing(*, actor: Any, case: Case) -> SafetyPlan:
+    """The case's safety plan to print (404 if there is none or its section is not open); recorded."""
+    require_section_or_404(actor=actor, case=case, section="safety_plan")
+    plan = get_object_or_404(SafetyPlan, case=case)
+    audit.record(actor, "case.safety_plan_printed", case)
+    return plan
+
+
+@dataclass(frozen=True)
+class YouthDetails:
+    profile: YouthProfile
+    #: The guardian's name and contact go with the identity section.
+    guardian_shown: bool
+
+
+def youth_details(*, actor: Any, case: Case, via: Via = "page") -> YouthDetails:
+    """The youth profile of ``case`` (404 if it has none, or without the summary section it belongs to).
+    The guardian's name and contact are shown only with the identity section, and reading them is then
+    an audited read of the person."""
+    require_section_or_404(actor=actor, case=case, section="summary")
+    profile = get_object_or_404(YouthProfile, case=case)
+    shown = "identity" in sections_visible_to(actor, case)
+    if shown:
+        audit.record(actor, "person.viewed", case.person,
+                     purpose="youth details form" if via == "page" else "api youth details",
+                     detail={"case_id": str(case.pk), "fields": ["guardian_name", "guardian_contact"]})
+    return YouthDetails(profile, shown)
+
+
+def need_of(*, case: Case, domain: str) -> Need | None:
+    """The case's need in one domain, or None. The caller has checked that the needs section is open."""
+    return Need.objects.filter(case=case, domain=domain).first()
+
+
+# Rows inside a case the caller already holds through ``case_or_404``: the case is the door. Whether
+# the actor may act on them is the service's check (a 403 it audits), not a 404 here.
+
+def goal_or_404(*, case: Case, goal_id: Any) -> Goal:
+    return get_object_or_404(Goal, pk=goal_id, case=case)
+
+
+def plan_action_or_404(*, case: Case, action_id: Any) -> PlanAction:
+    return get_object_or_404(PlanAction, pk=action_id, goal__case=case)
+
+
+def task_or_404(*, case: Case, task_id: Any) -> Task:
+    return get_object_or_404(Task, pk=task_id, case=case)
+
+
+def closure_request_or_404(*, case: Case, request_id: Any) -> ClosureRequest:
+    return get_object_or_404(ClosureRequest, pk=request_id, case=case)
+
+
+def plan_action_owners(*, actor: Any, case: Case) -> QuerySet[User]:
+    """Who may own a plan action: active users who can see the case, of the actor's organization (and of
+    the case's organization when the case is in the actor's own scope). A receiver of a referral is
+    never shown the owner organization's staff."""
+    organizations = {actor.organization_id}
+    if is_own_case(actor, case):
+        organizations.add(case.owner_organization_id)
+    colleagues = User.objects.filter(organization_id__in=organizations, is_active=True).select_related("organization")
+    return User.objects.filter(pk__in=Case.objects.filter(pk=case.pk).viewer_ids(colleagues))
+
+
+# --- Emergency access review (auditors) -------------------------------------------------------
+
+def emergency_accesses(*, actor: Any, unreviewed_only: bool = False, via: Via = "page") -> QuerySet[EmergencyAccess]:
+    """Every emergency access (or those awaiting review), for an auditor; the listing is recorded."""
+    require(actor, "audit.review_emergency_access")
+    rows = EmergencyAccess.objects.select_related("case", "user", "user__organization", "reviewed_by")
+    if unreviewed_only:
+        rows = rows.filter(reviewed_at__isnull=True)
+    audit.record(actor, "case.emergency_access_list_viewed", None, detail=_via(via))
+    return rows
+
+
+def emergency_access_or_404(*, actor: Any, access_id: Any) -> EmergencyAccess:
+    """One emergency access, for an auditor who reviews it."""
+    require(actor, "audit.review_emergency_access")
+    return get_object_or_404(EmergencyAccess.objects.select_related("case", "user"), pk=access_id)

@@ -2,7 +2,11 @@
 
 This is the contract with the ``consent`` and ``referrals`` services. ``grant_case_access`` and
 ``move_case_ownership`` record a decision already taken elsewhere (``consent.policy``, emergency
-access rules, an accepted transfer); never call them from a view."""
+access rules, an accepted transfer); never call them from a view.
+
+The two questions every guard asks are reads, kept with the other reads in ``cases.selectors`` and
+given here as part of the contract: ``is_own_case`` (is the case in the actor's own scope, grants left
+out?) and ``sections_visible_to`` (which sections does the actor see?)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,10 @@ from octip.core.access import AccessDenied, require
 
 from .models import Case, CaseAccessGrant, GrantSource, Stage
 from .sections import validate_sections
-from .selectors import sections_visible_to
+from .selectors import is_own_case, sections_visible_to
+
+__all__ = ["grant_case_access", "is_own_case", "move_case_ownership", "refuse_if_closed", "require_own_scope",
+           "require_section", "revoke_case_access", "sections_visible_to"]
 
 
 def grant_case_access(*, actor: Any, case: Case, organization=None, user=None, sections: Iterable[str],
@@ -55,13 +62,15 @@ def revoke_case_access(*, actor: Any, source: str, source_id: str) -> int:
     return len(grants)
 
 
-def require_own_scope(actor: Any, permission: str, case: Case) -> None:
+def require_own_scope(actor: Any, permission: str, case: Case, message: str | None = None) -> None:
     """``require`` plus: the case is in the actor's own scope (a grant opens sections to read and
-    work in, not the case's core record)."""
+    work in, not the case's core record). A refusal is audited and says ``message`` (by default: the
+    owner makes this change)."""
     require(actor, permission, case)
-    if not Case.objects.in_own_scope(actor).filter(pk=case.pk).exists():
+    if not is_own_case(actor, case):
         audit.record_denial(actor, permission, case)
-        raise AccessDenied(permission, _("This case is shared with you only in part; its owner makes this change."))
+        raise AccessDenied(permission, message or _("This case is shared with you only in part; its owner makes "
+                                                    "this change."))
 
 
 def require_section(actor: Any, permission: str, case: Case, section: str) -> None:

@@ -1,4 +1,5 @@
-"""Field rules for a person, a case and an upload, shared by forms, the API and the services."""
+"""Field rules for a person, a case and an upload, shared by forms, the API and the services; and the
+API's codes and ids of reference rows (region, user, team) turned into rows."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from octip.partners.models import Region, Team, User
 
 from . import reference
 from .models import Case, ExploitationType, Gender, IndigenousIdentity, Person, ReferralSource
@@ -60,19 +63,11 @@ def clean_person_fields(fields: dict) -> dict:
         if not fields["legal_name"]:
             raise ValidationError({"legal_name": _("Enter the person's legal name (or the name they give).")})
     if "aliases" in fields:
-        aliases = fields["aliases"] or []
-        if isinstance(aliases, str):
-            aliases = [a for a in (line.strip() for line in aliases.splitlines()) if a]
-        fields["aliases"] = [str(a).strip() for a in aliases if str(a).strip()]
+        fields["aliases"] = clean_aliases(fields["aliases"])
     if "citizenship" in fields:
-        codes = [str(c).strip().upper() for c in (fields["citizenship"] or []) if str(c).strip()]
-        fields["citizenship"] = _clean_codes(codes, reference.country_codes(), "citizenship",
-                                             _("Unknown ISO 3166 country code: %(values)s."))
+        fields["citizenship"] = clean_citizenship(fields["citizenship"])
     if "languages" in fields:
-        langs = fields["languages"] or []
-        if isinstance(langs, str):
-            langs = [p.strip() for p in langs.split(",")]
-        fields["languages"] = [str(p).strip()[:40] for p in langs if str(p).strip()]
+        fields["languages"] = clean_languages(fields["languages"])
     if "identity_documents" in fields:
         fields["identity_documents"] = clean_identity_documents(fields["identity_documents"])
     dob = fields.get("date_of_birth")
@@ -89,6 +84,26 @@ def clean_person_fields(fields: dict) -> dict:
     if fields.get("indigenous_identity") and fields["indigenous_identity"] not in IndigenousIdentity.values:
         raise ValidationError({"indigenous_identity": _("Unknown value.")})
     return fields
+
+
+# The person's lists. A form parses its text into a list (one alias a line, codes and languages
+# separated by commas); these rules check the list, whoever sent it.
+
+def clean_aliases(aliases: Iterable[str] | None) -> list[str]:
+    """Other names the person uses, blanks left out."""
+    return [str(a).strip() for a in (aliases or []) if str(a).strip()]
+
+
+def clean_citizenship(codes: Iterable[str] | None) -> list[str]:
+    """ISO 3166 country codes, in capitals; ValidationError naming any code that is not one."""
+    codes = [str(c).strip().upper() for c in (codes or []) if str(c).strip()]
+    return _clean_codes(codes, reference.country_codes(), "citizenship",
+                        _("Unknown ISO 3166 country code: %(values)s."))
+
+
+def clean_languages(languages: Iterable[str] | None) -> list[str]:
+    """The languages the person speaks, as written (40 characters each at most), blanks left out."""
+    return [str(p).strip()[:40] for p in (languages or []) if str(p).strip()]
 
 
 IDENTITY_DOCUMENT_KEYS = ("type", "number", "country", "held_by_person")
@@ -136,6 +151,40 @@ def clean_case_fields(fields: dict) -> dict:
     return fields
 
 
+# The API names reference rows by code or id; these turn them into rows the services take, refusing
+# an unknown one on its field as a form's choice field would.
+
+def region_from_code(code: str | None, field: str = "region") -> Region | None:
+    """The region with this code (None for no code); ValidationError on ``field`` for an unknown one."""
+    if code is None:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError({field: _("Unknown region code: %(code)s.") % {"code": code}})
+    return region
+
+
+def active_user(user_id: int | None, field: str) -> User | None:
+    """The active user with this id (None for no id); ValidationError on ``field`` otherwise. Whether
+    that user may see or work on the case is the service's check."""
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise ValidationError({field: _("Unknown user.")})
+    return user
+
+
+def team_from_id(team_id: int | None, field: str) -> Team | None:
+    """The team with this id (None for no id); ValidationError on ``field`` otherwise."""
+    if team_id is None:
+        return None
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ValidationError({field: _("Unknown team.")})
+    return team
+
+
 PERSON_FIELDS = ["legal_name", "preferred_name", "aliases", "date_of_birth", "phone", "email", "address",
                  "identity_documents", "gender", "estimated_age", "citizenship", "languages",
                  "interpreter_needed", "pronouns", "indigenous_identity"]
@@ -152,13 +201,31 @@ YOUTH_FIELDS = ["guardian_name", "guardian_relationship", "guardian_contact", "s
 SAFETY_FIELDS = ["risks", "trusted_contacts", "code_words", "emergency_steps"]
 
 
+def extension_for(content_type: str) -> str:
+    """The file extension a download of this content type carries (".txt" for anything else)."""
+    extensions, _magic = DOCUMENT_TYPES.get(content_type, DOCUMENT_TYPES["text/plain"])
+    return extensions[0]
+
+
+def _too_large() -> ValidationError:
+    return ValidationError({"file": _("The file is larger than %(mb)s MB.") % {
+        "mb": MAX_DOCUMENT_BYTES // (1024 * 1024)}})
+
+
+def refuse_oversized(upload: Any) -> None:
+    """Refuse an upload larger than ``MAX_DOCUMENT_BYTES`` by its declared size. The pages and the API
+    call this before reading the upload, so that a huge file is never read into memory;
+    ``check_upload`` checks the bytes again."""
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise _too_large()
+
+
 def check_upload(*, filename: str, content: bytes, declared_type: str = "") -> str:
     """The content type of an acceptable upload; ValidationError for a wrong type or size."""
     if not content:
         raise ValidationError({"file": _("The file is empty.")})
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {
-            "mb": MAX_DOCUMENT_BYTES // (1024 * 1024)}})
+        raise _too_large()
     lower = (filename or "").lower()
     for content_type, (extensions, magic) in DOCUMENT_TYPES.items():
         if lower.endswith(extensions):

@@ -1,6 +1,11 @@
 """HTML pages of the cases app. Thin: parse, call a selector or service, render.
 
-A case the user may not see is a 404 on every page (``selectors.get_case``)."""
+A case the user may not see is a 404 on every page (``selectors.case_or_404``). The reads, and their
+audit, are in ``selectors``; the writes in ``services``.
+
+Most pages of one case are a form over a service call: ``_case_form_view`` is that pattern, given the
+form, the service to ``call`` with the cleaned data, and optionally its ``initial`` values.
+"""
 
 from __future__ import annotations
 
@@ -12,30 +17,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from octip.core import audit
 from octip.core.access import allows, require
 from octip.core.csv_safety import form_errors_as_text, plain_text_refusal
+from octip.core.forms import apply_validation_error
 from octip.core.versioning import StaleVersion
 
 from . import exports, forms, reference, selectors, services
-from . import models as m
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+from .downloads import document_response
+from .models import STAGE_TRANSITIONS, Case, Stage
+from .validation import refuse_oversized
 
 
 def run(form, call: Callable[[], Any]) -> tuple[Any, int]:
@@ -46,7 +44,7 @@ def run(form, call: Callable[[], Any]) -> tuple[Any, int]:
         form.add_error(None, str(stale))
         return None, 409
     except ValidationError as invalid:
-        apply_errors(form, invalid)
+        apply_validation_error(form, invalid)
         return None, 400
 
 
@@ -57,7 +55,7 @@ def form_page(request, *, case, form, title: str, submit: str, status: int = 200
         "danger": danger}, status=status)
 
 
-def case_url(case: m.Case) -> str:
+def case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
@@ -70,11 +68,6 @@ def _filters_from(form: forms.CaseSearchForm) -> selectors.CaseFilters:
         phone=data.get("phone") or "", stage=data.get("stage") or "", track=data.get("track") or "",
         region=data.get("region") or "", owner=data.get("owner") or "", overdue=bool(data.get("overdue")),
         report_due=bool(data.get("report_due")))
-
-
-def _identity_search(filters: selectors.CaseFilters) -> bool:
-    return bool((filters.q and not selectors.CASE_NUMBER.match(filters.q.strip())) or filters.date_of_birth
-                or filters.phone)
 
 
 def _identity_in(data) -> bool:
@@ -108,32 +101,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     person_form = forms.PersonSearchForm(person_data or None)
     form = forms.CaseSearchForm({**filter_data.dict(), **person_data} or None)
     filters = _filters_from(form)
-    person_search = request.method == "POST" and _identity_search(filters)
+    person_search = request.method == "POST" and bool(filters.identity_criteria())
     if refused:
         person_form = forms.PersonSearchForm({})
         person_form.is_valid()
         person_form.add_error(None, IDENTITY_IN_ADDRESS)
-        page = Paginator(m.Case.objects.none(), 25).get_page(1)
+        page, rows = Paginator([], 25).get_page(1), []
     else:
-        page = Paginator(selectors.case_list(actor=request.user, filters=filters),
-                         PERSON_SEARCH_LIMIT if person_search else 25).get_page(
-            1 if person_search else request.GET.get("page"))
-    rows = list(page.object_list)
-    sections = selectors.sections_for_cases(request.user, rows)
-    for case in rows:
-        case.shows_summary = "summary" in sections.get(case.pk, ())
-    named = [c for c in rows if "identity" in sections.get(c.pk, ())]
-    if named:
-        persons = {p.pk: p for p in m.Person.objects.filter(pk__in=[c.person_id for c in named])}
-        for case in named:
-            case.shown_person = persons.get(case.person_id)
-    if _identity_search(filters) and not refused:
-        audit.record(request.user, "case.searched", None, detail={
-            "criteria": sorted(k for k in ("q", "date_of_birth", "phone") if getattr(filters, k)),
-            "phonetic": filters.phonetic, "results": page.paginator.count})
-    if named:
-        audit.record(request.user, "person.listed", None, purpose="case list",
-                     detail={"case_ids": [str(c.pk) for c in named]})
+        listing = selectors.case_rows(actor=request.user, filters=filters,
+                                      per_page=PERSON_SEARCH_LIMIT if person_search else 25,
+                                      page=1 if person_search else request.GET.get("page"))
+        page, rows = listing.page, listing.rows
     return render(request, "cases/case_list.html", {
         "person_form": person_form, "filter_form": filter_form, "page": page, "rows": rows,
         "query": filter_data.urlencode(), "person_search": person_search,
@@ -145,11 +123,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     require(request.user, "case.view")
-    work = selectors.my_work(actor=request.user)
-    groups = {name: list(tasks[:200]) for name, tasks in work.items()}
-    # Task titles are free text that may name someone: reading them is an audited read.
-    audit.record(request.user, "case.tasks_listed", None, purpose="my work",
-                 detail={name: len(tasks) for name, tasks in groups.items()})
+    groups = selectors.my_work_for_reading(actor=request.user)
     return render(request, "cases/my_work.html", {**groups, "today": timezone.localdate()})
 
 
@@ -166,9 +140,34 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 # --- Intake -----------------------------------------------------------------------------------
 
+#: Other apps' pages that open an intake from one of their records, by the request parameter that
+#: names the record (the 24/7 line registers ``hotline_contact``). A request naming such a record is
+#: theirs to serve, at this same address: the cases app knows nothing of those records.
+_INTAKE_ORIGINS: dict[str, Callable[[HttpRequest], HttpResponse]] = {}
+
+
+def register_intake_origin(parameter: str, view: Callable[[HttpRequest], HttpResponse]) -> None:
+    """Let another app serve the intake page when the request names one of its records in
+    ``parameter`` (in the query or the form). Call it from that app's ``AppConfig.ready``."""
+    _INTAKE_ORIGINS[parameter] = view
+
+
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
+    for parameter, view in _INTAKE_ORIGINS.items():
+        if request.POST.get(parameter) or request.GET.get(parameter):
+            return view(request)
     require(request.user, "case.create")
+    return intake_page(request, open_case=lambda person, case: services.open_case(
+        actor=request.user, person=person, case=case))
+
+
+def intake_page(request: HttpRequest, *, open_case: Callable[[dict, dict], Case],
+                hidden: dict[str, Any] | None = None) -> HttpResponse:
+    """The intake form. A possible existing record is looked for first (an audited check); the case is
+    opened with ``open_case(person_fields, case_fields)`` when none is found or the worker confirms.
+    An intake page of another app serves it with its own ``open_case`` and the ``hidden`` fields that
+    carry its record through the form. The caller has checked ``case.create``."""
     form = forms.IntakeForm(request.POST or None, initial={
         "first_contact_date": timezone.localdate(), "region": request.user.organization.region_id})
     duplicates = None
@@ -179,101 +178,53 @@ def intake(request: HttpRequest) -> HttpResponse:
             duplicates = selectors.find_possible_duplicates(
                 actor=request.user, legal_name=data["legal_name"], date_of_birth=data["date_of_birth"],
                 phone=data["phone"], other_names=[data["preferred_name"], *data["aliases"]])
-            audit.record(request.user, "case.duplicate_check", None, detail={
-                "visible_matches": len(duplicates.visible), "elsewhere": duplicates.elsewhere})
             if duplicates.found and not form.cleaned_data.get("confirm_duplicate"):
                 form.add_error("confirm_duplicate", _("A possible existing record was found. Check it, then tick "
                                                       "this box to open a new case anyway."))
                 status = 409
             else:
-                case, status = run(form, lambda: _open_case_from_intake(request, form, data))
+                case, status = run(form, lambda: open_case(data, form.case_data()))
                 if case is not None:
                     messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
                     return redirect(case_url(case))
         else:
             status = 400
-    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates,
-                                                 "hotline_contact": _hotline_contact_id(request)}, status=status)
-
-
-def _hotline_contact_id(request: HttpRequest) -> int | None:
-    raw = request.POST.get("hotline_contact") or request.GET.get("hotline_contact") or ""
-    return int(raw) if raw.isdigit() else None
-
-
-@transaction.atomic
-def _open_case_from_intake(request: HttpRequest, form, data: dict):
-    """Open the case; when the intake started from a 24/7 line contact, link that contact to it in the
-    same transaction (a contact outside the user's scope is a 404 and nothing is opened)."""
-    case = services.open_case(actor=request.user, person=data, case=form.case_data())
-    contact_id = _hotline_contact_id(request)
-    if contact_id is not None:
-        from octip.hotline.services import record_intake_opened
-
-        record_intake_opened(actor=request.user, contact_id=contact_id, case=case)
-    return case
+    return render(request, "cases/intake.html", {"form": form, "duplicates": duplicates, "hidden": hidden or {}},
+                  status=status)
 
 
 # --- One case ---------------------------------------------------------------------------------
 
 @login_required
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
-    case = selectors.get_case(request.user, case_id)
-    sections = selectors.sections_visible_to(request.user, case)
-    own = m.Case.objects.in_own_scope(request.user).filter(pk=case.pk).exists()
-    context: dict[str, Any] = {"case": case, "sections": sections, "own_scope": own,
-                               "can": _abilities(request.user, case, own, sections)}
-    if "identity" in sections:
-        context["person"] = case.person
-        audit.record(request.user, "person.viewed", case.person, purpose="case page",
-                     detail={"case_id": str(case.pk)})
-    if case.is_youth:
-        context["youth"] = m.YouthProfile.objects.filter(case=case).first()
-        context["duty_reports"] = list(case.duty_reports.select_related("recorded_by"))
-        # A report's reference number may carry names: it goes with the person's identity.
-        context["show_report_reference"] = "identity" in sections
-        context["duty_outstanding"] = not context["duty_reports"]
-    if "needs" in sections:
-        needs = {n.domain: n for n in case.needs.all()}
-        context["needs"] = [(term, needs.get(term.code)) for term in reference.needs_domains()]
-    if "plan" in sections:
-        context["goals"] = list(case.goals.prefetch_related("actions__owner"))
-    if "tasks" in sections:
-        context["tasks"] = list(case.tasks.select_related("assignee", "team"))
-    if "notes" in sections:
-        context["notes"] = list(selectors.notes_visible_to(request.user, case)[:100])
-    if "safety_plan" in sections:
-        context["safety_plan"] = m.SafetyPlan.objects.filter(case=case).first()
-    if "documents" in sections:
-        context["documents"] = list(case.documents.select_related("uploaded_by"))
-    if "timeline" in sections:
-        context["timeline"] = list(selectors.timeline(actor=request.user, case=case)[:200])
-    context["pending_closure"] = case.closure_requests.filter(decision="pending").first()
-    context["emergency"] = selectors.has_emergency_access(request.user, case)
-    audit.record(request.user, "case.viewed", case, detail={"sections": sorted(sections)})
-    return render(request, "cases/case_detail.html", context)
+    page = selectors.case_page(actor=request.user, case_id=case_id)
+    return render(request, "cases/case_detail.html", {
+        **page.as_dict(), "can": _abilities(request.user, page.case, page.own_scope, page.sections)})
 
 
-def _abilities(user, case: m.Case, own: bool, sections) -> dict[str, bool]:
-    open_ = case.stage != m.Stage.CLOSED
+def _abilities(user, case: Case, own: bool, sections) -> dict[str, bool]:
+    open_ = case.stage != Stage.CLOSED
     return {
         "edit": own and open_ and allows(user, "case.edit"),
         "edit_person": own and "identity" in sections and allows(user, "case.edit"),
         "assign": own and allows(user, "case.assign"),
-        "request_closure": own and case.stage in m.STAGE_TRANSITIONS and case.stage not in (
-            m.Stage.CLOSED, m.Stage.CLOSURE_REQUESTED) and allows(user, "case.request_closure"),
+        "request_closure": own and case.stage in STAGE_TRANSITIONS and case.stage not in (
+            Stage.CLOSED, Stage.CLOSURE_REQUESTED) and allows(user, "case.request_closure"),
         "approve_closure": allows(user, "case.approve_closure"),
-        "reopen": own and case.stage == m.Stage.CLOSED and allows(user, "case.edit"),
+        "reopen": own and case.stage == Stage.CLOSED and allows(user, "case.edit"),
         "work": open_ and allows(user, "case.edit"),
         "report_duty": own and allows(user, "case.edit"),
         "break_glass": allows(user, "case.break_glass"),
-        "stages": list(m.STAGE_TRANSITIONS.get(case.stage, ())) if own and allows(user, "case.edit") else [],
+        "stages": list(STAGE_TRANSITIONS.get(case.stage, ())) if own and allows(user, "case.edit") else [],
     }
 
 
 def _case_form_view(request, case_id, *, form_class, title, submit, call, form_kwargs=None, initial=None,
                     intro="", multipart=False, danger=False, section: str | None = None):
-    case = selectors.get_case(request.user, case_id)
+    """A form page over one service call. ``call(case, cleaned_data)`` makes the change (a refusal is put
+    on the form); ``initial`` and ``form_kwargs`` are values or functions of the case; ``section``, when
+    given, must be open to the user (else 404)."""
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
     if section and section not in selectors.sections_visible_to(request.user, case):
         raise Http404
     kwargs = dict(form_kwargs(case) if callable(form_kwargs) else (form_kwargs or {}))
@@ -307,20 +258,7 @@ def case_edit(request, case_id):
 @login_required
 def person_edit(request, case_id):
     def initial(case):
-        if "identity" not in selectors.sections_visible_to(request.user, case):
-            raise Http404
-        p = case.person
-        audit.record(request.user, "person.viewed", p, purpose="edit form", detail={"case_id": str(case.pk)})
-        return {"legal_name": p.legal_name, "preferred_name": p.preferred_name, "aliases": "\n".join(p.aliases or []),
-                "date_of_birth": p.date_of_birth, "estimated_age": p.estimated_age, "phone": p.phone,
-                "email": p.email, "address": p.address, "gender": p.gender, "pronouns": p.pronouns,
-                "identity_documents": "\n".join(
-                    " | ".join([d.get("type", ""), d.get("number", ""), d.get("country", ""),
-                                "yes" if d.get("held_by_person", True) else "no"])
-                    for d in p.identity_documents or []),
-                "citizenship": ", ".join(p.citizenship), "languages": ", ".join(p.languages),
-                "interpreter_needed": p.interpreter_needed, "indigenous_identity": p.indigenous_identity,
-                "version": p.version}
+        return forms.person_initial(selectors.person_for_reading(actor=request.user, case=case, purpose="edit form"))
 
     return _case_form_view(
         request, case_id, section="identity", form_class=forms.PersonEditForm, title=_("Edit personal details"),
@@ -333,7 +271,7 @@ def person_edit(request, case_id):
 @login_required
 def case_assign(request, case_id):
     # The form lists the owner organization's teams and staff: only its own circle sees it.
-    case = selectors.get_case(request.user, case_id)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
     services.require_own_scope(request.user, "case.view", case)
     return _case_form_view(
         request, case_id, form_class=forms.AssignForm, title=_("Assign the case"), submit=_("Save"),
@@ -366,14 +304,14 @@ def closure_request(request, case_id):
 @login_required
 def closure_decide(request, case_id, request_id):
     def call(case, data):
-        closure = get_object_or_404(m.ClosureRequest, pk=request_id, case=case)
+        closure = selectors.closure_request_or_404(case=case, request_id=request_id)
         return services.decide_closure(actor=request.user, closure=closure, approve=data["decision"] == "approve",
                                        comment=data["comment"])
 
-    case = selectors.get_case(request.user, case_id)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
     # The reason may name people: only a coordinator who decides reads it.
     require(request.user, "case.approve_closure", case)
-    closure = get_object_or_404(m.ClosureRequest, pk=request_id, case=case)
+    closure = selectors.closure_request_or_404(case=case, request_id=request_id)
     intro = _("Outcome: %(outcome)s. Reason given: %(reason)s") % {
         "outcome": closure.get_outcome_display(), "reason": closure.reason}
     return _case_form_view(request, case_id, form_class=forms.ClosureDecisionForm, title=_("Decide on closure"),
@@ -403,17 +341,15 @@ def duty_to_report(request, case_id):
 def youth_profile(request, case_id):
     # The guardian's name and contact are identifying: only the case's own circle edits them, and
     # only someone who may read the person's identity sees them (an audited read).
-    case = selectors.get_case(request.user, case_id)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
     services.require_own_scope(request.user, "case.edit", case)
     if "identity" not in selectors.sections_visible_to(request.user, case):
         raise Http404
 
     def initial(case):
-        profile = m.YouthProfile.objects.filter(case=case).first() if case.is_youth else None
-        if profile is None:
+        if not case.is_youth:
             raise Http404
-        audit.record(request.user, "person.viewed", case.person, purpose="youth details form",
-                     detail={"case_id": str(case.pk), "fields": ["guardian_name", "guardian_contact"]})
+        profile = selectors.youth_details(actor=request.user, case=case).profile
         return {**{f: getattr(profile, f) for f in services.YOUTH_FIELDS}, "version": profile.version}
 
     return _case_form_view(
@@ -441,9 +377,7 @@ def need_edit(request, case_id, domain):
         raise Http404
 
     def initial(case):
-        if "needs" not in selectors.sections_visible_to(request.user, case):
-            raise Http404
-        need = m.Need.objects.filter(case=case, domain=domain).first()
+        need = selectors.need_of(case=case, domain=domain)
         if need is None:
             return {"domain": domain}
         return {"domain": domain, "priority": need.priority, "status": need.status, "notes": need.notes,
@@ -469,7 +403,7 @@ def goal_add(request, case_id):
 @login_required
 def plan_action_add(request, case_id, goal_id):
     def call(case, data):
-        goal = get_object_or_404(m.Goal, pk=goal_id, case=case)
+        goal = selectors.goal_or_404(case=case, goal_id=goal_id)
         return services.add_plan_action(actor=request.user, goal=goal, **data)
 
     return _case_form_view(request, case_id, section="plan", form_class=forms.PlanActionForm, title=_("Add an action"),
@@ -498,8 +432,8 @@ def _post_action(request, case, call):
 @login_required
 @require_POST
 def plan_action_done(request, case_id, action_id):
-    case = selectors.get_case(request.user, case_id)
-    action = get_object_or_404(m.PlanAction, pk=action_id, goal__case=case)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
+    action = selectors.plan_action_or_404(case=case, action_id=action_id)
     return _post_action(request, case, lambda: services.complete_plan_action(
         actor=request.user, action=action, expected_version=_post_version(request)))
 
@@ -507,8 +441,8 @@ def plan_action_done(request, case_id, action_id):
 @login_required
 @require_POST
 def goal_status(request, case_id, goal_id):
-    case = selectors.get_case(request.user, case_id)
-    goal = get_object_or_404(m.Goal, pk=goal_id, case=case)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
+    goal = selectors.goal_or_404(case=case, goal_id=goal_id)
     return _post_action(request, case, lambda: services.update_goal(
         actor=request.user, goal=goal, status=request.POST.get("status", ""), expected_version=_post_version(request)))
 
@@ -525,8 +459,8 @@ def task_add(request, case_id):
 @login_required
 @require_POST
 def task_done(request, case_id, task_id):
-    case = selectors.get_case(request.user, case_id)
-    task = get_object_or_404(m.Task, pk=task_id, case=case)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
+    task = selectors.task_or_404(case=case, task_id=task_id)
     return _post_action(request, case, lambda: services.complete_task(
         actor=request.user, task=task, expected_version=_post_version(request)))
 
@@ -541,12 +475,9 @@ def note_add(request, case_id):
 @login_required
 def safety_plan_edit(request, case_id):
     def initial(case):
-        if "safety_plan" not in selectors.sections_visible_to(request.user, case):
-            raise Http404
-        plan = m.SafetyPlan.objects.filter(case=case).first()
+        plan = selectors.safety_plan_for_reading(actor=request.user, case=case, purpose="edit form")
         if plan is None:
             return {}
-        audit.record(request.user, "case.safety_plan_viewed", case, purpose="edit form")
         return {**{f: getattr(plan, f) for f in services.SAFETY_FIELDS}, "version": plan.version}
 
     return _case_form_view(
@@ -558,13 +489,8 @@ def safety_plan_edit(request, case_id):
 
 @login_required
 def safety_plan_print(request, case_id):
-    case = selectors.get_case(request.user, case_id)
-    if "safety_plan" not in selectors.sections_visible_to(request.user, case):
-        raise Http404
-    plan = m.SafetyPlan.objects.filter(case=case).first()
-    if plan is None:
-        raise Http404
-    audit.record(request.user, "case.safety_plan_printed", case)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
+    plan = selectors.safety_plan_for_printing(actor=request.user, case=case)
     return render(request, "cases/safety_plan_print.html", {"case": case, "plan": plan})
 
 
@@ -572,9 +498,7 @@ def safety_plan_print(request, case_id):
 def document_upload(request, case_id):
     def call(case, data):
         upload = data["file"]
-        if upload.size > services.MAX_DOCUMENT_BYTES:
-            raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {
-                "mb": services.MAX_DOCUMENT_BYTES // (1024 * 1024)}})
+        refuse_oversized(upload)
         return services.upload_document(actor=request.user, case=case, kind=data["kind"], filename=upload.name,
                                         content=upload.read())
 
@@ -587,46 +511,35 @@ def document_upload(request, case_id):
 @require_POST
 def document_link(request, case_id, document_id):
     """Issue a short-lived download link and go to it."""
-    case = selectors.get_case(request.user, case_id)
-    if "documents" not in selectors.sections_visible_to(request.user, case):
-        raise Http404
-    document = get_object_or_404(m.Document, pk=document_id, case=case)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
+    document = selectors.document_or_404(actor=request.user, case=case, document_id=document_id)
     token = services.download_token(actor=request.user, document=document)
     return redirect(reverse("cases:document_download", args=[case.pk, document.pk]) + "?t=" + token)
 
 
 @login_required
 def document_download(request, case_id, document_id):
-    case = selectors.get_case(request.user, case_id)
-    if "documents" not in selectors.sections_visible_to(request.user, case):
-        raise Http404
-    document = get_object_or_404(m.Document, pk=document_id, case=case)
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
+    document = selectors.document_or_404(actor=request.user, case=case, document_id=document_id)
     if services.read_download_token(request.GET.get("t", ""), actor=request.user) != str(document.pk):
         return render(request, "cases/link_expired.html", {"case": case}, status=410)
-    content = services.read_document(actor=request.user, document=document)
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = f'attachment; filename="document-{document.pk.hex[:8]}"' + \
-        {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(document.content_type, ".txt")
-    response["Cache-Control"] = "no-store"
-    return response
+    return document_response(actor=request.user, document=document)
 
 
 # --- Emergency access review (auditors) -------------------------------------------------------
 
 @login_required
 def emergency_review_list(request):
-    rows = selectors.emergency_accesses(actor=request.user, unreviewed_only=request.GET.get("all") != "1")
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    audit.record(request.user, "case.emergency_access_list_viewed", None)
     show_all = request.GET.get("all") == "1"
+    rows = selectors.emergency_accesses(actor=request.user, unreviewed_only=not show_all)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "cases/emergency_review_list.html",
                   {"page": page, "show_all": show_all, "query": "all=1" if show_all else ""})
 
 
 @login_required
 def emergency_review(request, access_id):
-    require(request.user, "audit.review_emergency_access")
-    access = get_object_or_404(m.EmergencyAccess.objects.select_related("case", "user"), pk=access_id)
+    access = selectors.emergency_access_or_404(actor=request.user, access_id=access_id)
     form = forms.EmergencyReviewForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from octip.cases.selectors import case_or_404
 from octip.partners.models import Organization
 
 from . import selectors, services
@@ -18,13 +19,13 @@ router = Router(tags=["consent"])
 
 @router.get("/cases/{case_id}/consents", response=list[ConsentOut])
 def list_consents(request, case_id: UUID):
-    case = selectors.visible_case_or_404(actor=request.auth, case_id=case_id)
+    case = case_or_404(actor=request.auth, case_id=case_id)
     return list(selectors.consents_of_case(actor=request.auth, case=case))
 
 
 @router.post("/cases/{case_id}/consents", response={201: ConsentOut, 400: Problem})
 def create_consent(request, case_id: UUID, body: ConsentIn):
-    case = selectors.visible_case_or_404(actor=request.auth, case_id=case_id)
+    case = case_or_404(actor=request.auth, case_id=case_id)
     data = body.dict()
     organization_id = data.pop("organization_id")
     organization = None

@@ -38,11 +38,10 @@ def demo_cases():
 
 def actor_for(case, coordinator):
     """The case's own caseworker when their role can record consent, else a coordinator."""
-    from octip.cases.models import Case
+    from octip.cases.sharing import is_own_case
 
     worker = case.owner_worker
-    if worker is not None and allows(worker, "consent.record") and \
-            Case.objects.in_own_scope(worker).filter(pk=case.pk).exists():
+    if worker is not None and allows(worker, "consent.record") and is_own_case(worker, case):
         return worker
     return coordinator
 

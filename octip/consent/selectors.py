@@ -7,21 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from octip.cases.selectors import sections_visible_to
 from octip.core import audit
 from octip.core.access import get_visible_or_404
 
-from .models import Consent, Disclosure
-
-
-def visible_case_or_404(*, actor, case_id):
-    from octip.cases.models import Case
-
-    return get_visible_or_404(Case.objects.all(), actor, pk=case_id)
+from .models import Consent, ConsentScope, Disclosure
 
 
 def _require_consents_section(actor, case) -> None:
-    from octip.cases.selectors import sections_visible_to
-
     # A receiver of a referral that did not share the consents sees no consent: as if none existed.
     if "consents" not in sections_visible_to(actor, case):
         raise Http404
@@ -33,6 +26,15 @@ def consents_of_case(*, actor, case) -> QuerySet[Consent]:
     audit.record(actor, "consent.listed", case)
     return (Consent.objects.visible_to(actor).filter(case=case)
             .select_related("organization", "obtained_by", "withdrawn_by"))
+
+
+def share_consents_of_case(*, actor, case) -> list[Consent]:
+    """The person's standing consents to share with an organization, to show beside a referral form;
+    none when the consents section is not open to the actor."""
+    if "consents" not in sections_visible_to(actor, case):
+        return []
+    return list(Consent.objects.visible_to(actor).active().filter(
+        case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION).select_related("organization"))
 
 
 def disclosures_of_case(*, actor, case) -> QuerySet[Disclosure]:

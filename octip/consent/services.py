@@ -17,9 +17,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.cases.sharing import require_own_scope
 from octip.cases.timeline import Kind, happened
-from octip.core import audit
-from octip.core.access import AccessDenied, require
+from octip.core.access import require
 from octip.core.bounds import refuse_out_of_range
 from octip.partners.models import Organization
 
@@ -28,16 +28,6 @@ from .signals import consent_withdrawn
 
 #: How far in the future a "given" time may be (clock differences between devices).
 CLOCK_SKEW = datetime.timedelta(minutes=5)
-
-
-def _require_own_circle(actor, permission: str, case) -> None:
-    from octip.cases.models import Case
-
-    require(actor, permission, case)
-    if not Case.objects.in_own_scope(actor).filter(pk=case.pk).exists():
-        audit.record_denial(actor, permission, case)
-        raise AccessDenied(permission, _("Only the workers of the case's own organization or team can record "
-                                         "a new consent for it."))
 
 
 def _clean(*, case, scope: str, organization: Organization | None, external_recipient: str, purpose: str,
@@ -98,7 +88,8 @@ def record_consent(*, actor, case, scope: str, language: str, interpreter_used: 
                    expires_at: datetime.datetime | None = None) -> Consent:
     """Record a consent the person gave (to ``actor``, who obtained it). Raises AccessDenied or
     ValidationError and writes nothing then."""
-    _require_own_circle(actor, "consent.record", case)
+    require_own_scope(actor, "consent.record", case, _("Only the workers of the case's own organization or team "
+                                                       "can record a new consent for it."))
     refuse_out_of_range(given_at=given_at, expires_at=expires_at)  # before any comparison: they overflow
     given_at = given_at or timezone.now()
     cleaned = _clean(case=case, scope=scope, organization=organization, external_recipient=external_recipient,

@@ -10,23 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from octip.cases.selectors import case_or_404
 from octip.core.access import allows
+from octip.core.forms import apply_validation_error
 
 from . import selectors, services
 from .forms import ConsentForm, WithdrawConsentForm
 
 
-def _apply_errors(form, invalid: ValidationError) -> None:
-    if hasattr(invalid, "error_dict"):
-        for field, errors in invalid.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, invalid.messages)
-
-
 @login_required
 def case_consents(request: HttpRequest, case_id) -> HttpResponse:
-    case = selectors.visible_case_or_404(actor=request.user, case_id=case_id)
+    case = case_or_404(actor=request.user, case_id=case_id)
     consents = list(selectors.consents_of_case(actor=request.user, case=case))
     disclosures = list(selectors.disclosures_of_case(actor=request.user, case=case))
     return render(request, "consent/case_consents.html", {
@@ -37,7 +31,7 @@ def case_consents(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_create(request: HttpRequest, case_id) -> HttpResponse:
-    case = selectors.visible_case_or_404(actor=request.user, case_id=case_id)
+    case = case_or_404(actor=request.user, case_id=case_id)
     form = ConsentForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST":
@@ -45,7 +39,7 @@ def consent_create(request: HttpRequest, case_id) -> HttpResponse:
             try:
                 services.record_consent(actor=request.user, case=case, **form.service_arguments())
             except ValidationError as invalid:
-                _apply_errors(form, invalid)
+                apply_validation_error(form, invalid)
             else:
                 messages.success(request, _("The consent is recorded."))
                 return redirect("consent:case_consents", case_id=case.pk)
@@ -64,7 +58,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
             try:
                 services.withdraw_consent(actor=request.user, consent=consent, reason=form.cleaned_data["reason"])
             except ValidationError as invalid:
-                _apply_errors(form, invalid)
+                apply_validation_error(form, invalid)
             else:
                 messages.success(request, _("The consent is withdrawn. Nothing more can be shared on it, and "
                                             "access given on it has ended."))

@@ -1,7 +1,32 @@
+"""Forms and form helpers shared by every app's pages."""
+
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+
+def apply_validation_error(form: forms.Form, error: ValidationError, *, keyed_at_top: bool = False,
+                           unkeyed: Collection[str] = ()) -> None:
+    """Put a service's refusal on the form that asked for it, so the page shows it like any form error.
+
+    Each message goes on its field when the form has that field, else at the top of the form.
+    ``keyed_at_top`` is for services whose keys name a place inside a document rather than a field
+    (a screening framework's YAML): every message goes at the top, prefixed with its key, except the
+    keys in ``unkeyed`` (messages about the document as a whole).
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, messages in error.message_dict.items():
+        if keyed_at_top:
+            for message in messages:
+                form.add_error(None, message if key in unkeyed else f"{key}: {message}")
+        else:
+            form.add_error(key if key in form.fields else None, messages)
 
 
 class AuditFilterForm(forms.Form):

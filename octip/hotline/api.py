@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Router, Status
 
-from octip.core.access import get_visible_or_404, require
+from octip.cases.selectors import is_visible_case
+from octip.core.access import require
 from octip.partners.models import Region
+from octip.screening.selectors import is_visible_screening
 
 from . import selectors, services
 from .models import Contact
@@ -15,18 +17,6 @@ from .schemas import ContactIn, ContactOut, ContactPatch, ContactSummaryOut
 from .targets import response_targets
 
 router = Router(tags=["hotline"])
-
-
-def visible_case_ids(actor, ids) -> set:
-    from octip.cases.models import Case
-
-    return set(Case.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
-
-
-def _screening_visible(actor, screening_id) -> bool:
-    from octip.screening.models import Screening
-
-    return Screening.objects.visible_to(actor).filter(pk=screening_id).exists()
 
 
 def _region(code: str | None) -> Region | None:
@@ -58,10 +48,9 @@ def _out(contact: Contact, *, full: bool, actor=None) -> dict:
             "danger_now", "seen_when", "summary", "place", "indicators_noticed", "actions_taken",
             "reporter_contact")})
         # Say which case only to someone who can see it.
-        body["case_id"] = contact.case_id if contact.case_id and contact.case_id in visible_case_ids(
-            actor, [contact.case_id]) else None
-        body["screening_id"] = contact.screening_id if contact.screening_id and _screening_visible(
-            actor, contact.screening_id) else None
+        body["case_id"] = contact.case_id if is_visible_case(actor=actor, case_id=contact.case_id) else None
+        body["screening_id"] = contact.screening_id if is_visible_screening(
+            actor=actor, screening_id=contact.screening_id) else None
     return body
 
 
@@ -94,7 +83,7 @@ def get_contact(request, contact_id: int):
 @router.patch("/hotline/contacts/{contact_id}", response=ContactOut)
 def update_contact(request, contact_id: int, body: ContactPatch):
     """Change some fields. ``version`` is the version you read: if someone saved since, 409."""
-    contact = get_visible_or_404(Contact.objects.all(), request.auth, pk=contact_id)
+    contact = selectors.contact_or_404(actor=request.auth, contact_id=contact_id)
     changes = body.dict(exclude_unset=True)
     version = changes.pop("version")
     if "region" in changes:

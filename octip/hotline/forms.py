@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from octip.cases.selectors import case_by_number, case_or_none
 from octip.partners.models import Region, User
+from octip.screening.selectors import recent_screenings_for, screening_or_none
 
 from .models import CallerType, Channel, Contact, DangerNow, Outcome, SeenWhen, Urgency
 
@@ -74,26 +73,18 @@ class ContactForm(forms.Form):
                                        help_text=_("Screenings you can see from the last 30 days."))
 
     def __init__(self, *args, organization_id: int | None, actor, current_screening_id=None, **kwargs):
-        from octip.screening.models import Screening
-
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["handled_by"].queryset = hotline_staff(organization_id)
-        recent = Q(created_at__gte=timezone.now() - datetime.timedelta(days=30))
-        if current_screening_id:
-            recent |= Q(pk=current_screening_id)
-        self.fields["screening"].queryset = (Screening.objects.visible_to(actor).filter(recent)
-                                             .select_related("framework").order_by("-created_at"))
+        self.fields["screening"].queryset = recent_screenings_for(actor=actor, including=current_screening_id)
         self.fields["screening"].label_from_instance = _screening_label
 
     def clean_case_number(self):
-        from octip.cases.models import Case
-
         number = self.cleaned_data.get("case_number", "").strip().upper()
         if not number:
             self.cleaned_data["case"] = None
             return ""
-        case = Case.objects.visible_to(self.actor).filter(number=number).first()
+        case = case_by_number(actor=self.actor, number=number)
         if case is None:
             raise forms.ValidationError(_("No case you can see has this number."))
         self.cleaned_data["case"] = case
@@ -107,19 +98,14 @@ class ContactForm(forms.Form):
 
 
 def contact_initial(contact: Contact, *, actor) -> dict:
-    from octip.cases.models import Case
-
     initial = {name: getattr(contact, name) for name in (
         "urgency", "channel", "caller_type", "language", "interpreter_used", "region", "received_at",
         "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact", "follow_up_due",
         "outcome", "handled_by")}
-    from octip.screening.models import Screening
-
-    seen = contact.screening_id and Screening.objects.visible_to(actor).filter(pk=contact.screening_id).first()
-    initial["screening"] = seen or None
+    initial["screening"] = screening_or_none(actor=actor, screening_id=contact.screening_id)
     # A link to a case the editor cannot see is neither shown nor changed by their edit.
-    visible = contact.case_id and Case.objects.visible_to(actor).filter(pk=contact.case_id).first()
-    initial["case"] = visible or None
+    visible = case_or_none(actor=actor, case_id=contact.case_id)
+    initial["case"] = visible
     initial["case_number"] = visible.number if visible else ""
     return initial
 

@@ -23,6 +23,16 @@ def contacts_for(*, actor) -> QuerySet[Contact]:
     return Contact.objects.visible_to(actor).select_related("region", "handled_by", "organization")
 
 
+def contact_or_404(*, actor, contact_id: int) -> Contact:
+    """One contact in the actor's scope (404 otherwise), to act on; its text is not read here."""
+    return get_visible_or_404(Contact.objects.all(), actor, pk=contact_id)
+
+
+def shift_or_404(*, actor, shift_id: int) -> OnCallShift:
+    """One roster shift in the actor's scope (404 otherwise)."""
+    return get_visible_or_404(OnCallShift.objects.all(), actor, pk=shift_id)
+
+
 def contact_for_reading(*, actor, contact_id: int, purpose: str = "") -> Contact:
     """One contact with its encrypted text, for display; the read is recorded in the audit log.
     A contact out of the actor's scope is a 404."""

@@ -14,13 +14,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.cases.models import Case
+from octip.cases.selectors import is_visible_case
+from octip.cases.services import open_case
 from octip.core import audit, context
 from octip.core.access import require
 from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
 from octip.partners.models import Organization, OrganizationType, User
+from octip.screening.selectors import is_visible_screening
 
 from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, Outcome, SeenWhen, Urgency
+from .selectors import contact_or_404
 
 #: Fields an operator may set when logging or editing a contact.
 EDITABLE_FIELDS = (
@@ -40,33 +45,22 @@ def _check_fields(fields: dict[str, Any]) -> None:
 def _check_case(actor: User, contact: Contact) -> None:
     """A contact may only be linked to a case the operator can see: linking must not become a way
     to learn that a case exists."""
-    if contact.case_id is None:
-        return
-    from octip.cases.models import Case
-
-    if not Case.objects.visible_to(actor).filter(pk=contact.case_id).exists():
+    if contact.case_id is not None and not is_visible_case(actor=actor, case_id=contact.case_id):
         raise ValidationError({"case": _("No case you can see has this reference.")})
 
 
 def _check_screening(actor: User, contact: Contact) -> None:
-    if contact.screening_id is None:
-        return
-    from octip.screening.models import Screening
-
-    if not Screening.objects.visible_to(actor).filter(pk=contact.screening_id).exists():
+    if contact.screening_id is not None and not is_visible_screening(actor=actor, screening_id=contact.screening_id):
         raise ValidationError({"screening": _("No screening you can see has this reference.")})
 
 
 def _refuse_changing_hidden_links(actor: User, contact: Contact, changes: dict[str, Any]) -> None:
     """A link to a case or screening the operator cannot see stays as it is: changing or removing it
     would tamper with a record of someone else's circle."""
-    from octip.cases.models import Case
-    from octip.screening.models import Screening
-
-    for field, model in (("case", Case), ("screening", Screening)):
+    for field, visible in (("case", lambda pk: is_visible_case(actor=actor, case_id=pk)),
+                           ("screening", lambda pk: is_visible_screening(actor=actor, screening_id=pk))):
         current = getattr(contact, f"{field}_id")
-        if (field in changes or f"{field}_id" in changes) and current is not None \
-                and not model.objects.visible_to(actor).filter(pk=current).exists():
+        if (field in changes or f"{field}_id" in changes) and current is not None and not visible(current):
             raise ValidationError({field: _("This contact is linked to a record you cannot see; only someone "
                                             "who can see it may change the link.")})
 
@@ -251,12 +245,22 @@ def remove_shift(*, actor: User, shift: OnCallShift) -> None:
 
 
 @transaction.atomic
-def record_intake_opened(*, actor: User, contact_id: int, case) -> Contact:
-    """For the cases app's intake page, reached from a contact (``?hotline_contact=<id>``): link the
-    new case to the contact and close the contact as "intake opened". The contact must be in the
-    actor's scope (else Http404) and the case visible to them."""
-    from octip.core.access import get_visible_or_404
+def open_case_from_contact(*, actor: User, contact: Contact, person: dict[str, Any], case: dict[str, Any]) -> Case:
+    """Open a case from an intake started at a 24/7 line contact (``cases.services.open_case``), link
+    it to the contact and close the contact as "intake opened", in one transaction: if the contact
+    cannot be updated (AccessDenied, StaleVersion, ValidationError), no case is opened."""
+    opened = open_case(actor=actor, person=person, case=case)
+    _close_as_intake_opened(actor, contact, opened)
+    return opened
 
-    contact = get_visible_or_404(Contact.objects.all(), actor, pk=contact_id)
+
+@transaction.atomic
+def record_intake_opened(*, actor: User, contact_id: int, case: Case) -> Contact:
+    """Link a case opened from a contact to it and close the contact as "intake opened". The contact
+    must be in the actor's scope (else Http404) and the case visible to them."""
+    return _close_as_intake_opened(actor, contact_or_404(actor=actor, contact_id=contact_id), case)
+
+
+def _close_as_intake_opened(actor: User, contact: Contact, case: Case) -> Contact:
     return update_contact(actor=actor, contact=contact, expected_version=contact.version,
                           changes={"case": case, "outcome": Outcome.INTAKE_OPENED})

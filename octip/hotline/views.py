@@ -8,27 +8,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from octip.core.access import allows, get_visible_or_404, require
+from octip.cases.selectors import case_or_none
+from octip.cases.views import intake_page
+from octip.core.access import allows, require
+from octip.core.forms import apply_validation_error
 from octip.core.versioning import StaleVersion
+from octip.screening.selectors import is_visible_screening
 from octip.site.lines import phone_lines
 
 from . import ratelimit, selectors, services
 from .forms import ContactEditForm, ContactForm, ReportForm, ShiftForm, contact_initial
-from .models import Contact, OnCallShift, Urgency, new_reference
+from .models import Urgency, new_reference
 from .targets import response_targets
-
-
-def _apply_form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _contact_fields(cleaned: dict) -> dict:
@@ -37,38 +33,38 @@ def _contact_fields(cleaned: dict) -> dict:
     return fields
 
 
-def _case_link(actor, contact) -> tuple[str, str | None] | None:
-    """(case number, URL or None) of the linked case, only if the actor can see that case."""
-    from octip.cases.models import Case
-
-    if not contact.case_id:
-        return None
-    case = Case.objects.visible_to(actor).filter(pk=contact.case_id).first()
-    if case is None:
-        return None
-    try:
-        return case.number, reverse("cases:detail", args=[case.pk])
-    except NoReverseMatch:
-        return case.number, None
+def _case_link(actor, contact) -> tuple[str, str] | None:
+    """(case number, URL) of the linked case, only if the actor can see that case."""
+    case = case_or_none(actor=actor, case_id=contact.case_id)
+    return (case.number, reverse("cases:detail", args=[case.pk])) if case is not None else None
 
 
 def _screening_link(actor, contact) -> str | None:
-    from octip.screening.models import Screening
-
-    if not contact.screening_id or not Screening.objects.visible_to(actor).filter(pk=contact.screening_id).exists():
+    if not is_visible_screening(actor=actor, screening_id=contact.screening_id):
         return None
-    try:
-        return reverse("screening:detail", args=[contact.screening_id])
-    except NoReverseMatch:
-        return None
+    return reverse("screening:detail", args=[contact.screening_id])
 
 
-def _intake_url(contact) -> str | None:
-    """The cases app's intake page, if it exists, told which contact the intake comes from."""
-    try:
-        return reverse("cases:intake") + f"?hotline_contact={contact.pk}"
-    except NoReverseMatch:
-        return None
+#: The request parameter that names the contact an intake comes from (``cases:intake?hotline_contact=``).
+INTAKE_CONTACT = "hotline_contact"
+
+
+def _intake_url(contact) -> str:
+    """The intake page, told which contact the intake comes from."""
+    return reverse("cases:intake") + f"?{INTAKE_CONTACT}={contact.pk}"
+
+
+@login_required
+def intake_from_contact(request: HttpRequest) -> HttpResponse:
+    """The intake page when it starts from a contact (``cases:intake?hotline_contact=<id>``; the cases
+    app hands such a request here): the intake form of the cases app, and on opening the case the
+    contact is linked to it and closed as "intake opened", in one transaction. A contact out of the
+    actor's scope is a 404, and nothing is opened."""
+    require(request.user, "case.create")
+    contact = selectors.contact_or_404(actor=request.user,
+                                       contact_id=request.POST.get(INTAKE_CONTACT) or request.GET.get(INTAKE_CONTACT))
+    return intake_page(request, hidden={INTAKE_CONTACT: contact.pk}, open_case=lambda person, case: (
+        services.open_case_from_contact(actor=request.user, contact=contact, person=person, case=case)))
 
 
 @login_required
@@ -95,7 +91,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         try:
             contact = services.log_contact(actor=request.user, **_contact_fields(form.cleaned_data))
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Contact %(reference)s logged.") % {"reference": contact.reference})
             return redirect("hotline:contact_detail", contact_id=contact.pk)
@@ -144,7 +140,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
                                % {"version": stale.current.version})
                 status = 409
             except ValidationError as error:
-                _apply_form_errors(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Contact %(reference)s saved.") % {"reference": contact.reference})
                 return redirect("hotline:contact_detail", contact_id=contact.pk)
@@ -155,7 +151,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
 @require_POST
 def contact_respond(request: HttpRequest, contact_id: int) -> HttpResponse:
     require(request.user, "hotline.edit")
-    contact = get_visible_or_404(Contact.objects.all(), request.user, pk=contact_id)
+    contact = selectors.contact_or_404(actor=request.user, contact_id=contact_id)
     try:
         version = int(request.POST.get("version", ""))
         services.record_first_response(actor=request.user, contact=contact, expected_version=version)
@@ -192,7 +188,7 @@ def shift_create(request: HttpRequest) -> HttpResponse:
         try:
             services.add_shift(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_form_errors(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Shift added to the roster."))
             return redirect("hotline:on_call")
@@ -203,7 +199,7 @@ def shift_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shift_delete(request: HttpRequest, shift_id: int) -> HttpResponse:
     require(request.user, "hotline.roster")
-    shift = get_visible_or_404(OnCallShift.objects.all(), request.user, pk=shift_id)
+    shift = selectors.shift_or_404(actor=request.user, shift_id=shift_id)
     services.remove_shift(actor=request.user, shift=shift)
     messages.success(request, _("Shift removed from the roster."))
     return redirect("hotline:on_call")
@@ -247,7 +243,7 @@ def report(request: HttpRequest) -> HttpResponse:
             seen_when=data["seen_when"], danger_now=data["danger_now"], anonymous=data["anonymous"] == "yes",
             contact_details=data["contact_details"], language=_language_name(translation.get_language()))
     except ValidationError as error:
-        _apply_form_errors(form, error)
+        apply_validation_error(form, error)
         return _public(request, "hotline/report.html", {"form": form}, status=400)
     return _public(request, "hotline/report_thanks.html",
                    {"reference": contact.reference, "danger": data["danger_now"] == "yes"})

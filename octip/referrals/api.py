@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from octip.cases.selectors import case_or_404
 from octip.consent.policy import DisclosureRefused
-from octip.consent.selectors import visible_case_or_404
 from octip.partners.models import Organization
 
 from . import secure_exports, selectors, services
@@ -59,7 +59,7 @@ def _organization(organization_id: int | None) -> Organization | None:
 def create_referral(request, case_id: UUID, body: ReferralIn):
     from octip.directory.models import Service
 
-    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    case = case_or_404(actor=request.auth, case_id=case_id)
     data = body.dict()
     service = None
     service_id = data.pop("service_id")
@@ -78,7 +78,7 @@ def create_referral(request, case_id: UUID, body: ReferralIn):
 
 @router.get("/cases/{case_id}/referrals", response=list[ReferralOut])
 def list_case_referrals(request, case_id: UUID):
-    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    case = case_or_404(actor=request.auth, case_id=case_id)
     rows = list(selectors.referrals_of_case(actor=request.auth, case=case).select_related("case"))
     rows = selectors.withhold_ended_details(actor=request.auth, rows=rows)
     return _listed(request.auth, "referral.listed", rows, case=case)
@@ -113,7 +113,7 @@ def act_on_referral(request, referral_id: UUID, action: Literal["accept", "decli
 
 @router.post("/cases/{case_id}/transfers", response={201: TransferOut, 409: Refusal})
 def create_transfer(request, case_id: UUID, body: TransferIn):
-    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    case = case_or_404(actor=request.auth, case_id=case_id)
     data = body.dict()
     organization = _organization(data.pop("organization_id"))
     try:
@@ -148,7 +148,7 @@ def create_export(request, response: HttpResponse, case_id: UUID, body: ExportIn
     only; give it to the recipient by another channel than the archive."""
     from django.urls import reverse
 
-    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    case = case_or_404(actor=request.auth, case_id=case_id)
     try:
         export, password = secure_exports.create_secure_export(actor=request.auth, case=case, **body.dict())
     except DisclosureRefused as refused:
@@ -161,6 +161,6 @@ def create_export(request, response: HttpResponse, case_id: UUID, body: ExportIn
 
 @router.get("/cases/{case_id}/exports", response=list[ExportOut])
 def list_exports(request, case_id: UUID):
-    case = visible_case_or_404(actor=request.auth, case_id=case_id)
+    case = case_or_404(actor=request.auth, case_id=case_id)
     return _listed(request.auth, "export.listed", list(selectors.exports_of_case(actor=request.auth, case=case)),
                    case=case)

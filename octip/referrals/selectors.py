@@ -106,11 +106,3 @@ def export_or_404(*, actor: Any, export_id: Any) -> SecureExport:
 
 def notifications_of(*, actor) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=actor).select_related("referral", "transfer")
-
-
-def unread_count(*, actor) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).count()
-
-
-def open_statuses() -> list[str]:
-    return [ReferralStatus.SENT, ReferralStatus.ACCEPTED]

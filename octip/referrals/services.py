@@ -25,7 +25,7 @@ from octip.cases.timeline import Kind, happened
 from octip.consent.models import Consent, ConsentScope
 from octip.consent.policy import DisclosureRefused, may_disclose
 from octip.core import audit
-from octip.core.access import AccessDenied, allows, require
+from octip.core.access import AccessDenied, allows, in_scope, require
 from octip.core.bounds import refuse_out_of_range
 from octip.partners.models import Organization, User
 
@@ -115,10 +115,8 @@ def _referral_link(referral: Referral) -> str:
 # --- Referrals --------------------------------------------------------------------------------
 
 def _resolve_recipient(*, actor, service, organization, case) -> Organization:
-    from octip.directory.models import Service
-
     if service is not None:
-        if not Service.objects.visible_to(actor).filter(pk=service.pk).exists():
+        if not in_scope(actor, service):
             raise ValidationError({"service": _("No such service in the directory.")})
         if service.status != "active":
             raise ValidationError({"service": _("This service is not active; choose another.")})

@@ -14,22 +14,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from octip.cases.selectors import case_or_404, own_case_by_number
+from octip.cases.sharing import is_own_case
 from octip.consent.policy import DisclosureRefused
-from octip.consent.selectors import visible_case_or_404
+from octip.consent.selectors import share_consents_of_case
 from octip.core import audit
 from octip.core.access import allows
+from octip.core.forms import apply_validation_error
 
 from . import secure_exports, selectors, services
 from .forms import BoxFilterForm, CaseNumberForm, ExportForm, ReasonForm, ReferralForm, TransferForm
 from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, available
-
-
-def _apply_errors(form, invalid: ValidationError) -> None:
-    if hasattr(invalid, "error_dict"):
-        for field, errors in invalid.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, invalid.messages)
 
 
 def _box(request: HttpRequest, box: str) -> HttpResponse:
@@ -51,11 +46,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 
 def _side(actor, referral_or_transfer) -> str:
-    from octip.cases.models import Case
-
     if actor.organization_id == referral_or_transfer.to_organization_id:
         return "receiver"
-    if Case.objects.in_own_scope(actor).filter(pk=referral_or_transfer.case_id).exists():
+    if is_own_case(actor, referral_or_transfer.case):
         return "sender"
     return ""
 
@@ -91,7 +84,7 @@ def _status_change(request: HttpRequest, flow: _Flow, obj, action: str) -> HttpR
             flow.change(actor=request.user, action=action, reason=form.cleaned_data["reason"],
                         **{flow.name: obj})
         except ValidationError as invalid:
-            _apply_errors(form, invalid)
+            apply_validation_error(form, invalid)
         else:
             messages.success(request, flow.done_message % {"status": obj.get_status_display()})
             return redirect(flow.detail_url, obj.pk)
@@ -127,10 +120,8 @@ def referral_action(request: HttpRequest, referral_id, action: str) -> HttpRespo
 
 @login_required
 def case_referrals(request: HttpRequest, case_id) -> HttpResponse:
-    case = visible_case_or_404(actor=request.user, case_id=case_id)
-    from octip.cases.models import Case
-
-    own = Case.objects.in_own_scope(request.user).filter(pk=case.pk).exists()
+    case = case_or_404(actor=request.user, case_id=case_id)
+    own = is_own_case(request.user, case)
     return render(request, "referrals/case_referrals.html", {
         "case": case, "own": own,
         "referrals": list(selectors.referrals_of_case(actor=request.user, case=case)),
@@ -153,15 +144,12 @@ def _service_from_query(request: HttpRequest):
 def refer_to_service(request: HttpRequest) -> HttpResponse:
     """From a directory service: which of my cases do I refer to it? Asks for a case number (names
     never appear on this page), then opens the case's referral form with the service chosen."""
-    from octip.cases.models import Case
-
     service = _service_from_query(request)
     if service is None:
         raise Http404
     form = CaseNumberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = (Case.objects.in_own_scope(request.user).filter(number__iexact=form.cleaned_data["number"].strip())
-                .first())
+        case = own_case_by_number(actor=request.user, number=form.cleaned_data["number"])
         if case is not None:
             return redirect(f"{reverse('referrals:create', args=[case.pk])}?service={service.pk}")
         form.add_error("number", _("None of the cases you work on has this number."))
@@ -169,21 +157,10 @@ def refer_to_service(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _share_consents(actor, case) -> list:
-    """The person's standing consents to share, to show beside the form (if the sender may see them)."""
-    from octip.cases.selectors import sections_visible_to
-    from octip.consent.models import Consent, ConsentScope
-
-    if "consents" not in sections_visible_to(actor, case):
-        return []
-    return list(Consent.objects.visible_to(actor).active().filter(
-        case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION).select_related("organization"))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, case_id) -> HttpResponse:
-    case = visible_case_or_404(actor=request.user, case_id=case_id)
+    case = case_or_404(actor=request.user, case_id=case_id)
     service = _service_from_query(request) if request.method == "GET" else None
     form = ReferralForm(request.POST or None, actor=request.user, case=case,
                         initial={"service": service.pk} if service else None)
@@ -197,13 +174,14 @@ def referral_create(request: HttpRequest, case_id) -> HttpResponse:
                 form.add_error(None, refused.explanation)
                 status = 409
             except ValidationError as invalid:
-                _apply_errors(form, invalid)
+                apply_validation_error(form, invalid)
             else:
                 messages.success(request, _("The referral is sent to %(org)s.") % {
                     "org": referral.to_organization.name})
                 return redirect("referrals:detail", referral_id=referral.pk)
     return render(request, "referrals/referral_form.html", {
-        "case": case, "form": form, "share_consents": _share_consents(request.user, case)}, status=status)
+        "case": case, "form": form, "share_consents": share_consents_of_case(actor=request.user, case=case)},
+        status=status)
 
 
 # --- Transfers --------------------------------------------------------------------------------
@@ -220,7 +198,7 @@ def transfer_box(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
-    case = visible_case_or_404(actor=request.user, case_id=case_id)
+    case = case_or_404(actor=request.user, case_id=case_id)
     form = TransferForm(request.POST or None, actor=request.user, case=case)
     status = 200
     if request.method == "POST":
@@ -232,7 +210,7 @@ def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
                 form.add_error(None, refused.explanation)
                 status = 409
             except ValidationError as invalid:
-                _apply_errors(form, invalid)
+                apply_validation_error(form, invalid)
             else:
                 messages.success(request, _("The transfer is proposed to %(org)s.") % {
                     "org": transfer.to_organization.name})
@@ -260,7 +238,7 @@ def transfer_action(request: HttpRequest, transfer_id, action: str) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def export_create(request: HttpRequest, case_id) -> HttpResponse:
-    case = visible_case_or_404(actor=request.user, case_id=case_id)
+    case = case_or_404(actor=request.user, case_id=case_id)
     form = ExportForm(request.POST or None, actor=request.user)
     status = 200
     if request.method == "POST":
@@ -273,7 +251,7 @@ def export_create(request: HttpRequest, case_id) -> HttpResponse:
                 form.add_error(None, refused.explanation)
                 status = 409
             except ValidationError as invalid:
-                _apply_errors(form, invalid)
+                apply_validation_error(form, invalid)
             else:
                 # The password is shown on this response only; it is stored nowhere.
                 response = render(request, "referrals/export_done.html", {"case": case, "export": export,

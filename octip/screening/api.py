@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 from ninja import Router, Status
 
+from octip.cases.selectors import case_or_none, visible_case_ids
 from octip.core.access import allows, require
 
 from . import engine, selectors, services
@@ -87,7 +88,7 @@ def create_screening(request, body: ScreeningIn):
     framework = services.framework_for(body.framework, body.version)
     case = None
     if body.case is not None:
-        case = selectors.visible_case(actor=request.auth, case_id=body.case)
+        case = case_or_none(actor=request.auth, case_id=body.case)
         if case is None:
             raise ValidationError({"case": "No case with this id that you can see."})
     screening = services.save_screening(actor=request.auth, framework=framework, answers=body.answers,
@@ -101,10 +102,7 @@ def list_screenings(request, limit: int = 50):
     require(request.auth, "screening.use")
     rows = list(selectors.screenings_for(actor=request.auth)[:max(1, min(limit, 200))])
     # Like a single screening: the linked case's id only for a case the caller can (still) see.
-    from octip.cases.models import Case
-
-    visible = set(Case.objects.visible_to(request.auth).filter(
-        pk__in={s.case_id for s in rows if s.case_id}).values_list("pk", flat=True))
+    visible = visible_case_ids(actor=request.auth, ids=(s.case_id for s in rows))
     return [{"id": s.id, "framework": s.framework.slug, "version": s.framework.version, "conclusion": s.conclusion,
              "age_group": s.age_group, "case": s.case_id if s.case_id in visible else None,
              "created_at": s.created_at} for s in rows]

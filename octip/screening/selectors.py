@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from octip.core import audit
 from octip.core.access import get_visible_or_404
@@ -41,13 +43,23 @@ def visible_cases(*, actor: Any) -> QuerySet:
     return Case.objects.visible_to(actor).open().order_by("-opened_at")
 
 
-def visible_case(*, actor: Any, case_id: Any) -> Any:
-    """The case with this id if the actor can see it, else None (never says whether it exists)."""
-    from django.core.exceptions import ValidationError
+def is_visible_screening(*, actor: Any, screening_id: Any) -> bool:
+    """Whether a screening with this id exists and the actor can see it (nothing decrypted)."""
+    return screening_id is not None and Screening.objects.visible_to(actor).filter(pk=screening_id).exists()
 
-    from octip.cases.models import Case
 
-    try:
-        return Case.objects.visible_to(actor).filter(pk=case_id).first()
-    except (ValueError, ValidationError):
+def screening_or_none(*, actor: Any, screening_id: Any) -> Screening | None:
+    """The screening if the actor can see it, else None: for a link to a screening that may lie out of
+    the actor's sight (never says whether it exists). Not a read of its answers: nothing recorded."""
+    if screening_id is None:
         return None
+    return Screening.objects.visible_to(actor).filter(pk=screening_id).first()
+
+
+def recent_screenings_for(*, actor: Any, days: int = 30, including: Any = None) -> QuerySet[Screening]:
+    """Screenings the actor can see from the last ``days`` days (and ``including``, the one already
+    chosen), newest first: the choices to link a 24/7 line contact to."""
+    recent = Q(created_at__gte=timezone.now() - datetime.timedelta(days=days))
+    if including:
+        recent |= Q(pk=including)
+    return Screening.objects.visible_to(actor).filter(recent).select_related("framework").order_by("-created_at")

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from octip.core import audit
-from octip.core.access import require
+from octip.core.access import allows, require
 
 from . import engine
 from .definition import InvalidFramework, dump_yaml, parse_yaml, validate
@@ -90,11 +90,8 @@ def save_screening(*, actor: Any, framework: Framework, answers: Any, notes: Any
     writes nothing then.
     """
     require(actor, "screening.use")
-    if case is not None:
-        from octip.cases.models import Case
-
-        if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-            raise Http404
+    if case is not None and not allows(actor, "case.view", case):
+        raise Http404
     if age_group not in AgeGroup.values:
         raise ValidationError({"age_group": f"must be one of {', '.join(AgeGroup.values)}."})
     normalized = _check_answers(framework, answers)

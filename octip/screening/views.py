@@ -12,12 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from octip.cases.selectors import case_or_none
 from octip.core.access import allows, require
+from octip.core.forms import apply_validation_error
 from octip.site.lines import phone_lines
 
 from . import engine, selectors, services
@@ -58,7 +60,7 @@ def start(request: HttpRequest) -> HttpResponse:
     cases = _cases_for(request.user)
     initial = {}
     if request.method == "GET" and request.GET.get("case") and cases is not None:
-        case = selectors.visible_case(actor=request.user, case_id=request.GET["case"])
+        case = case_or_none(actor=request.user, case_id=request.GET["case"])
         if case is not None:
             initial["case"] = case.pk
     form = StartForm(request.POST or None, cases=cases, initial=initial)
@@ -82,7 +84,7 @@ def _state_from_post(request: HttpRequest) -> dict:
         raise Http404
     case = None
     if post.get("case"):
-        case = selectors.visible_case(actor=request.user, case_id=post["case"])
+        case = case_or_none(actor=request.user, case_id=post["case"])
         if case is None:
             raise Http404
     answers, notes = {}, {}
@@ -155,13 +157,6 @@ def flow(request: HttpRequest) -> HttpResponse:
     return _render_section(request, state, step + 1)
 
 
-def _intake_url() -> str:
-    try:
-        return reverse("cases:intake")
-    except NoReverseMatch:
-        return ""
-
-
 @login_required
 def detail(request: HttpRequest, screening_id) -> HttpResponse:
     """The result: dimension by dimension, the conclusion, the explanation, next steps. Printable."""
@@ -200,7 +195,8 @@ def detail(request: HttpRequest, screening_id) -> HttpResponse:
         "dimensions": dimensions, "provisions": provisions, "legal": definition["kind"] == "legal_checklist",
         "hotline": lines.get("octip_24_7"), "emergency": lines.get("emergency"),
         "child_protection": lines.get("mcfd_child_protection"),
-        "intake_url": _intake_url() if allows(request.user, "case.create") else "", "linked_case": linked_case,
+        "intake_url": reverse("cases:intake") if allows(request.user, "case.create") else "",
+        "linked_case": linked_case,
     })
 
 
@@ -260,22 +256,13 @@ def framework_publish(request: HttpRequest, slug: str) -> HttpResponse:
                                                    change_note=form.cleaned_data["change_note"],
                                                    based_on=form.cleaned_data["based_on"])
         except ValidationError as invalid:
-            _add_publish_errors(form, invalid)
+            # The keys name places inside the framework's YAML: each message is shown above the form with its place.
+            apply_validation_error(form, invalid, keyed_at_top=True, unkeyed=("definition",))
         else:
             return _published(request, framework)
     return render(request, "screening/framework_publish.html", {
         "form": form, "framework": current, "title": _text(current.definition["title"], _language())},
         status=400 if form.errors else 200)
-
-
-def _add_publish_errors(form, invalid: ValidationError) -> None:
-    if hasattr(invalid, "error_dict"):
-        for key, errors in invalid.message_dict.items():
-            for message in errors:
-                form.add_error(None, message if key == "definition" else f"{key}: {message}")
-    else:
-        for message in invalid.messages:
-            form.add_error(None, message)
 
 
 def _published(request: HttpRequest, framework: Framework) -> HttpResponse:
@@ -302,7 +289,8 @@ def framework_thresholds(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, slug=slug, thresholds=form.thresholds(), descriptions=form.descriptions(),
                 change_note=form.cleaned_data["change_note"], based_on=form.cleaned_data["based_on"])
         except ValidationError as invalid:
-            _add_publish_errors(form, invalid)
+            # The keys name places inside the framework's YAML: each message is shown above the form with its place.
+            apply_validation_error(form, invalid, keyed_at_top=True, unkeyed=("definition",))
         else:
             return _published(request, framework)
     return render(request, "screening/framework_thresholds.html", {

@@ -21,7 +21,7 @@ from django.utils.html import conditional_escape
 
 from octip.cases import sections, services
 from octip.cases.sections import Field, Kind
-from octip.cases.selectors import get_case, timeline
+from octip.cases.selectors import case_or_404, timeline
 from octip.core.csv_safety import neutralise
 from tests.cases.conftest import case_data, person_data
 from tests.factories.consent import make_consent
@@ -92,7 +92,7 @@ def rich_case(caseworker):  # noqa: F811
         "emergency_steps": "Call 911"})
     services.upload_document(actor=caseworker, case=case, kind="correspondence", filename=MARKERS["documents"][0],
                              content=b"A synthetic letter.")
-    return get_case(caseworker, case.pk)
+    return case_or_404(actor=caseworker, case_id=case.pk)
 
 
 def _refer(case, caseworker, partner_org, chosen):  # noqa: F811

@@ -13,9 +13,6 @@ def uses(source: str, module: str = "octip.cases.views", *, is_package: bool = F
     return [(f.line, f.model) for f in check_source(source, module=module, is_package=is_package)]
 
 
-# Strict: the faces are being made thin on another branch (issue 8, item 3). Once they no longer reach a
-# manager this test passes, the strict xfail fails the run, and the marker must go.
-@pytest.mark.xfail(strict=True, reason="12 manager uses in cases/hotline/referrals/screening faces (issue 8, item 3)")
 def test_no_view_or_api_handler_uses_a_protected_models_manager():
     findings = list(check(face_files()))
     assert not findings, "Read through a selector, write through a service:\n" + "\n".join(map(str, findings))

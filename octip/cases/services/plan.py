@@ -10,11 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.core.access import allows
 from octip.core.versioning import save_versioned
 
 from .. import reference
 from ..models import Case, Goal, GoalStatus, Need, NeedStatus, Note, PlanAction, Priority, SafetyPlan, Sensitivity, Task
-from ..sharing import refuse_if_closed, require_section
+from ..sharing import is_own_case, refuse_if_closed, require_section
 from ..timeline import Kind, happened
 from ..validation import SAFETY_FIELDS
 
@@ -75,7 +76,7 @@ def update_goal(*, actor: Any, goal: Goal, status: str, expected_version: int) -
 
 
 def _check_worker(user, case: Case, field: str) -> None:
-    if user is not None and not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+    if user is not None and not allows(user, "case.view", case):
         raise ValidationError({field: _("This person cannot see the case; choose someone who can.")})
 
 
@@ -139,8 +140,7 @@ def add_note(*, actor: Any, case: Case, body: str, sensitivity: str = Sensitivit
         raise ValidationError({"body": _("The note is empty.")})
     if sensitivity not in Sensitivity.values:
         raise ValidationError({"sensitivity": _("Choose normal or restricted.")})
-    in_scope = Case.objects.in_own_scope(actor).filter(pk=case.pk).exists()
-    if sensitivity == Sensitivity.RESTRICTED and not in_scope:
+    if sensitivity == Sensitivity.RESTRICTED and not is_own_case(actor, case):
         raise ValidationError({"sensitivity": _("Only the owning team writes restricted notes.")})
     note = Note.objects.create(case=case, body=body.strip(), sensitivity=sensitivity, author=actor,
                                  team=case.owner_team)
