@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -55,6 +56,16 @@ def _organization(organization_id: int | None) -> Organization | None:
     return organization
 
 
+def _status_changed(request, change: Callable[..., Any], withhold: Callable[..., list], **arguments: Any):
+    """A referral or transfer changes status (``change(actor=..., **arguments)``): an action its status
+    no longer allows is a 409, and the row comes back as its reader may see it (``withhold``)."""
+    try:
+        row = change(actor=request.auth, **arguments)
+    except services.InvalidTransition as invalid:
+        return Status(409, {"detail": " ".join(invalid.messages), "code": "invalid_transition"})
+    return withhold(actor=request.auth, rows=[row])[0]
+
+
 @router.post("/cases/{case_id}/referrals", response={201: ReferralOut, 409: Refusal})
 def create_referral(request, case_id: UUID, body: ReferralIn):
     from octip.directory.models import Service
@@ -103,12 +114,8 @@ def get_referral(request, referral_id: UUID):
 def act_on_referral(request, referral_id: UUID, action: Literal["accept", "decline", "complete", "close", "revoke"],
                     body: ReasonIn | None = None):
     referral = selectors.referral_or_404(actor=request.auth, referral_id=referral_id)
-    try:
-        referral = services.change_referral_status(actor=request.auth, referral=referral, action=action,
-                                                   reason=body.reason if body else "")
-    except services.InvalidTransition as invalid:
-        return Status(409, {"detail": " ".join(invalid.messages), "code": "invalid_transition"})
-    return selectors.withhold_ended_details(actor=request.auth, rows=[referral])[0]
+    return _status_changed(request, services.change_referral_status, selectors.withhold_ended_details,
+                           referral=referral, action=action, reason=body.reason if body else "")
 
 
 @router.post("/cases/{case_id}/transfers", response={201: TransferOut, 409: Refusal})
@@ -134,12 +141,8 @@ def list_transfers(request, box: Literal["inbox", "outbox"] = "inbox", status: s
 def act_on_transfer(request, transfer_id: UUID, action: Literal["accept", "decline", "revoke"],
                     body: ReasonIn | None = None):
     transfer = selectors.transfer_or_404(actor=request.auth, transfer_id=transfer_id)
-    try:
-        transfer = services.change_transfer_status(actor=request.auth, transfer=transfer, action=action,
-                                                   reason=body.reason if body else "")
-    except services.InvalidTransition as invalid:
-        return Status(409, {"detail": " ".join(invalid.messages), "code": "invalid_transition"})
-    return selectors.withhold_ended_transfer_details(actor=request.auth, rows=[transfer])[0]
+    return _status_changed(request, services.change_transfer_status, selectors.withhold_ended_transfer_details,
+                           transfer=transfer, action=action, reason=body.reason if body else "")
 
 
 @router.post("/cases/{case_id}/exports", response={201: ExportCreated, 409: Refusal})

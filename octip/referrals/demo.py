@@ -10,6 +10,7 @@ import random
 from django.db.models import Q
 from django.utils import timezone
 
+from octip.cases.models import Stage
 from octip.consent.demo import actor_for, demo_cases
 from octip.consent.models import Consent, ConsentScope
 from octip.consent.policy import DisclosureRefused
@@ -45,7 +46,6 @@ def seed(*, scale: int | None, stdout) -> None:
 
 
 def _seed(*, stdout) -> None:
-    from octip.cases.models import Stage
     from octip.directory.models import Service
     from octip.partners.demo import DEMO_DOMAIN
     from octip.partners.models import User

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from octip.cases.models import Case
 from octip.core.access import ScopedQuerySet
 from octip.core.fields import EncryptedChar, EncryptedText
 from octip.core.roles import Scope
@@ -60,8 +61,6 @@ class TransferStatus(models.TextChoices):
 
 
 def _own_cases(user) -> Q:
-    from octip.cases.models import Case
-
     return Q(case__in=Case.objects.in_own_scope(user).values("pk"))
 
 
@@ -113,6 +112,10 @@ class Referral(models.Model):
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
+
+    #: Not a column: ``selectors.withhold_ended_details`` sets it on a row whose sender's free text
+    #: the reader no longer sees.
+    details_withheld: bool = False
 
     class Meta:
         ordering = ["-sent_at"]
@@ -172,6 +175,9 @@ class Transfer(models.Model):
     sender_keeps = models.JSONField(default=list, blank=True)
 
     objects = TransferQuerySet.as_manager()
+
+    #: Not a column: set by ``selectors.withhold_ended_transfer_details``.
+    details_withheld: bool = False
 
     class Meta:
         ordering = ["-sent_at"]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 
-def on_consent_withdrawn(sender, *, consent, actor, **kwargs) -> None:
-    from .services import end_access_for_withdrawn_consent
+from octip.consent.models import Consent
+from octip.core.access import Actor
 
+from .services import end_access_for_withdrawn_consent
+
+
+def on_consent_withdrawn(sender: Any, *, consent: Consent, actor: Actor, **kwargs: Any) -> None:
     end_access_for_withdrawn_consent(actor=actor, consent=consent)

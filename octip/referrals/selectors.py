@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 
-from octip.core.access import get_visible_or_404
+from octip.cases.models import Case
+from octip.core.access import Actor, get_visible_or_404
 
 from .models import Notification, Referral, ReferralStatus, SecureExport, Transfer, TransferStatus
 
 BOXES = ("inbox", "outbox")
 
 
-def _own_case_ids(actor):
-    from octip.cases.models import Case
-
+def _own_case_ids(actor: Actor) -> QuerySet[Case, dict[str, Any]]:
     return Case.objects.in_own_scope(actor).values("pk")
 
 
-def referrals(*, actor, box: str = "inbox", status: str = "") -> QuerySet[Referral]:
+def referrals(*, actor: Actor, box: str = "inbox", status: str = "") -> QuerySet[Referral]:
     """The referrals received by the actor's organization (inbox) or sent from cases in the actor's
     own scope (outbox), newest first, optionally of one status."""
     rows = Referral.objects.visible_to(actor)
@@ -32,18 +32,16 @@ def referrals(*, actor, box: str = "inbox", status: str = "") -> QuerySet[Referr
     return rows.select_related("case", "to_organization", "from_organization", "service", "sent_by")
 
 
-def referral_or_404(*, actor, referral_id) -> Referral:
+def referral_or_404(*, actor: Actor, referral_id: UUID | str) -> Referral:
     return get_visible_or_404(Referral.objects.select_related(
         "case", "to_organization", "from_organization", "service", "sent_by", "responded_by", "disclosure"),
         actor, pk=referral_id)
 
 
-def withhold_ended_details(*, actor, rows: list[Referral]) -> list[Referral]:
+def withhold_ended_details(*, actor: Actor, rows: list[Referral]) -> list[Referral]:
     """Once a receiver's access has ended, the free text the sender wrote (the purpose, a reason for
     revoking) is no longer shown to it: it may name the person. The sender side keeps seeing it.
     Changes the rows in memory only."""
-    from octip.cases.models import Case
-
     own = set(Case.objects.in_own_scope(actor).filter(pk__in={r.case_id for r in rows})
               .values_list("pk", flat=True)) if rows else set()
     for row in rows:
@@ -55,12 +53,10 @@ def withhold_ended_details(*, actor, rows: list[Referral]) -> list[Referral]:
     return rows
 
 
-def withhold_ended_transfer_details(*, actor, rows: list[Transfer]) -> list[Transfer]:
+def withhold_ended_transfer_details(*, actor: Actor, rows: list[Transfer]) -> list[Transfer]:
     """The same rule for transfers: once a transfer the receiver was offered is declined or revoked,
     the sender's free text (the reason, a reason for revoking) is no longer shown to the receiver.
     The case's own circle keeps seeing it. Changes the rows in memory only."""
-    from octip.cases.models import Case
-
     own = set(Case.objects.in_own_scope(actor).filter(pk__in={r.case_id for r in rows})
               .values_list("pk", flat=True)) if rows else set()
     for row in rows:
@@ -73,12 +69,12 @@ def withhold_ended_transfer_details(*, actor, rows: list[Transfer]) -> list[Tran
     return rows
 
 
-def referrals_of_case(*, actor, case) -> QuerySet[Referral]:
+def referrals_of_case(*, actor: Actor, case: Case) -> QuerySet[Referral]:
     return Referral.objects.visible_to(actor).filter(case=case).select_related("to_organization", "service",
                                                                               "sent_by")
 
 
-def transfers(*, actor, box: str = "inbox", status: str = "") -> QuerySet[Transfer]:
+def transfers(*, actor: Actor, box: str = "inbox", status: str = "") -> QuerySet[Transfer]:
     rows = Transfer.objects.visible_to(actor)
     if box == "outbox":
         rows = rows.filter(from_organization_id=actor.organization_id).exclude(
@@ -90,19 +86,19 @@ def transfers(*, actor, box: str = "inbox", status: str = "") -> QuerySet[Transf
     return rows.select_related("case", "to_organization", "from_organization", "sent_by")
 
 
-def transfer_or_404(*, actor, transfer_id) -> Transfer:
+def transfer_or_404(*, actor: Actor, transfer_id: UUID | str) -> Transfer:
     return get_visible_or_404(Transfer.objects.select_related("case", "to_organization", "from_organization",
                                                               "sent_by"), actor, pk=transfer_id)
 
 
-def exports_of_case(*, actor: Any, case: Any) -> QuerySet[SecureExport]:
+def exports_of_case(*, actor: Actor, case: Case) -> QuerySet[SecureExport]:
     """The secure exports of ``case`` the actor may see, with who made them."""
     return SecureExport.objects.visible_to(actor).filter(case=case).select_related("created_by")
 
 
-def export_or_404(*, actor: Any, export_id: Any) -> SecureExport:
+def export_or_404(*, actor: Actor, export_id: object) -> SecureExport:
     return get_visible_or_404(SecureExport.objects.select_related("case"), actor, pk=export_id)
 
 
-def notifications_of(*, actor) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=actor).select_related("referral", "transfer")
+def notifications_of(*, actor: Actor) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient_id=actor.pk).select_related("referral", "transfer")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .services import notify_overdue
+
 
 @task()
 def notify_overdue_referrals() -> int:
-    from .services import notify_overdue
-
     return notify_overdue()

@@ -2,11 +2,14 @@
 
 Each action names the statuses it may start from, the status it leads to, which side may take it
 (the ``sender`` — the case's own circle — or the ``receiver`` organization) and with which
-permission, whether a reason is required, and whether it ends the receiver's access to the case.
+permission, whether a reason is required, whether it ends the receiver's access to the case, and
+which pair of fields it stamps with who took it and when (``responded_by``/``responded_at`` for an
+answer, ``closed_by``/``closed_at`` for a referral's end). ``services.flow`` applies them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +29,8 @@ class Transition:
     ends_access: bool
     label: object
     reason_label: object = ""
+    #: The fields ``<stamps>_by`` and ``<stamps>_at`` record who took the action and when.
+    stamps: str = "responded"
 
 
 REFERRAL_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
@@ -33,11 +38,11 @@ REFERRAL_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition("decline", (R.SENT,), R.DECLINED, "receiver", "referral.respond", True, True, _("Decline"),
                _("Why the referral is declined")),
     Transition("complete", (R.ACCEPTED,), R.COMPLETED, "receiver", "referral.respond", True, True,
-               _("Complete"), _("Outcome")),
+               _("Complete"), _("Outcome"), stamps="closed"),
     Transition("close", (R.ACCEPTED,), R.CLOSED_WITHOUT_SERVICE, "receiver", "referral.respond", True, True,
-               _("Close without service"), _("Why no service was given")),
+               _("Close without service"), _("Why no service was given"), stamps="closed"),
     Transition("revoke", (R.SENT, R.ACCEPTED), R.REVOKED, "sender", "referral.send", True, True, _("Revoke"),
-               _("Why the referral is revoked")),
+               _("Why the referral is revoked"), stamps="closed"),
 ]}
 
 TRANSFER_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
@@ -49,5 +54,6 @@ TRANSFER_TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
 ]}
 
 
-def available(transitions: dict[str, Transition], status: str, side: str) -> list[Transition]:
+def available(transitions: Mapping[str, Transition], status: str, side: str) -> list[Transition]:
+    """The actions ``side`` may take from ``status`` (a page shows them as buttons)."""
     return [t for t in transitions.values() if status in t.sources and t.side == side]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -24,7 +24,7 @@ from octip.core.forms import apply_validation_error
 
 from . import secure_exports, selectors, services
 from .forms import BoxFilterForm, CaseNumberForm, ExportForm, ReasonForm, ReferralForm, TransferForm
-from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, available
+from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, Transition, available
 
 
 def _box(request: HttpRequest, box: str) -> HttpResponse:
@@ -58,12 +58,20 @@ class _Flow:
     """What differs between the referral and the transfer pages; the pages themselves are one."""
 
     name: str
-    transitions: dict
+    transitions: Mapping[str, Transition]
     template: str
     withhold: Callable
     change: Callable
     detail_url: str
     done_message: str
+    #: The audit action of reading the page.
+    viewed: str
+
+
+def _detail(request: HttpRequest, flow: _Flow, obj) -> HttpResponse:
+    response = _detail_page(request, flow, obj, form=ReasonForm())
+    audit.record(request.user, flow.viewed, obj)
+    return response
 
 
 def _detail_page(request: HttpRequest, flow: _Flow, obj, *, form, status: int = 200,
@@ -94,21 +102,19 @@ def _status_change(request: HttpRequest, flow: _Flow, obj, action: str) -> HttpR
 
 def _referral_flow() -> _Flow:
     return _Flow("referral", REFERRAL_TRANSITIONS, "referrals/detail.html", selectors.withhold_ended_details,
-                 services.change_referral_status, "referrals:detail", _("The referral is now: %(status)s."))
+                 services.change_referral_status, "referrals:detail", _("The referral is now: %(status)s."),
+                 "referral.viewed")
 
 
 def _transfer_flow() -> _Flow:
     return _Flow("transfer", TRANSFER_TRANSITIONS, "referrals/transfer_detail.html",
                  selectors.withhold_ended_transfer_details, services.change_transfer_status,
-                 "referrals:transfer_detail", _("The transfer is now: %(status)s."))
+                 "referrals:transfer_detail", _("The transfer is now: %(status)s."), "transfer.viewed")
 
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
-    referral = selectors.referral_or_404(actor=request.user, referral_id=referral_id)
-    response = _detail_page(request, _referral_flow(), referral, form=ReasonForm())
-    audit.record(request.user, "referral.viewed", referral)
-    return response
+    return _detail(request, _referral_flow(), selectors.referral_or_404(actor=request.user, referral_id=referral_id))
 
 
 @login_required
@@ -220,10 +226,7 @@ def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 def transfer_detail(request: HttpRequest, transfer_id) -> HttpResponse:
-    transfer = selectors.transfer_or_404(actor=request.user, transfer_id=transfer_id)
-    response = _detail_page(request, _transfer_flow(), transfer, form=ReasonForm())
-    audit.record(request.user, "transfer.viewed", transfer)
-    return response
+    return _detail(request, _transfer_flow(), selectors.transfer_or_404(actor=request.user, transfer_id=transfer_id))
 
 
 @login_required
