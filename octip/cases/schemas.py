@@ -13,7 +13,7 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from . import sections
-from .sections import Kind
+from .sections import FieldKind
 
 
 class IdentityDocument(Schema):
@@ -224,9 +224,10 @@ class EmergencyReviewIn(Schema):
 # --- Output shapes built from the section declaration ----------------------------------------
 
 _TYPES: dict[str, Any] = {
-    Kind.TEXT: str, Kind.LONG_TEXT: str, Kind.CHOICE: str, Kind.CODES: list[str], Kind.TEXTS: list[str],
-    Kind.DATE: datetime.date | None, Kind.DATETIME: datetime.datetime | None, Kind.BOOL: bool, Kind.INT: int | None,
-    Kind.BYTES: int, Kind.REF: str | None, Kind.DOCUMENTS: list[IdentityDocument],
+    FieldKind.TEXT: str, FieldKind.LONG_TEXT: str, FieldKind.CHOICE: str, FieldKind.CODES: list[str],
+    FieldKind.TEXTS: list[str], FieldKind.DATE: datetime.date | None, FieldKind.DATETIME: datetime.datetime | None,
+    FieldKind.BOOL: bool, FieldKind.INT: int | None, FieldKind.BYTES: int, FieldKind.REF: str | None,
+    FieldKind.DOCUMENTS: list[IdentityDocument],
 }
 
 
@@ -235,7 +236,7 @@ def read_declared(fields: tuple[sections.Field, ...], obj: Any) -> dict[str, Any
     their own shape (with its door fields) reads them."""
     out = {}
     for field in fields:
-        if field.kind == Kind.ROWS:
+        if field.kind == FieldKind.ROWS:
             out[field.name] = sections.rows_of(field, obj)
         else:
             try:
@@ -271,11 +272,11 @@ def declared_schema(name: str, fields: Callable[[], tuple[sections.Field, ...]],
     their section is withheld."""
     typed: dict[str, Any] = {}
     for field in fields():
-        if field.kind == Kind.ROWS:
+        if field.kind == FieldKind.ROWS:
             annotation: Any = list[(nested or {})[field.name]]
         else:
             annotation = _TYPES[field.kind]
-        if withheld and field.kind == Kind.BOOL:
+        if withheld and field.kind == FieldKind.BOOL:
             annotation = bool | None
         if field.name in nullable:
             typed[field.name] = (annotation | None, None)

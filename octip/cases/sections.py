@@ -59,7 +59,7 @@ from .models import (
 )
 
 
-class Kind:
+class FieldKind:
     """How a field's value is typed at the API, written in a cell and shown to a person."""
 
     TEXT = "text"  # a short string
@@ -90,7 +90,7 @@ class Field:
     name: str
     label: Promise | str
     path: str = ""
-    kind: str = Kind.TEXT
+    kind: str = FieldKind.TEXT
     identifying: bool = False
     on: str = ""
     #: Code → label, for ``CHOICE`` and ``CODES``.
@@ -150,82 +150,83 @@ _DECLARED: tuple[Section, ...] = (
             fields=(
         Field("legal_name", _("Legal name"), on="person", identifying=True),
         Field("preferred_name", _("Preferred name"), on="person", identifying=True),
-        Field("aliases", _("Other names"), on="person", kind=Kind.TEXTS, identifying=True),
-        Field("date_of_birth", _("Date of birth"), on="person", kind=Kind.DATE, identifying=True),
+        Field("aliases", _("Other names"), on="person", kind=FieldKind.TEXTS, identifying=True),
+        Field("date_of_birth", _("Date of birth"), on="person", kind=FieldKind.DATE, identifying=True),
         Field("pronouns", _("Pronouns"), on="person"),
         Field("phone", _("Phone"), on="person", identifying=True),
         Field("email", _("Email"), on="person", identifying=True),
-        Field("address", _("Address"), on="person", kind=Kind.LONG_TEXT, identifying=True),
-        Field("identity_documents", _("Identity documents"), on="person", kind=Kind.DOCUMENTS, identifying=True),
-        Field("languages", _("Languages"), on="person", kind=Kind.TEXTS),
-        Field("interpreter_needed", _("Interpreter needed"), on="person", kind=Kind.BOOL),
-        Field("citizenship", _("Citizenship"), on="person", kind=Kind.TEXTS),
+        Field("address", _("Address"), on="person", kind=FieldKind.LONG_TEXT, identifying=True),
+        Field("identity_documents", _("Identity documents"), on="person", kind=FieldKind.DOCUMENTS, identifying=True),
+        Field("languages", _("Languages"), on="person", kind=FieldKind.TEXTS),
+        Field("interpreter_needed", _("Interpreter needed"), on="person", kind=FieldKind.BOOL),
+        Field("citizenship", _("Citizenship"), on="person", kind=FieldKind.TEXTS),
         Field("guardian_name", _("Guardian or caregiver"), on="youth", identifying=True),
         Field("guardian_contact", _("Guardian contact"), on="youth", identifying=True),
     )),
     Section("summary", _("Summary (track, stage, exploitation types, region, flags — nothing identifying)"),
             listed=("region", "immediate_danger"), fields=(
-        Field("region", _("Region"), path="region.code", kind=Kind.REF, shown="region.name"),
-        Field("first_contact_date", _("First contact"), kind=Kind.DATE),
-        Field("referral_source", _("Referral source"), kind=Kind.CHOICE, labels=_choice(ReferralSource)),
-        Field("exploitation_types", _("Exploitation"), kind=Kind.CODES, labels=_choice(ExploitationType),
+        Field("region", _("Region"), path="region.code", kind=FieldKind.REF, shown="region.name"),
+        Field("first_contact_date", _("First contact"), kind=FieldKind.DATE),
+        Field("referral_source", _("Referral source"), kind=FieldKind.CHOICE, labels=_choice(ReferralSource)),
+        Field("exploitation_types", _("Exploitation"), kind=FieldKind.CODES, labels=_choice(ExploitationType),
               shown="exploitation_label"),
-        Field("setting", _("Setting"), kind=Kind.CHOICE, labels=_term(reference.polaris_settings)),
-        Field("means_of_control", _("Means of control"), kind=Kind.CODES, labels=_term(reference.means_of_control)),
-        Field("immediate_danger", _("Immediate danger"), kind=Kind.BOOL, flag=_("Immediate danger"), alarm=True),
-        Field("needs_interpreter", _("Needs an interpreter"), kind=Kind.BOOL, flag=_("Needs an interpreter")),
+        Field("setting", _("Setting"), kind=FieldKind.CHOICE, labels=_term(reference.polaris_settings)),
+        Field("means_of_control", _("Means of control"), kind=FieldKind.CODES,
+              labels=_term(reference.means_of_control)),
+        Field("immediate_danger", _("Immediate danger"), kind=FieldKind.BOOL, flag=_("Immediate danger"), alarm=True),
+        Field("needs_interpreter", _("Needs an interpreter"), kind=FieldKind.BOOL, flag=_("Needs an interpreter")),
         Field("age_band", _("Age band"), on="person"),
-        Field("gender", _("Gender"), on="person", kind=Kind.CHOICE, labels=_choice(Gender)),
+        Field("gender", _("Gender"), on="person", kind=FieldKind.CHOICE, labels=_choice(Gender)),
         Field("guardian_relationship", _("Guardian's relationship to the youth"), on="youth"),
-        Field("separation", _("Separated or unaccompanied"), on="youth", kind=Kind.CHOICE,
+        Field("separation", _("Separated or unaccompanied"), on="youth", kind=FieldKind.CHOICE,
               labels=_choice(Separation)),
-        Field("migrant_services_involved", _("MCFD migrant services involved"), on="youth", kind=Kind.BOOL),
-        Field("consent_given_by", _("Whose consent was obtained"), on="youth", kind=Kind.CHOICE,
+        Field("migrant_services_involved", _("MCFD migrant services involved"), on="youth", kind=FieldKind.BOOL),
+        Field("consent_given_by", _("Whose consent was obtained"), on="youth", kind=FieldKind.CHOICE,
               labels=_choice(ConsentGiver)),
     )),
     Section("needs", _("Needs assessment"), rows=lambda case: case.needs.all(), fields=(
-        Field("domain", _("Domain"), kind=Kind.CHOICE, labels=_term(reference.needs_domains)),
-        Field("priority", _("Priority"), kind=Kind.CHOICE, labels=_choice(Priority)),
-        Field("status", _("Status"), kind=Kind.CHOICE, labels=_choice(NeedStatus)),
-        Field("notes", _("Notes"), kind=Kind.LONG_TEXT, identifying=True),
+        Field("domain", _("Domain"), kind=FieldKind.CHOICE, labels=_term(reference.needs_domains)),
+        Field("priority", _("Priority"), kind=FieldKind.CHOICE, labels=_choice(Priority)),
+        Field("status", _("Status"), kind=FieldKind.CHOICE, labels=_choice(NeedStatus)),
+        Field("notes", _("Notes"), kind=FieldKind.LONG_TEXT, identifying=True),
     )),
     Section("plan", _("Service plan"), rows=lambda case: case.goals.prefetch_related("actions"), fields=(
-        Field("description", _("Goal"), kind=Kind.LONG_TEXT, identifying=True),
-        Field("status", _("Status"), kind=Kind.CHOICE, labels=_choice(GoalStatus)),
-        Field("actions", _("Actions"), kind=Kind.ROWS, fields=(
-            Field("description", _("Action"), kind=Kind.LONG_TEXT, identifying=True),
-            Field("due", _("Due"), kind=Kind.DATE),
-            Field("done_at", _("Done"), kind=Kind.DATETIME),
+        Field("description", _("Goal"), kind=FieldKind.LONG_TEXT, identifying=True),
+        Field("status", _("Status"), kind=FieldKind.CHOICE, labels=_choice(GoalStatus)),
+        Field("actions", _("Actions"), kind=FieldKind.ROWS, fields=(
+            Field("description", _("Action"), kind=FieldKind.LONG_TEXT, identifying=True),
+            Field("due", _("Due"), kind=FieldKind.DATE),
+            Field("done_at", _("Done"), kind=FieldKind.DATETIME),
         )),
     )),
     Section("tasks", _("Tasks and follow-ups"), rows=lambda case: case.tasks.all(), fields=(
         Field("title", _("Task"), identifying=True),
-        Field("due", _("Due"), kind=Kind.DATE),
-        Field("done_at", _("Done"), kind=Kind.DATETIME),
+        Field("due", _("Due"), kind=FieldKind.DATE),
+        Field("done_at", _("Done"), kind=FieldKind.DATETIME),
     )),
     Section("notes", _("Notes (normal notes only; restricted notes never leave the owning team)"),
             rows=_normal_notes, fields=(
-        Field("created_at", _("Written"), kind=Kind.DATETIME),
-        Field("body", _("Note"), kind=Kind.LONG_TEXT, identifying=True),
+        Field("created_at", _("Written"), kind=FieldKind.DATETIME),
+        Field("body", _("Note"), kind=FieldKind.LONG_TEXT, identifying=True),
     )),
     Section("safety_plan", _("Safety plan"), single=True,
             rows=lambda case: SafetyPlan.objects.filter(case=case)[:1], fields=(
-        Field("risks", _("Risks"), kind=Kind.LONG_TEXT, identifying=True),
-        Field("trusted_contacts", _("Trusted contacts"), kind=Kind.LONG_TEXT, identifying=True,
+        Field("risks", _("Risks"), kind=FieldKind.LONG_TEXT, identifying=True),
+        Field("trusted_contacts", _("Trusted contacts"), kind=FieldKind.LONG_TEXT, identifying=True,
               own_words=_("People I trust")),
-        Field("code_words", _("Code words"), kind=Kind.LONG_TEXT, identifying=True),
-        Field("emergency_steps", _("Emergency steps"), kind=Kind.LONG_TEXT, identifying=True,
+        Field("code_words", _("Code words"), kind=FieldKind.LONG_TEXT, identifying=True),
+        Field("emergency_steps", _("Emergency steps"), kind=FieldKind.LONG_TEXT, identifying=True,
               own_words=_("What I will do in an emergency")),
     )),
     Section("documents", _("Documents"), rows=lambda case: case.documents.all(), fields=(
         Field("filename", _("File name"), identifying=True),
-        Field("kind", _("Type"), kind=Kind.CHOICE, labels=_choice(DocumentKind)),
-        Field("size", _("Size"), kind=Kind.BYTES),
-        Field("created_at", _("Added"), kind=Kind.DATETIME),
+        Field("kind", _("Type"), kind=FieldKind.CHOICE, labels=_choice(DocumentKind)),
+        Field("size", _("Size"), kind=FieldKind.BYTES),
+        Field("created_at", _("Added"), kind=FieldKind.DATETIME),
     )),
     Section("consents", _("Consents"), owner="consent"),
     Section("timeline", _("Timeline"), rows=lambda case: case.timeline.all(), fields=(
-        Field("created_at", _("When"), kind=Kind.DATETIME),
+        Field("created_at", _("When"), kind=FieldKind.DATETIME),
         # Rendered when read, in the reader's language.
         Field("summary", _("What happened"), path="text"),
     )),
@@ -305,13 +306,13 @@ def rows_of(field: Field, row: Any, records: dict[str, Any] | None = None) -> li
     return list(_follow(record_of(field, row, records), field.source).all())
 
 
-_LISTS = (Kind.CODES, Kind.TEXTS, Kind.DOCUMENTS, Kind.ROWS)
+_LISTS = (FieldKind.CODES, FieldKind.TEXTS, FieldKind.DOCUMENTS, FieldKind.ROWS)
 
 
 def value(field: Field, row: Any, records: dict[str, Any] | None = None) -> Any:
     """The field's value on ``row`` as Python data (codes, dates, lists; rows as lists of dicts).
     Raises NotApplicable when the field's record does not exist."""
-    if field.kind == Kind.ROWS:
+    if field.kind == FieldKind.ROWS:
         return [values(field.fields, child) for child in rows_of(field, row, records)]
     raw = _follow(record_of(field, row, records), field.source)
     if field.kind in _LISTS:
@@ -334,7 +335,7 @@ def withheld(field: Field) -> Any:
     """What a door that keeps a fixed shape (the case JSON) shows for a field of a section not shared."""
     if field.kind in _LISTS:
         return []
-    if field.kind in (Kind.TEXT, Kind.LONG_TEXT, Kind.CHOICE):
+    if field.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT, FieldKind.CHOICE):
         return ""
     return None
 
@@ -402,13 +403,13 @@ def cell(field: Field, case: Case) -> Any:
         return ""
     if data is None:
         return ""
-    if field.kind == Kind.CODES:
+    if field.kind == FieldKind.CODES:
         return " ".join(data)
-    if field.kind == Kind.TEXTS:
+    if field.kind == FieldKind.TEXTS:
         return "; ".join(data)
-    if field.kind == Kind.DOCUMENTS:
+    if field.kind == FieldKind.DOCUMENTS:
         return "; ".join(" ".join(str(d.get(k) or "") for k in ("type", "number", "country")).strip() for d in data)
-    if field.kind == Kind.ROWS:
+    if field.kind == FieldKind.ROWS:
         return len(data)
     return plain(data)
 
@@ -424,23 +425,23 @@ def display(field: Field, row: Any, records: dict[str, Any] | None = None) -> st
         return str(shown) if shown not in (None, "") else "—"
     data = value(field, row, records)
     if data in (None, "", []):
-        return gettext("no") if field.kind == Kind.BOOL else "—"
-    if field.kind == Kind.CHOICE:
+        return gettext("no") if field.kind == FieldKind.BOOL else "—"
+    if field.kind == FieldKind.CHOICE:
         return field.labels(data) if field.labels else str(data)
-    if field.kind == Kind.CODES:
+    if field.kind == FieldKind.CODES:
         return ", ".join(field.labels(c) if field.labels else c for c in data)
-    if field.kind == Kind.TEXTS:
+    if field.kind == FieldKind.TEXTS:
         return ", ".join(data)
-    if field.kind == Kind.BOOL:
+    if field.kind == FieldKind.BOOL:
         return gettext("yes") if data else gettext("no")
-    if field.kind == Kind.DATE:
+    if field.kind == FieldKind.DATE:
         return data.isoformat()
-    if field.kind == Kind.DATETIME:
+    if field.kind == FieldKind.DATETIME:
         local = timezone.localtime(data) if timezone.is_aware(data) else data
         return format_html('<time datetime="{}">{}</time>', local.isoformat(), local.strftime("%Y-%m-%d %H:%M"))
-    if field.kind == Kind.BYTES:
+    if field.kind == FieldKind.BYTES:
         return filesizeformat(data)
-    if field.kind == Kind.DOCUMENTS:
+    if field.kind == FieldKind.DOCUMENTS:
         return format_html_join(mark_safe("<br>"), "{}", ((_document(d),) for d in data))  # noqa: S308 - a constant
     return str(data)
 
@@ -468,7 +469,7 @@ class Fact:
 
     @property
     def long(self) -> bool:
-        return self.field.kind == Kind.LONG_TEXT
+        return self.field.kind == FieldKind.LONG_TEXT
 
 
 def facts(fields: Iterable[Field], row: Any, records: dict[str, Any] | None = None) -> list[Fact]:
@@ -476,7 +477,7 @@ def facts(fields: Iterable[Field], row: Any, records: dict[str, Any] | None = No
     out = []
     for field in fields:
         try:
-            if field.kind == Kind.ROWS:
+            if field.kind == FieldKind.ROWS:
                 children = tuple((child, tuple(facts(field.fields, child)))
                                  for child in rows_of(field, row, records))
                 out.append(Fact(field, "", children))

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 
 from octip.cases import sections, services
-from octip.cases.sections import Field, Kind
+from octip.cases.sections import Field, FieldKind
 from octip.cases.selectors import case_or_404, timeline
 from octip.core.csv_safety import neutralise
 from tests.cases.conftest import case_data, person_data
@@ -153,7 +153,7 @@ def _check_page(client, reader, case, chosen):
         rows = timeline(actor=reader, case=case) if name == "timeline" else sections.section(name).rows(case)
         for row in rows:
             for fact in sections.facts(sections.fields_of(name), row):
-                if fact.field.kind == Kind.ROWS:
+                if fact.field.kind == FieldKind.ROWS:
                     for _child, child_facts in fact.rows:
                         assert all(_escaped(f.text) in part for f in child_facts), fact.field.name
                 else:
@@ -289,9 +289,9 @@ def test_a_field_added_to_a_section_appears_at_every_door(client_for, rich_case,
     person.save()
     identity, tasks = sections.section("identity"), sections.section("tasks")
     monkeypatch.setitem(sections.DECLARED, "identity", dataclasses.replace(identity, fields=identity.fields + (
-        Field("estimated_age", "Estimated age (added)", on="person", kind=Kind.INT),)))
+        Field("estimated_age", "Estimated age (added)", on="person", kind=FieldKind.INT),)))
     monkeypatch.setitem(sections.DECLARED, "tasks", dataclasses.replace(tasks, fields=tasks.fields + (
-        Field("created_at", "Written down (added)", kind=Kind.DATETIME),)))
+        Field("created_at", "Written down (added)", kind=FieldKind.DATETIME),)))
     chosen = ["identity", "tasks"]
     _refer(rich_case, caseworker, partner_org, chosen)
     receiver = client_for(partner_worker)
