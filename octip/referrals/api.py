@@ -37,16 +37,6 @@ def _refused(refused: DisclosureRefused) -> Status:
     return Status(409, {"detail": decision.reason, "code": decision.code, "basis": decision.basis})
 
 
-def _listed(actor, action: str, rows: list, *, case=None) -> list:
-    """Record a list read: the rows carry the sender's free text (a referral's purpose, a transfer's
-    reason, an export's recipient), so the ids returned are on record like a single read."""
-    from octip.core import audit
-
-    if rows:
-        audit.record(actor, action, case, purpose="api list", detail={"ids": [str(row.pk) for row in rows]})
-    return rows
-
-
 def _organization(organization_id: int | None) -> Organization | None:
     if organization_id is None:
         return None
@@ -92,21 +82,19 @@ def list_case_referrals(request, case_id: UUID):
     case = case_or_404(actor=request.auth, case_id=case_id)
     rows = list(selectors.referrals_of_case(actor=request.auth, case=case).select_related("case"))
     rows = selectors.withhold_ended_details(actor=request.auth, rows=rows)
-    return _listed(request.auth, "referral.listed", rows, case=case)
+    return selectors.listed_for_reading(actor=request.auth, action="referral.listed", rows=rows, case=case)
 
 
 @router.get("/referrals", response=list[ReferralOut])
 def list_referrals(request, box: Literal["inbox", "outbox"] = "inbox", status: str = ""):
     rows = list(selectors.referrals(actor=request.auth, box=box, status=status)[:500])
-    return _listed(request.auth, "referral.listed", selectors.withhold_ended_details(actor=request.auth, rows=rows))
+    rows = selectors.withhold_ended_details(actor=request.auth, rows=rows)
+    return selectors.listed_for_reading(actor=request.auth, action="referral.listed", rows=rows)
 
 
 @router.get("/referrals/{referral_id}", response=ReferralOut)
 def get_referral(request, referral_id: UUID):
-    from octip.core import audit
-
-    referral = selectors.referral_or_404(actor=request.auth, referral_id=referral_id)
-    audit.record(request.auth, "referral.viewed", referral)
+    referral = selectors.referral_for_reading(actor=request.auth, referral_id=referral_id)
     return selectors.withhold_ended_details(actor=request.auth, rows=[referral])[0]
 
 
@@ -134,7 +122,7 @@ def create_transfer(request, case_id: UUID, body: TransferIn):
 def list_transfers(request, box: Literal["inbox", "outbox"] = "inbox", status: str = ""):
     rows = selectors.withhold_ended_transfer_details(
         actor=request.auth, rows=list(selectors.transfers(actor=request.auth, box=box, status=status)[:500]))
-    return _listed(request.auth, "transfer.listed", rows)
+    return selectors.listed_for_reading(actor=request.auth, action="transfer.listed", rows=rows)
 
 
 @router.post("/transfers/{transfer_id}/{action}", response={200: TransferOut, 409: Refusal})
@@ -165,5 +153,5 @@ def create_export(request, response: HttpResponse, case_id: UUID, body: ExportIn
 @router.get("/cases/{case_id}/exports", response=list[ExportOut])
 def list_exports(request, case_id: UUID):
     case = case_or_404(actor=request.auth, case_id=case_id)
-    return _listed(request.auth, "export.listed", list(selectors.exports_of_case(actor=request.auth, case=case)),
-                   case=case)
+    rows = list(selectors.exports_of_case(actor=request.auth, case=case))
+    return selectors.listed_for_reading(actor=request.auth, action="export.listed", rows=rows, case=case)

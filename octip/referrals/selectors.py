@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from octip.cases.models import Case
+from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
 
 from .models import Notification, Referral, ReferralStatus, SecureExport, Transfer, TransferStatus
@@ -102,3 +103,28 @@ def export_or_404(*, actor: Actor, export_id: object) -> SecureExport:
 
 def notifications_of(*, actor: Actor) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=actor.pk).select_related("referral", "transfer")
+
+
+# Reads of the sender's free text (a referral's purpose, a transfer's reason, an export's recipient)
+# are on record, each recorded here once whichever face asks.
+
+def referral_for_reading(*, actor: Actor, referral_id: UUID | str) -> Referral:
+    """``referral_or_404``, the read recorded (``referral.viewed``)."""
+    referral = referral_or_404(actor=actor, referral_id=referral_id)
+    audit.record(actor, "referral.viewed", referral)
+    return referral
+
+
+def transfer_for_reading(*, actor: Actor, transfer_id: UUID | str) -> Transfer:
+    """``transfer_or_404``, the read recorded (``transfer.viewed``)."""
+    transfer = transfer_or_404(actor=actor, transfer_id=transfer_id)
+    audit.record(actor, "transfer.viewed", transfer)
+    return transfer
+
+
+def listed_for_reading(*, actor: Actor, action: str, rows: list, case: Case | None = None) -> list:
+    """Record a list read (``action``) with the ids returned, like a single read; nothing listed, nothing
+    recorded."""
+    if rows:
+        audit.record(actor, action, case, purpose="api list", detail={"ids": [str(row.pk) for row in rows]})
+    return rows

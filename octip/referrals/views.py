@@ -18,7 +18,6 @@ from octip.cases.selectors import case_or_404, own_case_by_number
 from octip.cases.sharing import is_own_case
 from octip.consent.policy import DisclosureRefused
 from octip.consent.selectors import share_consents_of_case
-from octip.core import audit
 from octip.core.access import allows
 from octip.core.forms import apply_validation_error
 
@@ -64,14 +63,10 @@ class _Flow:
     change: Callable
     detail_url: str
     done_message: str
-    #: The audit action of reading the page.
-    viewed: str
 
 
 def _detail(request: HttpRequest, flow: _Flow, obj) -> HttpResponse:
-    response = _detail_page(request, flow, obj, form=ReasonForm())
-    audit.record(request.user, flow.viewed, obj)
-    return response
+    return _detail_page(request, flow, obj, form=ReasonForm())
 
 
 def _detail_page(request: HttpRequest, flow: _Flow, obj, *, form, status: int = 200,
@@ -102,19 +97,19 @@ def _status_change(request: HttpRequest, flow: _Flow, obj, action: str) -> HttpR
 
 def _referral_flow() -> _Flow:
     return _Flow("referral", REFERRAL_TRANSITIONS, "referrals/detail.html", selectors.withhold_ended_details,
-                 services.change_referral_status, "referrals:detail", _("The referral is now: %(status)s."),
-                 "referral.viewed")
+                 services.change_referral_status, "referrals:detail", _("The referral is now: %(status)s."))
 
 
 def _transfer_flow() -> _Flow:
     return _Flow("transfer", TRANSFER_TRANSITIONS, "referrals/transfer_detail.html",
                  selectors.withhold_ended_transfer_details, services.change_transfer_status,
-                 "referrals:transfer_detail", _("The transfer is now: %(status)s."), "transfer.viewed")
+                 "referrals:transfer_detail", _("The transfer is now: %(status)s."))
 
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
-    return _detail(request, _referral_flow(), selectors.referral_or_404(actor=request.user, referral_id=referral_id))
+    referral = selectors.referral_for_reading(actor=request.user, referral_id=referral_id)
+    return _detail(request, _referral_flow(), referral)
 
 
 @login_required
@@ -226,7 +221,8 @@ def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 def transfer_detail(request: HttpRequest, transfer_id) -> HttpResponse:
-    return _detail(request, _transfer_flow(), selectors.transfer_or_404(actor=request.user, transfer_id=transfer_id))
+    return _detail(request, _transfer_flow(), selectors.transfer_for_reading(actor=request.user,
+                                                                         transfer_id=transfer_id))
 
 
 @login_required
