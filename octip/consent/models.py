@@ -7,6 +7,8 @@ so that withdrawing a consent can find what depended on it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -80,7 +82,25 @@ class ConsentQuerySet(ScopedQuerySet):
             Q(expires_at__isnull=True) | Q(expires_at__gt=at))
 
 
-class Consent(models.Model):
+class SharedWithRecipient:
+    """How a row naming a recipient (a partner, or one off the platform named in free text) and the
+    sections shared with it is shown: the same for a consent and a disclosure."""
+
+    organization: Any
+    organization_id: Any
+    external_recipient: Any
+    sections: Any
+
+    @property
+    def recipient_label(self) -> str:
+        return self.organization.name if self.organization_id else self.external_recipient
+
+    @property
+    def section_labels(self) -> str:
+        return ", ".join(section_label(name) for name in sorted(self.sections or []))
+
+
+class Consent(SharedWithRecipient, models.Model):
     """One consent of the person of a case, for one scope."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents",
@@ -149,14 +169,6 @@ class Consent(models.Model):
     def get_status_display(self) -> str:
         return str(CONSENT_STATUS_LABELS[self.status])
 
-    @property
-    def recipient_label(self) -> str:
-        return self.organization.name if self.organization_id else self.external_recipient
-
-    @property
-    def section_labels(self) -> str:
-        return ", ".join(section_label(name) for name in sorted(self.sections or []))
-
 
 class DisclosureQuerySet(ScopedQuerySet):
     view_permission = "case.view"
@@ -165,7 +177,7 @@ class DisclosureQuerySet(ScopedQuerySet):
         return _cases_in_scope(user)
 
 
-class Disclosure(models.Model):
+class Disclosure(SharedWithRecipient, models.Model):
     """A disclosure that ``may_disclose`` allowed: to whom, what, why and on which basis.
 
     The written justification of a legal basis may name people, so it is encrypted and never copied
@@ -195,11 +207,3 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.basis} → {self.organization_id or self.external_recipient}"
-
-    @property
-    def recipient_label(self) -> str:
-        return self.organization.name if self.organization_id else self.external_recipient
-
-    @property
-    def section_labels(self) -> str:
-        return ", ".join(section_label(name) for name in sorted(self.sections or []))
