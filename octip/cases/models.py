@@ -306,6 +306,12 @@ class Case(VersionedModel):
 
     objects = CaseQuerySet.as_manager()
 
+    # Set by ``selectors.case_rows`` on each row it lists (what the reader sees of it), for the list's
+    # templates and API; not fields, and no other Case carries them.
+    sections: frozenset[str]
+    shows_summary: bool
+    shown_person: Person | None
+
     class Meta:
         ordering = ["-opened_at"]
         verbose_name = _("case")

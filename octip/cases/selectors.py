@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from octip.core import audit
-from octip.core.access import allows, get_visible_or_404, require
+from octip.core.access import Actor, allows, get_visible_or_404, require
 from octip.partners.models import User
 
 from . import models as m  # timeline() below still names models through it
@@ -73,13 +73,13 @@ def _via(via: Via) -> dict[str, str]:
 _CASE_RELATED = ("person", "region", "owner_organization", "owner_team", "owner_worker")
 
 
-def case_or_404(*, actor: Any, case_id: Any) -> Case:
+def case_or_404(*, actor: Actor, case_id: Any) -> Case:
     """The case if the actor may see it; a 404 otherwise (never a 403). A probe of a case that
     exists out of the actor's scope is recorded as a denial."""
     return get_visible_or_404(Case.objects.select_related(*_CASE_RELATED), actor, pk=case_id)
 
 
-def case_or_none(*, actor: Any, case_id: Any) -> Case | None:
+def case_or_none(*, actor: Actor, case_id: Any) -> Case | None:
     """The case if the actor may see it, else None (a malformed id too): for a link to a case that may
     lie out of the actor's sight. Never says whether such a case exists."""
     if case_id is None:
@@ -90,7 +90,7 @@ def case_or_none(*, actor: Any, case_id: Any) -> Case | None:
         return None
 
 
-def is_visible_case(*, actor: Any, case_id: Any) -> bool:
+def is_visible_case(*, actor: Actor, case_id: Any) -> bool:
     """Whether a case with this id exists and the actor can see it (one query, nothing decrypted)."""
     if not case_id:
         return False
@@ -100,7 +100,7 @@ def is_visible_case(*, actor: Any, case_id: Any) -> bool:
         return False
 
 
-def visible_case_ids(*, actor: Any, ids: Iterable[Any]) -> set[Any]:
+def visible_case_ids(*, actor: Actor, ids: Iterable[Any]) -> set[Any]:
     """Which of ``ids`` are cases the actor can see, in one query (to show a link only to those)."""
     wanted = {pk for pk in ids if pk}
     if not wanted:
@@ -111,36 +111,36 @@ def visible_case_ids(*, actor: Any, ids: Iterable[Any]) -> set[Any]:
         return set()
 
 
-def case_by_number(*, actor: Any, number: str) -> Case | None:
+def case_by_number(*, actor: Actor, number: str) -> Case | None:
     """The case with this number if the actor can see it, else None."""
     return Case.objects.visible_to(actor).filter(number__iexact=(number or "").strip()).first()
 
 
-def own_case_by_number(*, actor: Any, number: str) -> Case | None:
+def own_case_by_number(*, actor: Actor, number: str) -> Case | None:
     """The case with this number if it is in the actor's own scope (not only shared with them), else None."""
     return Case.objects.in_own_scope(actor).filter(number__iexact=(number or "").strip()).first()
 
 
-def is_own_case(actor: Any, case: Case) -> bool:
+def is_own_case(actor: Actor, case: Case) -> bool:
     """Whether ``case`` lies in the actor's own role scope, grants left out: a grant opens sections to
     read and work in, not the case's core record. ``cases.sharing`` gives this to other apps."""
     return Case.objects.in_own_scope(actor).filter(pk=case.pk).exists()
 
 
-def _strip_identity(user: Any, sections: Iterable[str]) -> frozenset[str]:
+def _strip_identity(user: Actor, sections: Iterable[str]) -> frozenset[str]:
     sections = frozenset(sections)
     if not allows(user, "case.view_identifying"):
         sections -= {"identity"}
     return sections
 
 
-def sections_visible_to(user: Any, case: Case) -> frozenset[str]:
+def sections_visible_to(user: Actor, case: Case) -> frozenset[str]:
     """Every section when the case is in the user's own scope, else the union of the sections of the
     active grants — minus ``identity`` without ``case.view_identifying``."""
     return _sections(user, case, own=is_own_case(user, case))
 
 
-def _sections(user: Any, case: Case, *, own: bool) -> frozenset[str]:
+def _sections(user: Actor, case: Case, *, own: bool) -> frozenset[str]:
     if own:
         return _strip_identity(user, ALL_SECTIONS)
     if not allows(user, "case.view"):
@@ -151,7 +151,7 @@ def _sections(user: Any, case: Case, *, own: bool) -> frozenset[str]:
     return _strip_identity(user, granted & ALL_SECTIONS)
 
 
-def sections_for_cases(user: Any, cases: list[Case]) -> dict[Any, frozenset[str]]:
+def sections_for_cases(user: Actor, cases: list[Case]) -> dict[Any, frozenset[str]]:
     """``sections_visible_to`` for many cases in two queries (for list pages and exports)."""
     ids = [c.pk for c in cases]
     own = set(Case.objects.in_own_scope(user).filter(pk__in=ids).values_list("pk", flat=True))
@@ -166,23 +166,23 @@ def sections_for_cases(user: Any, cases: list[Case]) -> dict[Any, frozenset[str]
     return result
 
 
-def _active_grants(user: Any) -> QuerySet[CaseAccessGrant]:
+def _active_grants(user: Actor) -> QuerySet[CaseAccessGrant]:
     return CaseAccessGrant.objects.active().filter(Q(organization_id=user.organization_id) | Q(user_id=user.pk))
 
 
-def has_emergency_access(user: Any, case: Case) -> bool:
+def has_emergency_access(user: Actor, case: Case) -> bool:
     return CaseAccessGrant.objects.active().filter(case=case, user_id=user.pk,
                                                    source=GrantSource.BREAK_GLASS).exists()
 
 
-def require_section_or_404(*, actor: Any, case: Case, section: str) -> None:
+def require_section_or_404(*, actor: Actor, case: Case, section: str) -> None:
     """A 404 unless ``section`` of ``case`` is open to the actor: a section not shared with the reader
     is as if it did not exist (a write through a service is refused with a 403 instead)."""
     if section not in sections_visible_to(actor, case):
         raise Http404
 
 
-def _record_case_read(actor: Any, case: Case, sections: frozenset[str], via: Via) -> None:
+def _record_case_read(actor: Actor, case: Case, sections: frozenset[str], via: Via) -> None:
     if "identity" in sections:
         audit.record(actor, "person.viewed", case.person, purpose="case page" if via == "page" else "api",
                      detail={"case_id": str(case.pk)})
@@ -202,7 +202,7 @@ class CaseRead:
         return self.case.person if "identity" in self.sections else None
 
 
-def case_for_reading(*, actor: Any, case_id: Any, via: Via = "api") -> CaseRead:
+def case_for_reading(*, actor: Actor, case_id: Any, via: Via = "api") -> CaseRead:
     """The case and the sections the actor sees of it (404 if they see none of it). The read is
     recorded: ``case.viewed`` with the sections, and ``person.viewed`` when the identity is shown."""
     case = case_or_404(actor=actor, case_id=case_id)
@@ -239,7 +239,7 @@ class CasePage:
         return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
-def case_page(*, actor: Any, case_id: Any, via: Via = "page") -> CasePage:
+def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     """The case page's content for ``actor`` (404 if they see none of the case). The read is recorded
     once: ``case.viewed`` with the sections shown, and ``person.viewed`` when the identity is shown."""
     case = case_or_404(actor=actor, case_id=case_id)
@@ -274,7 +274,7 @@ def case_page(*, actor: Any, case_id: Any, via: Via = "page") -> CasePage:
     return page
 
 
-def person_for_reading(*, actor: Any, case: Case, purpose: str) -> Person:
+def person_for_reading(*, actor: Actor, case: Case, purpose: str) -> Person:
     """The case's person (404 unless the identity section is open to the actor); the read is recorded."""
     require_section_or_404(actor=actor, case=case, section="identity")
     audit.record(actor, "person.viewed", case.person, purpose=purpose, detail={"case_id": str(case.pk)})
@@ -318,7 +318,7 @@ def report_due_q() -> Q:
     return Q(track=Track.YOUTH) & ~Q(Exists(DutyToReport.objects.filter(case=OuterRef("pk"))))
 
 
-def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """Visible cases matching the filters, newest first, ready for a list page (bounded queries).
 
     Identity criteria (name, date of birth, phone) match blind indexes: only users allowed to see
@@ -363,7 +363,7 @@ def case_list(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[Cas
             .annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by("-opened_at"))
 
 
-def _identity_q(actor: Any, *, name: str = "", dob: datetime.date | None = None, phone: str = "",
+def _identity_q(actor: Actor, *, name: str = "", dob: datetime.date | None = None, phone: str = "",
                 phonetic: bool = False) -> Q:
     """Match on blind indexes, restricted to cases whose identity section the actor may read."""
     if not allows(actor, "case.view_identifying"):
@@ -389,7 +389,7 @@ def _identity_q(actor: Any, *, name: str = "", dob: datetime.date | None = None,
     return q & Q(pk__in=identity_readable_case_ids(actor))
 
 
-def identity_readable_case_ids(actor: Any) -> QuerySet:
+def identity_readable_case_ids(actor: Actor) -> QuerySet:
     """Ids of cases whose identity section the actor may read (own scope, or a grant sharing it)."""
     own = Case.objects.in_own_scope(actor).values("pk")
     # Sections are a JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
@@ -408,7 +408,7 @@ class CaseRows:
     page: Page | None = None
 
 
-def case_rows(*, actor: Any, filters: CaseFilters, per_page: int = 25, page: int | str | None = 1,
+def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, page: int | str | None = 1,
               offset: int | None = None, via: Via = "page") -> CaseRows:
     """One page of ``case_list`` (``page``, numbered from 1), or ``per_page`` rows from ``offset``.
 
@@ -452,7 +452,7 @@ class DuplicateCheck:
         return bool(self.visible) or self.elsewhere
 
 
-def find_possible_duplicates(*, actor: Any, legal_name: str = "", date_of_birth: datetime.date | None = None,
+def find_possible_duplicates(*, actor: Actor, legal_name: str = "", date_of_birth: datetime.date | None = None,
                              phone: str = "", other_names: Iterable[str] = (), via: Via = "page") -> DuplicateCheck:
     """Cases whose person matches on a blind index (name with date of birth, or phone); the check is
     recorded (``case.duplicate_check``), since it asks about identifying data.
@@ -487,7 +487,7 @@ def find_possible_duplicates(*, actor: Any, legal_name: str = "", date_of_birth:
 
 # --- Inside a case ----------------------------------------------------------------------------
 
-def notes_visible_to(user: Any, case: Case) -> QuerySet[Note]:
+def notes_visible_to(user: Actor, case: Case) -> QuerySet[Note]:
     """Normal notes for anyone who sees the notes section; restricted notes only for members of the
     team that owned the case when the note was written (or the author), and for a coordinator
     during active emergency access."""
@@ -496,7 +496,7 @@ def notes_visible_to(user: Any, case: Case) -> QuerySet[Note]:
     return _visible_notes(user, case, own=is_own_case(user, case), emergency=has_emergency_access(user, case))
 
 
-def _visible_notes(user: Any, case: Case, *, own: bool, emergency: bool) -> QuerySet[Note]:
+def _visible_notes(user: Actor, case: Case, *, own: bool, emergency: bool) -> QuerySet[Note]:
     notes = Note.objects.filter(case=case).select_related("author")
     if not own:
         return notes.filter(sensitivity=Sensitivity.NORMAL)
@@ -506,7 +506,7 @@ def _visible_notes(user: Any, case: Case, *, own: bool, emergency: bool) -> Quer
     return notes.filter(Q(sensitivity=Sensitivity.NORMAL) | (Q(sensitivity=Sensitivity.RESTRICTED) & restricted_ok))
 
 
-def my_work(*, actor: Any, today: datetime.date | None = None) -> dict[str, QuerySet[Task]]:
+def my_work(*, actor: Actor, today: datetime.date | None = None) -> dict[str, QuerySet[Task]]:
     """Open tasks on visible cases: mine, my teams', and every overdue one among them."""
     today = today or timezone.localdate()
     tasks = (Task.objects.filter(case__in=Case.objects.visible_to(actor), done_at__isnull=True)
@@ -519,7 +519,7 @@ def my_work(*, actor: Any, today: datetime.date | None = None) -> dict[str, Quer
     return {"mine": mine, "team": team, "overdue": overdue}
 
 
-def timeline(*, actor: Any, case: m.Case) -> QuerySet[m.TimelineEntry]:
+def timeline(*, actor: Actor, case: m.Case) -> QuerySet[m.TimelineEntry]:
     """The case's timeline as ``actor`` may read it, in one query. The owning circle reads every entry.
     Anyone else (a receiver of a referral or transfer) reads the entries that are not restricted and
     concern nobody or their own organization: not the case's sharing with others (referrals,
@@ -528,7 +528,7 @@ def timeline(*, actor: Any, case: m.Case) -> QuerySet[m.TimelineEntry]:
     owner = Exists(m.Case.objects.in_own_scope(actor).filter(pk=OuterRef("case_id")))
     outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
     return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle)
-def my_work_for_reading(*, actor: Any, limit: int = 200) -> dict[str, list[Task]]:
+def my_work_for_reading(*, actor: Actor, limit: int = 200) -> dict[str, list[Task]]:
     """``my_work``, up to ``limit`` tasks a group. Task titles are free text that may name someone:
     reading them is recorded (how many of each group)."""
     groups = {name: list(tasks[:limit]) for name, tasks in my_work(actor=actor).items()}
@@ -537,48 +537,48 @@ def my_work_for_reading(*, actor: Any, limit: int = 200) -> dict[str, list[Task]
     return groups
 
 
-def _listed(actor: Any, case: Case, action: str, rows: list, via: Via) -> list:
+def _listed(actor: Actor, case: Case, action: str, rows: list, via: Via) -> list:
     audit.record(actor, action, case, detail={"count": len(rows), **_via(via)})
     return rows
 
 
-def needs_for_reading(*, actor: Any, case: Case, via: Via = "api") -> list[Need]:
+def needs_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[Need]:
     """The needs assessment of ``case`` (404 unless its section is open to the actor); recorded."""
     require_section_or_404(actor=actor, case=case, section="needs")
     return _listed(actor, case, "case.needs_viewed", list(case.needs.all()), via)
 
 
-def goals_for_reading(*, actor: Any, case: Case, via: Via = "api") -> list[Goal]:
+def goals_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[Goal]:
     """The service plan's goals with their actions (404 unless the plan is open to the actor); recorded."""
     require_section_or_404(actor=actor, case=case, section="plan")
     return _listed(actor, case, "case.plan_viewed", list(case.goals.prefetch_related("actions")), via)
 
 
-def tasks_for_reading(*, actor: Any, case: Case, via: Via = "api") -> list[Task]:
+def tasks_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[Task]:
     """The case's tasks (404 unless their section is open to the actor); recorded."""
     require_section_or_404(actor=actor, case=case, section="tasks")
     return _listed(actor, case, "case.tasks_viewed", list(case.tasks.all()), via)
 
 
-def notes_for_reading(*, actor: Any, case: Case, limit: int = 500, via: Via = "api") -> list[Note]:
+def notes_for_reading(*, actor: Actor, case: Case, limit: int = 500, via: Via = "api") -> list[Note]:
     """``notes_visible_to``, newest first up to ``limit`` (404 unless notes are open to the actor); recorded."""
     require_section_or_404(actor=actor, case=case, section="notes")
     return _listed(actor, case, "case.notes_viewed", list(notes_visible_to(actor, case)[:limit]), via)
 
 
-def documents_for_reading(*, actor: Any, case: Case, via: Via = "api") -> list[Document]:
+def documents_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[Document]:
     """The case's documents, without their content (404 unless their section is open); recorded."""
     require_section_or_404(actor=actor, case=case, section="documents")
     return _listed(actor, case, "case.documents_listed", list(case.documents.all()), via)
 
 
-def document_or_404(*, actor: Any, case: Case, document_id: Any) -> Document:
+def document_or_404(*, actor: Actor, case: Case, document_id: Any) -> Document:
     """One document of ``case`` (404 unless the documents section is open to the actor)."""
     require_section_or_404(actor=actor, case=case, section="documents")
     return get_object_or_404(Document, pk=document_id, case=case)
 
 
-def safety_plan_for_reading(*, actor: Any, case: Case, purpose: str = "", via: Via = "page") -> SafetyPlan | None:
+def safety_plan_for_reading(*, actor: Actor, case: Case, purpose: str = "", via: Via = "page") -> SafetyPlan | None:
     """The case's safety plan, or None if it has none yet (404 unless its section is open to the
     actor). Reading a plan is recorded."""
     require_section_or_404(actor=actor, case=case, section="safety_plan")
@@ -588,7 +588,7 @@ def safety_plan_for_reading(*, actor: Any, case: Case, purpose: str = "", via: V
     return plan
 
 
-def safety_plan_for_printing(*, actor: Any, case: Case) -> SafetyPlan:
+def safety_plan_for_printing(*, actor: Actor, case: Case) -> SafetyPlan:
     """The case's safety plan to print (404 if there is none or its section is not open); recorded."""
     require_section_or_404(actor=actor, case=case, section="safety_plan")
     plan = get_object_or_404(SafetyPlan, case=case)
@@ -603,7 +603,7 @@ class YouthDetails:
     guardian_shown: bool
 
 
-def youth_details(*, actor: Any, case: Case, via: Via = "page") -> YouthDetails:
+def youth_details(*, actor: Actor, case: Case, via: Via = "page") -> YouthDetails:
     """The youth profile of ``case`` (404 if it has none, or without the summary section it belongs to).
     The guardian's name and contact are shown only with the identity section, and reading them is then
     an audited read of the person."""
@@ -641,7 +641,7 @@ def closure_request_or_404(*, case: Case, request_id: Any) -> ClosureRequest:
     return get_object_or_404(ClosureRequest, pk=request_id, case=case)
 
 
-def plan_action_owners(*, actor: Any, case: Case) -> QuerySet[User]:
+def plan_action_owners(*, actor: Actor, case: Case) -> QuerySet[User]:
     """Who may own a plan action: active users who can see the case, of the actor's organization (and of
     the case's organization when the case is in the actor's own scope). A receiver of a referral is
     never shown the owner organization's staff."""
@@ -654,7 +654,7 @@ def plan_action_owners(*, actor: Any, case: Case) -> QuerySet[User]:
 
 # --- Emergency access review (auditors) -------------------------------------------------------
 
-def emergency_accesses(*, actor: Any, unreviewed_only: bool = False, via: Via = "page") -> QuerySet[EmergencyAccess]:
+def emergency_accesses(*, actor: Actor, unreviewed_only: bool = False, via: Via = "page") -> QuerySet[EmergencyAccess]:
     """Every emergency access (or those awaiting review), for an auditor; the listing is recorded."""
     require(actor, "audit.review_emergency_access")
     rows = EmergencyAccess.objects.select_related("case", "user", "user__organization", "reviewed_by")
@@ -664,7 +664,7 @@ def emergency_accesses(*, actor: Any, unreviewed_only: bool = False, via: Via = 
     return rows
 
 
-def emergency_access_or_404(*, actor: Any, access_id: Any) -> EmergencyAccess:
+def emergency_access_or_404(*, actor: Actor, access_id: Any) -> EmergencyAccess:
     """One emergency access, for an auditor who reviews it."""
     require(actor, "audit.review_emergency_access")
     return get_object_or_404(EmergencyAccess.objects.select_related("case", "user"), pk=access_id)

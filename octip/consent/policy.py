@@ -83,7 +83,7 @@ def _section_labels(names: Iterable[str]) -> str:
     return ", ".join(section_label(name) for name in sorted(names))
 
 
-def _recipient_name(recipient: Any) -> str:
+def _recipient_name(recipient: Organization | str) -> str:
     return recipient if isinstance(recipient, str) else recipient.name
 
 
@@ -239,12 +239,14 @@ def may_disclose(case: Case, recipient_organization: Organization | str, purpose
     decision = evaluate(case, recipient_organization, purpose, sections, actor=actor, basis=basis,
                         justification=justification or "")
     external = isinstance(recipient_organization, str)
+    # The recipient as one of the two kinds, each bound once so that the type follows it.
+    organization = None if isinstance(recipient_organization, str) else recipient_organization
+    external_name = recipient_organization.strip() if isinstance(recipient_organization, str) else ""
     with transaction.atomic():
         disclosure = None
         if decision.allowed:
             disclosure = Disclosure.objects.create(
-                case=case, organization=None if external else recipient_organization,
-                external_recipient=recipient_organization.strip() if external else "",
+                case=case, organization=organization, external_recipient=external_name,
                 purpose=(purpose or "")[:300], sections=sorted(sections), basis=basis, consent=decision.consent,
                 police_consent=decision.police_consent,
                 justification=justification.strip() if basis != DisclosureBasis.CONSENT else "",
@@ -258,7 +260,7 @@ def may_disclose(case: Case, recipient_organization: Organization | str, purpose
             "allowed": decision.allowed, "basis": basis, "code": decision.code,
             "reason": None if external else decision.reason,
             "sections": sorted(sections),
-            "recipient_organization_id": None if external else recipient_organization.pk,
+            "recipient_organization_id": None if organization is None else organization.pk,
             "external_recipient": external,
             "consent_id": decision.consent.pk if decision.consent else None,
             "disclosure_id": disclosure.pk if disclosure else None})
@@ -269,7 +271,7 @@ def may_disclose(case: Case, recipient_organization: Organization | str, purpose
                 actor=actor, case=case, kind=timeline.Kind.DISCLOSURE,
                 params={"variant": "off_platform" if external else "partner", "sections": ("sections", sections),
                         "basis": ("disclosure_basis", basis),
-                        **({} if external else {"recipient": recipient_organization.name})},
-                concerns=None if external else recipient_organization, restricted=external,
+                        **({} if organization is None else {"recipient": organization.name})},
+                concerns=organization, restricted=external,
                 detail={"disclosure_id": disclosure.pk, "basis": basis, "sections": sorted(sections)})
     return decision

@@ -17,11 +17,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.cases.models import Case
 from octip.cases.sharing import require_own_scope
 from octip.cases.timeline import Kind, happened
 from octip.core.access import require
 from octip.core.bounds import refuse_out_of_range
-from octip.partners.models import Organization
+from octip.partners.models import Organization, User
 
 from .models import Consent, ConsentScope, ContactMethod, GivenBy
 from .signals import consent_withdrawn
@@ -30,7 +31,7 @@ from .signals import consent_withdrawn
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
-def _clean(*, case, scope: str, organization: Organization | None, external_recipient: str, purpose: str,
+def _clean(*, case: Case, scope: str, organization: Organization | None, external_recipient: str, purpose: str,
            sections: Iterable[str], contact_method: str, safe_times: str, given_by: str, language: str,
            given_at: datetime.datetime, expires_at: datetime.datetime | None) -> dict:
     from octip.cases.sections import validate_sections
@@ -81,7 +82,7 @@ def _clean(*, case, scope: str, organization: Organization | None, external_reci
 
 
 @transaction.atomic
-def record_consent(*, actor, case, scope: str, language: str, interpreter_used: bool = False,
+def record_consent(*, actor: User, case: Case, scope: str, language: str, interpreter_used: bool = False,
                    given_by: str = GivenBy.PERSON, organization: Organization | None = None,
                    external_recipient: str = "", purpose: str = "", sections: Iterable[str] = (),
                    contact_method: str = "", safe_times: str = "", given_at: datetime.datetime | None = None,
@@ -118,13 +119,13 @@ def _told(consent: Consent) -> dict:
     if consent.scope == ConsentScope.SHARE_WITH_ORGANIZATION:
         params.update(variant="partner" if consent.organization_id else "off_platform",
                       sections=("sections", consent.sections or []))
-        if consent.organization_id:
+        if consent.organization is not None:
             params["org"] = consent.organization.name
     return params
 
 
 @transaction.atomic
-def withdraw_consent(*, actor, consent: Consent, reason: str) -> Consent:
+def withdraw_consent(*, actor: User, consent: Consent, reason: str) -> Consent:
     """The person withdraws ``consent``: from now on nothing may be disclosed on it, and whatever
     depended on it (referral access grants) ends in this same transaction."""
     from octip.cases.selectors import sections_visible_to

@@ -12,7 +12,7 @@ standard library's for every reader of ``import csv`` nearby, and linters flag i
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -38,7 +38,7 @@ def stream_csv(columns: Iterable[str], rows: Iterable[Iterable[Any]], filename: 
     never held in memory). Every cell is neutralised; ``None`` is an empty cell. Not cached anywhere."""
     writer = csv.writer(_Echo())
 
-    def lines():
+    def lines() -> Iterator[str]:
         yield writer.writerow(list(columns))
         for row in rows:
             yield writer.writerow([neutralise("" if v is None else v) for v in row])

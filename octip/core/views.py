@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -44,7 +46,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     require(request.user, "audit.export")
     form = AuditFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
@@ -55,7 +57,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     columns = ["seq", "occurred_at", "actor_email", "organization_id", "ip", "request_id", "action",
                "target_type", "target_id", "purpose", "detail", "hash"]
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         for event in events.iterator(chunk_size=2000):
             values = [getattr(event, c) for c in columns]
             values[1] = event.occurred_at.isoformat()

@@ -87,7 +87,7 @@ def new_reference() -> str:
     return f"{body[:5]}-{body[5:]}"
 
 
-class ContactQuerySet(ScopedQuerySet):
+class ContactQuerySet(ScopedQuerySet["Contact"]):
     view_permission = "hotline.view"
 
     def scope_filter(self, user, scope: Scope) -> Q:
@@ -170,7 +170,7 @@ class ResponseTarget(models.Model):
         return f"{self.get_urgency_display()}: {self.amount} {self.get_unit_display()}"
 
 
-class ShiftQuerySet(ScopedQuerySet):
+class ShiftQuerySet(ScopedQuerySet["OnCallShift"]):
     view_permission = "hotline.view"
 
     def scope_filter(self, user, scope: Scope) -> Q:

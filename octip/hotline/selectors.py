@@ -6,34 +6,34 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from octip.core import audit
-from octip.core.access import get_visible_or_404
+from octip.core.access import Actor, get_visible_or_404
 
-from .models import URGENCY_RANK, Contact, OnCallShift
+from .models import URGENCY_RANK, Contact, ContactQuerySet, OnCallShift, ShiftQuerySet
 from .targets import response_targets
 
 #: The fields whose reading is an audited event.
 PROTECTED_FIELDS = ("summary", "place", "indicators_noticed", "actions_taken", "reporter_contact")
 
 
-def contacts_for(*, actor) -> QuerySet[Contact]:
+def contacts_for(*, actor: Actor) -> ContactQuerySet:
     return Contact.objects.visible_to(actor).select_related("region", "handled_by", "organization")
 
 
-def contact_or_404(*, actor, contact_id: int) -> Contact:
+def contact_or_404(*, actor: Actor, contact_id: int) -> Contact:
     """One contact in the actor's scope (404 otherwise), to act on; its text is not read here."""
     return get_visible_or_404(Contact.objects.all(), actor, pk=contact_id)
 
 
-def shift_or_404(*, actor, shift_id: int) -> OnCallShift:
+def shift_or_404(*, actor: Actor, shift_id: int) -> OnCallShift:
     """One roster shift in the actor's scope (404 otherwise)."""
     return get_visible_or_404(OnCallShift.objects.all(), actor, pk=shift_id)
 
 
-def contact_for_reading(*, actor, contact_id: int, purpose: str = "") -> Contact:
+def contact_for_reading(*, actor: Actor, contact_id: int, purpose: str = "") -> Contact:
     """One contact with its encrypted text, for display; the read is recorded in the audit log.
     A contact out of the actor's scope is a 404."""
     contact = get_visible_or_404(contacts_for(actor=actor), actor, pk=contact_id)
@@ -54,7 +54,7 @@ class QueueEntry:
         return self.response_overdue or self.follow_up_overdue
 
 
-def queue(*, actor, now: datetime.datetime | None = None) -> list[QueueEntry]:
+def queue(*, actor: Actor, now: datetime.datetime | None = None) -> list[QueueEntry]:
     """Open contacts in scope: the most urgent first, then the longest waiting first; each with
     its first-response deadline and whether it (or its follow-up) is overdue."""
     now = now or timezone.now()
@@ -75,13 +75,13 @@ def queue(*, actor, now: datetime.datetime | None = None) -> list[QueueEntry]:
     return entries
 
 
-def shifts_for(*, actor) -> QuerySet[OnCallShift]:
+def shifts_for(*, actor: Actor) -> ShiftQuerySet:
     return OnCallShift.objects.visible_to(actor).select_related("person", "escalation_contact", "organization")
 
 
-def on_call_now(*, actor, now: datetime.datetime | None = None) -> QuerySet[OnCallShift]:
+def on_call_now(*, actor: Actor, now: datetime.datetime | None = None) -> ShiftQuerySet:
     return shifts_for(actor=actor).on_at(now or timezone.now())
 
 
-def upcoming_shifts(*, actor, now: datetime.datetime | None = None) -> QuerySet[OnCallShift]:
+def upcoming_shifts(*, actor: Actor, now: datetime.datetime | None = None) -> ShiftQuerySet:
     return shifts_for(actor=actor).filter(ends_at__gt=now or timezone.now())

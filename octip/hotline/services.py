@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from octip.core import audit, context
 from octip.core.access import require
 from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
-from octip.partners.models import Organization, OrganizationType, User
+from octip.partners.models import Organization, OrganizationType, Region, User
 from octip.screening.selectors import is_visible_screening
 
 from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, Outcome, SeenWhen, Urgency
@@ -182,7 +183,7 @@ def report_urgency(*, danger_now: str, seen_when: str) -> str:
 
 
 @transaction.atomic
-def receive_public_report(*, what_happened: str, region, place: str, seen_when: str, danger_now: str,
+def receive_public_report(*, what_happened: str, region: Region, place: str, seen_when: str, danger_now: str,
                           anonymous: bool, contact_details: str, language: str) -> Contact:
     """File a report of concern from the public site as a ``web report`` contact in the 24/7
     queue. The reporter is nobody's account; the audit event names no one."""
@@ -201,7 +202,7 @@ def receive_public_report(*, what_happened: str, region, place: str, seen_when: 
 
 
 @contextlib.contextmanager
-def _anonymous_reporter():
+def _anonymous_reporter() -> Iterator[None]:
     """The audit log normally keeps the client address of a request; for a public report that
     address could identify the reporter, so this event is written without it."""
     token = context.begin("", None)
@@ -215,7 +216,9 @@ def _check_roster_person(actor: User, person: User, field: str) -> None:
     role = person.role_def
     if not person.is_active or role is None or "hotline.view" not in role.permissions:
         raise ValidationError({field: _("Choose someone who works on the 24/7 line.")})
-    if actor.role_def.scope != Scope.ALL and person.organization_id != actor.organization_id:
+    # ``add_shift`` required ``hotline.roster``, so the actor has a role; were it gone, deny by default.
+    actor_role = actor.role_def
+    if (actor_role is None or actor_role.scope != Scope.ALL) and person.organization_id != actor.organization_id:
         raise ValidationError({field: _("Choose someone of your organization.")})
 
 

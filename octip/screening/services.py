@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,11 +15,15 @@ from django.http import Http404
 from django.utils.translation import get_language
 
 from octip.core import audit
-from octip.core.access import allows, require
+from octip.core.access import Actor, allows, require
 
 from . import engine
 from .definition import InvalidFramework, dump_yaml, parse_yaml, validate
 from .models import AgeGroup, Framework, FrameworkSource, Screening
+
+if TYPE_CHECKING:
+    from octip.cases.models import Case
+    from octip.partners.models import User
 
 MAX_NOTE_LENGTH = 2000
 MAX_DEFINITION_BYTES = 512 * 1024
@@ -40,7 +44,10 @@ def framework_for(slug: str, version: int | None = None) -> Framework:
     if not isinstance(slug, str) or not versions.exists():
         raise ValidationError({"framework": f"Unknown framework {slug!r}."})
     if version is None:
-        return versions.order_by("-version").first()
+        latest = versions.order_by("-version").first()
+        if latest is None:  # deleted since ``exists()`` above: as unknown as one never published
+            raise ValidationError({"framework": f"Unknown framework {slug!r}."})
+        return latest
     framework = versions.filter(version=version).first()
     if framework is None:
         raise ValidationError({"version": f"Framework {slug!r} has no version {version!r}."})
@@ -54,7 +61,7 @@ def _check_answers(framework: Framework, answers: Any) -> dict[str, str]:
         raise ValidationError({invalid.key: invalid.message}) from None
 
 
-def evaluate(*, actor: Any, framework: Framework, answers: Any, language: str | None = None) -> engine.Assessment:
+def evaluate(*, actor: Actor, framework: Framework, answers: Any, language: str | None = None) -> engine.Assessment:
     """Score answers without storing anything. Raises ``ValidationError`` naming a bad key or value."""
     require(actor, "screening.use")
     _check_answers(framework, answers)
@@ -82,8 +89,8 @@ def _clean_notes(framework: Framework, notes: Any) -> dict[str, str]:
 
 
 @transaction.atomic
-def save_screening(*, actor: Any, framework: Framework, answers: Any, notes: Any = None,
-                   age_group: str = AgeGroup.UNKNOWN, case: Any = None) -> Screening:
+def save_screening(*, actor: User, framework: Framework, answers: Any, notes: Any = None,
+                   age_group: str = AgeGroup.UNKNOWN, case: Case | None = None) -> Screening:
     """Score and keep a screening, optionally linked to a case the actor can see.
 
     Raises ``AccessDenied``, ``Http404`` (a case the actor cannot see) or ``ValidationError``;
@@ -107,7 +114,7 @@ def save_screening(*, actor: Any, framework: Framework, answers: Any, notes: Any
 
 
 @transaction.atomic
-def publish_framework(*, actor: Any, slug: str, text: str, change_note: str = "",
+def publish_framework(*, actor: User, slug: str, text: str, change_note: str = "",
                       based_on: int | None = None) -> Framework:
     """Publish a corrected version of framework ``slug`` from YAML text.
 
@@ -130,7 +137,7 @@ def publish_framework(*, actor: Any, slug: str, text: str, change_note: str = ""
 
 
 @transaction.atomic
-def publish_thresholds(*, actor: Any, slug: str, thresholds: dict[str, int], descriptions: dict[str, dict[str, str]],
+def publish_thresholds(*, actor: User, slug: str, thresholds: dict[str, int], descriptions: dict[str, dict[str, str]],
                        change_note: str = "", based_on: int | None = None) -> Framework:
     """Publish a new version that changes only the rules' thresholds (and their descriptions).
 
@@ -199,7 +206,7 @@ def _current_for_publishing(slug: str, based_on: int | None) -> Framework:
     return current
 
 
-def _publish(*, actor: Any, current: Framework, definition: dict, change_note: str) -> Framework:
+def _publish(*, actor: User, current: Framework, definition: dict, change_note: str) -> Framework:
     slug = current.slug
     if definition["id"] != slug:
         raise ValidationError({"definition": [f"id: is {definition['id']!r}, but you are publishing {slug!r}."]})

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octip.core import audit
 from octip.core.access import allows, require
 from octip.core.versioning import save_versioned
+from octip.partners.models import Team, User
 
 from ..models import YOUTH_AGE_LIMIT, Case, CaseNumberCounter, Person, Track, YouthProfile, age_on
 from ..sharing import refuse_if_closed, require_own_scope, require_section
@@ -37,7 +37,8 @@ def youth_at_intake(*, date_of_birth: datetime.date | None, estimated_age: int |
 
 
 @transaction.atomic
-def open_case(*, actor: Any, person: dict, case: dict, owner_team=None, owner_worker=None) -> Case:
+def open_case(*, actor: User, person: dict, case: dict, owner_team: Team | None = None,
+              owner_worker: User | None = None) -> Case:
     """Open an intake: create the person and their case, owned by the actor's organization.
 
     The track is youth when the person is under 19 at intake (by date of birth, else by the
@@ -78,12 +79,12 @@ def open_case(*, actor: Any, person: dict, case: dict, owner_team=None, owner_wo
     return new_case
 
 
-def _snapshot(instance, fields: Iterable[str]) -> dict:
+def _snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     return {f: getattr(instance, f) for f in fields}
 
 
 @transaction.atomic
-def update_case(*, actor: Any, case: Case, expected_version: int, changes: dict) -> Case:
+def update_case(*, actor: User, case: Case, expected_version: int, changes: dict) -> Case:
     """Edit the case's summary fields; refused with ``StaleVersion`` when someone saved first."""
     require_own_scope(actor, "case.edit", case)
     refuse_if_closed(case)
@@ -104,7 +105,7 @@ def update_case(*, actor: Any, case: Case, expected_version: int, changes: dict)
 
 
 @transaction.atomic
-def update_person(*, actor: Any, case: Case, expected_version: int, changes: dict) -> Person:
+def update_person(*, actor: User, case: Case, expected_version: int, changes: dict) -> Person:
     """Edit the identifying (and clear) fields of the case's person."""
     require_own_scope(actor, "case.edit", case)
     require_section(actor, "case.view_identifying", case, "identity")
@@ -126,7 +127,7 @@ def update_person(*, actor: Any, case: Case, expected_version: int, changes: dic
     return person
 
 
-def _move_to_youth_track_if_under_19(*, actor: Any, case: Case, person: Person) -> None:
+def _move_to_youth_track_if_under_19(*, actor: User, case: Case, person: Person) -> None:
     """A corrected age that makes the person a child at intake puts the case on the youth track (and
     its duty-to-report). The reverse is never automatic: leaving the youth track is a human decision."""
     if case.is_youth or not youth_at_intake(date_of_birth=person.date_of_birth, estimated_age=person.estimated_age,
@@ -140,8 +141,8 @@ def _move_to_youth_track_if_under_19(*, actor: Any, case: Case, person: Person) 
 
 
 @transaction.atomic
-def assign_case(*, actor: Any, case: Case, owner_team=None, owner_worker=None,
-                assigned_workers: Iterable | None = None) -> Case:
+def assign_case(*, actor: User, case: Case, owner_team: Team | None = None, owner_worker: User | None = None,
+                assigned_workers: Iterable[User] | None = None) -> Case:
     """Change the owning team / worker and the other assigned workers (within the owner organization)."""
     require_own_scope(actor, "case.assign", case)
     if owner_team is None and owner_worker is None:

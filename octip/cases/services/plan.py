@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from octip.core.access import allows
 from octip.core.versioning import save_versioned
+from octip.partners.models import Team, User
 
 from .. import reference
 from ..models import Case, Goal, GoalStatus, Need, NeedStatus, Note, PlanAction, Priority, SafetyPlan, Sensitivity, Task
@@ -19,9 +20,12 @@ from ..sharing import is_own_case, refuse_if_closed, require_section
 from ..timeline import Kind, happened
 from ..validation import SAFETY_FIELDS
 
+#: The rows a case has one of, that ``_create_once`` creates.
+_Row = TypeVar("_Row", Need, SafetyPlan)
+
 
 @transaction.atomic
-def save_need(*, actor: Any, case: Case, domain: str, priority: str, status: str, notes: str | None = "",
+def save_need(*, actor: User, case: Case, domain: str, priority: str, status: str, notes: str | None = "",
               expected_version: int | None = None) -> Need:
     """Set one domain of the needs assessment (create it, or update it with its version).
     ``notes=None`` keeps the notes already written."""
@@ -53,7 +57,7 @@ def save_need(*, actor: Any, case: Case, domain: str, priority: str, status: str
 
 
 @transaction.atomic
-def add_goal(*, actor: Any, case: Case, description: str) -> Goal:
+def add_goal(*, actor: User, case: Case, description: str) -> Goal:
     require_section(actor, "case.edit", case, "plan")
     refuse_if_closed(case)
     if not (description or "").strip():
@@ -64,7 +68,7 @@ def add_goal(*, actor: Any, case: Case, description: str) -> Goal:
 
 
 @transaction.atomic
-def update_goal(*, actor: Any, goal: Goal, status: str, expected_version: int) -> Goal:
+def update_goal(*, actor: User, goal: Goal, status: str, expected_version: int) -> Goal:
     require_section(actor, "case.edit", goal.case, "plan")
     if status not in GoalStatus.values:
         raise ValidationError({"status": _("Choose a status.")})
@@ -75,13 +79,13 @@ def update_goal(*, actor: Any, goal: Goal, status: str, expected_version: int) -
     return goal
 
 
-def _check_worker(user, case: Case, field: str) -> None:
+def _check_worker(user: User | None, case: Case, field: str) -> None:
     if user is not None and not allows(user, "case.view", case):
         raise ValidationError({field: _("This person cannot see the case; choose someone who can.")})
 
 
 @transaction.atomic
-def add_plan_action(*, actor: Any, goal: Goal, description: str, owner=None,
+def add_plan_action(*, actor: User, goal: Goal, description: str, owner: User | None = None,
                     due: datetime.date | None = None) -> PlanAction:
     require_section(actor, "case.edit", goal.case, "plan")
     refuse_if_closed(goal.case)
@@ -94,7 +98,7 @@ def add_plan_action(*, actor: Any, goal: Goal, description: str, owner=None,
 
 
 @transaction.atomic
-def complete_plan_action(*, actor: Any, action: PlanAction, expected_version: int) -> PlanAction:
+def complete_plan_action(*, actor: User, action: PlanAction, expected_version: int) -> PlanAction:
     require_section(actor, "case.edit", action.goal.case, "plan")
     if action.done_at:
         raise ValidationError(_("This action is already done."))
@@ -105,7 +109,8 @@ def complete_plan_action(*, actor: Any, action: PlanAction, expected_version: in
 
 
 @transaction.atomic
-def add_task(*, actor: Any, case: Case, title: str, due: datetime.date, assignee=None, team=None) -> Task:
+def add_task(*, actor: User, case: Case, title: str, due: datetime.date, assignee: User | None = None,
+             team: Team | None = None) -> Task:
     require_section(actor, "case.edit", case, "tasks")
     refuse_if_closed(case)
     if not (title or "").strip():
@@ -122,7 +127,7 @@ def add_task(*, actor: Any, case: Case, title: str, due: datetime.date, assignee
 
 
 @transaction.atomic
-def complete_task(*, actor: Any, task: Task, expected_version: int) -> Task:
+def complete_task(*, actor: User, task: Task, expected_version: int) -> Task:
     require_section(actor, "case.edit", task.case, "tasks")
     if task.done_at:
         raise ValidationError(_("This task is already done."))
@@ -134,7 +139,7 @@ def complete_task(*, actor: Any, task: Task, expected_version: int) -> Task:
 
 
 @transaction.atomic
-def add_note(*, actor: Any, case: Case, body: str, sensitivity: str = Sensitivity.NORMAL) -> Note:
+def add_note(*, actor: User, case: Case, body: str, sensitivity: str = Sensitivity.NORMAL) -> Note:
     require_section(actor, "case.edit", case, "notes")
     if not (body or "").strip():
         raise ValidationError({"body": _("The note is empty.")})
@@ -151,7 +156,7 @@ def add_note(*, actor: Any, case: Case, body: str, sensitivity: str = Sensitivit
     return note
 
 
-def _create_once(model, **values):
+def _create_once(model: type[_Row], **values: Any) -> _Row:
     """Create the one row a case may have (a safety plan, a need per domain); when someone else
     created it a moment earlier, refuse like a lost race instead of failing."""
     try:
@@ -163,7 +168,7 @@ def _create_once(model, **values):
 
 
 @transaction.atomic
-def save_safety_plan(*, actor: Any, case: Case, changes: dict, expected_version: int | None) -> SafetyPlan:
+def save_safety_plan(*, actor: User, case: Case, changes: dict, expected_version: int | None) -> SafetyPlan:
     require_section(actor, "case.edit", case, "safety_plan")
     changes = {k: (v or "").strip() for k, v in changes.items() if k in SAFETY_FIELDS}
     plan = SafetyPlan.objects.filter(case=case).first()
