@@ -207,7 +207,8 @@ def has_active_consent(case: Case, scope: str, *, organization: Organization | N
     """Whether the person of ``case`` has a standing consent of ``scope`` (for
     ``share_with_organization``, to ``organization``). For checks that disclose nothing themselves —
     "may we count this case in statistics?", "may police be contacted?"; a disclosure still goes
-    through ``may_disclose``."""
+    through ``may_disclose``. No app calls it yet: it is kept for the planned ``stats`` app, whose
+    releases count only cases with a ``deidentified_statistics`` consent (docs/architecture.md)."""
     if scope not in ConsentScope.values:
         raise ValidationError({"scope": _("Unknown consent scope: %(scope)s.") % {"scope": scope}})
     consents = Consent.objects.active().filter(case=case, scope=scope)
