@@ -347,3 +347,18 @@ def test_the_demo_seed_is_the_only_code_that_gives_roles_without_a_request():
                 importers.append(path.relative_to(root).as_posix())
     assert "partners/management/commands/demo_accounts.py" in importers
     assert all(p.endswith("/demo.py") or "/management/commands/" in p for p in importers), importers
+
+
+def test_the_first_coordinator_gets_the_role_from_the_server_command_line(make_user, office, capsys):
+    """A new installation has no coordinator to approve the first one: the server's operator gives it,
+    audited, and the grant is listed like any other."""
+    from django.core.management import call_command
+
+    first = make_user("trainer", organization=office)
+    call_command("grant_role", first.email.upper(), "coordinator")
+    first.refresh_from_db()
+    assert first.role == "coordinator"
+    grant = first.role_grants.get()
+    assert (grant.status, grant.requested_by) == ("direct", None)
+    assert AuditEvent.objects.filter(action="user.role_given_on_command_line", target_id=str(first.pk)).exists()
+    assert "now has the role coordinator" in capsys.readouterr().out
