@@ -124,7 +124,7 @@ def sign_in_holds(emails: list[str]) -> dict[str, str]:
         if row["last"] + delay_after(row["failures"]) > now:
             waiting.add(row["username"])
     limit = get_failure_limit(None, None)
-    holds = {email: "wait" for email in waiting}
+    holds = dict.fromkeys(waiting, "wait")
     holds.update({email: "locked" for email, failures in totals.items() if failures >= limit})
     return holds
 
