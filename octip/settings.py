@@ -166,19 +166,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Lockout: after OCTIP_LOCKOUT_ATTEMPTS failures the account stays locked until the cool-off
-# passes or an org_admin unlocks it. Locked by account, not by address: a shelter or office behind
-# one shared address must not lock out every worker because of one account (hence axes.W006 is silenced).
-AXES_FAILURE_LIMIT = int(os.environ.get("OCTIP_LOCKOUT_ATTEMPTS", "5"))
+# Sign-in throttling (octip/partners/lockout.py). After OCTIP_LOCKOUT_DELAY_AFTER failures for one account
+# from one client, that client waits 1, 2, 4... minutes (at most OCTIP_LOCKOUT_DELAY_MAX_MINUTES) between
+# tries; attempts refused while it waits are not counted, so hammering locks nobody out. The account itself
+# locks after OCTIP_LOCKOUT_ATTEMPTS failures from anywhere within OCTIP_LOCKOUT_HOURS, until that passes or
+# an administrator unlocks it, and its organization's administrators are told. Counted by account, never by
+# address alone: a shelter behind one shared address must not lose every worker (hence axes.W006 is silenced).
+AXES_HANDLER = "octip.partners.lockout.ProgressiveLockoutHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("OCTIP_LOCKOUT_ATTEMPTS", "50"))
 AXES_COOLOFF_TIME = float(os.environ.get("OCTIP_LOCKOUT_HOURS", "1"))
+OCTIP_LOCKOUT_DELAY_AFTER = int(os.environ.get("OCTIP_LOCKOUT_DELAY_AFTER", "5"))
+OCTIP_LOCKOUT_DELAY_MAX_MINUTES = int(os.environ.get("OCTIP_LOCKOUT_DELAY_MAX_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_USERNAME_CALLABLE = "octip.partners.lockout.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "octip.partners.lockout.attempt_address"
+AXES_LOCKOUT_CALLABLE = "octip.partners.lockout.refusal_response"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The Django admin bypasses scope and audit: served only where this asks for it, never by default.
+OCTIP_DJANGO_ADMIN = env_flag("OCTIP_DJANGO_ADMIN", False)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

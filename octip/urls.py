@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -21,6 +22,8 @@ urlpatterns = [
     path("hsds/", include("octip.directory.urls_hsds")),
     path("report/", include("octip.hotline.urls_public")),
     path("services/", include("octip.directory.urls_public")),
-    path("django-admin/", admin.site.urls),
     path("", include("octip.site.urls")),
 ]
+# The Django admin bypasses scope and audit: it is mounted only where OCTIP_DJANGO_ADMIN asks for it.
+if settings.OCTIP_DJANGO_ADMIN:
+    urlpatterns.insert(-1, path("django-admin/", admin.site.urls))

@@ -9,5 +9,6 @@ class PartnersConfig(AppConfig):
     navigation = [
         ("app:home", _("Home"), None),
         ("app:staff_list", _("Staff accounts"), "user.view"),
+        ("app:role_grants", _("Role requests"), "user.view"),
         ("app:profile", _("My profile"), None),
     ]

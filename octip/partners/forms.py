@@ -41,11 +41,16 @@ class TokenForm(forms.Form):
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
 
 
+ROLE_HELP = _("A role that reads identifying data (such as caseworker, 24/7 line operator or coordinator) takes "
+              "effect only when a coordinator approves it.")
+
+
 class StaffAccountForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), help_text=_(
+        "The person's own address: their password link goes there. Not yours, and not a shared mailbox."))
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    role = forms.ChoiceField(label=_("Role"), choices=[])
+    role = forms.ChoiceField(label=_("Role"), choices=[], help_text=ROLE_HELP)
     teams = forms.ModelMultipleChoiceField(label=_("Teams"), queryset=Team.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
 
@@ -62,7 +67,7 @@ class StaffAccountForm(forms.Form):
 
 
 class StaffAccountUpdateForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=[])
+    role = forms.ChoiceField(label=_("Role"), choices=[], help_text=ROLE_HELP)
     teams = forms.ModelMultipleChoiceField(label=_("Teams"), queryset=Team.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
     is_active = forms.BooleanField(label=_("Active"), required=False)
@@ -72,3 +77,7 @@ class StaffAccountUpdateForm(forms.Form):
         self.fields["teams"].queryset = Team.objects.filter(organization=account.organization)
         self.fields["role"].choices = [(r.id, r.label) for r in ROLES.values()
                                        if r.id in assignable_roles or r.id == account.role]
+
+
+class RoleGrantRefusalForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)

@@ -125,7 +125,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="users",
                                      verbose_name=_("organization"))
     teams = models.ManyToManyField(Team, blank=True, related_name="members", verbose_name=_("teams"))
-    role = models.CharField(_("role"), max_length=40, choices=ROLE_CHOICES)
+    # Blank while the account waits for a coordinator to approve its first role (see RoleGrant): no role
+    # is no permission at all.
+    role = models.CharField(_("role"), max_length=40, choices=ROLE_CHOICES, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin (reference data only).")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -212,3 +214,61 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    #: A role that reads no identifying data: given by the administrator alone, and recorded all the same.
+    DIRECT = "direct", _("Given without approval")
+
+
+class RoleGrantQuerySet(ScopedQuerySet):
+    """Grants are seen by whoever sees the account (``user.view`` in the viewer's scope)."""
+
+    view_permission = "user.view"
+
+    def scope_filter(self, user: User, scope: Scope) -> Q:
+        return Q(account__in=User.objects.visible_to(user))
+
+
+class RoleGrant(models.Model):
+    """One role given, or asked for, by an administrator for a staff account.
+
+    A role that reads identifying data is a request (``pending``) until a second person, a coordinator of
+    the account's organization or of the coordinating office who neither asked for it nor is its subject,
+    approves it; until then the account keeps the role it had (a new account has none). Every grant, asked
+    for or given at once, is a row here and an email to the auditors.
+    """
+
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants",
+                                verbose_name=_("account"))
+    role = models.CharField(_("role"), max_length=40, choices=ROLE_CHOICES)
+    previous_role = models.CharField(_("previous role"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=RoleGrantStatus.choices,
+                              default=RoleGrantStatus.PENDING)
+    # None: given on the server's command line (``manage.py grant_role``), e.g. the first coordinator.
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="role_grants_requested", verbose_name=_("asked by"))
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="role_grants_decided", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("reason"), max_length=500, blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["account"], condition=Q(status="pending"),
+                                               name="role_grant_one_pending_per_account")]
+        verbose_name = _("role grant")
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.role} ({self.status})"
+
+    @property
+    def role_def(self) -> Role | None:
+        return get_role(self.role)

@@ -14,6 +14,10 @@ urlpatterns = [
     path("staff/new/", views.staff_create, name="staff_create"),
     path("staff/<int:user_id>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:user_id>/unlock/", views.staff_unlock, name="staff_unlock"),
+    path("staff/<int:user_id>/password-link/", views.staff_password_link, name="staff_password_link"),
+    path("staff/role-requests/", views.role_grants, name="role_grants"),
+    path("staff/role-requests/<int:grant_id>/approve/", views.role_grant_approve, name="role_grant_approve"),
+    path("staff/role-requests/<int:grant_id>/refuse/", views.role_grant_refuse, name="role_grant_refuse"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("audit/export.csv", core_views.audit_export, name="audit_export"),
 ]

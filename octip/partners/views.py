@@ -20,8 +20,15 @@ from octip.core.access import get_visible_or_404, require
 from octip.core.roles import ROLES
 
 from . import selectors, services
-from .forms import CodeForm, EmailLoginForm, StaffAccountForm, StaffAccountUpdateForm, TokenForm
-from .models import ApiToken, User
+from .forms import (
+    CodeForm,
+    EmailLoginForm,
+    RoleGrantRefusalForm,
+    StaffAccountForm,
+    StaffAccountUpdateForm,
+    TokenForm,
+)
+from .models import ApiToken, RoleGrant, User
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -136,7 +143,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "app/home.html", {"role": request.user.role_def})
+    return render(request, "app/home.html", {"role": request.user.role_def,
+                                             "pending": selectors.pending_role_of(request.user)})
 
 
 @login_required
@@ -176,8 +184,10 @@ def _assignable(actor: User) -> frozenset[str]:
 def staff_list(request: HttpRequest) -> HttpResponse:
     require(request.user, "user.view")
     accounts = list(selectors.staff_visible_to(actor=request.user))
-    locked = selectors.locked_out_emails([a.email for a in accounts])
-    return render(request, "app/staff_list.html", {"accounts": accounts, "locked": locked})
+    holds = selectors.sign_in_holds_of([a.email for a in accounts])
+    for account in accounts:
+        account.sign_in_hold = holds.get(account.email)  # type: ignore[attr-defined]  # for the template
+    return render(request, "app/staff_list.html", {"accounts": accounts})
 
 
 @login_required
@@ -193,6 +203,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Account created for %(email)s. Ask them to set a password with "
                                         "'Forgot your password?'.") % {"email": account.email})
+            _say_if_waiting(request, account)
             return redirect("app:staff_list")
     return render(request, "app/staff_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -202,7 +213,10 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     account = get_visible_or_404(User.objects.all(), request.user, pk=user_id)
     require(request.user, "user.manage", account)
-    initial = {"role": account.role, "teams": list(account.teams.all()), "is_active": account.is_active}
+    pending = selectors.pending_role_of(account)
+    # A request still waiting is what the form shows: saving the form unchanged keeps it waiting.
+    initial = {"role": pending.role if pending else account.role, "teams": list(account.teams.all()),
+               "is_active": account.is_active}
     form = StaffAccountUpdateForm(request.POST or None, initial=initial, account=account,
                                   assignable_roles=_assignable(request.user))
     if request.method == "POST" and form.is_valid():
@@ -212,9 +226,20 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             form.add_error(None, invalid)
         else:
             messages.success(request, _("Account updated."))
+            _say_if_waiting(request, account)
             return redirect("app:staff_list")
-    return render(request, "app/staff_edit.html", {"form": form, "account": account},
+    return render(request, "app/staff_edit.html", {"form": form, "account": account, "pending": pending},
                   status=400 if form.errors else 200)
+
+
+def _say_if_waiting(request: HttpRequest, account: User) -> None:
+    pending = selectors.pending_role_of(account)
+    if pending is not None:
+        messages.info(request, _(
+            "The role %(role)s reads identifying data: it takes effect when a coordinator approves it, under "
+            "'Role requests'. Until then the account keeps its current role.") % {"role": pending.role_def.label
+                                                                                   if pending.role_def else
+                                                                                   pending.role})
 
 
 @login_required
@@ -224,3 +249,64 @@ def staff_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     services.unlock_user(actor=request.user, user=account)
     messages.success(request, _("%(email)s can sign in again.") % {"email": account.email})
     return redirect("app:staff_list")
+
+
+@login_required
+@require_POST
+def staff_password_link(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Email the account a password link, at its address on file; nothing in the request chooses where."""
+    account = get_visible_or_404(User.objects.all(), request.user, pk=user_id)
+    try:
+        services.send_password_link(actor=request.user, account=account, domain=request.get_host(),
+                                    use_https=request.is_secure())
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+    else:
+        messages.success(request, _("A password link was sent to %(email)s, the address on file.")
+                         % {"email": account.email})
+    return redirect("app:staff_edit", user_id=account.pk)
+
+
+@login_required
+def role_grants(request: HttpRequest) -> HttpResponse:
+    """Role requests waiting for a coordinator, and the roles given recently: coordinators decide here,
+    administrators follow their requests, auditors review every grant."""
+    require(request.user, "user.view")
+    pending = list(selectors.pending_role_grants(actor=request.user))
+    context = {"pending": [(grant, services.may_decide(request.user, grant)) for grant in pending],
+               "unfamiliar": selectors.unfamiliar_domains(pending),
+               "recent": selectors.recent_role_grants(actor=request.user),
+               "refusal_form": RoleGrantRefusalForm()}
+    return render(request, "app/role_grants.html", context)
+
+
+@login_required
+@require_POST
+def role_grant_approve(request: HttpRequest, grant_id: int) -> HttpResponse:
+    grant = get_visible_or_404(RoleGrant.objects.all(), request.user, pk=grant_id)
+    try:
+        account = services.approve_role_grant(actor=request.user, grant=grant)
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+    else:
+        messages.success(request, _("%(name)s now has the role %(role)s.") % {
+            "name": account.full_name, "role": account.role_def.label if account.role_def else account.role})
+    return redirect("app:role_grants")
+
+
+@login_required
+@require_POST
+def role_grant_refuse(request: HttpRequest, grant_id: int) -> HttpResponse:
+    grant = get_visible_or_404(RoleGrant.objects.all(), request.user, pk=grant_id)
+    form = RoleGrantRefusalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("app:role_grants")
+    try:
+        services.refuse_role_grant(actor=request.user, grant=grant, reason=form.cleaned_data["reason"])
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+    else:
+        messages.success(request, _("The request was refused; %(name)s keeps their current role.")
+                         % {"name": grant.account.full_name})
+    return redirect("app:role_grants")
