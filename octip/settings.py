@@ -236,6 +236,8 @@ OCTIP_REPORT_RATE_LIMIT = int(os.environ.get("OCTIP_REPORT_RATE_LIMIT", "5"))
 OCTIP_REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("OCTIP_REPORT_RATE_WINDOW_SECONDS", "3600"))
 OCTIP_HOTLINE_ORGANIZATION = os.environ.get("OCTIP_HOTLINE_ORGANIZATION", "")
 CSRF_FAILURE_VIEW = "octip.site.views.csrf_failure"
+# The largest JSON body the API reads (octip/core/input_safety.py); nothing of ours comes near it.
+OCTIP_JSON_MAX_BYTES = int(os.environ.get("OCTIP_JSON_MAX_BYTES", str(1024 * 1024)))
 
 # Content-Security-Policy: no inline script anywhere, no third-party origins.
 CONTENT_SECURITY_POLICY = {
