@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "octip.core.middleware.RequestContextMiddleware",
+    "octip.core.middleware.PrivateCacheMiddleware",
     "octip.core.input_safety.RefuseUnsafeInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
