@@ -39,6 +39,21 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "Production refuses to start without: " + ", ".join(missing) + ". See README.")
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    # A malformed key ring stops every process here, not at the first encrypted write. (Development
+    # and test are told by the system check octip.E001, octip/core/checks.py.)
+    from octip.core.crypto import key_ring_problems
+
+    _key_problems = key_ring_problems(os.environ["OCTIP_FIELD_KEYS"], os.environ["OCTIP_BLIND_INDEX_KEY"])
+    if _key_problems:
+        raise ImproperlyConfigured("Production refuses to start with a malformed key ring: "
+                                   + " ".join(_key_problems) + " See README.")
+    # Without a shared cache each worker process counts rate limits on its own (the public report of
+    # concern's among them), so N workers allow N times the limit.
+    _redis_url = os.environ.get("OCTIP_REDIS_URL", "")
+    if not _redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "Production refuses to start without OCTIP_REDIS_URL (redis://, rediss:// or unix://): rate "
+            "limits must be shared by every worker process. See README.")
 else:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "development-only-not-secret-" + "x" * 40)
 

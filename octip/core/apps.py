@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     navigation = [("app:audit_log", _("Audit log"), "audit.view")]
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (audit of logins and MFA events)
+        from . import checks, signals  # noqa: F401  (system checks; audit of logins and MFA events)
 
         _keep_secrets_out_of_the_admin()
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -50,12 +51,12 @@ class _Echo:
 
 
 @login_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     require(request.user, "audit.export")
     form = AuditFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
-        return HttpResponse("; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()), status=400,
-                            content_type="text/plain; charset=utf-8")
+        refusal = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+        return HttpResponse(refusal, status=400, content_type="text/plain; charset=utf-8")
     filters = form.cleaned_data if form.is_bound else {}
     events = audit_events(actor=request.user, filters=filters)
     audit.record(request.user, "audit.exported", None, detail={"filters": {k: v for k, v in filters.items() if v}})
@@ -63,7 +64,7 @@ def audit_export(request: HttpRequest) -> HttpResponse:
                "target_type", "target_id", "purpose", "detail", "hash"]
     writer = csv.writer(_Echo())
 
-    def rows():
+    def rows() -> Iterator[str]:
         yield writer.writerow(columns)
         for event in events.iterator(chunk_size=2000):
             values = [getattr(event, c) for c in columns]
