@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("OCTIP_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The database, uploads and the key file live here: no other user may enter (octip/core/private_files.py).
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -213,6 +214,10 @@ STORAGES = {
         "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage")},
 }
+
+# Uploaded documents and exports: readable by the platform's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 EMAIL_BACKEND = os.environ.get(
     "OCTIP_EMAIL_BACKEND",
