@@ -3,7 +3,6 @@ not see is a 404 everywhere, and each sub-resource needs its section to be visib
 
 from __future__ import annotations
 
-import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from pydantic import Field
 
 from octip.core import audit
 from octip.core.access import require
+from octip.core.bounds import BoundedDate
 from octip.partners.models import Region, User
 
 from . import models as m
@@ -84,7 +84,7 @@ def case_json(case: m.Case, sections: frozenset[str], person: m.Person | None = 
 class CaseQuery(Schema):
     search: str = ""
     phonetic: bool = False
-    date_of_birth: datetime.date | None = None
+    date_of_birth: BoundedDate | None = None
     phone: str = ""
     stage: str = ""
     track: str = ""
@@ -149,7 +149,7 @@ def create_case(request, body: s.CaseIn):
 class DuplicateCheckIn(Schema):
     legal_name: str = ""
     other_names: list[str] = []
-    date_of_birth: datetime.date | None = None
+    date_of_birth: BoundedDate | None = None
     phone: str = ""
 
 

@@ -7,6 +7,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from octip.core.bounds import BoundedDate, BoundedDateTime
+
 
 class IdentityDocument(Schema):
     type: str = Field(min_length=1, max_length=60)
@@ -20,7 +22,7 @@ class PersonIn(Schema):
     identity_documents: list[IdentityDocument] = []
     preferred_name: str = Field("", max_length=200)
     aliases: list[str] = []
-    date_of_birth: datetime.date | None = None
+    date_of_birth: BoundedDate | None = None
     estimated_age: int | None = Field(None, ge=0, le=120)
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
@@ -39,7 +41,7 @@ class PersonPatch(Schema):
     legal_name: str | None = Field(None, min_length=1, max_length=200)
     preferred_name: str | None = Field(None, max_length=200)
     aliases: list[str] | None = None
-    date_of_birth: datetime.date | None = None
+    date_of_birth: BoundedDate | None = None
     estimated_age: int | None = Field(None, ge=0, le=120)
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
@@ -55,7 +57,7 @@ class PersonPatch(Schema):
 class CaseIn(Schema):
     person: PersonIn
     region: str = Field(description="Region code, e.g. fraser")
-    first_contact_date: datetime.date | None = None
+    first_contact_date: BoundedDate | None = None
     referral_source: str = "other"
     exploitation_types: list[str] = []
     setting: str = ""
@@ -67,7 +69,7 @@ class CaseIn(Schema):
 class CasePatch(Schema):
     version: int
     region: str | None = None
-    first_contact_date: datetime.date | None = None
+    first_contact_date: BoundedDate | None = None
     referral_source: str | None = None
     exploitation_types: list[str] | None = None
     setting: str | None = None
@@ -167,7 +169,7 @@ class GoalIn(Schema):
 class PlanActionIn(Schema):
     description: str = Field(min_length=1, max_length=1000)
     owner_id: int | None = None
-    due: datetime.date | None = None
+    due: BoundedDate | None = None
 
 
 class PlanActionOut(Schema):
@@ -189,7 +191,7 @@ class GoalOut(Schema):
 
 class TaskIn(Schema):
     title: str = Field(min_length=1, max_length=300)
-    due: datetime.date
+    due: BoundedDate
     assignee_id: int | None = None
 
 
@@ -252,7 +254,7 @@ class DownloadLinkOut(Schema):
 
 class DutyToReportIn(Schema):
     reported_by_name: str = Field(min_length=1, max_length=200)
-    reported_at: datetime.datetime
+    reported_at: BoundedDateTime
     office: str
     office_detail: str = Field("", max_length=200)
     reference: str = Field("", max_length=100)
