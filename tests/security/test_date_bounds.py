@@ -190,3 +190,10 @@ def test_the_case_form_refuses_a_first_contact_in_year_1(make_user, client_for):
     assert response.status_code == 400 and MESSAGE in response.content.decode()
 
 
+
+
+def test_the_audit_selector_refuses_a_far_date_itself(make_user):
+    from octip.core.selectors import audit_events
+
+    with pytest.raises(ValidationError):
+        audit_events(actor=make_user("auditor"), filters={"date_to": datetime.date(9999, 12, 31)})
