@@ -7,8 +7,9 @@
 
 JSON is read only where it is expected: an API request (``/api/``) whose body is sent as
 ``application/json``. The API's own parser reads any body as JSON whatever its content type, so an API
-body sent as anything else (but a form, for file uploads) is refused with a 415: it would otherwise
-reach the API without passing the checks above.
+body sent as anything else but ``multipart/form-data`` (file uploads; never valid JSON) is refused
+with a 415 — a urlencoded form (``curl -d``'s default) included: it would otherwise reach the API
+without passing the checks above.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ REFUSAL = "Text may not contain NUL characters or unpaired surrogate code points
 API_PREFIX = "/api/"
 JSON_TYPE = "application/json"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+API_UPLOAD_TYPE = "multipart/form-data"
 #: Deeper than any body of ours (a case with its person and documents is 4 levels), far below the
 #: parser's recursion limit.
 MAX_JSON_DEPTH = 32
@@ -126,7 +128,7 @@ class RefuseUnsafeInputMiddleware:
                 refused = refuse_json_body(request)
                 if refused is not None:
                     return refused
-            elif request.content_type not in self.FORM_TYPES:
+            elif request.content_type != API_UPLOAD_TYPE:
                 return _json_refusal("Send the request body as JSON, with Content-Type: application/json "
                                      "(or as multipart/form-data, for a file upload).", status=415)
         return self.get_response(request)

@@ -103,3 +103,18 @@ def test_a_body_at_the_depth_limit_reaches_the_api(make_user):
     response = Client().post("/api/v1/cases/search", body, content_type="application/json",
                              HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 400 and response.json()["detail"] == "Invalid input."  # the schema's answer
+
+
+def test_a_json_body_sent_as_a_urlencoded_form_to_the_api_is_refused(make_user):
+    # curl -d sends this content type by default; the API would still read the body as JSON, unchecked.
+    from octip.cases.models import Case
+
+    user = make_user("caseworker")
+    _token, raw = create_api_token(actor=user, name="t")
+    nul = json.dumps({"person": {"legal_name": "A\x00na"}, "region": "fraser"})
+    client = Client()
+    client.raise_request_exception = False
+    response = client.post("/api/v1/cases", nul, content_type="application/x-www-form-urlencoded",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 415
+    assert not Case.objects.exists()
