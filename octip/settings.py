@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("OCTIP_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The database, uploads and the key file live here: no other user may enter (octip/core/private_files.py).
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -39,6 +40,21 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             "Production refuses to start without: " + ", ".join(missing) + ". See README.")
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    # A malformed key ring stops every process here, not at the first encrypted write. (Development
+    # and test are told by the system check octip.E001, octip/core/checks.py.)
+    from octip.core.crypto import key_ring_problems
+
+    _key_problems = key_ring_problems(os.environ["OCTIP_FIELD_KEYS"], os.environ["OCTIP_BLIND_INDEX_KEY"])
+    if _key_problems:
+        raise ImproperlyConfigured("Production refuses to start with a malformed key ring: "
+                                   + " ".join(_key_problems) + " See README.")
+    # Without a shared cache each worker process counts rate limits on its own (the public report of
+    # concern's among them), so N workers allow N times the limit.
+    _redis_url = os.environ.get("OCTIP_REDIS_URL", "")
+    if not _redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "Production refuses to start without OCTIP_REDIS_URL (redis://, rediss:// or unix://): rate "
+            "limits must be shared by every worker process. See README.")
 else:
     SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "development-only-not-secret-" + "x" * 40)
 
@@ -79,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "octip.core.middleware.RequestContextMiddleware",
+    "octip.core.middleware.PrivateCacheMiddleware",
     "octip.core.input_safety.RefuseUnsafeInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -207,6 +224,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage")},
 }
 
+# Uploaded documents and exports: readable by the platform's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 EMAIL_BACKEND = os.environ.get(
     "OCTIP_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
@@ -245,6 +266,8 @@ OCTIP_REPORT_RATE_LIMIT = int(os.environ.get("OCTIP_REPORT_RATE_LIMIT", "5"))
 OCTIP_REPORT_RATE_WINDOW_SECONDS = int(os.environ.get("OCTIP_REPORT_RATE_WINDOW_SECONDS", "3600"))
 OCTIP_HOTLINE_ORGANIZATION = os.environ.get("OCTIP_HOTLINE_ORGANIZATION", "")
 CSRF_FAILURE_VIEW = "octip.site.views.csrf_failure"
+# The largest JSON body the API reads (octip/core/input_safety.py); nothing of ours comes near it.
+OCTIP_JSON_MAX_BYTES = int(os.environ.get("OCTIP_JSON_MAX_BYTES", str(1024 * 1024)))
 
 # Content-Security-Policy: no inline script anywhere, no third-party origins.
 CONTENT_SECURITY_POLICY = {

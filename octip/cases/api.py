@@ -4,7 +4,6 @@ their audit, are in ``selectors``; the writes in ``services``."""
 
 from __future__ import annotations
 
-import datetime
 import json
 from uuid import UUID
 
@@ -17,6 +16,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from octip.core.access import require
+from octip.core.bounds import BoundedDate
 
 from . import models as m  # case_json below still names models through it
 from . import schemas as s
@@ -74,7 +74,7 @@ def _goal_json(goal: m.Goal) -> dict:
 class CaseQuery(Schema):
     search: str = ""
     phonetic: bool = False
-    date_of_birth: datetime.date | None = None
+    date_of_birth: BoundedDate | None = None
     phone: str = ""
     stage: str = ""
     track: str = ""
@@ -125,7 +125,7 @@ def create_case(request, body: s.CaseIn):
 class DuplicateCheckIn(Schema):
     legal_name: str = ""
     other_names: list[str] = []
-    date_of_birth: datetime.date | None = None
+    date_of_birth: BoundedDate | None = None
     phone: str = ""
 
 

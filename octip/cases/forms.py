@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from octip.core.bounds import BoundedDateField, BoundedDateTimeField
 from octip.partners.models import Region, Team, User
 
 from . import reference
@@ -58,7 +59,7 @@ class PersonFieldsForm(forms.Form):
     preferred_name = forms.CharField(label=_("Preferred name"), max_length=200, required=False)
     aliases = forms.CharField(label=_("Other names used"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("One per line."))
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = BoundedDateField(label=_("Date of birth"), required=False, widget=DateInput())
     estimated_age = forms.IntegerField(label=_("Estimated age"), required=False, min_value=0, max_value=120,
                                        help_text=_("When the date of birth is not known."))
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
@@ -130,7 +131,7 @@ def person_initial(person: Person) -> dict[str, Any]:
 
 class CaseFieldsForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
-    first_contact_date = forms.DateField(label=_("First-contact date"), widget=DateInput())
+    first_contact_date = BoundedDateField(label=_("First-contact date"), widget=DateInput())
     referral_source = forms.ChoiceField(label=_("Referral source"), choices=ReferralSource.choices)
     exploitation_types = forms.MultipleChoiceField(label=_("Exploitation types"), required=False,
                                                    choices=ExploitationType.choices,
@@ -196,7 +197,7 @@ class ReopenForm(forms.Form):
 
 class DutyToReportForm(forms.Form):
     reported_by_name = forms.CharField(label=_("Who reported"), max_length=200)
-    reported_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    reported_at = BoundedDateTimeField(label=_("When"), widget=DateTimeInput())
     office = forms.ChoiceField(label=_("To which office or line"), choices=ReportOffice.choices)
     office_detail = forms.CharField(label=_("Office details"), max_length=200, required=False)
     reference = forms.CharField(label=_("Reference number"), max_length=100, required=False)
@@ -258,7 +259,7 @@ class GoalForm(forms.Form):
 class PlanActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=1000)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    due = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    due = BoundedDateField(label=_("Due date"), required=False, widget=DateInput())
 
     def __init__(self, *args, case: Case, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -267,7 +268,7 @@ class PlanActionForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
-    due = forms.DateField(label=_("Due date"), widget=DateInput())
+    due = BoundedDateField(label=_("Due date"), widget=DateInput())
     assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, case: Case, actor, **kwargs):
@@ -302,7 +303,7 @@ class PersonSearchForm(forms.Form):
 
     q = forms.CharField(label=_("Case number or name"), required=False, max_length=200)
     phonetic = forms.BooleanField(label=_("Names that sound alike"), required=False)
-    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
+    date_of_birth = BoundedDateField(label=_("Date of birth"), required=False, widget=DateInput())
     phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
 
 

@@ -12,6 +12,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from octip.core.bounds import BoundedDate, BoundedDateTime
+
 from . import sections
 from .sections import FieldKind
 
@@ -28,7 +30,7 @@ class PersonIn(Schema):
     identity_documents: list[IdentityDocument] = []
     preferred_name: str = Field("", max_length=200)
     aliases: list[str] = []
-    date_of_birth: datetime.date | None = None
+    date_of_birth: BoundedDate | None = None
     estimated_age: int | None = Field(None, ge=0, le=120)
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
@@ -47,7 +49,7 @@ class PersonPatch(Schema):
     legal_name: str | None = Field(None, min_length=1, max_length=200)
     preferred_name: str | None = Field(None, max_length=200)
     aliases: list[str] | None = None
-    date_of_birth: datetime.date | None = None
+    date_of_birth: BoundedDate | None = None
     estimated_age: int | None = Field(None, ge=0, le=120)
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
@@ -63,7 +65,7 @@ class PersonPatch(Schema):
 class CaseIn(Schema):
     person: PersonIn
     region: str = Field(description="Region code, e.g. fraser")
-    first_contact_date: datetime.date | None = None
+    first_contact_date: BoundedDate | None = None
     referral_source: str = "other"
     exploitation_types: list[str] = []
     setting: str = ""
@@ -75,7 +77,7 @@ class CaseIn(Schema):
 class CasePatch(Schema):
     version: int
     region: str | None = None
-    first_contact_date: datetime.date | None = None
+    first_contact_date: BoundedDate | None = None
     referral_source: str | None = None
     exploitation_types: list[str] | None = None
     setting: str | None = None
@@ -122,12 +124,12 @@ class GoalIn(Schema):
 class PlanActionIn(Schema):
     description: str = Field(min_length=1, max_length=1000)
     owner_id: int | None = None
-    due: datetime.date | None = None
+    due: BoundedDate | None = None
 
 
 class TaskIn(Schema):
     title: str = Field(min_length=1, max_length=300)
-    due: datetime.date
+    due: BoundedDate
     assignee_id: int | None = None
 
 
@@ -155,7 +157,7 @@ class DownloadLinkOut(Schema):
 
 class DutyToReportIn(Schema):
     reported_by_name: str = Field(min_length=1, max_length=200)
-    reported_at: datetime.datetime
+    reported_at: BoundedDateTime
     office: str
     office_detail: str = Field("", max_length=200)
     reference: str = Field("", max_length=100)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from octip.core.bounds import BoundedDateField
 from octip.partners.models import Organization
 
 from .models import ConsentScope, ContactMethod, GivenBy
@@ -36,9 +37,9 @@ class ConsentForm(forms.Form):
     given_by = forms.ChoiceField(label=_("Given by"), choices=GivenBy.choices, initial=GivenBy.PERSON)
     language = forms.CharField(label=_("Language of the conversation"), max_length=60)
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
-    given_on = forms.DateField(label=_("Given on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    given_on = BoundedDateField(label=_("Given on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                help_text=_("Leave empty for now."))
-    expires_on = forms.DateField(label=_("Expires on"), required=False,
+    expires_on = BoundedDateField(label=_("Expires on"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}),
                                  help_text=_("The consent ends at the end of this day. Leave empty if it does "
                                              "not expire."))

@@ -5,6 +5,8 @@ from uuid import UUID
 
 from ninja import Schema
 
+from octip.core.bounds import BoundedDateTime
+
 
 class ConsentIn(Schema):
     scope: str
@@ -17,8 +19,8 @@ class ConsentIn(Schema):
     sections: list[str] = []
     contact_method: str = ""
     safe_times: str = ""
-    given_at: datetime.datetime | None = None
-    expires_at: datetime.datetime | None = None
+    given_at: BoundedDateTime | None = None
+    expires_at: BoundedDateTime | None = None
 
 
 class ConsentOut(Schema):

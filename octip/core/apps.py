@@ -9,7 +9,13 @@ class CoreConfig(AppConfig):
     navigation = [("app:audit_log", _("Audit log"), "audit.view")]
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (audit of logins and MFA events)
+        from django.db.backends.signals import connection_created
+
+        from . import checks, signals  # noqa: F401  (system checks; audit of logins and MFA events)
+        from .private_files import create_database_files, make_database_files_private
+
+        create_database_files()
+        connection_created.connect(make_database_files_private, dispatch_uid="octip.private_database_files")
 
         _keep_secrets_out_of_the_admin()
 

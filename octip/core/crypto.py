@@ -12,6 +12,7 @@ production, when they are not set, a key file is generated under ``var/`` (mode 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -47,30 +48,78 @@ class KeyRing:
         return self.keys[self.current_id]
 
 
-def _b64decode_key(text: str, what: str) -> bytes:
+class KeyProblem(ValueError):
+    """One thing wrong with a configured key, in words that name the key but never show it."""
+
+
+def _decode_key(text: str, what: str) -> bytes:
+    """The 32 bytes of a base64 key (URL-safe or standard alphabet, padding optional), or KeyProblem.
+    Strict: a character outside base64 is refused, not skipped (the lenient decoder skips it)."""
+    material = text.strip()
+    if not material:
+        raise KeyProblem(f"{what} is empty.")
     try:
-        raw = base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4))
-    except (ValueError, TypeError) as bad:
-        raise ImproperlyConfigured(f"{what} is not valid base64.") from bad
+        raw = base64.b64decode(material + "=" * (-len(material) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        # Not chained: the decoder's message is about the text, and the text is the key.
+        raise KeyProblem(f"{what} is not valid base64.") from None
     if len(raw) != 32:
-        raise ImproperlyConfigured(f"{what} must be 32 bytes (AES-256); it is {len(raw)}.")
+        raise KeyProblem(f"{what} must be 32 bytes (AES-256); it is {len(raw)}.")
     return raw
 
 
-def parse_field_keys(spec: str) -> tuple[dict[str, bytes], str]:
+def _b64decode_key(text: str, what: str) -> bytes:
+    try:
+        return _decode_key(text, what)
+    except KeyProblem as problem:
+        raise ImproperlyConfigured(str(problem)) from None
+
+
+def _read_field_keys(spec: str) -> tuple[dict[str, bytes], str, list[str]]:
+    """The keys of an ``OCTIP_FIELD_KEYS`` ring, the current key id, and every problem found."""
     keys: dict[str, bytes] = {}
     current = ""
-    for entry in (e for e in spec.split(",") if e.strip()):
-        key_id, sep, material = entry.strip().partition(":")
+    problems: list[str] = []
+    seen: set[str] = set()
+    for entry in (e.strip() for e in spec.split(",") if e.strip()):
+        key_id, sep, material = entry.partition(":")
         if not sep or not _KEY_ID.match(key_id):
-            raise ImproperlyConfigured(
-                "OCTIP_FIELD_KEYS entries look like key_id:base64key (key id: letters, digits, _ -).")
-        if key_id in keys:
-            raise ImproperlyConfigured(f"OCTIP_FIELD_KEYS names key {key_id} twice.")
-        keys[key_id] = _b64decode_key(material, f"Key {key_id}")
+            problems.append("OCTIP_FIELD_KEYS entries look like key_id:base64key "
+                            "(key id: 1 to 32 letters, digits, _ or -).")
+            continue
+        if key_id in seen:
+            problems.append(f"OCTIP_FIELD_KEYS names key {key_id} twice.")
+            continue
+        seen.add(key_id)
         current = key_id
-    if not keys:
-        raise ImproperlyConfigured("OCTIP_FIELD_KEYS holds no key.")
+        try:
+            keys[key_id] = _decode_key(material, f"Key {key_id}")
+        except KeyProblem as problem:
+            problems.append(str(problem))
+    if not seen and not problems:
+        problems.append("OCTIP_FIELD_KEYS holds no key.")
+    return keys, current, problems
+
+
+def key_ring_problems(field_spec: str, index_spec: str) -> list[str]:
+    """Everything wrong with a key ring as configured (``OCTIP_FIELD_KEYS``, ``OCTIP_BLIND_INDEX_KEY``),
+    one sentence each; empty when it is sound. Used at start-up (octip/core/checks.py, and the
+    production settings) so that a malformed ring stops the platform before it writes anything."""
+    keys, _current, problems = _read_field_keys(field_spec)
+    try:
+        index_key = _decode_key(index_spec, "OCTIP_BLIND_INDEX_KEY")
+    except KeyProblem as problem:
+        problems.append(str(problem))
+    else:
+        if any(hmac.compare_digest(index_key, key) for key in keys.values()):
+            problems.append("OCTIP_BLIND_INDEX_KEY must not be one of the field keys.")
+    return problems
+
+
+def parse_field_keys(spec: str) -> tuple[dict[str, bytes], str]:
+    keys, current, problems = _read_field_keys(spec)
+    if problems:
+        raise ImproperlyConfigured(" ".join(problems))
     return keys, current
 
 

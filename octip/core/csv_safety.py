@@ -45,7 +45,7 @@ def stream_csv(columns: Iterable[str], rows: Iterable[Iterable[Any]], filename: 
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

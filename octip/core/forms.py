@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .bounds import BoundedDateField
+
 
 def apply_validation_error(form: forms.Form, error: ValidationError, *, keyed_at_top: bool = False,
                            unkeyed: Collection[str] = ()) -> None:
@@ -37,9 +39,9 @@ class AuditFilterForm(forms.Form):
                              help_text=_("For example auth.login, or auth. for every sign-in event."))
     target_type = forms.CharField(label=_("Target type"), required=False, max_length=80)
     target_id = forms.CharField(label=_("Target id"), required=False, max_length=80)
-    date_from = forms.DateField(label=_("From (date)"), required=False,
+    date_from = BoundedDateField(label=_("From (date)"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = BoundedDateField(label=_("To (date)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         super().clean()

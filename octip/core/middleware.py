@@ -1,5 +1,5 @@
-"""Per-request plumbing for the audit log: a request id and the client's address for every event, and
-denials written again once a rolled-back transaction is over."""
+"""Per-request plumbing: for the audit log, a request id and the client's address for every event, and
+denials written again once a rolled-back transaction is over; and no caching of the staff area."""
 
 from __future__ import annotations
 
@@ -52,4 +52,25 @@ class AuditDenialMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         audit.flush_pending_denials()
+        return response
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: no-store, private`` on every answer of the staff area, the API and the account
+    pages: what they show depends on who is signed in, and on a shared shelter computer the back
+    button after sign-out must not bring a survivor's record back from the browser's cache. An answer
+    that already says ``no-store`` (a document download) keeps its own header."""
+
+    PREFIXES = ("/app/", "/api/", "/accounts/")
+    HEADER = "no-store, private"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if request.path.startswith(self.PREFIXES):
+            directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
+            if "no-store" not in directives:
+                response["Cache-Control"] = self.HEADER
         return response

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from .access import require
+from .bounds import refuse_out_of_range
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -21,8 +22,11 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 def audit_events(*, actor: MaybeActor, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
-    """Audit events matching the viewer's filters, newest first. Needs ``audit.view``."""
+    """Audit events matching the viewer's filters, newest first. Needs ``audit.view``; dates outside
+    1900–2100 raise ValidationError (the filter form refuses them first): near year 9999 the day
+    after overflows."""
     require(actor, "audit.view")
+    refuse_out_of_range(date_from=filters.get("date_from"), date_to=filters.get("date_to"))
     events = AuditEvent.objects.all()
     if filters.get("actor"):
         events = events.filter(actor_email__iexact=filters["actor"].strip())

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from octip.cases.selectors import case_by_number, case_or_none
+from octip.core.bounds import BoundedDateField, BoundedDateTimeField
 from octip.partners.models import Region, User
 from octip.screening.selectors import recent_screenings_for, screening_or_none
 
@@ -48,7 +49,7 @@ class ContactForm(forms.Form):
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False,
                                     empty_label=_("Unknown"))
-    received_at = forms.DateTimeField(label=_("Received"), widget=DateTimeLocalInput(), required=False,
+    received_at = BoundedDateTimeField(label=_("Received"), widget=DateTimeLocalInput(), required=False,
                                       help_text=_("Leave empty for now."))
     summary = forms.CharField(label=_("Summary"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}),
                               help_text=_("What the caller said and what they need. Stored encrypted."))
@@ -59,7 +60,7 @@ class ContactForm(forms.Form):
                                     widget=forms.Textarea(attrs={"rows": 3}))
     reporter_contact = forms.CharField(label=_("How to reach the caller (optional)"), max_length=500,
                                        required=False, help_text=_("Only with the caller's agreement."))
-    follow_up_due = forms.DateField(label=_("Follow-up due"), widget=DateInput(), required=False)
+    follow_up_due = BoundedDateField(label=_("Follow-up due"), widget=DateInput(), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", _("Still open"))] + list(Outcome.choices),
                                 help_text=_("Choosing an outcome closes the contact and removes it from the queue."))
@@ -121,8 +122,8 @@ class ContactEditForm(ContactForm):
 
 class ShiftForm(forms.Form):
     person = forms.ModelChoiceField(label=_("On call"), queryset=User.objects.none())
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput())
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocalInput())
+    starts_at = BoundedDateTimeField(label=_("Starts"), widget=DateTimeLocalInput())
+    ends_at = BoundedDateTimeField(label=_("Ends"), widget=DateTimeLocalInput())
     escalation_contact = forms.ModelChoiceField(label=_("Escalation contact"), queryset=User.objects.none(),
                                                 help_text=_("Who the person on call calls when they need help."))
     escalation_phone = forms.CharField(label=_("Escalation phone"), max_length=40, required=False)

@@ -5,6 +5,8 @@ import uuid
 
 from ninja import Schema
 
+from octip.core.bounds import BoundedDate, BoundedDateTime
+
 
 class ContactIn(Schema):
     channel: str
@@ -20,9 +22,9 @@ class ContactIn(Schema):
     indicators_noticed: str = ""
     actions_taken: str = ""
     reporter_contact: str = ""
-    follow_up_due: datetime.date | None = None
+    follow_up_due: BoundedDate | None = None
     outcome: str = ""
-    received_at: datetime.datetime | None = None
+    received_at: BoundedDateTime | None = None
     case_id: uuid.UUID | None = None
     screening_id: uuid.UUID | None = None
 
@@ -42,9 +44,9 @@ class ContactPatch(Schema):
     indicators_noticed: str | None = None
     actions_taken: str | None = None
     reporter_contact: str | None = None
-    follow_up_due: datetime.date | None = None
+    follow_up_due: BoundedDate | None = None
     outcome: str | None = None
-    received_at: datetime.datetime | None = None
+    received_at: BoundedDateTime | None = None
     case_id: uuid.UUID | None = None
     screening_id: uuid.UUID | None = None
 

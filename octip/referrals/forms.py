@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from octip.consent.forms import end_of_day
 from octip.consent.models import DisclosureBasis
 from octip.core.access import allows
+from octip.core.bounds import BoundedDateField
 from octip.partners.models import Organization
 
 from .models import ReferralStatus, Urgency, response_targets
@@ -31,7 +32,7 @@ class ReferralForm(forms.Form):
                                 initial=Urgency.ROUTINE)
     sections = forms.MultipleChoiceField(label=_("Sections the receiver may see"), choices=[],
                                          widget=forms.CheckboxSelectMultiple)
-    respond_by = forms.DateField(label=_("Respond by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    respond_by = BoundedDateField(label=_("Respond by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, actor, case, **kwargs):
         from octip.cases.sections import SECTION_CHOICES

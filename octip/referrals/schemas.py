@@ -5,6 +5,8 @@ from uuid import UUID
 
 from ninja import Schema
 
+from octip.core.bounds import BoundedDateTime
+
 
 class ReferralIn(Schema):
     service_id: UUID | None = None
@@ -12,7 +14,7 @@ class ReferralIn(Schema):
     purpose: str
     urgency: str
     sections: list[str]
-    respond_by: datetime.datetime | None = None
+    respond_by: BoundedDateTime | None = None
     basis: str = "consent"
     justification: str = ""
 

@@ -22,7 +22,7 @@ class Command(BaseCommand):
                 if isinstance(step, ChainBreak):
                     raise CommandError(
                         f"Audit chain broken at event seq={step.seq} (id={step.event_id}): {step.reason}. "
-                        f"{checked} earlier events verified.")
+                        f"{step.verified} earlier events verified.")
                 checked = step
                 progress.update(task, completed=checked)
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {checked} events verified."))
