@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from octip.cases.selectors import sections_visible_to
+from octip.cases.selectors import is_own_case, sections_visible_to
 from octip.core import audit
 from octip.core.access import get_visible_or_404
 
@@ -20,12 +20,27 @@ def _require_consents_section(actor, case) -> None:
         raise Http404
 
 
+def _rows_of_case(model: type[Consent] | type[Disclosure], actor: Any, case: Any) -> QuerySet[Any]:
+    """The rows of ``model`` (consents or disclosures) of ``case`` that the actor may read. The owning
+    circle reads them all; anyone else (a receiver of a referral, an emergency grant) only those about
+    its own organization: the consent its access rests on and what was disclosed to it. The person's
+    other sharing — other partners, recipients off the platform named in free text, purposes that may
+    name the person, the secure-export history — is the circle's alone, as on the timeline."""
+    rows = model.objects.visible_to(actor).filter(case=case)
+    if is_own_case(actor, case):
+        return rows
+    rows = rows.filter(organization_id=actor.organization_id)
+    if model is Consent:
+        rows = rows.filter(scope=ConsentScope.SHARE_WITH_ORGANIZATION)
+    return rows
+
+
 def consents_of_case(*, actor, case) -> QuerySet[Consent]:
-    """The case's consents, newest first; 404 unless the reader may see the case's consents."""
+    """The case's consents the actor may read (see ``_rows_of_case``), newest first; 404 unless the
+    reader may see the case's consents."""
     _require_consents_section(actor, case)
     audit.record(actor, "consent.listed", case)
-    return (Consent.objects.visible_to(actor).filter(case=case)
-            .select_related("organization", "obtained_by", "withdrawn_by"))
+    return _rows_of_case(Consent, actor, case).select_related("organization", "obtained_by", "withdrawn_by")
 
 
 def share_consents_of_case(*, actor, case) -> list[Consent]:
@@ -33,28 +48,36 @@ def share_consents_of_case(*, actor, case) -> list[Consent]:
     none when the consents section is not open to the actor."""
     if "consents" not in sections_visible_to(actor, case):
         return []
-    return list(Consent.objects.visible_to(actor).active().filter(
-        case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION).select_related("organization"))
+    return list(_rows_of_case(Consent, actor, case).active().filter(
+        scope=ConsentScope.SHARE_WITH_ORGANIZATION).select_related("organization"))
 
 
 def disclosures_of_case(*, actor, case) -> QuerySet[Disclosure]:
     _require_consents_section(actor, case)
-    return (Disclosure.objects.visible_to(actor).filter(case=case)
-            .select_related("organization", "decided_by", "consent"))
+    return _rows_of_case(Disclosure, actor, case).select_related("organization", "decided_by", "consent")
 
 
 def visible_consent_or_404(*, actor, consent_id) -> Consent:
     consent = get_visible_or_404(Consent.objects.select_related("case", "organization"), actor, pk=consent_id)
     _require_consents_section(actor, consent.case)
+    if not _rows_of_case(Consent, actor, consent.case).filter(pk=consent.pk).exists():
+        # Another organization's consent, or one off the platform: to this reader it does not exist.
+        audit.record_denial(actor, "case.view", consent)
+        raise Http404
     return consent
 
 
-def consents_section_content(case: Any) -> list[dict[str, Any]]:
-    """The ``consents`` section of ``case`` as plain JSON data, for a disclosure that shares it (the
-    secure export). ``cases.sections`` declares the case-owned sections; this one is the consent app's."""
+def consents_section_content(case: Any, disclosure: Disclosure | None = None) -> list[dict[str, Any]]:
+    """The ``consents`` section of ``case`` as plain JSON data, for ``disclosure``, which shares it (the
+    secure export). ``cases.sections`` declares the case-owned sections; this one is the consent app's.
+
+    The recipient is outside the person's circle, so it gets only the consent(s) the disclosure rests
+    on, never the person's other sharing (``_rows_of_case``); without a disclosure, nothing."""
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
+    resting_on = [pk for pk in (getattr(disclosure, "consent_id", None), getattr(disclosure, "police_consent_id", None))
+                  if pk is not None]
     return [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
              "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at)}
-            for c in Consent.objects.filter(case=case).select_related("organization")]
+            for c in Consent.objects.filter(case=case, pk__in=resting_on).select_related("organization")]
