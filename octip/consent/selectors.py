@@ -60,11 +60,17 @@ def disclosures_of_case(*, actor, case) -> QuerySet[Disclosure]:
 def visible_consent_or_404(*, actor, consent_id) -> Consent:
     consent = get_visible_or_404(Consent.objects.select_related("case", "organization"), actor, pk=consent_id)
     _require_consents_section(actor, consent.case)
-    if not _rows_of_case(Consent, actor, consent.case).filter(pk=consent.pk).exists():
+    if not may_read_consent(actor=actor, consent=consent):
         # Another organization's consent, or one off the platform: to this reader it does not exist.
         audit.record_denial(actor, "case.view", consent)
         raise Http404
     return consent
+
+
+def may_read_consent(*, actor: Any, consent: Consent) -> bool:
+    """Whether ``consent`` is one the actor reads (see ``_rows_of_case``): for a receiver, only the
+    consent its own access rests on — the only one it may also withdraw."""
+    return _rows_of_case(Consent, actor, consent.case).filter(pk=consent.pk).exists()
 
 
 def consents_section_content(case: Any, disclosure: Disclosure | None = None) -> list[dict[str, Any]]:
