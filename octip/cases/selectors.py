@@ -211,6 +211,19 @@ def case_for_reading(*, actor: Any, case_id: Any, via: Via = "api") -> CaseRead:
     return read
 
 
+def case_answer(*, actor: Any, case_id: Any, answer_to: str) -> CaseRead:
+    """The case as the actor now sees it, for the answer to a change (``answer_to`` names it: "case
+    update", "stage change"...). Not a visit of the case (no ``case.viewed``, as a page redirects after
+    a form), but an answer that carries the person's identity is a read of it: ``person.viewed`` is
+    recorded then, here, whichever change asked (issue 9 #2)."""
+    case = case_or_404(actor=actor, case_id=case_id)
+    read = CaseRead(case, sections_visible_to(actor, case))
+    if read.person is not None:
+        audit.record(actor, "person.viewed", case.person, purpose=f"api answer to {answer_to}",
+                     detail={"case_id": str(case.pk), "via": "api"})
+    return read
+
+
 @dataclass(frozen=True)
 class CasePage:
     """Everything the case page shows, read at once. A section's content is there only when the
