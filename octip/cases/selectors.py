@@ -635,6 +635,32 @@ def need_of(*, case: Case, domain: str) -> Need | None:
     return Need.objects.filter(case=case, domain=domain).first()
 
 
+def need_for_editing(*, actor: Any, case: Case, domain: str) -> Need | None:
+    """The case's need in one domain, to fill its form (404 unless the needs section is open to the
+    actor). A need's notes are free text that may name someone: reading an assessed need is recorded."""
+    require_section_or_404(actor=actor, case=case, section="needs")
+    need = need_of(case=case, domain=domain)
+    if need is not None:
+        audit.record(actor, "case.needs_viewed", case, purpose="needs form", detail={"domain": domain})
+    return need
+
+
+def closure_request_for_deciding(*, actor: Any, case: Case, request_id: Any) -> ClosureRequest:
+    """The closure request a coordinator decides on (the caller has required ``case.approve_closure``).
+    Its reason may name people: reading it is recorded."""
+    closure = closure_request_or_404(case=case, request_id=request_id)
+    audit.record(actor, "case.closure_request_viewed", case, purpose="closure decision",
+                 detail={"closure_request_id": closure.pk})
+    return closure
+
+
+def timeline_for_reading(*, actor: Any, case: Case, limit: int = 500, via: Via = "api") -> list[TimelineEntry]:
+    """``timeline`` up to ``limit`` entries, newest first as stored (404 unless the timeline section is
+    open to the actor). Entries tell what happened to the person: the read is recorded."""
+    require_section_or_404(actor=actor, case=case, section="timeline")
+    return _listed(actor, case, "case.timeline_viewed", list(timeline(actor=actor, case=case)[:limit]), via)
+
+
 # Rows inside a case the caller already holds through ``case_or_404``: the case is the door. Whether
 # the actor may act on them is the service's check (a 403 it audits), not a 404 here.
 

@@ -67,6 +67,14 @@ def visible_consent_or_404(*, actor, consent_id) -> Consent:
     return consent
 
 
+def consent_for_reading(*, actor: Any, consent_id: Any) -> Consent:
+    """``visible_consent_or_404`` for a page that shows the consent (its purpose and recipient, free
+    text that may name someone): the read is recorded (``consent.viewed``)."""
+    consent = visible_consent_or_404(actor=actor, consent_id=consent_id)
+    audit.record(actor, "consent.viewed", consent, detail={"case_id": str(consent.case_id)})
+    return consent
+
+
 def may_read_consent(*, actor: Any, consent: Consent) -> bool:
     """Whether ``consent`` is one the actor reads (see ``_rows_of_case``): for a receiver, only the
     consent its own access rests on — the only one it may also withdraw."""
