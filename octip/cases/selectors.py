@@ -211,6 +211,19 @@ def case_for_reading(*, actor: Actor, case_id: Any, via: Via = "api") -> CaseRea
     return read
 
 
+def case_answer(*, actor: Any, case_id: Any, answer_to: str) -> CaseRead:
+    """The case as the actor now sees it, for the answer to a change (``answer_to`` names it: "case
+    update", "stage change"...). Not a visit of the case (no ``case.viewed``, as a page redirects after
+    a form), but an answer that carries the person's identity is a read of it: ``person.viewed`` is
+    recorded then, here, whichever change asked (issue 9 #2)."""
+    case = case_or_404(actor=actor, case_id=case_id)
+    read = CaseRead(case, sections_visible_to(actor, case))
+    if read.person is not None:
+        audit.record(actor, "person.viewed", case.person, purpose=f"api answer to {answer_to}",
+                     detail={"case_id": str(case.pk), "via": "api"})
+    return read
+
+
 @dataclass(frozen=True)
 class CasePage:
     """Everything the case page shows, read at once. A section's content is there only when the
@@ -620,6 +633,32 @@ def youth_details(*, actor: Actor, case: Case, via: Via = "page") -> YouthDetail
 def need_of(*, case: Case, domain: str) -> Need | None:
     """The case's need in one domain, or None. The caller has checked that the needs section is open."""
     return Need.objects.filter(case=case, domain=domain).first()
+
+
+def need_for_editing(*, actor: Any, case: Case, domain: str) -> Need | None:
+    """The case's need in one domain, to fill its form (404 unless the needs section is open to the
+    actor). A need's notes are free text that may name someone: reading an assessed need is recorded."""
+    require_section_or_404(actor=actor, case=case, section="needs")
+    need = need_of(case=case, domain=domain)
+    if need is not None:
+        audit.record(actor, "case.needs_viewed", case, purpose="needs form", detail={"domain": domain})
+    return need
+
+
+def closure_request_for_deciding(*, actor: Any, case: Case, request_id: Any) -> ClosureRequest:
+    """The closure request a coordinator decides on (the caller has required ``case.approve_closure``).
+    Its reason may name people: reading it is recorded."""
+    closure = closure_request_or_404(case=case, request_id=request_id)
+    audit.record(actor, "case.closure_request_viewed", case, purpose="closure decision",
+                 detail={"closure_request_id": closure.pk})
+    return closure
+
+
+def timeline_for_reading(*, actor: Any, case: Case, limit: int = 500, via: Via = "api") -> list[TimelineEntry]:
+    """``timeline`` up to ``limit`` entries, newest first as stored (404 unless the timeline section is
+    open to the actor). Entries tell what happened to the person: the read is recorded."""
+    require_section_or_404(actor=actor, case=case, section="timeline")
+    return _listed(actor, case, "case.timeline_viewed", list(timeline(actor=actor, case=case)[:limit]), via)
 
 
 # Rows inside a case the caller already holds through ``case_or_404``: the case is the door. Whether

@@ -311,7 +311,7 @@ def closure_decide(request, case_id, request_id):
     case = selectors.case_or_404(actor=request.user, case_id=case_id)
     # The reason may name people: only a coordinator who decides reads it.
     require(request.user, "case.approve_closure", case)
-    closure = selectors.closure_request_or_404(case=case, request_id=request_id)
+    closure = selectors.closure_request_for_deciding(actor=request.user, case=case, request_id=request_id)
     intro = _("Outcome: %(outcome)s. Reason given: %(reason)s") % {
         "outcome": closure.get_outcome_display(), "reason": closure.reason}
     return _case_form_view(request, case_id, form_class=forms.ClosureDecisionForm, title=_("Decide on closure"),
@@ -377,7 +377,7 @@ def need_edit(request, case_id, domain):
         raise Http404
 
     def initial(case):
-        need = selectors.need_of(case=case, domain=domain)
+        need = selectors.need_for_editing(actor=request.user, case=case, domain=domain)
         if need is None:
             return {"domain": domain}
         return {"domain": domain, "priority": need.priority, "status": need.status, "notes": need.notes,

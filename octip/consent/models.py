@@ -69,7 +69,7 @@ def _cases_in_scope(user) -> Q:
     return Q(case__in=Case.objects.visible_to(user).values("pk"))
 
 
-class ConsentQuerySet(ScopedQuerySet):
+class ConsentQuerySet(ScopedQuerySet["Consent"]):
     view_permission = "case.view"
 
     def scope_filter(self, user, scope: Scope) -> Q:

@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from octip.cases.models import Case
-from octip.cases.selectors import sections_visible_to
+from octip.cases.selectors import is_own_case, sections_visible_to
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
 
-from .models import Consent, ConsentScope, Disclosure
+from .models import Consent, ConsentQuerySet, ConsentScope, Disclosure
 
 
 def _require_consents_section(actor: Actor, case: Case) -> None:
@@ -21,12 +21,33 @@ def _require_consents_section(actor: Actor, case: Case) -> None:
         raise Http404
 
 
+def _consents_of(actor: Actor, case: Case) -> ConsentQuerySet:
+    """The consents of ``case`` that the actor may read. The owning circle reads them all; anyone else
+    (a receiver of a referral, an emergency grant) only the consent to share with its own
+    organization, which its access rests on. The person's other sharing — other partners, recipients
+    off the platform named in free text, purposes that may name the person, the secure-export history
+    — is the circle's alone, as on the timeline."""
+    rows = Consent.objects.visible_to(actor).filter(case=case)
+    if is_own_case(actor, case):
+        return rows
+    return rows.filter(organization_id=actor.organization_id, scope=ConsentScope.SHARE_WITH_ORGANIZATION)
+
+
+def _disclosures_of(actor: Actor, case: Case) -> QuerySet[Disclosure]:
+    """The disclosures of ``case`` that the actor may read: all for the owning circle, else only what
+    was disclosed to its own organization (see ``_consents_of``)."""
+    rows = Disclosure.objects.visible_to(actor).filter(case=case)
+    if is_own_case(actor, case):
+        return rows
+    return rows.filter(organization_id=actor.organization_id)
+
+
 def consents_of_case(*, actor: Actor, case: Case) -> QuerySet[Consent]:
-    """The case's consents, newest first; 404 unless the reader may see the case's consents."""
+    """The case's consents the actor may read (see ``_consents_of``), newest first; 404 unless the
+    reader may see the case's consents."""
     _require_consents_section(actor, case)
     audit.record(actor, "consent.listed", case)
-    return (Consent.objects.visible_to(actor).filter(case=case)
-            .select_related("organization", "obtained_by", "withdrawn_by"))
+    return _consents_of(actor, case).select_related("organization", "obtained_by", "withdrawn_by")
 
 
 def share_consents_of_case(*, actor: Actor, case: Case) -> list[Consent]:
@@ -34,28 +55,50 @@ def share_consents_of_case(*, actor: Actor, case: Case) -> list[Consent]:
     none when the consents section is not open to the actor."""
     if "consents" not in sections_visible_to(actor, case):
         return []
-    return list(Consent.objects.visible_to(actor).active().filter(
-        case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION).select_related("organization"))
+    return list(_consents_of(actor, case).active().filter(
+        scope=ConsentScope.SHARE_WITH_ORGANIZATION).select_related("organization"))
 
 
 def disclosures_of_case(*, actor: Actor, case: Case) -> QuerySet[Disclosure]:
     _require_consents_section(actor, case)
-    return (Disclosure.objects.visible_to(actor).filter(case=case)
-            .select_related("organization", "decided_by", "consent"))
+    return _disclosures_of(actor, case).select_related("organization", "decided_by", "consent")
 
 
 def visible_consent_or_404(*, actor: Actor, consent_id: int) -> Consent:
     consent = get_visible_or_404(Consent.objects.select_related("case", "organization"), actor, pk=consent_id)
     _require_consents_section(actor, consent.case)
+    if not may_read_consent(actor=actor, consent=consent):
+        # Another organization's consent, or one off the platform: to this reader it does not exist.
+        audit.record_denial(actor, "case.view", consent)
+        raise Http404
     return consent
 
 
-def consents_section_content(case: Case) -> list[dict[str, Any]]:
-    """The ``consents`` section of ``case`` as plain JSON data, for a disclosure that shares it (the
-    secure export). ``cases.sections`` declares the case-owned sections; this one is the consent app's."""
+def consent_for_reading(*, actor: Actor, consent_id: int) -> Consent:
+    """``visible_consent_or_404`` for a page that shows the consent (its purpose and recipient, free
+    text that may name someone): the read is recorded (``consent.viewed``)."""
+    consent = visible_consent_or_404(actor=actor, consent_id=consent_id)
+    audit.record(actor, "consent.viewed", consent, detail={"case_id": str(consent.case_id)})
+    return consent
+
+
+def may_read_consent(*, actor: Actor, consent: Consent) -> bool:
+    """Whether ``consent`` is one the actor reads (see ``_consents_of``): for a receiver, only the
+    consent its own access rests on — the only one it may also withdraw."""
+    return _consents_of(actor, consent.case).filter(pk=consent.pk).exists()
+
+
+def consents_section_content(case: Case, disclosure: Disclosure | None = None) -> list[dict[str, Any]]:
+    """The ``consents`` section of ``case`` as plain JSON data, for ``disclosure``, which shares it (the
+    secure export). ``cases.sections`` declares the case-owned sections; this one is the consent app's.
+
+    The recipient is outside the person's circle, so it gets only the consent(s) the disclosure rests
+    on, never the person's other sharing (``_consents_of``); without a disclosure, nothing."""
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
+    resting_on = [pk for pk in (getattr(disclosure, "consent_id", None), getattr(disclosure, "police_consent_id", None))
+                  if pk is not None]
     return [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
              "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at)}
-            for c in Consent.objects.filter(case=case).select_related("organization")]
+            for c in Consent.objects.filter(case=case, pk__in=resting_on).select_related("organization")]

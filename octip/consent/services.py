@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 from octip.cases.models import Case
 from octip.cases.sharing import require_own_scope
 from octip.cases.timeline import Kind, happened
+from octip.core import audit
 from octip.core.access import require
 from octip.core.bounds import refuse_out_of_range
 from octip.partners.models import Organization, User
 
 from .models import Consent, ConsentScope, ContactMethod, GivenBy
+from .selectors import may_read_consent
 from .signals import consent_withdrawn
 
 #: How far in the future a "given" time may be (clock differences between devices).
@@ -132,6 +134,11 @@ def withdraw_consent(*, actor: User, consent: Consent, reason: str) -> Consent:
 
     require(actor, "consent.record", consent.case)
     if "consents" not in sections_visible_to(actor, consent.case):
+        raise Http404
+    if not may_read_consent(actor=actor, consent=consent):
+        # A receiver ends only the consent its own access rests on: withdrawing the person's consent to
+        # another organization would end that organization's access, and it is not this reader's to see.
+        audit.record_denial(actor, "consent.record", consent)
         raise Http404
     reason = (reason or "").strip()
     if not reason:

@@ -50,7 +50,7 @@ def consent_create(request: HttpRequest, case_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = selectors.visible_consent_or_404(actor=request.user, consent_id=consent_id)
+    consent = selectors.consent_for_reading(actor=request.user, consent_id=consent_id)
     form = WithdrawConsentForm(request.POST or None)
     status = 200
     if request.method == "POST":

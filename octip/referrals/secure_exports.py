@@ -38,14 +38,15 @@ DOWNLOADABLE_DAYS = 7
 PASSWORD_BYTES = 18  # 24 URL-safe characters, 144 bits
 
 
-def section_content(case: Any, sections: Iterable[str]) -> dict[str, Any]:
+def section_content(case: Any, sections: Iterable[str], disclosure: Any = None) -> dict[str, Any]:
     """The shared sections of ``case`` as plain data, each asked of the app that owns it: the case
-    header and case-owned sections from ``cases.sections``, the consents from ``consent``."""
+    header and case-owned sections from ``cases.sections``, the consents (those ``disclosure`` rests
+    on) from ``consent``."""
     chosen = set(sections)
     out: dict[str, Any] = {"case_number": case.number, "track": case.track, "stage": case.stage}
     out.update(case_sections.content(case, chosen))
     if "consents" in chosen:
-        out["consents"] = consents_section_content(case)
+        out["consents"] = consents_section_content(case, disclosure)
     return out
 
 
@@ -94,7 +95,8 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
                                 justification=justification)
         if decision.allowed:
             password = secrets.token_urlsafe(PASSWORD_BYTES)
-            content = build_archive(section_content(case, chosen), password, recipient=recipient, sections=chosen)
+            content = build_archive(section_content(case, chosen, decision.disclosure), password, recipient=recipient,
+                                    sections=chosen)
             now = timezone.now()
             export = SecureExport(case=case, recipient=recipient[:200], purpose=purpose[:2000], sections=chosen,
                                   disclosure=decision.disclosure, created_by=actor, created_at=now,

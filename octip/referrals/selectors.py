@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from octip.cases.models import Case
+from octip.cases.sharing import is_own_case
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
 
@@ -128,3 +129,21 @@ def listed_for_reading(*, actor: Actor, action: str, rows: list, case: Case | No
     if rows:
         audit.record(actor, action, case, purpose="api list", detail={"ids": [str(row.pk) for row in rows]})
     return rows
+
+
+def case_sharing_for_reading(*, actor: Actor, case: Case) -> dict[str, Any]:
+    """The case's referrals page: its referrals the actor may see and, for the owning circle, its
+    transfers and secure exports. A referral's purpose and an export's recipient are free text that
+    may name someone: each list read is recorded with the ids shown, as the API's list reads are."""
+    own = is_own_case(actor, case)
+    referrals = list(referrals_of_case(actor=actor, case=case))
+    transfers = list(case.transfers.select_related("to_organization")) if own else []
+    exports = list(exports_of_case(actor=actor, case=case)) if own else []
+    shown: dict[str, Any] = {"own": own, "referrals": referrals, "transfers": transfers, "exports": exports}
+    listed: list[tuple[str, list[Any]]] = [("referral.listed", referrals), ("transfer.listed", transfers),
+                                           ("export.listed", exports)]
+    for action, rows in listed:
+        if rows:
+            audit.record(actor, action, case, purpose="case referrals page",
+                         detail={"ids": [str(row.pk) for row in rows]})
+    return shown

@@ -122,12 +122,8 @@ def referral_action(request: HttpRequest, referral_id, action: str) -> HttpRespo
 @login_required
 def case_referrals(request: HttpRequest, case_id) -> HttpResponse:
     case = case_or_404(actor=request.user, case_id=case_id)
-    own = is_own_case(request.user, case)
     return render(request, "referrals/case_referrals.html", {
-        "case": case, "own": own,
-        "referrals": list(selectors.referrals_of_case(actor=request.user, case=case)),
-        "transfers": list(case.transfers.select_related("to_organization")) if own else [],
-        "exports": list(selectors.exports_of_case(actor=request.user, case=case)) if own else []})
+        "case": case, **selectors.case_sharing_for_reading(actor=request.user, case=case)})
 
 
 def _service_from_query(request: HttpRequest):
