@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from octip.cases import selectors, services
@@ -141,17 +143,24 @@ def test_opening_the_safety_plan_form_is_recorded_once(world, client_for):
 
 # --- Bounded queries ---------------------------------------------------------------------------
 
-def test_the_case_page_and_the_case_read_stay_within_a_fixed_number_of_queries(world, client_for,
-                                                                             django_assert_max_num_queries):
+def test_the_case_page_and_the_case_read_stay_within_a_fixed_number_of_queries(world, client_for):
+    # The count does not grow with the notes, goals and actions (no query per row); the bound leaves
+    # room for PostgreSQL, whose audit writes take one more statement than SQLite's.
     client = client_for(world.caseworker_a)
-    for i in range(5):
-        services.add_note(actor=world.caseworker_a, case=world.case_a, body=f"Synthetic note {i}")
-        goal = services.add_goal(actor=world.caseworker_a, case=world.case_a, description=f"Goal {i}")
-        services.add_plan_action(actor=world.caseworker_a, goal=goal, description="act", owner=world.caseworker_a)
-    with django_assert_max_num_queries(30):
-        assert client.get(reverse("cases:detail", args=[world.case_a.pk])).status_code == 200
-    with django_assert_max_num_queries(20):
-        assert client.get(f"/api/v1/cases/{world.case_a.pk}").status_code == 200
+    counts = []
+    for rows in (5, 10):
+        for i in range(rows - len(counts) * 5):
+            services.add_note(actor=world.caseworker_a, case=world.case_a, body=f"Synthetic note {i}")
+            goal = services.add_goal(actor=world.caseworker_a, case=world.case_a, description=f"Goal {i}")
+            services.add_plan_action(actor=world.caseworker_a, goal=goal, description="act",
+                                     owner=world.caseworker_a)
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(reverse("cases:detail", args=[world.case_a.pk])).status_code == 200
+        with CaptureQueriesContext(connection) as read:
+            assert client.get(f"/api/v1/cases/{world.case_a.pk}").status_code == 200
+        counts.append((len(page), len(read)))
+    assert counts[0] == counts[1], counts
+    assert counts[0][0] <= 34 and counts[0][1] <= 22, counts
 
 
 def test_the_list_page_stays_within_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
