@@ -346,8 +346,8 @@ def download_document(request, case_id: UUID, document_id: UUID, t: str = ""):
 # --- Youth profile, reopening, assignment -----------------------------------------------------
 
 def _youth_json(case: m.Case, profile: YouthProfile, *, guardian_shown: bool) -> dict:
-    """The youth profile: the summary's youth fields, and the identity's (the guardian's name and
-    contact) only when the identity section is shared — null otherwise."""
+    """The youth profile: the summary's youth fields, and the identity's (the guardian's name, contact
+    and relationship) only when the identity section is shared — null otherwise."""
     records = {"youth": profile}
     data = values(fields_of("summary", on=["youth"]), case, records)
     for field in fields_of("identity", on=["youth"]):

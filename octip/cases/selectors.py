@@ -618,7 +618,7 @@ class YouthDetails:
 
 def youth_details(*, actor: Actor, case: Case, via: Via = "page") -> YouthDetails:
     """The youth profile of ``case`` (404 if it has none, or without the summary section it belongs to).
-    The guardian's name and contact are shown only with the identity section, and reading them is then
+    The guardian's name, contact and relationship are shown only with the identity section, and reading them is then
     an audited read of the person."""
     require_section_or_404(actor=actor, case=case, section="summary")
     profile = get_object_or_404(YouthProfile, case=case)
@@ -626,7 +626,8 @@ def youth_details(*, actor: Actor, case: Case, via: Via = "page") -> YouthDetail
     if shown:
         audit.record(actor, "person.viewed", case.person,
                      purpose="youth details form" if via == "page" else "api youth details",
-                     detail={"case_id": str(case.pk), "fields": ["guardian_name", "guardian_contact"]})
+                     detail={"case_id": str(case.pk),
+                             "fields": ["guardian_name", "guardian_contact", "guardian_relationship"]})
     return YouthDetails(profile, shown)
 
 
