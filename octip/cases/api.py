@@ -23,6 +23,7 @@ from . import schemas as s
 from . import selectors, services
 from .downloads import document_response
 from .models import EmergencyAccess, YouthProfile
+from .ratelimit import TOO_MANY_CHECKS, TooManyChecks
 from .sections import Field as SectionField
 from .sections import fields_of, value, values, withheld
 from .validation import active_user, refuse_oversized, region_from_code, team_from_id
@@ -129,20 +130,30 @@ class DuplicateCheckIn(Schema):
     phone: str = ""
 
 
+class DetailOut(Schema):
+    detail: str
+
+
 class DuplicateCheckOut(Schema):
     visible: list[UUID]
     elsewhere: bool
     message: str
 
 
-@router.post("/cases/duplicate-check", response=DuplicateCheckOut)
+@router.post("/cases/duplicate-check", response={200: DuplicateCheckOut, 429: DetailOut})
 def duplicate_check(request, body: DuplicateCheckIn):
-    """Before an intake: cases matching on name with date of birth, or phone. A match you cannot see
-    is reported only as ``elsewhere: true`` — a coordinator can check it."""
+    """Before an intake: cases matching on name with date of birth, or phone. Give a name with a date of
+    birth, or a phone with a name or a date of birth (else 400). A match you cannot see is reported only
+    as ``elsewhere: true`` (and only when more than the phone matches) — a coordinator can check it.
+    Checks are limited per user: past the limit, 429 until the window passes."""
     actor = request.auth
     require(actor, "case.create")
-    found = selectors.find_possible_duplicates(actor=actor, legal_name=body.legal_name, other_names=body.other_names,
-                                               date_of_birth=body.date_of_birth, phone=body.phone, via="api")
+    try:
+        found = selectors.find_possible_duplicates(
+            actor=actor, legal_name=body.legal_name, other_names=body.other_names, date_of_birth=body.date_of_birth,
+            phone=body.phone, via="api")
+    except TooManyChecks:
+        return Status(429, {"detail": str(TOO_MANY_CHECKS)})
     message = _("A possible record exists elsewhere. A coordinator can check it for you.") if found.elsewhere else ""
     return {"visible": [c.pk for c in found.visible], "elsewhere": found.elsewhere, "message": message}
 

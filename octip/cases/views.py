@@ -33,6 +33,7 @@ from octip.core.versioning import StaleVersion
 from . import exports, forms, reference, selectors, services
 from .downloads import document_response
 from .models import STAGE_TRANSITIONS, Case, Stage
+from .ratelimit import TOO_MANY_CHECKS, TooManyChecks
 from .validation import refuse_oversized
 
 
@@ -175,9 +176,14 @@ def intake_page(request: HttpRequest, *, open_case: Callable[[dict, dict], Case]
     if request.method == "POST":
         if form.is_valid():
             data = form.person_data()
-            duplicates = selectors.find_possible_duplicates(
-                actor=request.user, legal_name=data["legal_name"], date_of_birth=data["date_of_birth"],
-                phone=data["phone"], other_names=[data["preferred_name"], *data["aliases"]])
+            try:
+                duplicates = selectors.find_possible_duplicates(
+                    actor=request.user, legal_name=data["legal_name"], date_of_birth=data["date_of_birth"],
+                    phone=data["phone"], other_names=[data["preferred_name"], *data["aliases"]], skip_if_too_few=True)
+            except TooManyChecks:
+                form.add_error(None, TOO_MANY_CHECKS)
+                return render(request, "cases/intake.html", {"form": form, "duplicates": None, "hidden": hidden or {}},
+                              status=429)
             if duplicates.found and not form.cleaned_data.get("confirm_duplicate"):
                 form.add_error("confirm_duplicate", _("A possible existing record was found. Check it, then tick "
                                                       "this box to open a new case anyway."))
