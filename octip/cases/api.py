@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -87,12 +88,25 @@ class CaseQuery(Schema):
     offset: int = Field(0, ge=0, le=100_000)
 
 
-@router.get("/cases", response=list[s.CaseOut])
+class DetailOut(Schema):
+    detail: str
+
+
+@router.get("/cases", response={200: list[s.CaseOut], 400: DetailOut})
 def list_cases(request, query: Query[CaseQuery]):
-    """Visible cases, newest first. ``search`` takes a case number, or a name matched exactly
-    (``phonetic=true``: names that sound alike) among cases whose identity you may see. To search for
-    a person (name, date of birth, phone) prefer ``POST /cases/search``: query strings end up in logs."""
+    """Visible cases, newest first. ``search`` takes a case number here. To search for a person (a name,
+    a date of birth, a phone) use ``POST /cases/search``: a query string ends up in proxy and server
+    logs and in history, so such criteria are refused here (400)."""
+    require(request.auth, "case.view")
+    if (query.search.strip() and not selectors.CASE_NUMBER.match(query.search.strip())) or query.date_of_birth \
+            or query.phone:
+        return Status(400, {"detail": str(IDENTITY_IN_ADDRESS)})
     return _list_cases(request.auth, query)
+
+
+#: Why ``GET /cases`` refuses a name, a date of birth or a phone.
+IDENTITY_IN_ADDRESS = gettext_lazy("Send a search by name, date of birth or phone with POST /api/v1/cases/search: "
+                                   "criteria in a web address end up in logs.")
 
 
 @router.post("/cases/search", response=list[s.CaseOut])
@@ -128,10 +142,6 @@ class DuplicateCheckIn(Schema):
     other_names: list[str] = []
     date_of_birth: BoundedDate | None = None
     phone: str = ""
-
-
-class DetailOut(Schema):
-    detail: str
 
 
 class DuplicateCheckOut(Schema):
