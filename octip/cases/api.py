@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -23,6 +24,7 @@ from . import schemas as s
 from . import selectors, services
 from .downloads import document_response
 from .models import EmergencyAccess, YouthProfile
+from .ratelimit import TOO_MANY_CHECKS, TooManyChecks
 from .sections import Field as SectionField
 from .sections import fields_of, value, values, withheld
 from .validation import active_user, refuse_oversized, region_from_code, team_from_id
@@ -86,12 +88,25 @@ class CaseQuery(Schema):
     offset: int = Field(0, ge=0, le=100_000)
 
 
-@router.get("/cases", response=list[s.CaseOut])
+class DetailOut(Schema):
+    detail: str
+
+
+@router.get("/cases", response={200: list[s.CaseOut], 400: DetailOut})
 def list_cases(request, query: Query[CaseQuery]):
-    """Visible cases, newest first. ``search`` takes a case number, or a name matched exactly
-    (``phonetic=true``: names that sound alike) among cases whose identity you may see. To search for
-    a person (name, date of birth, phone) prefer ``POST /cases/search``: query strings end up in logs."""
+    """Visible cases, newest first. ``search`` takes a case number here. To search for a person (a name,
+    a date of birth, a phone) use ``POST /cases/search``: a query string ends up in proxy and server
+    logs and in history, so such criteria are refused here (400)."""
+    require(request.auth, "case.view")
+    if (query.search.strip() and not selectors.CASE_NUMBER.match(query.search.strip())) or query.date_of_birth \
+            or query.phone:
+        return Status(400, {"detail": str(IDENTITY_IN_ADDRESS)})
     return _list_cases(request.auth, query)
+
+
+#: Why ``GET /cases`` refuses a name, a date of birth or a phone.
+IDENTITY_IN_ADDRESS = gettext_lazy("Send a search by name, date of birth or phone with POST /api/v1/cases/search: "
+                                   "criteria in a web address end up in logs.")
 
 
 @router.post("/cases/search", response=list[s.CaseOut])
@@ -135,14 +150,20 @@ class DuplicateCheckOut(Schema):
     message: str
 
 
-@router.post("/cases/duplicate-check", response=DuplicateCheckOut)
+@router.post("/cases/duplicate-check", response={200: DuplicateCheckOut, 429: DetailOut})
 def duplicate_check(request, body: DuplicateCheckIn):
-    """Before an intake: cases matching on name with date of birth, or phone. A match you cannot see
-    is reported only as ``elsewhere: true`` — a coordinator can check it."""
+    """Before an intake: cases matching on name with date of birth, or phone. Give a name with a date of
+    birth, or a phone with a name or a date of birth (else 400). A match you cannot see is reported only
+    as ``elsewhere: true`` (and only when more than the phone matches) — a coordinator can check it.
+    Checks are limited per user: past the limit, 429 until the window passes."""
     actor = request.auth
     require(actor, "case.create")
-    found = selectors.find_possible_duplicates(actor=actor, legal_name=body.legal_name, other_names=body.other_names,
-                                               date_of_birth=body.date_of_birth, phone=body.phone, via="api")
+    try:
+        found = selectors.find_possible_duplicates(
+            actor=actor, legal_name=body.legal_name, other_names=body.other_names, date_of_birth=body.date_of_birth,
+            phone=body.phone, via="api")
+    except TooManyChecks:
+        return Status(429, {"detail": str(TOO_MANY_CHECKS)})
     message = _("A possible record exists elsewhere. A coordinator can check it for you.") if found.elsewhere else ""
     return {"visible": [c.pk for c in found.visible], "elsewhere": found.elsewhere, "message": message}
 
@@ -346,8 +367,8 @@ def download_document(request, case_id: UUID, document_id: UUID, t: str = ""):
 # --- Youth profile, reopening, assignment -----------------------------------------------------
 
 def _youth_json(case: m.Case, profile: YouthProfile, *, guardian_shown: bool) -> dict:
-    """The youth profile: the summary's youth fields, and the identity's (the guardian's name and
-    contact) only when the identity section is shared — null otherwise."""
+    """The youth profile: the summary's youth fields, and the identity's (the guardian's name, contact
+    and relationship) only when the identity section is shared — null otherwise."""
     records = {"youth": profile}
     data = values(fields_of("summary", on=["youth"]), case, records)
     for field in fields_of("identity", on=["youth"]):

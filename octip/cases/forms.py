@@ -295,7 +295,9 @@ class SafetyPlanForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type of document"), choices=DocumentKind.choices)
-    file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG or plain text, up to 10 MB."))
+    file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG or plain text, up to 10 MB. Do not write "
+                                                        "names here: rename the file first, as anyone given the "
+                                                        "documents reads its name."))
 
 
 class PersonSearchForm(forms.Form):

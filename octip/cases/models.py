@@ -138,7 +138,7 @@ class Person(VersionedModel):
                                    help_text=_("ISO 3166 country codes"))
     languages = models.JSONField(_("languages"), default=list, blank=True)
     interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
-    pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
+    pronouns = EncryptedChar(_("pronouns"), max_length=40, blank=True)
     indigenous_identity = models.CharField(_("Indigenous identity (self-identified, optional)"), max_length=20,
                                            choices=IndigenousIdentity.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -526,7 +526,7 @@ class YouthProfile(VersionedModel):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="youth")
     guardian_name = EncryptedChar(_("guardian or caregiver"), max_length=200, blank=True)
-    guardian_relationship = models.CharField(_("relationship to the youth"), max_length=80, blank=True)
+    guardian_relationship = EncryptedChar(_("relationship to the youth"), max_length=80, blank=True)
     guardian_contact = EncryptedChar(_("guardian contact"), max_length=200, blank=True)
     separation = models.CharField(_("separated or unaccompanied"), max_length=20, choices=Separation.choices,
                                   default=Separation.UNKNOWN)
@@ -551,10 +551,10 @@ class DutyToReport(models.Model):
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="duty_reports")
-    reported_by_name = models.CharField(_("who reported"), max_length=200)
+    reported_by_name = EncryptedChar(_("who reported"), max_length=200)
     reported_at = models.DateTimeField(_("when"))
     office = models.CharField(_("to which office or line"), max_length=30, choices=ReportOffice.choices)
-    office_detail = models.CharField(_("office details"), max_length=200, blank=True)
+    office_detail = EncryptedChar(_("office details"), max_length=200, blank=True)
     reference = EncryptedChar(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

@@ -308,8 +308,8 @@ YouthProfileOut = declared_schema(
     lambda: sections.fields_of("summary", on=["youth"]) + sections.fields_of("identity", on=["youth"]),
     {"duty_to_report_outstanding": (bool, ...), "version": (int, ...)},
     nullable={f.name for f in sections.fields_of("identity", on=["youth"])})
-YouthProfileOut.__doc__ = ("The youth track of a case; the guardian's name and contact are null unless the identity "
-                           "section is shared with you.")
+YouthProfileOut.__doc__ = ("The youth track of a case; the guardian's name, contact and relationship are null "
+                           "unless the identity section is shared with you.")
 
 NeedOut = declared_schema("NeedOut", lambda: sections.fields_of("needs"), {"id": (int, ...), "version": (int, ...)})
 PlanActionOut = declared_schema("PlanActionOut", lambda: sections.field_of("plan", "actions").fields, {

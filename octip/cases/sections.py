@@ -162,6 +162,8 @@ _DECLARED: tuple[Section, ...] = (
         Field("citizenship", _("Citizenship"), on="person", kind=FieldKind.TEXTS),
         Field("guardian_name", _("Guardian or caregiver"), on="youth", identifying=True),
         Field("guardian_contact", _("Guardian contact"), on="youth", identifying=True),
+        # Free text ("aunt", "my employer's wife") that can point at the person: identity, not summary.
+        Field("guardian_relationship", _("Guardian's relationship to the youth"), on="youth", identifying=True),
     )),
     Section("summary", _("Summary (track, stage, exploitation types, region, flags — nothing identifying)"),
             listed=("region", "immediate_danger"), fields=(
@@ -177,7 +179,6 @@ _DECLARED: tuple[Section, ...] = (
         Field("needs_interpreter", _("Needs an interpreter"), kind=FieldKind.BOOL, flag=_("Needs an interpreter")),
         Field("age_band", _("Age band"), on="person"),
         Field("gender", _("Gender"), on="person", kind=FieldKind.CHOICE, labels=_choice(Gender)),
-        Field("guardian_relationship", _("Guardian's relationship to the youth"), on="youth"),
         Field("separation", _("Separated or unaccompanied"), on="youth", kind=FieldKind.CHOICE,
               labels=_choice(Separation)),
         Field("migrant_services_involved", _("MCFD migrant services involved"), on="youth", kind=FieldKind.BOOL),

@@ -53,8 +53,10 @@ from .models import (
     phone_index,
     phonetic_name_index,
 )
+from .ratelimit import TooManyChecks, count_duplicate_check
 from .reference import Term
 from .sections import ALL_SECTIONS
+from .validation import duplicate_check_criteria, duplicate_criteria_suffice
 
 CASE_NUMBER = re.compile(r"^BC-\d{4}-\d{6}$", re.IGNORECASE)
 #: The largest row id the database holds (a 32-bit signed integer column).
@@ -466,35 +468,52 @@ class DuplicateCheck:
 
 
 def find_possible_duplicates(*, actor: Actor, legal_name: str = "", date_of_birth: datetime.date | None = None,
-                             phone: str = "", other_names: Iterable[str] = (), via: Via = "page") -> DuplicateCheck:
+                             phone: str = "", other_names: Iterable[str] = (), via: Via = "page",
+                             skip_if_too_few: bool = False) -> DuplicateCheck:
     """Cases whose person matches on a blind index (name with date of birth, or phone); the check is
-    recorded (``case.duplicate_check``), since it asks about identifying data.
+    recorded (``case.duplicate_check``, with the kinds of criteria used, never their values), since it
+    asks about identifying data.
 
     A match the actor cannot see is reported only as "a possible record exists elsewhere": not its
-    number, organization, or how many.
+    number, organization, or how many; and only when the person matches on more than a phone (a name
+    or the date of birth too), so that walking phone numbers with any name tells nothing.
+
+    The check is not an oracle (issue 9 #6): it needs a name with a date of birth, or a phone with a
+    name or a date of birth (``ValidationError`` otherwise, or, with ``skip_if_too_few``, no check and
+    no match: the intake page opens a case from a name alone); and a user may run only so many checks
+    in a while (``TooManyChecks``). Both refusals are recorded (``case.duplicate_check_refused``).
     """
     names = [n for n in [legal_name, *other_names] if n and name_index(n)]
-    q = Q(pk__in=[])
-    if names and date_of_birth:
-        name_q = Q()
-        for n in names:
-            index = name_index(n)
-            name_q |= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
-        q |= name_q & Q(person__dob_index=dob_index(date_of_birth))
-    if phone_index(phone):
-        q |= Q(person__phone_index=phone_index(phone))
+    kinds = sorted(k for k, given in (("name", bool(names)), ("date_of_birth", date_of_birth is not None),
+                                      ("phone", bool(phone_index(phone)))) if given)
+    if skip_if_too_few and not duplicate_criteria_suffice(kinds):
+        return DuplicateCheck([], False)
+    if not count_duplicate_check(actor):
+        audit.record(actor, "case.duplicate_check_refused", None, detail={
+            "reason": "rate_limit", "criteria": kinds, **_via(via)})
+        raise TooManyChecks
+    try:
+        duplicate_check_criteria(names=names, date_of_birth=date_of_birth, phone=phone)
+    except ValidationError:
+        audit.record(actor, "case.duplicate_check_refused", None, detail={
+            "reason": "criteria", "criteria": kinds, **_via(via)})
+        raise
+    name_q = Q(pk__in=[])
+    for n in names:
+        index = name_index(n)
+        name_q |= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
+    dob_q = Q(person__dob_index=dob_index(date_of_birth)) if date_of_birth else Q(pk__in=[])
+    phone_q = Q(person__phone_index=phone_index(phone)) if phone_index(phone) else Q(pk__in=[])
     # Deliberately not through visible_to: a match out of sight is reported, without saying which.
-    matches = Case.objects.filter(q)
+    matches = Case.objects.filter((name_q & dob_q) | phone_q)
     readable = set(identity_readable_case_ids(actor).values_list("pk", flat=True)) if allows(
         actor, "case.view_identifying") else set()
-    visible, elsewhere = [], False
-    for case in matches.select_related("owner_organization").order_by("-opened_at")[:50]:
-        if case.pk in readable:
-            visible.append(case)
-        else:
-            elsewhere = True
+    visible = [case for case in matches.select_related("owner_organization").order_by("-opened_at")[:50]
+               if case.pk in readable]
+    corroborated = Case.objects.filter((name_q & dob_q) | (phone_q & (name_q | dob_q)))
+    elsewhere = corroborated.exclude(pk__in=readable).exists()
     audit.record(actor, "case.duplicate_check", None, detail={
-        "visible_matches": len(visible), "elsewhere": elsewhere, **_via(via)})
+        "visible_matches": len(visible), "elsewhere": elsewhere, "criteria": kinds, **_via(via)})
     return DuplicateCheck(visible, elsewhere)
 
 
@@ -618,7 +637,7 @@ class YouthDetails:
 
 def youth_details(*, actor: Actor, case: Case, via: Via = "page") -> YouthDetails:
     """The youth profile of ``case`` (404 if it has none, or without the summary section it belongs to).
-    The guardian's name and contact are shown only with the identity section, and reading them is then
+    The guardian's name, contact and relationship are shown only with the identity section, and reading them is then
     an audited read of the person."""
     require_section_or_404(actor=actor, case=case, section="summary")
     profile = get_object_or_404(YouthProfile, case=case)
@@ -626,7 +645,8 @@ def youth_details(*, actor: Actor, case: Case, via: Via = "page") -> YouthDetail
     if shown:
         audit.record(actor, "person.viewed", case.person,
                      purpose="youth details form" if via == "page" else "api youth details",
-                     detail={"case_id": str(case.pk), "fields": ["guardian_name", "guardian_contact"]})
+                     detail={"case_id": str(case.pk),
+                             "fields": ["guardian_name", "guardian_contact", "guardian_relationship"]})
     return YouthDetails(profile, shown)
 
 

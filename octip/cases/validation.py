@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from octip.partners.models import Region, Team, User
 
 from . import reference
-from .models import Case, ExploitationType, Gender, IndigenousIdentity, Person, ReferralSource
+from .models import Case, ExploitationType, Gender, IndigenousIdentity, Person, ReferralSource, name_index, phone_index
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -239,3 +239,22 @@ def check_upload(*, filename: str, content: bytes, declared_type: str = "") -> s
             return content_type
     raise ValidationError({"file": _("Upload a PDF, JPEG, PNG or plain-text file; the content must match "
                                      "its type.")})
+
+
+def duplicate_check_criteria(*, names: Iterable[str], date_of_birth: Any, phone: str) -> list[str]:
+    """The kinds of criteria a duplicate check was given (``name``, ``date_of_birth``, ``phone``), given
+    only as kinds so that they can be audited. A check needs a name with a date of birth, or a phone
+    with a second factor (a name or a date of birth): a phone alone would tell whether anyone with that
+    number is on the platform. Raises ValidationError otherwise."""
+    kinds = sorted(k for k, given in (("name", any(name_index(n) for n in names if n)),
+                                      ("date_of_birth", date_of_birth is not None),
+                                      ("phone", bool(phone_index(phone or "")))) if given)
+    if not duplicate_criteria_suffice(kinds):
+        raise ValidationError(_("A check for an existing record needs a name with a date of birth, or a phone "
+                                "number with a name or a date of birth."))
+    return kinds
+
+
+def duplicate_criteria_suffice(kinds: Iterable[str]) -> bool:
+    chosen = set(kinds)
+    return {"name", "date_of_birth"} <= chosen or ("phone" in chosen and bool(chosen & {"name", "date_of_birth"}))

@@ -33,6 +33,7 @@ from octip.core.versioning import StaleVersion
 from . import exports, forms, reference, selectors, services
 from .downloads import document_response
 from .models import STAGE_TRANSITIONS, Case, Stage
+from .ratelimit import TOO_MANY_CHECKS, TooManyChecks
 from .validation import refuse_oversized
 
 
@@ -175,9 +176,14 @@ def intake_page(request: HttpRequest, *, open_case: Callable[[dict, dict], Case]
     if request.method == "POST":
         if form.is_valid():
             data = form.person_data()
-            duplicates = selectors.find_possible_duplicates(
-                actor=request.user, legal_name=data["legal_name"], date_of_birth=data["date_of_birth"],
-                phone=data["phone"], other_names=[data["preferred_name"], *data["aliases"]])
+            try:
+                duplicates = selectors.find_possible_duplicates(
+                    actor=request.user, legal_name=data["legal_name"], date_of_birth=data["date_of_birth"],
+                    phone=data["phone"], other_names=[data["preferred_name"], *data["aliases"]], skip_if_too_few=True)
+            except TooManyChecks:
+                form.add_error(None, TOO_MANY_CHECKS)
+                return render(request, "cases/intake.html", {"form": form, "duplicates": None, "hidden": hidden or {}},
+                              status=429)
             if duplicates.found and not form.cleaned_data.get("confirm_duplicate"):
                 form.add_error("confirm_duplicate", _("A possible existing record was found. Check it, then tick "
                                                       "this box to open a new case anyway."))
@@ -220,13 +226,17 @@ def _abilities(user, case: Case, own: bool, sections) -> dict[str, bool]:
 
 
 def _case_form_view(request, case_id, *, form_class, title, submit, call, form_kwargs=None, initial=None,
-                    intro="", multipart=False, danger=False, section: str | None = None):
+                    intro="", multipart=False, danger=False, section: str | None = None, own: str | None = None):
     """A form page over one service call. ``call(case, cleaned_data)`` makes the change (a refusal is put
     on the form); ``initial`` and ``form_kwargs`` are values or functions of the case; ``section``, when
-    given, must be open to the user (else 404)."""
+    given, must be open to the user (else 404); ``own``, when given, is the permission of a change only
+    the case's own circle makes: the page is refused to anyone else on GET as its POST is (same guard,
+    same status, same audited denial), so a receiver is never shown the form nor its pre-filled values."""
     case = selectors.case_or_404(actor=request.user, case_id=case_id)
     if section and section not in selectors.sections_visible_to(request.user, case):
         raise Http404
+    if own:
+        services.require_own_scope(request.user, own, case)
     kwargs = dict(form_kwargs(case) if callable(form_kwargs) else (form_kwargs or {}))
     if request.method == "POST":
         form = form_class(request.POST, request.FILES or None, **kwargs)
@@ -249,8 +259,8 @@ def case_edit(request, case_id):
         return {**{f: getattr(case, f) for f in services.CASE_FIELDS}, "version": case.version}
 
     return _case_form_view(
-        request, case_id, form_class=forms.CaseEditForm, title=_("Edit case details"), submit=_("Save"),
-        initial=initial, call=lambda case, data: services.update_case(
+        request, case_id, own="case.edit", form_class=forms.CaseEditForm, title=_("Edit case details"),
+        submit=_("Save"), initial=initial, call=lambda case, data: services.update_case(
             actor=request.user, case=case, expected_version=data["version"],
             changes={k: data[k] for k in services.CASE_FIELDS}))
 
@@ -261,7 +271,8 @@ def person_edit(request, case_id):
         return forms.person_initial(selectors.person_for_reading(actor=request.user, case=case, purpose="edit form"))
 
     return _case_form_view(
-        request, case_id, section="identity", form_class=forms.PersonEditForm, title=_("Edit personal details"),
+        request, case_id, section="identity", own="case.edit", form_class=forms.PersonEditForm,
+        title=_("Edit personal details"),
         submit=_("Save"),
         initial=initial, call=lambda case, data: services.update_person(
             actor=request.user, case=case, expected_version=data["version"],
@@ -287,7 +298,8 @@ def case_assign(request, case_id):
 @require_POST
 def case_stage(request, case_id):
     return _case_form_view(
-        request, case_id, form_class=forms.StageForm, title=_("Change stage"), submit=_("Change stage"),
+        request, case_id, own="case.edit", form_class=forms.StageForm, title=_("Change stage"),
+        submit=_("Change stage"),
         call=lambda case, data: services.change_stage(actor=request.user, case=case, to_stage=data["stage"],
                                                       expected_version=data["version"]))
 
@@ -295,7 +307,8 @@ def case_stage(request, case_id):
 @login_required
 def closure_request(request, case_id):
     return _case_form_view(
-        request, case_id, form_class=forms.ClosureRequestForm, title=_("Request closure"),
+        request, case_id, own="case.request_closure", form_class=forms.ClosureRequestForm,
+        title=_("Request closure"),
         submit=_("Send to a coordinator"), intro=_("A coordinator approves or rejects the closure."),
         call=lambda case, data: services.request_closure(actor=request.user, case=case, reason=data["reason"],
                                                          outcome=data["outcome"]))
@@ -321,14 +334,15 @@ def closure_decide(request, case_id, request_id):
 @login_required
 def case_reopen(request, case_id):
     return _case_form_view(
-        request, case_id, form_class=forms.ReopenForm, title=_("Reopen the case"), submit=_("Reopen"),
+        request, case_id, own="case.edit", form_class=forms.ReopenForm, title=_("Reopen the case"), submit=_("Reopen"),
         call=lambda case, data: services.reopen_case(actor=request.user, case=case, reason=data["reason"]))
 
 
 @login_required
 def duty_to_report(request, case_id):
     return _case_form_view(
-        request, case_id, form_class=forms.DutyToReportForm, title=_("Record the duty-to-report (CFCSA s. 14)"),
+        request, case_id, own="case.edit", form_class=forms.DutyToReportForm,
+        title=_("Record the duty-to-report (CFCSA s. 14)"),
         submit=_("Record the report"),
         intro=_("Anyone with reason to believe a child (under 19) needs protection must promptly report it to a "
                 "director. The duty overrides confidentiality and does not depend on consent."),

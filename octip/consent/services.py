@@ -83,6 +83,13 @@ def _clean(*, case: Case, scope: str, organization: Organization | None, externa
             "language": language.strip()[:60], "safe_times": (safe_times or "").strip()}
 
 
+def require_may_record(actor: User, case: Case) -> None:
+    """Only the case's own circle records a new consent (the consent form page asks this on GET too);
+    a refusal is audited and raises AccessDenied."""
+    require_own_scope(actor, "consent.record", case, _("Only the workers of the case's own organization or team "
+                                                       "can record a new consent for it."))
+
+
 @transaction.atomic
 def record_consent(*, actor: User, case: Case, scope: str, language: str, interpreter_used: bool = False,
                    given_by: str = GivenBy.PERSON, organization: Organization | None = None,
@@ -91,8 +98,7 @@ def record_consent(*, actor: User, case: Case, scope: str, language: str, interp
                    expires_at: datetime.datetime | None = None) -> Consent:
     """Record a consent the person gave (to ``actor``, who obtained it). Raises AccessDenied or
     ValidationError and writes nothing then."""
-    require_own_scope(actor, "consent.record", case, _("Only the workers of the case's own organization or team "
-                                                       "can record a new consent for it."))
+    require_may_record(actor, case)
     refuse_out_of_range(given_at=given_at, expires_at=expires_at)  # before any comparison: they overflow
     given_at = given_at or timezone.now()
     cleaned = _clean(case=case, scope=scope, organization=organization, external_recipient=external_recipient,

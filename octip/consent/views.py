@@ -32,6 +32,7 @@ def case_consents(request: HttpRequest, case_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_create(request: HttpRequest, case_id) -> HttpResponse:
     case = case_or_404(actor=request.user, case_id=case_id)
+    services.require_may_record(request.user, case)  # refused on GET as on POST: a receiver gets no form
     form = ConsentForm(request.POST or None, case=case)
     status = 200
     if request.method == "POST":

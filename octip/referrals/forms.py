@@ -27,7 +27,8 @@ class ReferralForm(forms.Form):
                                      help_text=_("A service run by a partner organization on the platform."))
     organization = forms.ModelChoiceField(label=_("Or a partner organization"), queryset=None, required=False)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-                              help_text=_("What you ask the receiver to do for the person."))
+                              help_text=_("What you ask the receiver to do for the person. Do not write names "
+                                          "here: the receiving organization reads it."))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect,
                                 initial=Urgency.ROUTINE)
     sections = forms.MultipleChoiceField(label=_("Sections the receiver may see"), choices=[],
@@ -73,7 +74,8 @@ class CaseNumberForm(forms.Form):
 
 class TransferForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Transfer the case to"), queryset=None)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             help_text=_("Do not write names here: the receiving organization reads it."))
 
     def __init__(self, *args, actor, case, **kwargs):
         super().__init__(*args, **kwargs)

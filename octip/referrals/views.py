@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from octip.cases.selectors import case_or_404, own_case_by_number
-from octip.cases.sharing import is_own_case
+from octip.cases.sharing import is_own_case, require_own_scope
 from octip.consent.policy import DisclosureRefused
 from octip.consent.selectors import share_consents_of_case
 from octip.core.access import allows
@@ -158,6 +158,7 @@ def refer_to_service(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest, case_id) -> HttpResponse:
     case = case_or_404(actor=request.user, case_id=case_id)
+    require_own_scope(request.user, "referral.send", case)  # refused on GET as on POST: a receiver gets no form
     service = _service_from_query(request) if request.method == "GET" else None
     form = ReferralForm(request.POST or None, actor=request.user, case=case,
                         initial={"service": service.pk} if service else None)
@@ -196,6 +197,7 @@ def transfer_box(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_create(request: HttpRequest, case_id) -> HttpResponse:
     case = case_or_404(actor=request.user, case_id=case_id)
+    require_own_scope(request.user, "referral.send", case)  # refused on GET as on POST
     form = TransferForm(request.POST or None, actor=request.user, case=case)
     status = 200
     if request.method == "POST":
@@ -234,6 +236,7 @@ def transfer_action(request: HttpRequest, transfer_id, action: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def export_create(request: HttpRequest, case_id) -> HttpResponse:
     case = case_or_404(actor=request.user, case_id=case_id)
+    require_own_scope(request.user, "referral.send", case)  # refused on GET as on POST
     form = ExportForm(request.POST or None, actor=request.user)
     status = 200
     if request.method == "POST":

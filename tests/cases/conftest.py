@@ -113,3 +113,13 @@ def _english(db):
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_duplicate_check_limits():
+    # The duplicate check's per-user limit lives in the cache, and user ids repeat from test to test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

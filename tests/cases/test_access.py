@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -128,7 +129,9 @@ def test_grant_with_identity_shows_person_and_allows_name_search(world, client_f
     client = client_for(world.caseworker_b)
     body = client.get(f"/api/v1/cases/{world.case_a.pk}").json()
     assert body["person"]["legal_name"] == "Ana Beatriz Ferreira"
-    found = client.get("/api/v1/cases", {"search": "ana beatriz ferreira"}).json()
+    # Issue 9 #12: a name is searched by POST, never in the address.
+    found = client.post("/api/v1/cases/search", json.dumps({"search": "ana beatriz ferreira"}),
+                        content_type="application/json").json()
     assert [c["number"] for c in found] == [world.case_a.number]
 
 
@@ -147,7 +150,8 @@ def test_name_search_does_not_reach_cases_without_identity(world, client_for):
     services.grant_case_access(actor=world.caseworker_a, case=world.case_a, organization=world.org_b,
                                sections=["summary"], source="referral", source_id="r-4")
     client = client_for(world.caseworker_b)
-    assert client.get("/api/v1/cases", {"search": "Ana Beatriz Ferreira"}).json() == []
+    assert client.post("/api/v1/cases/search", json.dumps({"search": "Ana Beatriz Ferreira"}),
+                       content_type="application/json").json() == []
     page = client.get(reverse("cases:list"), {"q": "Ana Beatriz Ferreira"}).content.decode()
     assert reverse("cases:detail", args=[world.case_a.pk]) not in page
 

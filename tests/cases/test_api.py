@@ -49,7 +49,7 @@ def test_patch_person_with_version(world, client_for):
     assert ok.status_code == 200 and ok.json()["person"]["preferred_name"] == "Beatriz"
     assert patch(client, url, {"version": 1, "preferred_name": "B"}).status_code == 409
     # The blind index follows the change.
-    found = client.get("/api/v1/cases", {"search": "beatriz"}).json()
+    found = post(client, "/api/v1/cases/search", {"search": "beatriz"}).json()
     assert [c["id"] for c in found] == [str(world.case_a.pk)]
 
 
@@ -209,9 +209,11 @@ def test_duplicate_check_through_api(world, client_for):
 
 def test_api_search_by_dob_and_phone(world, client_for):
     client = client_for(world.caseworker_a)
-    assert [c["number"] for c in client.get("/api/v1/cases", {"phone": "604.555.0142"}).json()] == [world.case_a.number]
-    assert [c["number"] for c in client.get("/api/v1/cases", {"date_of_birth": "1990-01-02"}).json()] == []
-    assert client.get("/api/v1/cases", {"date_of_birth": "1990-02-31"}).status_code == 400
+    # Issue 9 #12: identity criteria are sent by POST, never in the address.
+    search = "/api/v1/cases/search"
+    assert [c["number"] for c in post(client, search, {"phone": "604.555.0142"}).json()] == [world.case_a.number]
+    assert [c["number"] for c in post(client, search, {"date_of_birth": "1990-01-02"}).json()] == []
+    assert post(client, search, {"date_of_birth": "1990-02-31"}).status_code == 400
 
 
 def test_youth_profile_reopen_assignment_and_review_through_api(world, client_for):

@@ -117,7 +117,8 @@ def test_the_duplicate_check_is_recorded_once_on_each_face(world, client_for):
     client.post(reverse("cases:intake"), {"legal_name": "Ana Beatriz Ferreira", "date_of_birth": "1995-03-14",
                                           "region": world.case_a.region_id, "first_contact_date": "2026-01-01",
                                           "referral_source": "hotline", "gender": "woman"})
-    client.post("/api/v1/cases/duplicate-check", json.dumps({"phone": "604 555 0142"}),
+    # A phone alone is refused since issue 9 #6: the check gets a second factor.
+    client.post("/api/v1/cases/duplicate-check", json.dumps({"phone": "604 555 0142", "legal_name": "Someone New"}),
                 content_type="application/json")
     checks = events("case.duplicate_check", world.caseworker_a)
     assert [(e.detail["visible_matches"], e.detail.get("via")) for e in checks] == [(1, None), (1, "api")]
