@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from octip.cases.models import Case
+from octip.cases.models import Case, CaseAccessGrant, GrantSource
 from octip.cases.sharing import is_own_case
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
@@ -43,11 +43,16 @@ def referral_or_404(*, actor: Actor, referral_id: UUID | str) -> Referral:
 def withhold_ended_details(*, actor: Actor, rows: list[Referral]) -> list[Referral]:
     """Once a receiver's access has ended, the free text the sender wrote (the purpose, a reason for
     revoking) is no longer shown to it: it may name the person. The sender side keeps seeing it.
-    Changes the rows in memory only."""
+    Access has ended when the referral is no longer open, or when no grant of it stands any more: a
+    consent that expired ends the grant without anyone ending the referral (issue 9 #11). Changes the
+    rows in memory only."""
     own = set(Case.objects.in_own_scope(actor).filter(pk__in={r.case_id for r in rows})
               .values_list("pk", flat=True)) if rows else set()
+    granted = set(CaseAccessGrant.objects.active().filter(
+        source=GrantSource.REFERRAL, source_id__in=[str(r.pk) for r in rows if r.case_id not in own])
+        .values_list("source_id", flat=True)) if rows else set()
     for row in rows:
-        row.details_withheld = row.case_id not in own and not row.grants_access
+        row.details_withheld = row.case_id not in own and not (row.grants_access and str(row.pk) in granted)
         if row.details_withheld:
             row.purpose = ""
             if row.status == ReferralStatus.REVOKED:
