@@ -2,16 +2,16 @@
 
 The check answers whether a person exists on the platform, so unlimited it is an oracle: a caller
 could walk a range of phone numbers. Every attempt counts, answered or refused, so probing cannot
-go on by sending bad requests. The same pattern as the 24/7 line's public-report limit
-(``octip.hotline.ratelimit``), which ``cases`` may not import."""
+go on by sending bad requests (``octip.core.ratelimit``, which the 24/7 line's public-report limit
+uses too)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from octip.core.access import Actor
+from octip.core.ratelimit import count_attempt
 
 #: What the API (429) and the intake page say past the limit.
 TOO_MANY_CHECKS = _("Too many checks for an existing record in a short time. Wait a while before the next one, "
@@ -36,10 +36,4 @@ class TooManyChecks(Exception):
 def count_duplicate_check(actor: Actor) -> bool:
     """Count one duplicate check by ``actor``; False when it is over the limit for the window."""
     key = f"cases:duplicate-check:{actor.pk}"
-    cache.add(key, 0, timeout=window_seconds())
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_seconds())
-        count = 1
-    return count <= limit()
+    return count_attempt(key, limit=limit(), window_seconds=window_seconds())

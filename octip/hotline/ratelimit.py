@@ -4,10 +4,10 @@ hash of its address: the address itself is never stored."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
 from octip.core.middleware import client_ip
+from octip.core.ratelimit import count_attempt
 
 DEFAULT_LIMIT = 5
 DEFAULT_WINDOW_SECONDS = 3600
@@ -31,10 +31,4 @@ def allow_report(request) -> bool:
     """Count one submission attempt by this client; False when it is over the limit for the window.
     Attempts count whether or not they were valid, so a bot cannot probe endlessly."""
     key = _key(request)
-    cache.add(key, 0, timeout=window_seconds())
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window_seconds())
-        count = 1
-    return count <= limit()
+    return count_attempt(key, limit=limit(), window_seconds=window_seconds())
