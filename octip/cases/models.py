@@ -241,8 +241,7 @@ class CaseQuerySet(ScopedQuerySet):
     def scope_filter(self, user, scope: Scope) -> Q:
         if scope == Scope.ALL:
             return Q()
-        granted = CaseAccessGrant.objects.active().filter(
-            Q(organization_id=user.organization_id) | Q(user_id=user.pk)).values("case_id")
+        granted = CaseAccessGrant.objects.active().reaching(user, scope).values("case_id")
         return self._role_scope_q(user, scope) | Q(pk__in=granted)
 
     def in_own_scope(self, user) -> CaseQuerySet:
@@ -361,6 +360,20 @@ class CaseAccessGrantQuerySet(models.QuerySet):
     def active(self, at: datetime.datetime | None = None) -> CaseAccessGrantQuerySet:
         at = at or timezone.now()
         return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
+
+    def reaching(self, user, scope: Scope | None = None) -> CaseAccessGrantQuerySet:
+        """The grants that reach ``user``: those given to them by name, and those given to their
+        organization when their role's scope reaches the organization's shared work. A grant is
+        intersected with the role's scope (issue 9 #4): an own-scope role (a screener, a police
+        liaison) works only on what is theirs by name, so a grant to the whole organization does not
+        reach it. ``scope`` is the user's role scope (read from the role when not given)."""
+        if scope is None:
+            role = role_of(user)
+            scope = role.scope if role is not None else Scope.OWN
+        to_user = Q(user_id=user.pk)
+        if scope == Scope.OWN:
+            return self.filter(to_user)
+        return self.filter(to_user | Q(organization_id=user.organization_id))
 
 
 class CaseAccessGrant(models.Model):

@@ -104,6 +104,9 @@ class Field:
     own_words: Promise | str | None = None
     #: For ``ROWS``: the fields of each related row.
     fields: tuple[Field, ...] = ()
+    #: Another section that must be open too for this field to be shown (a document's file name is the
+    #: sender's free text and can name the person: it goes with ``identity``).
+    needs: str = ""
 
     @property
     def source(self) -> str:
@@ -124,6 +127,9 @@ class Section:
     listed: tuple[str, ...] = ()
     #: The app that owns the content: ``cases`` declares it here, another app gives it itself.
     owner: str = "cases"
+    #: For a section of rows: the further section one row needs open (a document of kind identity, a
+    #: passport scan, belongs to ``identity``), or "" when the section alone is enough.
+    row_needs: Callable[[Any], str] | None = None
 
 
 def _choice(choices: Any) -> Callable[[str], str]:
@@ -219,8 +225,9 @@ _DECLARED: tuple[Section, ...] = (
         Field("emergency_steps", _("Emergency steps"), kind=FieldKind.LONG_TEXT, identifying=True,
               own_words=_("What I will do in an emergency")),
     )),
-    Section("documents", _("Documents"), rows=lambda case: case.documents.all(), fields=(
-        Field("filename", _("File name"), identifying=True),
+    Section("documents", _("Documents"), rows=lambda case: case.documents.all(),
+            row_needs=lambda document: "identity" if document.kind == DocumentKind.IDENTITY else "", fields=(
+        Field("filename", _("File name"), identifying=True, needs="identity"),
         Field("kind", _("Type"), kind=FieldKind.CHOICE, labels=_choice(DocumentKind)),
         Field("size", _("Size"), kind=FieldKind.BYTES),
         Field("created_at", _("Added"), kind=FieldKind.DATETIME),
@@ -354,6 +361,36 @@ def plain(data: Any) -> Any:
     return data
 
 
+def sections_of_row(name: str, row: Any) -> frozenset[str]:
+    """The sections a reader needs open to see ``row`` of section ``name`` at all."""
+    declared = DECLARED[name]
+    further = declared.row_needs(row) if declared.row_needs is not None else ""
+    return frozenset({name, further} - {""})
+
+
+def open_fields(name: str, sections: Iterable[str]) -> tuple[Field, ...]:
+    """The fields of section ``name`` a reader of ``sections`` is shown: those that need no further section,
+    or whose further section is open too."""
+    chosen = frozenset(sections)
+    return tuple(f for f in DECLARED[name].fields if not f.needs or f.needs in chosen)
+
+
+def open_rows(name: str, rows: Iterable[Any], sections: Iterable[str]) -> list[Any]:
+    """The ``rows`` of section ``name`` a reader of ``sections`` may see, with every field whose further
+    section is closed set to what a withheld field shows (in memory only: never save these rows). Every
+    door that lists a section's rows passes them through here."""
+    chosen = frozenset(sections)
+    closed = [f for f in DECLARED[name].fields if f.needs and f.needs not in chosen]
+    out = []
+    for row in rows:
+        if not sections_of_row(name, row) <= chosen:
+            continue
+        for field in closed:
+            setattr(row, field.source, withheld(field))
+        out.append(row)
+    return out
+
+
 # --- The doors' shapes ------------------------------------------------------------------------
 
 def content(case: Case, chosen: Iterable[str]) -> dict[str, Any]:
@@ -367,7 +404,8 @@ def content(case: Case, chosen: Iterable[str]) -> dict[str, Any]:
         if declared.rows is None:
             out[name] = plain(values(declared.fields, case))
         else:
-            rows = [plain(values(declared.fields, row)) for row in declared.rows(case)]
+            shown = open_fields(name, chosen)
+            rows = [plain(values(shown, row)) for row in open_rows(name, declared.rows(case), chosen)]
             out[name] = (rows[0] if rows else {}) if declared.single else rows
     return out
 

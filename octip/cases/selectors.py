@@ -55,7 +55,7 @@ from .models import (
 )
 from .ratelimit import TooManyChecks, count_duplicate_check
 from .reference import Term
-from .sections import ALL_SECTIONS
+from .sections import ALL_SECTIONS, open_rows, sections_of_row
 from .validation import duplicate_check_criteria, duplicate_criteria_suffice
 
 CASE_NUMBER = re.compile(r"^BC-\d{4}-\d{6}$", re.IGNORECASE)
@@ -169,7 +169,7 @@ def sections_for_cases(user: Actor, cases: list[Case]) -> dict[Any, frozenset[st
 
 
 def _active_grants(user: Actor) -> QuerySet[CaseAccessGrant]:
-    return CaseAccessGrant.objects.active().filter(Q(organization_id=user.organization_id) | Q(user_id=user.pk))
+    return CaseAccessGrant.objects.active().reaching(user)
 
 
 def has_emergency_access(user: Actor, case: Case) -> bool:
@@ -280,7 +280,7 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if "safety_plan" in sections:
         content["safety_plan"] = SafetyPlan.objects.filter(case=case).first()
     if "documents" in sections:
-        content["documents"] = list(case.documents.select_related("uploaded_by"))
+        content["documents"] = open_rows("documents", case.documents.select_related("uploaded_by"), sections)
     if "timeline" in sections:
         content["timeline"] = list(timeline(actor=actor, case=case)[:200])
     page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
@@ -601,13 +601,25 @@ def notes_for_reading(*, actor: Actor, case: Case, limit: int = 500, via: Via = 
 def documents_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[Document]:
     """The case's documents, without their content (404 unless their section is open); recorded."""
     require_section_or_404(actor=actor, case=case, section="documents")
-    return _listed(actor, case, "case.documents_listed", list(case.documents.all()), via)
+    shown = open_rows("documents", case.documents.all(), sections_visible_to(actor, case))
+    return _listed(actor, case, "case.documents_listed", shown, via)
 
 
 def document_or_404(*, actor: Actor, case: Case, document_id: Any) -> Document:
-    """One document of ``case`` (404 unless the documents section is open to the actor)."""
+    """One document of ``case``, to download: a 404 unless the actor may read document content
+    (``case.view_identifying``: a scan carries what the person looks like and their papers) and every
+    section the document belongs to is open to them (a document of kind identity needs ``identity``)."""
     require_section_or_404(actor=actor, case=case, section="documents")
-    return get_object_or_404(Document, pk=document_id, case=case)
+    document = get_object_or_404(Document, pk=document_id, case=case)
+    if not may_read_document_content(actor) \
+            or not sections_of_row("documents", document) <= sections_visible_to(actor, case):
+        raise Http404
+    return document
+
+
+def may_read_document_content(actor: Actor) -> bool:
+    """Whether the actor's role may read a document's content at all (issue 9 #4)."""
+    return allows(actor, "case.view_identifying")
 
 
 def safety_plan_for_reading(*, actor: Actor, case: Case, purpose: str = "", via: Via = "page") -> SafetyPlan | None:

@@ -213,6 +213,7 @@ def _abilities(user, case: Case, own: bool, sections) -> dict[str, bool]:
     return {
         "edit": own and open_ and allows(user, "case.edit"),
         "edit_person": own and "identity" in sections and allows(user, "case.edit"),
+        "download": selectors.may_read_document_content(user),
         "assign": own and allows(user, "case.assign"),
         "request_closure": own and case.stage in STAGE_TRANSITIONS and case.stage not in (
             Stage.CLOSED, Stage.CLOSURE_REQUESTED) and allows(user, "case.request_closure"),

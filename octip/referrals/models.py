@@ -71,6 +71,8 @@ class ReferralQuerySet(ScopedQuerySet):
     view_permission = "case.view"
 
     def scope_filter(self, user, scope: Scope) -> Q:
+        if scope == Scope.OWN:  # a grant to the organization does not reach an own-scope role (issue 9 #4)
+            return _own_cases(user)
         return _own_cases(user) | Q(to_organization_id=user.organization_id)
 
     def open(self) -> ReferralQuerySet:
@@ -148,6 +150,8 @@ class TransferQuerySet(ScopedQuerySet):
     view_permission = "case.view"
 
     def scope_filter(self, user, scope: Scope) -> Q:
+        if scope == Scope.OWN:  # as for referrals: the organization's traffic is not an own-scope role's
+            return _own_cases(user)
         return (_own_cases(user) | Q(to_organization_id=user.organization_id)
                 | Q(from_organization_id=user.organization_id))
 

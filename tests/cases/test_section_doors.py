@@ -39,10 +39,13 @@ MARKERS = {
     "tasks": ["TASKMARK call the shelter"],
     "notes": ["NOTEMARK met at the depot"],
     "safety_plan": ["SAFETYMARK bluebird"],
-    "documents": ["DOCMARK-letter.txt"],
+    "documents": ["DOCMARK-letter.txt", "IDDOCMARK-passport-scan.txt"],
     "consents": [RECIPIENT],
     "timeline": [],
 }
+#: Markers shown only when a further section is open too (issue 9 #4): a document's file name, and a
+#: document of kind identity at all, go with the identity section.
+ALSO_NEEDS = {"DOCMARK-letter.txt": "identity", "IDDOCMARK-passport-scan.txt": "identity"}
 #: Data doors (the ZIP) carry codes where pages show labels.
 DATA_MARKERS = {**MARKERS, "summary": ["DebtBondage", "agriculture_animal_husbandry"]}
 RESTRICTED = "RESTRICTEDMARK only the owning team"
@@ -54,7 +57,7 @@ HEADINGS = {"identity": "identity", "needs": "needs", "plan": "plan", "tasks": "
             "safety_plan": "safety", "documents": "documents", "timeline": "timeline"}
 
 COMBINATIONS = [[name] for name in sections.SECTIONS] + [
-    ["summary", "identity"], ["needs", "plan", "tasks"], ["notes", "documents", "timeline"],
+    ["summary", "identity"], ["needs", "plan", "tasks"], ["notes", "documents", "timeline"], ["documents", "identity"],
     sorted(sections.ALL_SECTIONS)]
 
 
@@ -92,6 +95,8 @@ def rich_case(caseworker):  # noqa: F811
         "emergency_steps": "Call 911"})
     services.upload_document(actor=caseworker, case=case, kind="correspondence", filename=MARKERS["documents"][0],
                              content=b"A synthetic letter.")
+    services.upload_document(actor=caseworker, case=case, kind="identity", filename=MARKERS["documents"][1],
+                             content=b"A synthetic passport scan.")
     return case_or_404(actor=caseworker, case_id=case.pk)
 
 
@@ -150,15 +155,16 @@ def _check_page(client, reader, case, chosen):
             continue
         part = _segment(html, HEADINGS[name])
         # A receiver's timeline leaves out the case's other sharing (``selectors.timeline``).
-        rows = timeline(actor=reader, case=case) if name == "timeline" else sections.section(name).rows(case)
+        rows = timeline(actor=reader, case=case) if name == "timeline" else sections.open_rows(
+            name, sections.section(name).rows(case), chosen)
         for row in rows:
-            for fact in sections.facts(sections.fields_of(name), row):
+            for fact in sections.facts(sections.open_fields(name, chosen), row):
                 if fact.field.kind == FieldKind.ROWS:
                     for _child, child_facts in fact.rows:
                         assert all(_escaped(f.text) in part for f in child_facts), fact.field.name
                 else:
                     assert _escaped(fact.text) in part, (name, fact.field.name)
-        for field in sections.fields_of(name):
+        for field in sections.open_fields(name, chosen):
             if name not in ("notes", "timeline"):  # a note's and an entry's fields are read unlabelled
                 assert _escaped(field.label) in part, (name, field.name)
     printed = client.get(reverse("cases:safety_plan_print", args=[case.pk]))
@@ -172,7 +178,8 @@ def _check_page(client, reader, case, chosen):
     for name, markers in MARKERS.items():
         for marker in markers:
             if name != "consents":
-                assert (_escaped(marker) in html or marker in printed.content.decode()) == (name in chosen), marker
+                shown = name in chosen and ALSO_NEEDS.get(marker, name) in chosen
+                assert (_escaped(marker) in html or marker in printed.content.decode()) == shown, marker
     assert RESTRICTED not in html
 
 
@@ -207,6 +214,9 @@ def _check_api(client, case, chosen):
         declared = {f.name for f in sections.fields_of(name)}
         for row in rows:
             assert declared <= set(row), (name, declared - set(row))
+        if name == "documents":  # identity documents and file names go with the identity section
+            assert ({r["kind"] for r in rows} >= {"identity"}) == ("identity" in chosen)
+            assert {r["filename"] for r in rows} == (set(MARKERS["documents"]) if "identity" in chosen else {""})
         if name == "plan":
             action_fields = {f.name for f in sections.field_of("plan", "actions").fields}
             assert all(action_fields <= set(a) for g in rows for a in g["actions"])
@@ -261,11 +271,11 @@ def _check_secure_export(caseworker, case, chosen):  # noqa: F811
         rows = [content[name]] if declared.single else content[name]
         assert rows, name
         for row in rows:
-            assert set(row) == {f.name for f in declared.fields}, name
+            assert set(row) == {f.name for f in sections.open_fields(name, chosen)}, name
     for name, markers in DATA_MARKERS.items():
         for marker in markers:
             if name != "consents":
-                assert (marker in raw) == (name in chosen), marker
+                assert (marker in raw) == (name in chosen and ALSO_NEEDS.get(marker, name) in chosen), marker
     assert RESTRICTED not in raw
     if "consents" in chosen:
         assert {c["recipient"] for c in content["consents"]} >= {RECIPIENT}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from octip.core import audit, crypto
 
 from ..models import Case, Document, DocumentKind
+from ..sections import sections_of_row
 from ..sharing import require_section
 from ..timeline import Kind, happened
 from ..validation import check_upload
@@ -49,9 +50,16 @@ def upload_document(*, actor: Any, case: Case, kind: str, filename: str, content
 _DOWNLOAD_SALT = "octip.cases.document.download"
 
 
+def _require_content(actor: Any, document: Document) -> None:
+    # Content is for roles that may read identifying data, and only with every section the document
+    # belongs to (a document of kind identity needs ``identity``): issue 9 #4.
+    for section in sorted(sections_of_row("documents", document)):
+        require_section(actor, "case.view_identifying", document.case, section)
+
+
 def download_token(*, actor: Any, document: Document) -> str:
     """A signed token for one document and one user, valid ``DOWNLOAD_LINK_SECONDS``."""
-    require_section(actor, "case.view", document.case, "documents")
+    _require_content(actor, document)
     return signing.dumps({"d": str(document.pk), "u": actor.pk}, salt=_DOWNLOAD_SALT, compress=False)
 
 
@@ -68,7 +76,7 @@ def read_download_token(token: str, *, actor: Any) -> str | None:
 
 def read_document(*, actor: Any, document: Document) -> bytes:
     """Decrypt the document's content for a download (audited)."""
-    require_section(actor, "case.view", document.case, "documents")
+    _require_content(actor, document)
     with default_storage.open(document.storage_name, "rb") as handle:
         sealed = handle.read().decode("ascii")
     content = base64.b64decode(crypto.decrypt(sealed, _document_context(document.pk)))

@@ -41,6 +41,18 @@ def row_facts(row: Any, name: str) -> list[declared.Fact]:
     return declared.facts(declared.fields_of(name), row)
 
 
+@register.simple_tag
+def open_row_facts(row: Any, name: str, sections: Any) -> list[declared.Fact]:
+    """The facts of one row of section ``name`` that a reader of ``sections`` is shown."""
+    return declared.facts(declared.open_fields(name, sections), row)
+
+
+@register.simple_tag
+def open_fields(name: str, sections: Any) -> tuple[declared.Field, ...]:
+    """The fields of section ``name`` that a reader of ``sections`` is shown (for table headers)."""
+    return declared.open_fields(name, sections)
+
+
 @register.filter
 def section_fields(name: str) -> tuple[declared.Field, ...]:
     """The declared fields of section ``name`` (for table headers)."""
