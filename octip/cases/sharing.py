@@ -27,7 +27,7 @@ from .sections import validate_sections
 from .selectors import is_own_case, sections_visible_to
 
 __all__ = ["grant_case_access", "is_own_case", "move_case_ownership", "refuse_if_closed", "require_own_scope",
-           "require_section", "revoke_case_access", "sections_visible_to"]
+           "require_section", "revoke_case_access", "sections_visible_to", "widen_case_access"]
 
 
 def grant_case_access(*, actor: Any, case: Case, organization=None, user=None, sections: Iterable[str],
@@ -48,6 +48,20 @@ def grant_case_access(*, actor: Any, case: Case, organization=None, user=None, s
         "organization_id": getattr(organization, "pk", None), "user_id": getattr(user, "pk", None),
         "expires_at": expires_at.isoformat() if expires_at else None})
     return grant
+
+
+def widen_case_access(*, actor: Any, source: str, source_id: str, sections: Iterable[str]) -> int:
+    """Open ``sections`` on every active grant from ``source``/``source_id`` (a referral once it is
+    accepted: until then its receiver sees a preview). The caller has decided already: the sections
+    are those the disclosure allowed. Audited; returns how many grants changed."""
+    chosen = validate_sections(sections)
+    grants = list(CaseAccessGrant.objects.active().filter(source=source, source_id=str(source_id)))
+    for grant in grants:
+        grant.sections = sorted(chosen)
+        grant.save(update_fields=["sections"])
+        audit.record(actor, "case.access_widened", grant.case, detail={
+            "grant_id": grant.pk, "source": source, "source_id": str(source_id), "sections": sorted(chosen)})
+    return len(grants)
 
 
 def revoke_case_access(*, actor: Any, source: str, source_id: str) -> int:

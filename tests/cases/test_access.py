@@ -189,7 +189,7 @@ def test_receiver_not_given_the_summary_does_not_see_danger_exploitation_or_regi
 def test_a_receiver_does_not_learn_from_the_timeline_whom_else_the_case_was_shared_with(world, client_for):
     from octip.consent.services import record_consent
     from octip.referrals.secure_exports import create_secure_export
-    from octip.referrals.services import send_referral, without_email
+    from octip.referrals.services import change_referral_status, send_referral, without_email
     from tests.factories import OrganizationFactory, UserFactory
 
     org_c = OrganizationFactory(name="Third Partner Synthetic")
@@ -204,8 +204,10 @@ def test_a_receiver_does_not_learn_from_the_timeline_whom_else_the_case_was_shar
         record_consent(actor=owner, case=case, scope="share_with_organization", language="English",
                        organization=org, purpose="p", sections=["summary", "timeline"])
         with without_email():
-            send_referral(actor=owner, case=case, organization=org, purpose="p", urgency="urgent",
-                          sections=["summary", "timeline"])
+            referral = send_referral(actor=owner, case=case, organization=org, purpose="p", urgency="urgent",
+                                     sections=["summary", "timeline"])
+            if org == org_c:  # the timeline opens once the referral is accepted (issue 9 #17)
+                change_referral_status(actor=worker_c, referral=referral, action="accept")
     everything = {e["kind"] for e in client_for(owner).get(f"/api/v1/cases/{case.pk}/timeline").json()}
     assert {"export.secure", "disclosure", "referral.sent", "consent_given", "case.note_added"} <= everything
 

@@ -100,15 +100,16 @@ def rich_case(caseworker):  # noqa: F811
     return case_or_404(actor=caseworker, case_id=case.pk)
 
 
-def _refer(case, caseworker, partner_org, chosen):  # noqa: F811
-    from octip.referrals.services import send_referral, without_email
+def _refer(case, caseworker, partner_org, chosen, receiver):  # noqa: F811
+    from octip.referrals.services import change_referral_status, send_referral, without_email
 
     make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=chosen)
     # The consent the secure export needs; its recipient is the export's marker of the consents section.
     make_consent(case=case, obtained_by=caseworker, organization=None, external_recipient=RECIPIENT, sections=chosen)
     with without_email():
-        send_referral(actor=caseworker, case=case, organization=partner_org, purpose="Support", urgency="urgent",
-                      sections=chosen)
+        referral = send_referral(actor=caseworker, case=case, organization=partner_org, purpose="Support",
+                                 urgency="urgent", sections=chosen)
+        change_referral_status(actor=receiver, referral=referral, action="accept")
 
 
 def _applicable(name, case):
@@ -284,7 +285,7 @@ def _check_secure_export(caseworker, case, chosen):  # noqa: F811
 @pytest.mark.parametrize("chosen", COMBINATIONS, ids=["+".join(c) for c in COMBINATIONS])
 def test_a_receiver_given_sections_sees_exactly_them_at_every_door(client_for, rich_case, caseworker,  # noqa: F811
                                                                    partner_org, partner_worker, chosen):  # noqa: F811
-    _refer(rich_case, caseworker, partner_org, chosen)
+    _refer(rich_case, caseworker, partner_org, chosen, partner_worker)
     receiver = client_for(partner_worker)
     _check_page(receiver, partner_worker, rich_case, chosen)
     _check_api(receiver, rich_case, chosen)
@@ -303,7 +304,7 @@ def test_a_field_added_to_a_section_appears_at_every_door(client_for, rich_case,
     monkeypatch.setitem(sections.DECLARED, "tasks", dataclasses.replace(tasks, fields=tasks.fields + (
         Field("created_at", "Written down (added)", kind=FieldKind.DATETIME),)))
     chosen = ["identity", "tasks"]
-    _refer(rich_case, caseworker, partner_org, chosen)
+    _refer(rich_case, caseworker, partner_org, chosen, partner_worker)
     receiver = client_for(partner_worker)
 
     page = receiver.get(reverse("cases:detail", args=[rich_case.pk])).content.decode()

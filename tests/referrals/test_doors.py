@@ -33,6 +33,7 @@ def test_receiver_sees_only_the_shared_sections_and_loses_them_on_revoke(
 
     referral = send_referral(actor=caseworker, case=rich_case, organization=partner_org, purpose="Shelter bed",
                              urgency="urgent", sections=["summary", "needs"])
+    change_referral_status(actor=partner_worker, referral=referral, action="accept")
     receiver = client_for(partner_worker)
     page = receiver.get(f"/app/cases/{rich_case.pk}/")
     assert page.status_code == 200

@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from octip.cases import services
 from octip.cases.selectors import case_or_404
-from octip.referrals.services import send_referral, without_email
+from octip.partners.models import User
+from octip.referrals.services import change_referral_status, send_referral, without_email
 from tests.factories.cases import make_case
 from tests.factories.consent import make_consent
 
@@ -44,10 +45,13 @@ def documents(case, caseworker):
 
 
 def _refer(case, caseworker, partner_org, sections):
+    """Refer the case and have a caseworker of the partner accept it (its sections open then)."""
     make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=sections)
+    accepting = User.objects.get(organization=partner_org, role="caseworker")
     with without_email():
-        return send_referral(actor=caseworker, case=case, organization=partner_org, purpose="Support",
-                             urgency="urgent", sections=sections)
+        referral = send_referral(actor=caseworker, case=case, organization=partner_org, purpose="Support",
+                                 urgency="urgent", sections=sections)
+        return change_referral_status(actor=accepting, referral=referral, action="accept")
 
 
 @pytest.fixture
@@ -63,7 +67,7 @@ def _download(client, case, document):
 
 
 def test_an_organization_grant_does_not_reach_an_own_scope_screener(
-        client_for, case, caseworker, partner_org, partner_screener, documents):
+        client_for, case, caseworker, partner_org, partner_worker, partner_screener, documents):
     referral = _refer(case, caseworker, partner_org, ["summary", "notes", "documents"])
     screener = client_for(partner_screener)
     assert screener.get(reverse("cases:detail", args=[case.pk])).status_code == 404

@@ -39,7 +39,11 @@ def refer(case, actor, organization, sections=("summary", "needs"), **kwargs):
 def test_referral_with_consent_opens_only_the_shared_sections(referral, case, partner_worker, partner_org):
     assert referral.status == "sent" and referral.disclosure.consent is not None
     grant = CaseAccessGrant.objects.get(source="referral", source_id=str(referral.pk))
-    assert grant.organization == partner_org and grant.sections == ["needs", "summary"]
+    # A preview until the receiver accepts (issue 9 #17), then the shared sections.
+    assert grant.organization == partner_org and grant.sections == ["summary"]
+    change_referral_status(actor=partner_worker, referral=referral, action="accept")
+    grant.refresh_from_db()
+    assert grant.sections == ["needs", "summary"]
     assert sections_visible_to(partner_worker, case) == {"summary", "needs"}
     assert AuditEvent.objects.filter(action="referral.sent", target_id=str(referral.pk)).exists()
     assert case.timeline.filter(kind="referral.sent").exists()

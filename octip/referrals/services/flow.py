@@ -32,6 +32,10 @@ from ..models import Referral, Transfer
 from ..transitions import Transition
 from .notifications import notify, responders
 
+#: What a receiving organization sees of a case while it decides whether to take on a referral or a
+#: transfer: enough to decide, never the person (issue 9 #17).
+PREVIEW_SECTIONS: frozenset[str] = frozenset({"summary"})
+
 #: A referral or a transfer: ``apply`` is checked for each.
 Row = TypeVar("Row", Referral, Transfer)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from octip.cases.models import Case, CaseAccessGrant
 from octip.cases.sections import validate_sections
-from octip.cases.sharing import grant_case_access, require_own_scope, revoke_case_access
+from octip.cases.sharing import grant_case_access, require_own_scope, revoke_case_access, widen_case_access
 from octip.cases.timeline import Kind, happened
 from octip.consent.models import Consent, ConsentScope
 from octip.consent.policy import DisclosureDecision, DisclosureRefused, may_disclose
@@ -31,7 +31,7 @@ from octip.partners.models import Organization
 
 from ..models import Referral, Urgency, response_targets
 from ..transitions import REFERRAL_TRANSITIONS, Transition
-from .flow import Flow, InvalidTransition, access_ends_at, apply, staff
+from .flow import PREVIEW_SECTIONS, Flow, InvalidTransition, access_ends_at, apply, staff
 from .notifications import notify, referral_link, responders
 from .transfers import end_transfers_for_withdrawn_consent
 
@@ -122,7 +122,9 @@ def _create_referral(*, actor: Actor, case: Case, recipient: Organization, servi
         case=case, service=service, from_organization=case.owner_organization, to_organization=recipient,
         purpose=purpose, urgency=urgency, sections=sections, respond_by=respond_by,
         disclosure=decision.disclosure, sent_by=staff(actor))
-    grant_case_access(actor=actor, case=case, organization=recipient, sections=sections, source="referral",
+    # Until the receiver accepts, it sees a preview (issue 9 #17): what it needs to decide, not the person.
+    grant_case_access(actor=actor, case=case, organization=recipient, sections=preview_sections(sections),
+                      source="referral",
                       source_id=str(referral.pk), reason=f"referral {referral.pk}", expires_at=access_ends_at(decision))
     happened(actor=actor, case=case, kind=Kind.REFERRAL_SENT, concerns=recipient,
              params={"org": recipient.name, "urgency": ("urgency", urgency),
@@ -162,6 +164,18 @@ def _audit_detail(referral: Referral, transition: Transition) -> dict[str, Any]:
     return {"case_id": str(referral.case_id), "action": transition.action, "status": transition.target}
 
 
+def preview_sections(sections: Iterable[str]) -> list[str]:
+    """What a receiver sees of a referral it has not accepted yet: the shared sections among
+    ``PREVIEW_SECTIONS`` (the summary, never the identity), as for a transfer."""
+    return sorted(set(sections) & PREVIEW_SECTIONS)
+
+
+def _open_shared_sections(referral: Referral, transition: Transition, actor: Actor) -> None:
+    """Once accepted, the receiver sees every section the disclosure allowed."""
+    if transition.action == "accept":
+        widen_case_access(actor=actor, source="referral", source_id=str(referral.pk), sections=referral.sections)
+
+
 REFERRAL_FLOW: Flow[Referral] = Flow(
     noun="referral", model=Referral, transitions=REFERRAL_TRANSITIONS, page="referrals:detail",
     notice=gettext_noop("Referral of case %(number)s to %(org)s: %(status)s."),
@@ -170,7 +184,7 @@ REFERRAL_FLOW: Flow[Referral] = Flow(
     refusals=dict.fromkeys(("complete", "close"), gettext_noop(
         "Only an accepted referral can be completed or closed; this one is “%(status)s”. Accept it first if you "
         "are taking it on.")),
-    audit_detail=_audit_detail, check=_refuse_accept_without_access)
+    audit_detail=_audit_detail, check=_refuse_accept_without_access, consequence=_open_shared_sections)
 
 
 def change_referral_status(*, actor: Actor, referral: Referral, action: str, reason: str = "") -> Referral:

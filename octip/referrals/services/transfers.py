@@ -28,11 +28,11 @@ from octip.partners.models import Organization
 
 from ..models import Transfer, TransferStatus
 from ..transitions import TRANSFER_TRANSITIONS, Transition
-from .flow import Flow, InvalidTransition, access_ends_at, apply, staff
+from .flow import PREVIEW_SECTIONS, Flow, InvalidTransition, access_ends_at, apply, staff
 from .notifications import notify, responders, transfer_link
 
 #: What a receiver may see of a case while deciding whether to accept a transfer.
-TRANSFER_PREVIEW_SECTIONS = ["summary"]
+TRANSFER_PREVIEW_SECTIONS = sorted(PREVIEW_SECTIONS)
 TRANSFER_RESPONSE_HOURS = 72
 
 
