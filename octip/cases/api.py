@@ -138,6 +138,8 @@ def create_case(request, body: s.CaseIn):
 
 
 class DuplicateCheckIn(Schema):
+    #: Why you check: ``intake``, ``hotline_contact`` or ``screening`` (required; 400 otherwise).
+    reason: str = ""
     legal_name: str = ""
     other_names: list[str] = []
     date_of_birth: BoundedDate | None = None
@@ -152,16 +154,18 @@ class DuplicateCheckOut(Schema):
 
 @router.post("/cases/duplicate-check", response={200: DuplicateCheckOut, 429: DetailOut})
 def duplicate_check(request, body: DuplicateCheckIn):
-    """Before an intake: cases matching on name with date of birth, or phone. Give a name with a date of
-    birth, or a phone with a name or a date of birth (else 400). A match you cannot see is reported only
-    as ``elsewhere: true`` (and only when more than the phone matches) — a coordinator can check it.
-    Checks are limited per user: past the limit, 429 until the window passes."""
+    """Before an intake: cases matching on name with date of birth, or phone. Say why you check
+    (``reason``: intake, hotline_contact or screening) and give a name with a date of birth, or a phone
+    with a name or a date of birth (else 400); the check and its blind-index criteria are audited. A
+    match you cannot see is reported only as ``elsewhere: true`` (and only when more than the phone
+    matches) — a coordinator can check it. Checks are limited per user: past the limit, 429 until the
+    window passes."""
     actor = request.auth
     require(actor, "case.create")
     try:
         found = selectors.find_possible_duplicates(
-            actor=actor, legal_name=body.legal_name, other_names=body.other_names, date_of_birth=body.date_of_birth,
-            phone=body.phone, via="api")
+            actor=actor, reason=body.reason, legal_name=body.legal_name, other_names=body.other_names,
+            date_of_birth=body.date_of_birth, phone=body.phone, via="api")
     except TooManyChecks:
         return Status(429, {"detail": str(TOO_MANY_CHECKS)})
     message = _("A possible record exists elsewhere. A coordinator can check it for you.") if found.elsewhere else ""

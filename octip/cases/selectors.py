@@ -56,7 +56,7 @@ from .models import (
 from .ratelimit import TooManyChecks, count_duplicate_check
 from .reference import Term
 from .sections import ALL_SECTIONS, open_rows, sections_of_row
-from .validation import duplicate_check_criteria, duplicate_criteria_suffice
+from .validation import duplicate_check_criteria, duplicate_check_reason, duplicate_criteria_suffice
 
 CASE_NUMBER = re.compile(r"^BC-\d{4}-\d{6}$", re.IGNORECASE)
 #: The largest row id the database holds (a 32-bit signed integer column).
@@ -467,8 +467,9 @@ class DuplicateCheck:
         return bool(self.visible) or self.elsewhere
 
 
-def find_possible_duplicates(*, actor: Actor, legal_name: str = "", date_of_birth: datetime.date | None = None,
-                             phone: str = "", other_names: Iterable[str] = (), via: Via = "page",
+def find_possible_duplicates(*, actor: Actor, reason: str, legal_name: str = "",
+                             date_of_birth: datetime.date | None = None, phone: str = "",
+                             other_names: Iterable[str] = (), via: Via = "page",
                              skip_if_too_few: bool = False) -> DuplicateCheck:
     """Cases whose person matches on a blind index (name with date of birth, or phone); the check is
     recorded (``case.duplicate_check``, with the kinds of criteria used, never their values), since it
@@ -481,23 +482,30 @@ def find_possible_duplicates(*, actor: Actor, legal_name: str = "", date_of_birt
     The check is not an oracle (issue 9 #6): it needs a name with a date of birth, or a phone with a
     name or a date of birth (``ValidationError`` otherwise, or, with ``skip_if_too_few``, no check and
     no match: the intake page opens a case from a name alone); and a user may run only so many checks
-    in a while (``TooManyChecks``). Both refusals are recorded (``case.duplicate_check_refused``).
+    in a while (``TooManyChecks``); and it is run only in the course of work: ``reason`` is one of
+    ``validation.DUPLICATE_CHECK_REASONS`` (the intake page passes ``intake``). Every refusal is
+    recorded (``case.duplicate_check_refused``), and so is every check, with its reason and its
+    blind-index criteria (shortened keyed hashes, never the values): a reviewer can see one user
+    walking many numbers, or many users asking after one person.
     """
     names = [n for n in [legal_name, *other_names] if n and name_index(n)]
     kinds = sorted(k for k, given in (("name", bool(names)), ("date_of_birth", date_of_birth is not None),
                                       ("phone", bool(phone_index(phone)))) if given)
     if skip_if_too_few and not duplicate_criteria_suffice(kinds):
         return DuplicateCheck([], False)
+    tokens = _probe_tokens(names, date_of_birth, phone)
     if not count_duplicate_check(actor):
-        audit.record(actor, "case.duplicate_check_refused", None, detail={
-            "reason": "rate_limit", "criteria": kinds, **_via(via)})
+        audit.record(actor, "case.duplicate_check_refused", None, purpose=str(reason)[:40], detail={
+            "reason": "rate_limit", "criteria": kinds, "tokens": tokens, **_via(via)})
         raise TooManyChecks
-    try:
-        duplicate_check_criteria(names=names, date_of_birth=date_of_birth, phone=phone)
-    except ValidationError:
-        audit.record(actor, "case.duplicate_check_refused", None, detail={
-            "reason": "criteria", "criteria": kinds, **_via(via)})
-        raise
+    for refusal, check in (("no_reason", lambda: duplicate_check_reason(reason)), ("criteria", lambda: (
+            duplicate_check_criteria(names=names, date_of_birth=date_of_birth, phone=phone)))):
+        try:
+            check()
+        except ValidationError:
+            audit.record(actor, "case.duplicate_check_refused", None, purpose=str(reason)[:40], detail={
+                "reason": refusal, "criteria": kinds, "tokens": tokens, **_via(via)})
+            raise
     name_q = Q(pk__in=[])
     for n in names:
         index = name_index(n)
@@ -512,9 +520,24 @@ def find_possible_duplicates(*, actor: Actor, legal_name: str = "", date_of_birt
                if case.pk in readable]
     corroborated = Case.objects.filter((name_q & dob_q) | (phone_q & (name_q | dob_q)))
     elsewhere = corroborated.exclude(pk__in=readable).exists()
-    audit.record(actor, "case.duplicate_check", None, detail={
-        "visible_matches": len(visible), "elsewhere": elsewhere, "criteria": kinds, **_via(via)})
+    audit.record(actor, "case.duplicate_check", None, purpose=reason, detail={
+        "visible_matches": len(visible), "elsewhere": elsewhere, "criteria": kinds, "tokens": tokens,
+        **_via(via)})
     return DuplicateCheck(visible, elsewhere)
+
+
+#: How much of a blind-index token the audit keeps: enough to see the same probe again, not the token.
+PROBE_TOKEN_CHARS = 12
+
+
+def _probe_tokens(names: list[str], date_of_birth: datetime.date | None, phone: str) -> dict[str, Any]:
+    """The blind-index criteria of a duplicate check as the audit keeps them: each token shortened, so a
+    reviewer can match repeated probes while the log holds no usable index."""
+    def short(token: str) -> str:
+        return token[:PROBE_TOKEN_CHARS]
+    return {"names": sorted({short(name_index(n)) for n in names}),
+            "date_of_birth": short(dob_index(date_of_birth)) if date_of_birth else "",
+            "phone": short(phone_index(phone)) if phone_index(phone) else ""}
 
 
 # --- Inside a case ----------------------------------------------------------------------------

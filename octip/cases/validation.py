@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from octip.partners.models import Region, Team, User
 
@@ -253,6 +254,23 @@ def duplicate_check_criteria(*, names: Iterable[str], date_of_birth: Any, phone:
         raise ValidationError(_("A check for an existing record needs a name with a date of birth, or a phone "
                                 "number with a name or a date of birth."))
     return kinds
+
+
+#: Why a duplicate check is run: it answers only in the course of work (issue 9 #6). The intake page is an
+#: open intake and says so itself; an API caller names the work it is doing.
+DUPLICATE_CHECK_REASONS: dict[str, Any] = {
+    "intake": _lazy("Opening an intake"),
+    "hotline_contact": _lazy("Triaging a 24/7 contact"),
+    "screening": _lazy("Screening for indicators"),
+}
+
+
+def duplicate_check_reason(reason: str) -> str:
+    """``reason`` if it is one of ``DUPLICATE_CHECK_REASONS``; raises ValidationError naming them."""
+    if reason not in DUPLICATE_CHECK_REASONS:
+        raise ValidationError({"reason": _("Say why you check for an existing record: one of %(reasons)s.") % {
+            "reasons": ", ".join(DUPLICATE_CHECK_REASONS)}})
+    return reason
 
 
 def duplicate_criteria_suffice(kinds: Iterable[str]) -> bool:

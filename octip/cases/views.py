@@ -178,8 +178,9 @@ def intake_page(request: HttpRequest, *, open_case: Callable[[dict, dict], Case]
             data = form.person_data()
             try:
                 duplicates = selectors.find_possible_duplicates(
-                    actor=request.user, legal_name=data["legal_name"], date_of_birth=data["date_of_birth"],
-                    phone=data["phone"], other_names=[data["preferred_name"], *data["aliases"]], skip_if_too_few=True)
+                    actor=request.user, reason="intake", legal_name=data["legal_name"],
+                    date_of_birth=data["date_of_birth"], phone=data["phone"],
+                    other_names=[data["preferred_name"], *data["aliases"]], skip_if_too_few=True)
             except TooManyChecks:
                 form.add_error(None, TOO_MANY_CHECKS)
                 return render(request, "cases/intake.html", {"form": form, "duplicates": None, "hidden": hidden or {}},

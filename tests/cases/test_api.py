@@ -195,14 +195,14 @@ def test_patch_with_nulls_is_a_clear_error_not_a_crash(world, client_for):
 
 
 def test_duplicate_check_through_api(world, client_for):
-    body = {"legal_name": "Ana Beatriz Ferreira", "date_of_birth": "1995-03-14"}
+    body = {"legal_name": "Ana Beatriz Ferreira", "date_of_birth": "1995-03-14", "reason": "intake"}
     mine = post(client_for(world.caseworker_a), "/api/v1/cases/duplicate-check", body).json()
     assert mine["visible"] == [str(world.case_a.pk)] and mine["elsewhere"] is False
     theirs = post(client_for(world.caseworker_b), "/api/v1/cases/duplicate-check", body).json()
     assert theirs == {"visible": [], "elsewhere": True,
                       "message": "A possible record exists elsewhere. A coordinator can check it for you."}
     nobody = post(client_for(world.caseworker_b), "/api/v1/cases/duplicate-check",
-                  {"legal_name": "Nobody Synthetic", "date_of_birth": "1995-03-14"}).json()
+                  {"legal_name": "Nobody Synthetic", "date_of_birth": "1995-03-14", "reason": "intake"}).json()
     assert nobody["elsewhere"] is False and nobody["visible"] == []
     assert post(client_for(world.analyst), "/api/v1/cases/duplicate-check", body).status_code == 403
 

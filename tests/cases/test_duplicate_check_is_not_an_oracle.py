@@ -8,7 +8,10 @@ caseworker whether a survivor with that number exists anywhere on the platform, 
 - a match outside the caller's sight is reported ("elsewhere") only when the second factor matches
   too, so a phone with any name tells nothing about other organizations' people;
 - it is limited per user (429 past the limit, on the API and on the intake page);
-- every check, and every refused one, is audited with the kinds of criteria used, never their values.
+- it is run only in the course of work: the API names a reason (intake, hotline_contact, screening),
+  the intake page is an open intake; without one it is a 400;
+- every check, and every refused one, is audited with the reason, the kinds of criteria and the
+  blind-index criteria (shortened keyed hashes), never their values, so that probing can be reviewed.
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ def _fresh_limits():
     cache.clear()
 
 
-def _check(client, body):
-    return client.post(URL, json.dumps(body), content_type="application/json")
+def _check(client, body, reason="intake"):
+    return client.post(URL, json.dumps({"reason": reason, **body}), content_type="application/json")
 
 
 @pytest.mark.parametrize("body", [
@@ -71,7 +74,31 @@ def test_the_check_is_audited_with_the_kinds_of_criteria_never_their_values(worl
         ("case.duplicate_check", ["name", "phone"]), ("case.duplicate_check_refused", ["phone"])]
     assert events[1].detail["reason"] == "criteria"
     dump = json.dumps([e.detail for e in events]) + "".join(e.purpose for e in events)
-    assert "555" not in dump and "Ferreira" not in dump
+    assert "604 555 0142" not in dump and "6045550142" not in dump and "Ferreira" not in dump
+    assert [e.purpose for e in events] == ["intake", "intake"]
+
+
+def test_a_check_needs_a_reason(world, client_for):
+    client = client_for(world.caseworker_b)
+    body = {"legal_name": "Ana Beatriz Ferreira", "date_of_birth": "1995-03-14"}
+    for reason in ("", "curiosity"):
+        refused = _check(client, body, reason=reason)
+        assert refused.status_code == 400
+        assert "intake, hotline_contact, screening" in json.dumps(refused.json())
+        assert "elsewhere" not in refused.json()
+    assert AuditEvent.objects.filter(action="case.duplicate_check_refused", actor_id=world.caseworker_b.pk,
+                                     detail__reason="no_reason").count() == 2
+    assert _check(client, body, reason="hotline_contact").json()["elsewhere"] is True
+
+
+def test_probes_can_be_reviewed_by_their_blind_index_criteria(world, client_for):
+    """The same number probed twice, by two users, carries the same shortened phone token in the audit;
+    another number another one."""
+    for user, phone in ((world.caseworker_b, PHONE), (world.caseworker_a, PHONE), (world.caseworker_b, "604 555 0199")):
+        _check(client_for(user), {"phone": phone, "legal_name": "Random Probe"})
+    phones = [e.detail["tokens"]["phone"] for e in AuditEvent.objects.filter(
+        action="case.duplicate_check").order_by("seq")]
+    assert len(phones) == 3 and phones[0] == phones[1] != phones[2] and all(len(p) == 12 for p in phones)
 
 
 def test_the_check_is_limited_per_user(world, client_for, settings):
