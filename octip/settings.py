@@ -35,7 +35,7 @@ PRODUCTION = OCTIP_ENV == "production"
 
 if PRODUCTION:
     missing = [n for n in ("DJANGO_SECRET_KEY", "OCTIP_FIELD_KEYS", "OCTIP_BLIND_INDEX_KEY",
-                           "OCTIP_ALLOWED_HOSTS") if not os.environ.get(n)]
+                           "OCTIP_AUDIT_SIGNING_KEY", "OCTIP_ALLOWED_HOSTS") if not os.environ.get(n)]
     if missing:
         raise ImproperlyConfigured(
             "Production refuses to start without: " + ", ".join(missing) + ". See README.")
@@ -251,6 +251,13 @@ TASKS = {"default": {"BACKEND": os.environ.get(
 OCTIP_FIELD_KEYS = os.environ.get("OCTIP_FIELD_KEYS", "")
 OCTIP_BLIND_INDEX_KEY = os.environ.get("OCTIP_BLIND_INDEX_KEY", "")
 OCTIP_KEY_FILE = VAR_DIR / "field_keys.json"
+
+# Audit checkpoints (octip/core/checkpoints.py): the Ed25519 key that signs them lives outside the
+# database (base64 of the 32-byte private key; in development a 0600 file under var/), and each
+# checkpoint is exported to a folder that production keeps outside the database's reach.
+OCTIP_AUDIT_SIGNING_KEY = os.environ.get("OCTIP_AUDIT_SIGNING_KEY", "")
+OCTIP_AUDIT_SIGNING_KEY_FILE = VAR_DIR / "audit_signing_key"
+OCTIP_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("OCTIP_AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
 
 # Where the public site's quick-exit button goes: a neutral page.
 OCTIP_QUICK_EXIT_URL = os.environ.get("OCTIP_QUICK_EXIT_URL", "https://www.google.ca/search?q=weather")

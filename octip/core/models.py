@@ -59,6 +59,38 @@ class AuditEvent(models.Model):
         raise TypeError("Audit events are append-only.")
 
 
+class AuditCheckpoint(models.Model):
+    """A signed checkpoint of the audit log's Merkle tree (``octip.core.checkpoints``). Append-only like
+    the events; each is also exported outside the database, which is what makes it worth keeping:
+    whoever can write the database could write this table too."""
+
+    tree_size = models.PositiveBigIntegerField(unique=True)
+    root_hash = models.CharField(max_length=64)
+    last_hash = models.CharField(max_length=64)
+    timestamp = models.CharField(max_length=40)
+    key_id = models.CharField(max_length=16)
+    signature = models.TextField()
+    #: The compact range of the tree at this size (hex), to extend it without reading older events.
+    frontier = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tree_size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.tree_size}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Audit checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("Audit checkpoints are append-only.")
+
+
 class VersionedModel(models.Model):
     """An editable record that refuses a save that lost a race (see ``core.versioning``)."""
 

@@ -68,3 +68,10 @@ def make_database_files_private(sender: Any, connection: BaseDatabaseWrapper, **
                 path.chmod(PRIVATE_FILE)
         except FileNotFoundError:
             continue
+
+
+def make_private_dir(folder: Path) -> Path:
+    """``folder`` created (with its parents) readable by this user only, 0700."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    folder.chmod(PRIVATE_FOLDER)
+    return folder

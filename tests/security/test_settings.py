@@ -23,6 +23,7 @@ def production_env(tmp_path):
     return {"OCTIP_ENV": "production", "DJANGO_SECRET_KEY": new_key() + new_key(),
             "OCTIP_ALLOWED_HOSTS": "octip.example.ca", "OCTIP_FIELD_KEYS": f"k1:{new_key()}",
             "OCTIP_BLIND_INDEX_KEY": new_key(), "OCTIP_VAR_DIR": str(tmp_path),
+            "OCTIP_AUDIT_SIGNING_KEY": new_key(),
             "OCTIP_REDIS_URL": "redis://127.0.0.1:6379/1"}
 
 
@@ -32,7 +33,8 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "OCTIP_FIELD_KEYS", "OCTIP_BLIND_INDEX_KEY"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "OCTIP_FIELD_KEYS", "OCTIP_BLIND_INDEX_KEY",
+                                     "OCTIP_AUDIT_SIGNING_KEY"])
 def test_production_refuses_to_start_without_secrets(tmp_path, missing):
     env = production_env(tmp_path)
     del env[missing]
