@@ -32,7 +32,7 @@ from .models import (
     Stage,
     Track,
 )
-from .selectors import NO_WORKER, owner_teams, owner_workers, plan_action_owners
+from .selectors import NO_WORKER, CaseOwners, case_owners, plan_action_owners
 from .validation import clean_aliases, clean_citizenship, clean_identity_documents, clean_languages
 
 
@@ -327,17 +327,16 @@ class CaseFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
     report_due = forms.BooleanField(label=_("Youth cases awaiting the duty-to-report"), required=False)
 
-    def __init__(self, *args, actor=None, **kwargs):
+    def __init__(self, *args, actor=None, owners: CaseOwners | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("Any"))] + [(r.code, str(r)) for r in Region.objects.all()]
         # The caseworkers and teams offered are those owning a case the reader can see: staff names,
         # never a person's. Without a reader (no one to ask about), only "anyone".
-        workers = list(owner_workers(actor=actor)) if actor is not None else []
-        teams = list(owner_teams(actor=actor)) if actor is not None else []
+        if owners is None:
+            owners = case_owners(actor=actor) if actor is not None else CaseOwners([], [])
         self.fields["worker"].choices = [("", _("Anyone")), (NO_WORKER, _("Nobody (no worker)"))] + [
-            (str(u.pk), f"{u.full_name} ({u.organization.name})") for u in workers]
-        self.fields["team"].choices = [("", _("Any"))] + [(str(t.pk), f"{t.name} ({t.organization.name})")
-                                                          for t in teams]
+            (str(pk), label) for pk, label in owners.workers]
+        self.fields["team"].choices = [("", _("Any"))] + [(str(pk), label) for pk, label in owners.teams]
 
 
 class MyWorkFilterForm(forms.Form):

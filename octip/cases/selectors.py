@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from octip.core import audit
 from octip.core.access import Actor, allows, get_visible_or_404, require
-from octip.partners.models import Team, User
+from octip.partners.models import User
 
 from . import models as m  # timeline() below still names models through it
 from . import reference
@@ -342,16 +342,31 @@ def no_worker_q() -> Q:
     return Q(owner_worker__isnull=True) & ~Q(Exists(assigned))
 
 
-def owner_workers(*, actor: Actor) -> QuerySet[User]:
-    """The staff who own a case the actor can see (the choices of the list's "caseworker" filter)."""
-    return (User.objects.filter(pk__in=Case.objects.visible_to(actor).values("owner_worker_id"))
-            .select_related("organization").order_by("full_name", "pk"))
+@dataclass(frozen=True)
+class CaseOwners:
+    """Who owns the cases an actor can see: (id, label) of the caseworkers and of the teams, labelled
+    with their organization (staff and team names; never a person's)."""
+
+    workers: list[tuple[int, str]]
+    teams: list[tuple[int, str]]
 
 
-def owner_teams(*, actor: Actor) -> QuerySet[Team]:
-    """The teams that own a case the actor can see (the choices of the list's "team" filter)."""
-    return (Team.objects.filter(pk__in=Case.objects.visible_to(actor).values("owner_team_id"))
-            .select_related("organization").order_by("organization__name", "name", "pk"))
+def case_owners(*, actor: Actor) -> CaseOwners:
+    """The caseworkers and teams owning a case the actor can see, in one query (the choices of the
+    case list's "caseworker" and "team" filters)."""
+    workers: dict[int, str] = {}
+    teams: dict[int, str] = {}
+    rows = (Case.objects.visible_to(actor)
+            .values_list("owner_worker_id", "owner_worker__full_name", "owner_worker__organization__name",
+                         "owner_team_id", "owner_team__name", "owner_team__organization__name")
+            .order_by().distinct())
+    for worker_id, worker, worker_org, team_id, team, team_org in rows:
+        if worker_id is not None:
+            workers[worker_id] = f"{worker} ({worker_org})"
+        if team_id is not None:
+            teams[team_id] = f"{team} ({team_org})"
+    return CaseOwners(workers=sorted(workers.items(), key=lambda item: (item[1], item[0])),
+                      teams=sorted(teams.items(), key=lambda item: (item[1], item[0])))
 
 
 def report_due_q() -> Q:

@@ -99,9 +99,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         refused = True
     elif request.GET.get("q"):
         person_data = {"q": request.GET["q"]}  # a case number
-    filter_form = forms.CaseFilterForm(filter_data or None, actor=request.user)
+    owners = selectors.case_owners(actor=request.user)  # asked once, for both forms
+    filter_form = forms.CaseFilterForm(filter_data or None, owners=owners)
     person_form = forms.PersonSearchForm(person_data or None)
-    form = forms.CaseSearchForm({**filter_data.dict(), **person_data} or None, actor=request.user)
+    form = forms.CaseSearchForm({**filter_data.dict(), **person_data} or None, owners=owners)
     filters = _filters_from(form)
     person_search = request.method == "POST" and bool(filters.identity_criteria())
     if refused:

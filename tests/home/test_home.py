@@ -221,7 +221,8 @@ def test_a_coordinator_sees_every_organization_and_the_decisions_and_workload(wo
         str(label): open_cases.filter(stage=value).count() for value, label in Stage.choices if value != Stage.CLOSED}
     for org in (world["a"], world["b"]):
         worker_label = f"{org.worker.full_name} ({org.organization.name})"
-        assert breakdowns["Open cases by caseworker"][worker_label] == open_cases.filter(owner_worker=org.worker).count()
+        by_worker = breakdowns["Open cases by caseworker"]
+        assert by_worker[worker_label] == open_cases.filter(owner_worker=org.worker).count()
         team_label = f"{org.team.name} ({org.organization.name})"
         assert breakdowns["Open cases by team"][team_label] == open_cases.filter(owner_team=org.team).count()
 
