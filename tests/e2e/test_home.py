@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 from django.core.management import call_command
 
-from octip.partners.demo import demo_email
+from octip.partners.demo import DEMO_PASSWORD, demo_email
 from octip.partners.models import User
 from tests.factories import confirmed_totp, region
 
@@ -41,7 +41,7 @@ def demo_user(local: str) -> User:
 @pytest.mark.parametrize("local", list(ACCOUNTS))
 def test_the_home_page_of_each_role_is_accessible_and_its_numbers_open_their_lists(
         local, demo, page, sign_in, assert_accessible):
-    sign_in(page, demo_user(local))
+    sign_in(page, demo_user(local), DEMO_PASSWORD)
     page.goto("/app/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
     assert_accessible(page)
