@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "octip.hotline",
     "octip.directory",
     "octip.referrals",
+    "octip.home",
 ]
 
 MIDDLEWARE = [

@@ -5,13 +5,16 @@ from django.views.i18n import JavaScriptCatalog
 
 from octip.api import api
 from octip.core.views import healthz
+from octip.home import urls as home_urls
+from octip.partners import urls_app
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="js_catalog"),
     path("accounts/", include("octip.partners.urls_accounts")),
-    path("app/", include("octip.partners.urls_app")),
+    # One ``app`` namespace: the home page (which counts from every app) and the staff pages of partners.
+    path("app/", include(([*home_urls.urlpatterns, *urls_app.urlpatterns], urls_app.app_name))),
     path("app/cases/", include("octip.cases.urls")),
     path("app/consents/", include("octip.consent.urls")),
     path("app/screening/", include("octip.screening.urls")),

@@ -63,6 +63,31 @@ def _demo_cases():
 
 
 def seed(*, scale: int | None, stdout) -> None:
+    _seed_cases(scale=scale, stdout=stdout)
+    _seed_emergency_accesses(stdout=stdout)
+
+
+#: Emergency accesses a demo coordinator opened, for the auditors' review (the reasons are synthetic).
+EMERGENCY_REASONS = ["Police called about an immediate risk; the assigned worker is off shift.",
+                     "The person is at the hospital and asked for their safety plan tonight."]
+
+
+def _seed_emergency_accesses(*, stdout) -> None:
+    """Two emergency accesses by the second demo coordinator, awaiting review; none if there are some."""
+    from .services import break_glass
+
+    if m.EmergencyAccess.objects.filter(case__in=_demo_cases()).exists():
+        return
+    coordinator = User.objects.filter(email=f"coordinator2@{DEMO_DOMAIN}").first()
+    cases = list(_demo_cases().exclude(stage="closed").order_by("number")[:len(EMERGENCY_REASONS)])
+    if coordinator is None or not cases:
+        return
+    for case, reason in zip(cases, EMERGENCY_REASONS, strict=False):
+        break_glass(actor=coordinator, case=case, reason=reason)
+    stdout.write(f"Cases: {len(cases)} emergency accesses awaiting an auditor's review.")
+
+
+def _seed_cases(*, scale: int | None, stdout) -> None:
     target = DEFAULT_CASES if scale is None else scale
     existing = _demo_cases().count()
     missing = max(target - existing, 0)

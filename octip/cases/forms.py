@@ -32,7 +32,7 @@ from .models import (
     Stage,
     Track,
 )
-from .selectors import plan_action_owners
+from .selectors import NO_WORKER, CaseOwners, case_owners, plan_action_owners
 from .validation import clean_aliases, clean_citizenship, clean_identity_documents, clean_languages
 
 
@@ -321,12 +321,27 @@ class CaseFilterForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), required=False)
     owner = forms.ChoiceField(label=_("Owner"), required=False,
                               choices=[("", _("Anyone")), ("me", _("Me")), ("team", _("My teams"))])
+    worker = forms.ChoiceField(label=_("Caseworker"), required=False)
+    team = forms.TypedChoiceField(label=_("Team"), required=False, coerce=int, empty_value=None)
+    open = forms.BooleanField(label=_("Open cases only"), required=False)
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
     report_due = forms.BooleanField(label=_("Youth cases awaiting the duty-to-report"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, owners: CaseOwners | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("Any"))] + [(r.code, str(r)) for r in Region.objects.all()]
+        # The caseworkers and teams offered are those owning a case the reader can see: staff names,
+        # never a person's. Without a reader (no one to ask about), only "anyone".
+        if owners is None:
+            owners = case_owners(actor=actor) if actor is not None else CaseOwners([], [])
+        self.fields["worker"].choices = [("", _("Anyone")), (NO_WORKER, _("Nobody (no worker)"))] + [
+            (str(pk), label) for pk, label in owners.workers]
+        self.fields["team"].choices = [("", _("Any"))] + [(str(pk), label) for pk, label in owners.teams]
+
+
+class MyWorkFilterForm(forms.Form):
+    due = forms.ChoiceField(label=_("Due"), required=False, choices=[
+        ("", _("Any date")), ("overdue", _("Past their date")), ("soon", _("Due in the next 7 days"))])
 
 
 class CaseSearchForm(PersonSearchForm, CaseFilterForm):

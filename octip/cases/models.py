@@ -411,6 +411,17 @@ class CaseAccessGrant(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
 
+class EmergencyAccessQuerySet(ScopedQuerySet):
+    """Emergency accesses are the auditors' to review: every one for a holder of
+    ``audit.review_emergency_access`` with the ``all`` scope, none otherwise (no narrower scope is
+    declared, so none is guessed)."""
+
+    view_permission = "audit.review_emergency_access"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        return Q() if scope == Scope.ALL else Q(pk__in=[])
+
+
 class EmergencyAccess(models.Model):
     """A coordinator's "break the glass" access to a case outside their scope: a stated reason,
     time-limited, audited, and reviewed afterwards by an auditor."""
@@ -430,6 +441,8 @@ class EmergencyAccess(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review = models.CharField(max_length=20, choices=Review.choices, blank=True)
     review_note = EncryptedText(_("review note"), blank=True)
+
+    objects = EmergencyAccessQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

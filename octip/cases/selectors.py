@@ -309,6 +309,10 @@ class CaseFilters:
     track: str = ""
     region: str = ""
     owner: str = ""  # "me", "team", or an organization id
+    #: The caseworker who owns the case: a user id, or "none" for cases nobody works (no caseworker
+    #: and no other assigned worker).
+    worker: str = ""
+    team: int | None = None
     overdue: bool = False
     report_due: bool = False
     include_closed: bool = True
@@ -326,6 +330,43 @@ def overdue_q(today: datetime.date | None = None) -> Q:
     today = today or timezone.localdate()
     late = Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due__lt=today)
     return Q(Exists(late))
+
+
+#: The ``worker`` filter of cases that nobody works.
+NO_WORKER = "none"
+
+
+def no_worker_q() -> Q:
+    """Cases with no caseworker and no other assigned worker."""
+    assigned = Case.assigned_workers.through.objects.filter(case_id=OuterRef("pk"))
+    return Q(owner_worker__isnull=True) & ~Q(Exists(assigned))
+
+
+@dataclass(frozen=True)
+class CaseOwners:
+    """Who owns the cases an actor can see: (id, label) of the caseworkers and of the teams, labelled
+    with their organization (staff and team names; never a person's)."""
+
+    workers: list[tuple[int, str]]
+    teams: list[tuple[int, str]]
+
+
+def case_owners(*, actor: Actor) -> CaseOwners:
+    """The caseworkers and teams owning a case the actor can see, in one query (the choices of the
+    case list's "caseworker" and "team" filters)."""
+    workers: dict[int, str] = {}
+    teams: dict[int, str] = {}
+    rows = (Case.objects.visible_to(actor)
+            .values_list("owner_worker_id", "owner_worker__full_name", "owner_worker__organization__name",
+                         "owner_team_id", "owner_team__name", "owner_team__organization__name")
+            .order_by().distinct())
+    for worker_id, worker, worker_org, team_id, team, team_org in rows:
+        if worker_id is not None:
+            workers[worker_id] = f"{worker} ({worker_org})"
+        if team_id is not None:
+            teams[team_id] = f"{team} ({team_org})"
+    return CaseOwners(workers=sorted(workers.items(), key=lambda item: (item[1], item[0])),
+                      teams=sorted(teams.items(), key=lambda item: (item[1], item[0])))
 
 
 def report_due_q() -> Q:
@@ -370,6 +411,13 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         # An id beyond what the database holds matches no organization (and must not reach the database).
         owner = int(f.owner)
         cases = cases.filter(owner_organization_id=owner) if owner <= MAX_ID else cases.none()
+    if f.worker == NO_WORKER:
+        cases = cases.filter(no_worker_q())
+    elif f.worker.isascii() and f.worker.isdigit():
+        worker = int(f.worker)
+        cases = cases.filter(owner_worker_id=worker) if worker <= MAX_ID else cases.none()
+    if f.team is not None:
+        cases = cases.filter(owner_team_id=f.team) if 0 < f.team <= MAX_ID else cases.none()
     if f.overdue:
         cases = cases.filter(overdue_q())
     if f.report_due:
@@ -561,10 +609,26 @@ def _visible_notes(user: Actor, case: Case, *, own: bool, emergency: bool) -> Qu
     return notes.filter(Q(sensitivity=Sensitivity.NORMAL) | (Q(sensitivity=Sensitivity.RESTRICTED) & restricted_ok))
 
 
-def my_work(*, actor: Actor, today: datetime.date | None = None) -> dict[str, QuerySet[Task]]:
-    """Open tasks on visible cases: mine, my teams', and every overdue one among them."""
+#: How far ahead "due soon" looks, in days (tasks and plan actions on "My work" and the home page).
+DUE_SOON_DAYS = 7
+#: The ``due`` filters of "My work": tasks past their date, or due from today to ``DUE_SOON_DAYS`` ahead.
+DUE_FILTERS = ("overdue", "soon")
+
+
+def _due_q(due: str, today: datetime.date) -> Q:
+    if due == "overdue":
+        return Q(due__lt=today)
+    if due == "soon":
+        return Q(due__gte=today, due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+    return Q()
+
+
+def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") -> dict[str, QuerySet[Task]]:
+    """Open tasks on visible cases: mine, my teams', and every overdue one among them; with ``due``
+    (one of ``DUE_FILTERS``), only those past their date or due soon."""
     today = today or timezone.localdate()
     tasks = (Task.objects.filter(case__in=Case.objects.visible_to(actor), done_at__isnull=True)
+             .filter(_due_q(due, today))
              .select_related("case", "assignee", "team").order_by("due", "id"))
     teams = actor.teams.all()
     mine = tasks.filter(assignee_id=actor.pk)
@@ -572,6 +636,16 @@ def my_work(*, actor: Actor, today: datetime.date | None = None) -> dict[str, Qu
     overdue = tasks.filter(due__lt=today).filter(Q(assignee_id=actor.pk) | Q(team__in=teams)
                                                  | Q(case__owner_worker_id=actor.pk)).distinct()
     return {"mine": mine, "team": team, "overdue": overdue}
+
+
+def plan_actions_due(*, actor: Actor, today: datetime.date | None = None) -> QuerySet[PlanAction]:
+    """The open plan actions the actor owns on visible cases, due within ``DUE_SOON_DAYS`` or past
+    their date, the earliest first."""
+    today = today or timezone.localdate()
+    return (PlanAction.objects.filter(goal__case__in=Case.objects.visible_to(actor), owner_id=actor.pk,
+                                      done_at__isnull=True,
+                                      due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+            .select_related("goal__case").order_by("due", "id"))
 
 
 def timeline(*, actor: Actor, case: m.Case) -> QuerySet[m.TimelineEntry]:
@@ -583,12 +657,15 @@ def timeline(*, actor: Actor, case: m.Case) -> QuerySet[m.TimelineEntry]:
     owner = Exists(m.Case.objects.in_own_scope(actor).filter(pk=OuterRef("case_id")))
     outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
     return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle)
-def my_work_for_reading(*, actor: Actor, limit: int = 200) -> dict[str, list[Task]]:
-    """``my_work``, up to ``limit`` tasks a group. Task titles are free text that may name someone:
-    reading them is recorded (how many of each group)."""
-    groups = {name: list(tasks[:limit]) for name, tasks in my_work(actor=actor).items()}
+def my_work_for_reading(*, actor: Actor, limit: int = 200, due: str = "") -> dict[str, list[Any]]:
+    """``my_work`` (with its ``due`` filter), up to ``limit`` tasks a group, and the plan actions due
+    (``actions``). Task titles and actions are free text that may name someone: reading them is
+    recorded (how many of each group)."""
+    groups: dict[str, list[Any]] = {name: list(tasks[:limit])
+                                    for name, tasks in my_work(actor=actor, due=due).items()}
+    groups["actions"] = list(plan_actions_due(actor=actor)[:limit])
     audit.record(actor, "case.tasks_listed", None, purpose="my work",
-                 detail={name: len(tasks) for name, tasks in groups.items()})
+                 detail={name: len(rows) for name, rows in groups.items()})
     return groups
 
 
@@ -751,11 +828,19 @@ def plan_action_owners(*, actor: Actor, case: Case) -> QuerySet[User]:
 def emergency_accesses(*, actor: Actor, unreviewed_only: bool = False, via: Via = "page") -> QuerySet[EmergencyAccess]:
     """Every emergency access (or those awaiting review), for an auditor; the listing is recorded."""
     require(actor, "audit.review_emergency_access")
-    rows = EmergencyAccess.objects.select_related("case", "user", "user__organization", "reviewed_by")
+    rows = EmergencyAccess.objects.visible_to(actor).select_related("case", "user", "user__organization",
+                                                                    "reviewed_by")
     if unreviewed_only:
         rows = rows.filter(reviewed_at__isnull=True)
     audit.record(actor, "case.emergency_access_list_viewed", None, detail=_via(via))
     return rows
+
+
+def emergency_accesses_awaiting_review(*, actor: Actor) -> int:
+    """How many emergency accesses await an auditor's review (the rows ``emergency_accesses`` lists
+    with ``unreviewed_only``); 0 for anyone who may not review them (``visible_to``). A number reads nothing about
+    anyone, so it is not recorded; the list it leads to is."""
+    return EmergencyAccess.objects.visible_to(actor).filter(reviewed_at__isnull=True).count()
 
 
 def emergency_access_or_404(*, actor: Actor, access_id: Any) -> EmergencyAccess:

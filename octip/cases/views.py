@@ -67,7 +67,8 @@ def _filters_from(form: forms.CaseSearchForm) -> selectors.CaseFilters:
     return selectors.CaseFilters(
         q=data.get("q") or "", phonetic=bool(data.get("phonetic")), date_of_birth=data.get("date_of_birth"),
         phone=data.get("phone") or "", stage=data.get("stage") or "", track=data.get("track") or "",
-        region=data.get("region") or "", owner=data.get("owner") or "", overdue=bool(data.get("overdue")),
+        region=data.get("region") or "", owner=data.get("owner") or "", worker=data.get("worker") or "",
+        team=data.get("team"), include_closed=not data.get("open"), overdue=bool(data.get("overdue")),
         report_due=bool(data.get("report_due")))
 
 
@@ -98,9 +99,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         refused = True
     elif request.GET.get("q"):
         person_data = {"q": request.GET["q"]}  # a case number
-    filter_form = forms.CaseFilterForm(filter_data or None)
+    owners = selectors.case_owners(actor=request.user)  # asked once, for both forms
+    filter_form = forms.CaseFilterForm(filter_data or None, owners=owners)
     person_form = forms.PersonSearchForm(person_data or None)
-    form = forms.CaseSearchForm({**filter_data.dict(), **person_data} or None)
+    form = forms.CaseSearchForm({**filter_data.dict(), **person_data} or None, owners=owners)
     filters = _filters_from(form)
     person_search = request.method == "POST" and bool(filters.identity_criteria())
     if refused:
@@ -124,8 +126,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     require(request.user, "case.view")
-    groups = selectors.my_work_for_reading(actor=request.user)
-    return render(request, "cases/my_work.html", {**groups, "today": timezone.localdate()})
+    form = forms.MyWorkFilterForm(request.GET or None)
+    due = form.cleaned_data["due"] if form.is_valid() else ""
+    groups = selectors.my_work_for_reading(actor=request.user, due=due)
+    return render(request, "cases/my_work.html", {**groups, "today": timezone.localdate(), "form": form, "due": due},
+                  status=400 if form.errors else 200)
 
 
 @login_required
@@ -133,7 +138,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     require(request.user, "case.export")
     if _identity_in(request.GET):
         return plain_text_refusal(str(IDENTITY_IN_ADDRESS))
-    form = forms.CaseSearchForm(request.GET or None)
+    form = forms.CaseSearchForm(request.GET or None, actor=request.user)
     if request.GET and not form.is_valid():
         return form_errors_as_text(form)
     return exports.export_response(actor=request.user, filters=_filters_from(form), fmt=fmt)

@@ -62,7 +62,7 @@ def seed(*, scale: int | None, stdout) -> None:
         return
     rng = random.Random(20070401)
     now = timezone.now()
-    made = withdrawn = expired = 0
+    made = withdrawn = expired = shares = 0
     for case in cases:
         actor = actor_for(case, coordinator)
         given_at = min(case.opened_at + datetime.timedelta(days=rng.randint(0, 10)), now)
@@ -95,7 +95,12 @@ def seed(*, scale: int | None, stdout) -> None:
                 sections=rng.choice(SECTION_SETS), expires_at=now + datetime.timedelta(days=rng.randint(60, 365)),
                 **common)
             made += 1
+            shares += 1
             roll = rng.random()
+            if roll >= 0.18 and shares % 5 == 0:
+                # Some consents run out within the month, for a caseworker's home page to show (no draw of
+                # ``rng``, so the rest of the demo stays as it was).
+                Consent.objects.filter(pk=consent.pk).update(expires_at=now + datetime.timedelta(days=3 + shares % 25))
             if roll < 0.1:
                 withdraw_consent(actor=actor, consent=consent, reason=rng.choice(WITHDRAWAL_REASONS))
                 withdrawn += 1

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from octip.cases.models import Case
 from octip.cases.selectors import sections_visible_to
@@ -105,3 +107,20 @@ def consents_section_content(case: Case, disclosure: Disclosure | None = None) -
     return [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
              "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at)}
             for c in Consent.objects.filter(case=case, pk__in=resting_on).select_related("organization")]
+
+
+#: How far ahead "expiring soon" looks, in days.
+EXPIRING_WITHIN_DAYS = 30
+
+
+def expiring_consents(*, actor: Actor, within_days: int = EXPIRING_WITHIN_DAYS,
+                      now: datetime.datetime | None = None) -> ConsentQuerySet:
+    """The consents in force on cases of the actor's own circle (those it may renew) that expire within
+    ``within_days``, the soonest first. Only clear fields are used: the scope, the organization, the
+    dates; not the purpose or a recipient off the platform (free text that may name someone)."""
+    now = now or timezone.now()
+    return (Consent.objects.visible_to(actor).active(now).filter(_in_own_circle(actor))
+            .filter(expires_at__lte=now + datetime.timedelta(days=within_days))
+            .select_related("case", "organization").defer("purpose", "external_recipient", "safe_times",
+                                                          "withdrawal_reason")
+            .order_by("expires_at", "pk"))

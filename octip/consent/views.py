@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from octip.cases.selectors import case_or_404
-from octip.core.access import allows
+from octip.core.access import allows, require
 from octip.core.forms import apply_validation_error
 
 from . import selectors, services
@@ -26,6 +26,15 @@ def case_consents(request: HttpRequest, case_id) -> HttpResponse:
     return render(request, "consent/case_consents.html", {
         "case": case, "consents": consents, "disclosures": disclosures,
         "may_record": allows(request.user, "consent.record", case)})
+
+
+@login_required
+def expiring(request: HttpRequest) -> HttpResponse:
+    """The consents of the reader's own cases that expire within 30 days: renew them, or let them end."""
+    require(request.user, "case.view")
+    return render(request, "consent/expiring.html", {
+        "consents": list(selectors.expiring_consents(actor=request.user)[:500]),
+        "within_days": selectors.EXPIRING_WITHIN_DAYS})
 
 
 @login_required

@@ -188,3 +188,7 @@ class ReportForm(forms.Form):
     def is_bot(self) -> bool:
         """The honeypot ``website`` input is hidden from people (CSS) but tempting to bots."""
         return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+
+class QueueFilterForm(forms.Form):
+    past_target = forms.BooleanField(label=_("Only contacts past their first-response target"), required=False)

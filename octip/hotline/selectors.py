@@ -54,9 +54,10 @@ class QueueEntry:
         return self.response_overdue or self.follow_up_overdue
 
 
-def queue(*, actor: Actor, now: datetime.datetime | None = None) -> list[QueueEntry]:
+def queue(*, actor: Actor, now: datetime.datetime | None = None, past_target: bool = False) -> list[QueueEntry]:
     """Open contacts in scope: the most urgent first, then the longest waiting first; each with
-    its first-response deadline and whether it (or its follow-up) is overdue."""
+    its first-response deadline and whether it (or its follow-up) is overdue. With ``past_target``,
+    only those still waiting for a first response past their target."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     rank = Case(*[When(urgency=u, then=Value(r)) for u, r in URGENCY_RANK.items()],
@@ -71,7 +72,8 @@ def queue(*, actor: Actor, now: datetime.datetime | None = None) -> list[QueueEn
         respond_by = target.respond_by(contact.received_at) if target else None
         response_overdue = bool(contact.first_response_at is None and respond_by and respond_by < now)
         follow_up_overdue = bool(contact.follow_up_due and contact.follow_up_due < today)
-        entries.append(QueueEntry(contact, respond_by, response_overdue, follow_up_overdue))
+        if response_overdue or not past_target:
+            entries.append(QueueEntry(contact, respond_by, response_overdue, follow_up_overdue))
     return entries
 
 

@@ -22,7 +22,7 @@ from octip.screening.selectors import is_visible_screening
 from octip.site.lines import phone_lines
 
 from . import ratelimit, selectors, services
-from .forms import ContactEditForm, ContactForm, ReportForm, ShiftForm, contact_initial
+from .forms import ContactEditForm, ContactForm, QueueFilterForm, ReportForm, ShiftForm, contact_initial
 from .models import Urgency, new_reference
 from .targets import response_targets
 
@@ -70,10 +70,13 @@ def intake_from_contact(request: HttpRequest) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     require(request.user, "hotline.view")
-    entries = selectors.queue(actor=request.user)
+    form = QueueFilterForm(request.GET or None)
+    past_target = bool(form.cleaned_data["past_target"]) if form.is_valid() else False
+    entries = selectors.queue(actor=request.user, past_target=past_target)
     return render(request, "hotline/queue.html", {
-        "entries": entries, "overdue_count": sum(1 for e in entries if e.overdue),
-        "targets": _targets(), "can_edit": allows(request.user, "hotline.edit")})
+        "entries": entries, "overdue_count": sum(1 for e in entries if e.overdue), "form": form,
+        "past_target": past_target, "targets": _targets(), "can_edit": allows(request.user, "hotline.edit")},
+        status=400 if form.errors else 200)
 
 
 def _targets() -> list:

@@ -4,10 +4,11 @@ from octip.core import views as core_views
 
 from . import views
 
+#: The namespace of the staff pages. The home page (``app:home``, in ``octip.home``) joins it in
+#: ``octip/urls.py``: it counts from apps above partners, which partners may not import.
 app_name = "app"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("staff/", views.staff_list, name="staff_list"),

@@ -142,12 +142,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 # --- staff area -------------------------------------------------------------------------------
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "app/home.html", {"role": request.user.role_def,
-                                             "pending": selectors.pending_role_of(request.user)})
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     token_form = TokenForm(request.POST or None)

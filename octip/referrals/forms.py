@@ -9,7 +9,7 @@ from octip.core.access import allows
 from octip.core.bounds import BoundedDateField
 from octip.partners.models import Organization
 
-from .models import ReferralStatus, Urgency, response_targets
+from .models import ReferralStatus, TransferStatus, Urgency, response_targets
 
 
 def _basis_fields(form, actor) -> None:
@@ -91,6 +91,14 @@ class ReasonForm(forms.Form):
 
 class BoxFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *ReferralStatus.choices])
+    overdue = forms.BooleanField(label=_("Awaiting a response past their date"), required=False)
+
+
+class TransferFilterForm(forms.Form):
+    box = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                            choices=[("inbox", "inbox"), ("outbox", "outbox")])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any")), *TransferStatus.choices])
+    overdue = forms.BooleanField(label=_("Awaiting a response past their date"), required=False)
 
 
 class ExportForm(forms.Form):

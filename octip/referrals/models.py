@@ -155,6 +155,9 @@ class TransferQuerySet(ScopedQuerySet):
         return (_own_cases(user) | Q(to_organization_id=user.organization_id)
                 | Q(from_organization_id=user.organization_id))
 
+    def overdue(self, at=None) -> TransferQuerySet:
+        return self.filter(status=TransferStatus.SENT, respond_by__lt=at or timezone.now())
+
 
 class Transfer(models.Model):
     """Moving a case's ownership to another organization; takes effect when the receiver accepts."""

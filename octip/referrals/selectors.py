@@ -21,9 +21,10 @@ def _own_case_ids(actor: Actor) -> QuerySet[Case, dict[str, Any]]:
     return Case.objects.in_own_scope(actor).values("pk")
 
 
-def referrals(*, actor: Actor, box: str = "inbox", status: str = "") -> QuerySet[Referral]:
+def referrals(*, actor: Actor, box: str = "inbox", status: str = "", overdue: bool = False) -> QuerySet[Referral]:
     """The referrals received by the actor's organization (inbox) or sent from cases in the actor's
-    own scope (outbox), newest first, optionally of one status."""
+    own scope (outbox), newest first, optionally of one status, or only those awaiting a response
+    past their date (``overdue``)."""
     rows = Referral.objects.visible_to(actor)
     if box == "outbox":
         rows = rows.filter(case__in=_own_case_ids(actor))
@@ -31,6 +32,8 @@ def referrals(*, actor: Actor, box: str = "inbox", status: str = "") -> QuerySet
         rows = rows.filter(to_organization_id=actor.organization_id)
     if status:
         rows = rows.filter(status=status)
+    if overdue:
+        rows = rows.overdue()
     return rows.select_related("case", "to_organization", "from_organization", "service", "sent_by")
 
 
@@ -81,7 +84,9 @@ def referrals_of_case(*, actor: Actor, case: Case) -> QuerySet[Referral]:
                                                                               "sent_by")
 
 
-def transfers(*, actor: Actor, box: str = "inbox", status: str = "") -> QuerySet[Transfer]:
+def transfers(*, actor: Actor, box: str = "inbox", status: str = "", overdue: bool = False) -> QuerySet[Transfer]:
+    """The transfers proposed to the actor's organization (inbox) or by it (outbox), newest first,
+    optionally of one status, or only those awaiting a response past their date (``overdue``)."""
     rows = Transfer.objects.visible_to(actor)
     if box == "outbox":
         rows = rows.filter(from_organization_id=actor.organization_id).exclude(
@@ -90,6 +95,8 @@ def transfers(*, actor: Actor, box: str = "inbox", status: str = "") -> QuerySet
         rows = rows.filter(to_organization_id=actor.organization_id)
     if status:
         rows = rows.filter(status=status)
+    if overdue:
+        rows = rows.overdue()
     return rows.select_related("case", "to_organization", "from_organization", "sent_by")
 
 

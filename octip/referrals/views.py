@@ -22,14 +22,24 @@ from octip.core.access import allows
 from octip.core.forms import apply_validation_error
 
 from . import secure_exports, selectors, services
-from .forms import BoxFilterForm, CaseNumberForm, ExportForm, ReasonForm, ReferralForm, TransferForm
+from .forms import (
+    BoxFilterForm,
+    CaseNumberForm,
+    ExportForm,
+    ReasonForm,
+    ReferralForm,
+    TransferFilterForm,
+    TransferForm,
+)
 from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, Transition, available
 
 
 def _box(request: HttpRequest, box: str) -> HttpResponse:
     form = BoxFilterForm(request.GET or None)
-    status = form.cleaned_data["status"] if form.is_valid() else ""
-    rows = list(selectors.referrals(actor=request.user, box=box, status=status)[:200])
+    valid = form.is_valid()
+    status = form.cleaned_data["status"] if valid else ""
+    overdue = bool(form.cleaned_data["overdue"]) if valid else False
+    rows = list(selectors.referrals(actor=request.user, box=box, status=status, overdue=overdue)[:200])
     return render(request, "referrals/box.html", {"box": box, "referrals": rows, "form": form},
                   status=400 if form.errors else 200)
 
@@ -186,11 +196,16 @@ def referral_create(request: HttpRequest, case_id) -> HttpResponse:
 
 @login_required
 def transfer_box(request: HttpRequest) -> HttpResponse:
-    box = request.GET.get("box", "inbox")
-    box = box if box in selectors.BOXES else "inbox"
+    form = TransferFilterForm(request.GET or None)
+    valid = form.is_valid()
+    box = (form.cleaned_data["box"] if valid else "") or "inbox"
+    status = form.cleaned_data["status"] if valid else ""
+    overdue = bool(form.cleaned_data["overdue"]) if valid else False
+    rows = list(selectors.transfers(actor=request.user, box=box, status=status, overdue=overdue)[:200])
     return render(request, "referrals/transfers.html", {
-        "box": box, "transfers": selectors.withhold_ended_transfer_details(
-            actor=request.user, rows=list(selectors.transfers(actor=request.user, box=box)[:200]))})
+        "box": box, "form": form,
+        "transfers": selectors.withhold_ended_transfer_details(actor=request.user, rows=rows)},
+        status=400 if form.errors else 200)
 
 
 @login_required

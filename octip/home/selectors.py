@@ -1,0 +1,208 @@
+"""What the home page (``/app/``) shows each reader: the work waiting for them, as numbers.
+
+Every number is counted through the apps' own doors (``visible_to``, and the selectors built on it)
+and comes with the address of the list that shows the same rows: the number is that list's length.
+A label says what is counted, never whom (a staff member's or team's name at most, never a person's).
+Which blocks a reader gets follows the permissions of their role (``core/roles.py``), not its name.
+
+The number of queries is fixed: one aggregate per block, whatever the number of rows
+(``tests/home/test_home.py`` asserts it).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from octip.cases.models import Case, Stage
+from octip.cases.selectors import (
+    DUE_SOON_DAYS,
+    NO_WORKER,
+    CaseFilters,
+    case_list,
+    emergency_accesses_awaiting_review,
+    my_work,
+    no_worker_q,
+    plan_actions_due,
+)
+from octip.consent.selectors import EXPIRING_WITHIN_DAYS, expiring_consents
+from octip.core.access import Actor, allows
+from octip.core.roles import Role, get_role
+from octip.hotline.selectors import queue
+from octip.partners.models import RoleGrant, User
+from octip.partners.selectors import pending_role_of
+from octip.referrals.selectors import referrals, transfers
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number, what it counts, and the list that shows those rows."""
+
+    label: str
+    count: int
+    url: str
+    #: Needs attention now (past a date, or nobody on it): listed first and marked.
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Numbers of one kind side by side (open cases by stage, by team, by caseworker)."""
+
+    caption: str
+    heading: str
+    rows: list[Figure]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of the home page: a heading, its numbers (those needing attention first) and breakdowns."""
+
+    key: str
+    title: str
+    figures: list[Figure]
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Home:
+    role: Role | None
+    #: The role an administrator asked for this account, while it awaits a second person's approval.
+    pending: RoleGrant | None
+    blocks: list[Block]
+
+
+def _url(name: str, query: Mapping[str, object] | None = None, fragment: str = "") -> str:
+    url = reverse(name)
+    if query:
+        url += "?" + urlencode(query)
+    return url + (f"#{fragment}" if fragment else "")
+
+
+def _overdue_first(figures: list[Figure]) -> list[Figure]:
+    return sorted(figures, key=lambda figure: not figure.alert)  # a stable sort keeps the rest in order
+
+
+def home_for(*, actor: User, now: datetime.datetime | None = None) -> Home:
+    """The home page of ``actor``: their role, a role awaiting approval, and the blocks their
+    permissions open, each number counted through ``visible_to``."""
+    now = now or timezone.now()
+    blocks = [block for block in (
+        _waiting_for_my_organization(actor, now),
+        _my_cases(actor, now),
+        _closures(actor),
+        _open_cases(actor),
+        _line(actor, now),
+        _emergency_access(actor),
+    ) if block is not None]
+    return Home(role=get_role(actor.role), pending=pending_role_of(actor), blocks=blocks)
+
+
+def _waiting_for_my_organization(actor: Actor, now: datetime.datetime) -> Block | None:
+    """Referrals and transfers sent to the actor's organization, awaiting its answer."""
+    if not allows(actor, "referral.respond"):
+        return None
+    late = Q(respond_by__lt=now)
+    received = referrals(actor=actor, box="inbox", status="sent").aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=late))
+    offered = transfers(actor=actor, box="inbox", status="sent").aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=late))
+    return Block("waiting", _("Waiting for your organization"), _overdue_first([
+        Figure(_("Referrals awaiting your answer past their date"), received["overdue"],
+               _url("referrals:inbox", {"overdue": 1}), alert=True),
+        Figure(_("Referrals awaiting your answer"), received["waiting"],
+               _url("referrals:inbox", {"status": "sent"})),
+        Figure(_("Transfers awaiting your answer past their date"), offered["overdue"],
+               _url("referrals:transfers", {"box": "inbox", "overdue": 1}), alert=True),
+        Figure(_("Transfers awaiting your answer"), offered["waiting"],
+               _url("referrals:transfers", {"box": "inbox", "status": "sent"})),
+    ]))
+
+
+def _my_cases(actor: Actor, now: datetime.datetime) -> Block | None:
+    """The actor's own follow-ups: tasks, plan actions, duty-to-report, consents about to expire."""
+    if not allows(actor, "case.edit"):
+        return None
+    today = timezone.localdate(now)
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    tasks = my_work(actor=actor, today=today)["mine"].aggregate(
+        overdue=Count("pk", filter=Q(due__lt=today)), soon=Count("pk", filter=Q(due__gte=today, due__lte=soon)))
+    figures = [
+        Figure(_("My tasks past their date"), tasks["overdue"],
+               _url("cases:my_work", {"due": "overdue"}, "mine"), alert=True),
+        Figure(_("My tasks due in the next 7 days"), tasks["soon"], _url("cases:my_work", {"due": "soon"}, "mine")),
+        Figure(_("My plan actions due in the next 7 days or past their date"),
+               plan_actions_due(actor=actor, today=today).count(), _url("cases:my_work", fragment="actions")),
+        Figure(_("Youth cases whose duty to report is outstanding"),
+               case_list(actor=actor, filters=CaseFilters(report_due=True)).count(),
+               _url("cases:list", {"report_due": 1})),
+    ]
+    if allows(actor, "consent.record"):
+        figures.append(Figure(_("Consents expiring within 30 days"),
+                              expiring_consents(actor=actor, within_days=EXPIRING_WITHIN_DAYS, now=now).count(),
+                              _url("consent:expiring")))
+    return Block("mine", _("Your cases"), _overdue_first(figures))
+
+
+def _closures(actor: Actor) -> Block | None:
+    """Closure requests awaiting a decision (a case waits in the "closure requested" stage)."""
+    if not allows(actor, "case.approve_closure"):
+        return None
+    waiting = case_list(actor=actor, filters=CaseFilters(stage=Stage.CLOSURE_REQUESTED)).count()
+    return Block("closures", _("Decisions waiting for you"), [
+        Figure(_("Closure requests awaiting a decision"), waiting,
+               _url("cases:list", {"stage": Stage.CLOSURE_REQUESTED}))])
+
+
+def _open_cases(actor: Actor) -> Block | None:
+    """Open cases by stage, by team and by caseworker, and those nobody works: for whoever assigns
+    the work or manages the staff, among the cases they can see."""
+    if not allows(actor, "case.view") or not (allows(actor, "case.assign") or allows(actor, "user.manage")):
+        return None
+    open_cases = Case.objects.visible_to(actor).open()
+    by_stage = dict(open_cases.values_list("stage").annotate(n=Count("pk")).order_by())
+    by_team = (open_cases.filter(owner_team__isnull=False)
+               .values_list("owner_team_id", "owner_team__name", "owner_team__organization__name")
+               .annotate(n=Count("pk")).order_by("owner_team__organization__name", "owner_team__name", "owner_team_id"))
+    by_worker = (open_cases.filter(owner_worker__isnull=False)
+                 .values_list("owner_worker_id", "owner_worker__full_name", "owner_worker__organization__name")
+                 .annotate(n=Count("pk"))
+                 .order_by("owner_worker__full_name", "owner_worker__organization__name", "owner_worker_id"))
+    nobody = open_cases.filter(no_worker_q()).count()
+    stages = [Figure(str(label), by_stage.get(value, 0), _url("cases:list", {"stage": value}))
+              for value, label in Stage.choices if value != Stage.CLOSED]
+    teams = [Figure(f"{name} ({organization})", n, _url("cases:list", {"open": 1, "team": pk}))
+             for pk, name, organization, n in by_team]
+    workers = [Figure(f"{name} ({organization})", n, _url("cases:list", {"open": 1, "worker": pk}))
+               for pk, name, organization, n in by_worker]
+    return Block("open", _("Open cases"), [
+        Figure(_("Open cases with no worker"), nobody, _url("cases:list", {"open": 1, "worker": NO_WORKER}),
+               alert=bool(nobody))],
+        [Breakdown(_("Open cases by stage"), _("Stage"), stages),
+         Breakdown(_("Open cases by team"), _("Team"), teams),
+         Breakdown(_("Open cases by caseworker"), _("Caseworker"), workers)])
+
+
+def _line(actor: Actor, now: datetime.datetime) -> Block | None:
+    """24/7 line contacts still waiting for a first response past their target."""
+    if not allows(actor, "hotline.view"):
+        return None
+    late = len(queue(actor=actor, now=now, past_target=True))
+    return Block("line", _("24/7 line"), [
+        Figure(_("Contacts past their first-response target"), late, _url("hotline:queue", {"past_target": 1}),
+               alert=True)])
+
+
+def _emergency_access(actor: Actor) -> Block | None:
+    if not allows(actor, "audit.review_emergency_access"):
+        return None
+    return Block("emergency", _("Emergency access"), [
+        Figure(_("Emergency accesses awaiting review"), emergency_accesses_awaiting_review(actor=actor),
+               _url("cases:emergency_review_list"))])
