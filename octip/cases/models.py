@@ -269,6 +269,14 @@ class CaseQuerySet(ScopedQuerySet):
     def open(self) -> CaseQuerySet:
         return self.exclude(stage=Stage.CLOSED)
 
+    def workload_of(self, user) -> CaseQuerySet:
+        """For counting only, never to show a case: the cases a holder of ``case.count_workload`` may
+        count (an organization administrator balancing the work: their organization's own cases)."""
+        role = role_of(user)
+        if role is None or "case.count_workload" not in role.permissions:
+            return self.none()
+        return self.filter(owner_organization_id=user.organization_id)
+
 
 class Case(VersionedModel):
     """One case per trafficked person, owned by one organization and shared on need-to-know."""

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, str] = {
     "case.create": "Open an intake / create a case",
     "case.edit": "Edit cases in scope",
     "case.assign": "Assign workers and teams to cases in scope",
+    "case.count_workload": "See how many open cases each stage, team and caseworker of the organization holds "
+                           "(numbers only, never a case)",
     "case.request_closure": "Ask a coordinator to close a case",
     "case.approve_closure": "Approve or reject a closure request",
     "case.break_glass": "Emergency access to a case outside scope, with a stated reason",
@@ -123,7 +125,8 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           {"prevention.manage", "directory.view_partner_services", "token.create"},
           True, _("Runs courses and outreach.")),
     _role("org_admin", _("Organization administrator"), Scope.ORGANIZATION,
-          {"user.view", "user.manage", "user.unlock", "directory.edit", "directory.view_partner_services"},
+          {"user.view", "user.manage", "user.unlock", "directory.edit", "directory.view_partner_services",
+           "case.count_workload"},
           True, _("Manages the staff accounts of one organization.")),
     _role("auditor", _("Auditor"), Scope.ALL,
           {"audit.view", "audit.export", "audit.review_emergency_access", "user.view"},

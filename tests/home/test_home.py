@@ -236,8 +236,25 @@ def test_the_line_operator_and_the_auditor_see_their_own_queue_and_reviews(world
                                          if label == "Emergency accesses awaiting review"}
 
 
+def test_an_organization_administrator_counts_the_workload_but_opens_no_case(world, client_for):
+    a, b = world["a"], world["b"]
+    admin = UserFactory(role="org_admin", organization=a.organization)
+    [block] = home_for(actor=admin).blocks
+    assert block.key == "open"
+    own_open = Case.objects.filter(owner_organization=a.organization).exclude(stage=Stage.CLOSED)
+    by_stage = {row.label: row.count for row in block.breakdowns[0].rows}
+    assert sum(by_stage.values()) == own_open.count()
+    assert sum(row.count for row in block.breakdowns[2].rows) == own_open.filter(owner_worker__isnull=False).count()
+    assert all(not row.url for breakdown in block.breakdowns for row in breakdown.rows)
+    assert all(not figure.url for figure in block.figures)
+    assert b.worker.full_name not in {row.label.split(" (")[0] for row in block.breakdowns[2].rows}
+    html = client_for(admin).get("/app/").content.decode()
+    assert "/app/cases/?" not in html
+    assert client_for(admin).get("/app/cases/").status_code in (403, 404)
+
+
 def test_roles_without_work_to_count_see_no_number_but_what_they_can_do(world, client_for):
-    for role in ("analyst", "trainer", "org_admin", "system_admin"):
+    for role in ("analyst", "trainer", "system_admin"):
         user = UserFactory(role=role, organization=world["a"].organization)
         assert home_for(actor=user).blocks == []
         html = client_for(user).get("/app/").content.decode()
