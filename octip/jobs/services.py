@@ -46,8 +46,9 @@ class PeriodicJob:
 
 def periodic_jobs() -> list[PeriodicJob]:
     """The periodic jobs declared in ``settings.OCTIP_PERIODIC_JOBS``."""
+    declared: dict[str, dict[str, Any]] = settings.OCTIP_PERIODIC_JOBS
     return [PeriodicJob(name, str(job["task"]), datetime.timedelta(seconds=int(job["every"])))
-            for name, job in settings.OCTIP_PERIODIC_JOBS.items()]
+            for name, job in declared.items()]
 
 
 def tick(*, now: datetime.datetime | None = None) -> list[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
+import functools
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -104,10 +105,9 @@ def _email(notifications: list[Notification]) -> None:
             if link else "", "— Français —", french,
             render(gettext_noop("Sign in to the platform to see it: %(link)s"), {"link": link}, "fr")
             if link else ""] if part)
-        recipient = notification.recipient.email
-        transaction.on_commit(lambda subject=english[:120], body=body, recipient=recipient: send_mail(
-            subject=f"[OCTIP] {subject}", message=body, from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[recipient], fail_silently=True))
+        transaction.on_commit(functools.partial(
+            send_mail, subject=f"[OCTIP] {english[:120]}", message=body, from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.recipient.email], fail_silently=True))
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
 
 
@@ -227,9 +227,9 @@ def send_daily_digests(*, now: datetime.datetime | None = None) -> int:
                                   *lines["fr"]])
                 subject = render(gettext_noop("[OCTIP] Your daily digest: %(count)s notifications"),
                                  {"count": len(items)}, "en")
-                transaction.on_commit(lambda subject=subject, body=body, email=user.email: send_mail(
-                    subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email],
-                    fail_silently=True))
+                transaction.on_commit(functools.partial(
+                    send_mail, subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[user.email], fail_silently=True))
             sent += 1
     return sent
 
