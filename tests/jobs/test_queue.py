@@ -22,8 +22,11 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def database_queue(settings):
+def database_queue(settings, monkeypatch):
     settings.TASKS = DATABASE_QUEUE
+    # The worker closes "old" connections between jobs; inside a test's transaction that would close
+    # the test's own connection (test_worker_process.py runs the worker as its own process).
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
 
 def run_worker() -> None:
