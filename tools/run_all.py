@@ -10,6 +10,7 @@ separate services instead (docs/operations.md).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -31,10 +32,8 @@ def commands(port: str) -> dict[str, list[str]]:
 
 def _signal_group(process: subprocess.Popen, signum: int) -> None:
     # The whole group: runserver's autoreloader runs the server in a child process of its own.
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 def stop(processes: dict[str, subprocess.Popen], grace: float = 10.0) -> None:

@@ -48,12 +48,14 @@ def _group_members(pgid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_run_all_starts_web_worker_and_scheduler_and_ctrl_c_stops_them(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}", "OCTIP_VAR_DIR": str(settings.VAR_DIR),
-           "PYTHONPATH": str(ROOT), "OCTIP_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+           "OCTIP_VAR_DIR": str(settings.VAR_DIR), "PYTHONPATH": str(ROOT),
+           "OCTIP_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,  # noqa: S603
                    check=True, timeout=300)
     port = _free_port()
-    supervisor = subprocess.Popen([sys.executable, "tools/run_all.py", "--port", str(port)], cwd=ROOT, env=env,  # noqa: S603
+    supervisor = subprocess.Popen(  # noqa: S603
+        [sys.executable, "tools/run_all.py", "--port", str(port)], cwd=ROOT, env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         started: dict[str, int] = {}

@@ -50,8 +50,8 @@ def test_a_worker_process_runs_a_queued_job_against_the_database(settings, make_
     past = timezone.now() - datetime.timedelta(minutes=10)
     notify(recipients=[on_call], kind=Kind.EMERGENCY_CONTACT, subject="hotline.contact:1", now=past,
            template="Emergency 24/7 contact %(reference)s of %(org)s: respond now.",
-           params={"reference": "ABCDE-FGHJK", "org": "Line (test)"}, acknowledge_by=past + datetime.timedelta(minutes=5),
-           escalate_to=escalation)
+           params={"reference": "ABCDE-FGHJK", "org": "Line (test)"},
+           acknowledge_by=past + datetime.timedelta(minutes=5), escalate_to=escalation)
     result = escalate_unacknowledged.enqueue()
     assert DBTaskResult.objects.get(pk=result.id).status == "READY"
 

@@ -192,7 +192,8 @@ def test_an_acknowledged_emergency_does_not_escalate(on_call_shift):
 
     _emergency(on_call_shift.person)
     alert = Notification.objects.get(recipient=on_call_shift.person)
-    acknowledge(actor=on_call_shift.person, notification=alert, now=alert.acknowledge_by - datetime.timedelta(minutes=1))
+    acknowledge(actor=on_call_shift.person, notification=alert,
+                now=alert.acknowledge_by - datetime.timedelta(minutes=1))
     assert escalate_unacknowledged(now=alert.acknowledge_by + datetime.timedelta(hours=1)) == 0
     assert not Notification.objects.filter(recipient=on_call_shift.escalation_contact).exists()
     assert AuditEvent.objects.filter(action="notification.acknowledged", target_id=str(alert.pk)).count() == 1
@@ -239,7 +240,7 @@ def test_preferences_page_saves_and_refuses_switching_off_an_emergency(client_fo
     client = client_for(caseworker)
     page = client.get("/app/notifications/preferences/").content.decode()
     assert "A task of mine is due" in page
-    choices = {kind: Channel.EMAIL for kind in Kind.values}
+    choices = dict.fromkeys(Kind.values, Channel.EMAIL)
     response = client.post("/app/notifications/preferences/", {**choices, Kind.EMERGENCY_CONTACT: Channel.OFF})
     assert response.status_code == 400 and not Preference.objects.exists()
     response = client.post("/app/notifications/preferences/", {**choices, Kind.TASK_DUE: Channel.DIGEST})
