@@ -28,11 +28,18 @@ def _case_link(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
+def _coordinators(permission: str, case: Case) -> list[User]:
+    """The staff of the case's organization whose role grants ``permission``; if it has none, every
+    holder of it (a coordinator's scope is every case: the coordinating office decides for all)."""
+    return (staff_with_permission(permission, organization_id=case.owner_organization_id)
+            or staff_with_permission(permission))
+
+
 def case_owners(case: Case) -> list[User | None]:
-    """Whoever works the case: its worker, else the coordinators of its organization."""
+    """Whoever works the case: its worker, else its coordinators."""
     if case.owner_worker_id is not None:
         return [case.owner_worker]
-    return list(staff_with_permission("case.assign", organization_id=case.owner_organization_id))
+    return list(_coordinators("case.assign", case))
 
 
 def case_assigned(*, actor: User, case: Case, worker: User | None) -> None:
@@ -55,7 +62,7 @@ def task_assigned(*, actor: User, task: Task) -> None:
 
 def closure_requested(*, closure: ClosureRequest) -> None:
     case = closure.case
-    notify(recipients=staff_with_permission("case.approve_closure", organization_id=case.owner_organization_id),
+    notify(recipients=_coordinators("case.approve_closure", case),
            kind=Kind.CLOSURE_REQUESTED, subject=f"closure:{closure.pk}", link=_case_link(case),
            template=gettext_noop("Closure of case %(number)s is requested and awaits your decision."),
            params={"number": case.number})

@@ -151,7 +151,8 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         fields.append("first_response_at")
     save_versioned(contact, expected_version=expected_version, fields=fields, original=original)
     audit.record(actor, "hotline.contact.updated", contact, detail={"fields": changed})
-    alert_on_call(contact=contact)
+    if "urgency" in changed:  # raised to an emergency: alert as if it had just come in
+        alert_on_call(contact=contact)
     return contact
 
 

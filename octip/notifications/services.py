@@ -34,6 +34,7 @@ from django.utils.translation import gettext_noop
 
 from octip.core import audit
 from octip.core.access import Actor, allows
+from octip.core.roles import ROLES
 from octip.partners.models import User
 
 from .models import EMERGENCY_KINDS, Channel, Kind, Notification, Preference, kind_of
@@ -63,10 +64,11 @@ def absolute(path: str) -> str:
 
 def staff_with_permission(permission: str, *, organization_id: int | None = None) -> list[User]:
     """The active staff (of one organization, or all) whose role grants ``permission``."""
-    users = User.objects.filter(is_active=True)
+    roles = [role.id for role in ROLES.values() if permission in role.permissions]
+    users = User.objects.filter(is_active=True, role__in=roles)
     if organization_id is not None:
         users = users.filter(organization_id=organization_id)
-    return [u for u in users.exclude(role="") if allows(u, permission)]
+    return [u for u in users if allows(u, permission)]
 
 
 def channel_for(user: User, kind: str) -> str:
