@@ -94,7 +94,8 @@ class Notification(models.Model):
     @property
     def message(self) -> str:
         """The message in the current language."""
-        return gettext(self.template) % self.params if self.params else gettext(self.template)
+        # Always formatted, so that a stored "%%" (a message re-homed from before) reads as "%".
+        return gettext(self.template) % self.params
 
     @property
     def awaits_acknowledgement(self) -> bool:

@@ -84,7 +84,7 @@ def channel_for(user: User, kind: str) -> str:
 
 def render(template: str, params: Mapping[str, object], language: str) -> str:
     with translation.override(language):
-        return _(template) % params if params else _(template)
+        return _(template) % params
 
 
 def _check_params(params: Mapping[str, object]) -> dict[str, str]:
