@@ -254,3 +254,27 @@ def test_the_french_page_is_in_french(client_for, caseworker):
            "approaching: %(date)s.", params={"number": "BC-5", "date": "2026-12-09"})
     page = client.get("/app/notifications/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "BC-5" in page and "A deadline of case" not in page
+
+
+def test_an_emergency_report_from_the_public_alerts_the_person_on_call(on_call_shift, settings, org):
+    from octip.hotline.services import receive_public_report
+    from tests.factories import region
+
+    settings.OCTIP_HOTLINE_ORGANIZATION = org.name
+    contact = receive_public_report(what_happened=f"{LEGAL_NAME} is held at {ADDRESS}", region=region("fraser"),
+                                    place=ADDRESS, seen_when="now", danger_now="yes", anonymous=False,
+                                    contact_details=PHONE, language="English")
+    alert = Notification.objects.get(recipient=on_call_shift.person)
+    assert contact.reference in alert.message and alert.awaits_acknowledgement
+    assert not any(fragment in alert.message for fragment in _identity_fragments())
+
+
+def test_raising_a_contact_to_an_emergency_alerts_the_person_on_call(on_call_shift):
+    from octip.hotline.services import update_contact
+
+    contact = log_contact(actor=on_call_shift.person, channel="text", caller_type="public", urgency="routine",
+                          summary="Synthetic")
+    assert not Notification.objects.exists()
+    update_contact(actor=on_call_shift.person, contact=contact, expected_version=contact.version,
+                   changes={"urgency": "emergency"})
+    assert Notification.objects.filter(recipient=on_call_shift.person, kind=Kind.EMERGENCY_CONTACT).count() == 1
