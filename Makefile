@@ -21,7 +21,8 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	OCTIP_REQUIRE_MFA=$(DEMO_MFA) $(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)/
-	OCTIP_REQUIRE_MFA=$(DEMO_MFA) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The web server, the job worker and the scheduler together; Ctrl-C stops all three (tools/run_all.py).
+	OCTIP_REQUIRE_MFA=$(DEMO_MFA) $(BIN)/python tools/run_all.py --port $(PORT)
 
 # ruff, with the annotation rules (ANN) on the typed paths: see [tool.ruff] in pyproject.toml.
 lint: install

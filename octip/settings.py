@@ -80,7 +80,10 @@ INSTALLED_APPS = [
     "csp",
     "template_partials",
     "django_tasks",
+    "django_tasks_db",
     "octip.core",
+    "octip.jobs",
+    "octip.notifications",
     "octip.partners",
     "octip.site",
     "octip.cases",
@@ -244,8 +247,26 @@ if os.environ.get("OCTIP_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["OCTIP_REDIS_URL"]}}
 
+# Background jobs go through a queue in the database (django-tasks-db): `manage.py db_worker` runs
+# them, `manage.py run_scheduler` enqueues the periodic ones (docs/operations.md says why and how).
 TASKS = {"default": {"BACKEND": os.environ.get(
-    "OCTIP_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+    "OCTIP_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# The periodic jobs: name -> the task's dotted path and how often it is due, in seconds. The
+# scheduler records each job's next run in the database (jobs.PeriodicRun), so two schedulers or a
+# restart never enqueue the same run twice.
+OCTIP_PERIODIC_JOBS = {
+    "referrals.overdue": {"task": "octip.referrals.tasks.notify_overdue_referrals", "every": 300},
+    "cases.task_reminders": {"task": "octip.cases.tasks.remind_tasks", "every": 3600},
+    "cases.duty_to_report": {"task": "octip.cases.tasks.remind_duty_to_report", "every": 3600},
+    "consent.expiry": {"task": "octip.consent.tasks.warn_consents_expiring", "every": 3600 * 6},
+    "notifications.escalations": {"task": "octip.notifications.tasks.escalate_unacknowledged", "every": 60},
+    "notifications.digest": {"task": "octip.notifications.tasks.send_daily_digests", "every": 3600 * 24},
+}
+# A failed job is tried again after 1, 4 then 16 minutes; after the last try it waits for a system
+# administrator at /app/jobs/failed/.
+OCTIP_JOB_RETRIES = int(os.environ.get("OCTIP_JOB_RETRIES", "3"))
+OCTIP_JOB_RETRY_BASE_SECONDS = int(os.environ.get("OCTIP_JOB_RETRY_BASE_SECONDS", "60"))
 
 # Field encryption: keys come from OCTIP_FIELD_KEYS / OCTIP_BLIND_INDEX_KEY, or in development
 # from a key file generated under var/ (see octip/core/crypto.py).

@@ -21,6 +21,8 @@ urlpatterns = [
     path("app/hotline/", include("octip.hotline.urls")),
     path("app/directory/", include("octip.directory.urls")),
     path("app/referrals/", include("octip.referrals.urls")),
+    path("app/notifications/", include("octip.notifications.urls")),
+    path("app/jobs/", include("octip.jobs.urls")),
     path("api/v1/", api.urls),
     path("hsds/", include("octip.directory.urls_hsds")),
     path("report/", include("octip.hotline.urls_public")),

@@ -12,6 +12,13 @@ def _mfa_on_by_default(settings):
     settings.OCTIP_REQUIRE_MFA = True
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_in_process(settings):
+    # The fast path: an enqueued job runs at once in the test's process. tests/jobs/test_worker.py
+    # starts a real worker on the database queue.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory()

@@ -14,15 +14,20 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from octip.cases.models import Case
+from octip.cases.notices import case_owners
 from octip.cases.sharing import require_own_scope
 from octip.cases.timeline import Kind, happened
 from octip.core import audit
 from octip.core.access import require
 from octip.core.bounds import refuse_out_of_range
+from octip.notifications.models import Kind as NotificationKind
+from octip.notifications.services import notify
 from octip.partners.models import Organization, User
 
 from .models import Consent, ConsentScope, ContactMethod, GivenBy
@@ -166,3 +171,26 @@ def withdraw_consent(*, actor: User, consent: Consent, reason: str) -> Consent:
              audit_detail={"case_id": str(consent.case_id), "scope": consent.scope})
     consent_withdrawn.send(sender=Consent, consent=consent, actor=actor)
     return consent
+
+
+#: A consent is announced as about to expire this many days before it does.
+CONSENT_EXPIRY_NOTICE_DAYS = 30
+
+
+def warn_consents_expiring(*, now: datetime.datetime | None = None) -> int:
+    """Tell whoever works each case of an active consent that expires within
+    ``CONSENT_EXPIRY_NOTICE_DAYS``, once per consent and expiry date. Returns how many were told."""
+    now = now or timezone.now()
+    told = 0
+    consents = (Consent.objects.active(now).filter(expires_at__lte=now + datetime.timedelta(
+        days=CONSENT_EXPIRY_NOTICE_DAYS)).select_related("case", "case__owner_organization", "case__owner_worker"))
+    for consent in consents:
+        assert consent.expires_at is not None  # the filter above
+        told += len(notify(
+            recipients=case_owners(consent.case), kind=NotificationKind.CONSENT_EXPIRING,
+            subject=f"consent:{consent.pk}", period=consent.expires_at.date().isoformat(),
+            link=reverse("consent:case_consents", args=[consent.case_id]),
+            template=gettext_noop("A consent on case %(number)s expires on %(date)s."),
+            params={"number": consent.case.number, "date": timezone.localtime(consent.expires_at).date().isoformat()}))
+    return told
+

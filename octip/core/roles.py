@@ -66,6 +66,7 @@ PERMISSIONS: dict[str, str] = {
     "audit.export": "Export the audit log",
     "audit.review_emergency_access": "Review emergency (break-the-glass) access",
     "token.create": "Create personal API tokens",
+    "jobs.manage": "See the background jobs that failed and run them again",
 }
 
 
@@ -133,7 +134,7 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           True, _("Reviews the audit log and emergency access.")),
     _role("system_admin", _("System administrator"), Scope.ALL,
           {"partner.manage", "user.view", "user.manage", "user.unlock", "directory.edit",
-           "directory.view_partner_services"},
+           "directory.view_partner_services", "jobs.manage"},
           True, _("Runs the platform; manages partner organizations and accounts, never case records.")),
 ]}
 

@@ -186,7 +186,8 @@ def _open_cases(actor: Actor) -> Block | None:
 
     stages = [Figure(str(label), by_stage.get(value, 0), link({"stage": value}))
               for value, label in Stage.choices if value != Stage.CLOSED]
-    teams = [Figure(f"{name} ({organization})", n, link({"open": 1, "team": pk})) for pk, name, organization, n in by_team]
+    teams = [Figure(f"{name} ({organization})", n, link({"open": 1, "team": pk}))
+             for pk, name, organization, n in by_team]
     workers = [Figure(f"{name} ({organization})", n, link({"open": 1, "worker": pk}))
                for pk, name, organization, n in by_worker]
     return Block("open", _("Open cases"), [

@@ -12,8 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from octip.cases.models import Case
 from octip.cases.selectors import is_visible_case
@@ -22,11 +24,14 @@ from octip.core import audit, context
 from octip.core.access import require
 from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
+from octip.notifications.models import Kind as NotificationKind
+from octip.notifications.services import notify, staff_with_permission
 from octip.partners.models import Organization, OrganizationType, Region, User
 from octip.screening.selectors import is_visible_screening
 
 from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, Outcome, SeenWhen, Urgency
 from .selectors import contact_or_404
+from .targets import response_targets
 
 #: Fields an operator may set when logging or editing a contact.
 EDITABLE_FIELDS = (
@@ -115,6 +120,7 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     contact.save()
     audit.record(actor, "hotline.contact.created", contact,
                  detail={"channel": contact.channel, "urgency": contact.urgency})
+    alert_on_call(contact=contact)
     return contact
 
 
@@ -145,6 +151,8 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         fields.append("first_response_at")
     save_versioned(contact, expected_version=expected_version, fields=fields, original=original)
     audit.record(actor, "hotline.contact.updated", contact, detail={"fields": changed})
+    if "urgency" in changed:  # raised to an emergency: alert as if it had just come in
+        alert_on_call(contact=contact)
     return contact
 
 
@@ -198,7 +206,34 @@ def receive_public_report(*, what_happened: str, region: Region, place: str, see
     contact.save()
     with _anonymous_reporter():
         audit.record(None, "hotline.report.received", contact, detail={"urgency": contact.urgency})
+    alert_on_call(contact=contact)
     return contact
+
+
+def alert_on_call(*, contact: Contact, now: datetime.datetime | None = None) -> None:
+    """An open emergency contact alerts the person on call for its organization (from the roster),
+    who must acknowledge it within the emergency first-response target, or the shift's escalation
+    contact is alerted (``notifications.services.escalate_unacknowledged``). With nobody on call,
+    the organization's 24/7 line staff are alerted. Once per contact: a second call changes nothing."""
+    organization = contact.organization
+    if contact.urgency != Urgency.EMERGENCY or not contact.is_open or organization is None:
+        return
+    now = now or timezone.now()
+    target = response_targets().get(Urgency.EMERGENCY)
+    acknowledge_by = target.respond_by(now) if target is not None else None
+    params = {"reference": contact.reference, "org": organization.name}
+    template = gettext_noop("Emergency 24/7 contact %(reference)s of %(org)s: respond now.")
+    link = reverse("hotline:contact_detail", args=[contact.pk])
+    shifts = list(OnCallShift.objects.on_at(now).filter(organization=organization)
+                  .select_related("person", "escalation_contact"))
+    for shift in shifts:
+        notify(recipients=[shift.person], kind=NotificationKind.EMERGENCY_CONTACT,
+               subject=f"hotline.contact:{contact.pk}", link=link, template=template, params=params,
+               acknowledge_by=acknowledge_by, escalate_to=shift.escalation_contact, now=now)
+    if not shifts:
+        notify(recipients=staff_with_permission("hotline.edit", organization_id=organization.pk),
+               kind=NotificationKind.EMERGENCY_CONTACT, subject=f"hotline.contact:{contact.pk}", link=link,
+               template=template, params=params, now=now)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,6 @@ class ReferralsConfig(AppConfig):
     #: (url name, label, permission or None): entries of the staff navigation (see core.context_processors).
     navigation: list = [
         ("referrals:inbox", _("Referrals"), "case.view"),
-        ("referrals:notifications", _("Notifications"), None),
     ]
 
     def ready(self) -> None:

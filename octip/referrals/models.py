@@ -1,4 +1,4 @@
-"""Referrals and transfers between partners, notifications, and secure exports.
+"""Referrals and transfers between partners, and secure exports.
 
 A referral opens the shared sections of a case to the receiving organization (through a
 ``cases.CaseAccessGrant``) for as long as the referral is open and the consent it rests on stands.
@@ -196,25 +196,6 @@ class Transfer(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == TransferStatus.SENT and self.respond_by < timezone.now()
-
-
-class Notification(models.Model):
-    """An in-app notice to one staff member. ``message`` never holds identifying data."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    kind = models.CharField(max_length=40)
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class SecureExportQuerySet(ScopedQuerySet):

@@ -12,7 +12,7 @@ from octip.cases.sharing import is_own_case
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
 
-from .models import Notification, Referral, ReferralStatus, SecureExport, Transfer, TransferStatus
+from .models import Referral, ReferralStatus, SecureExport, Transfer, TransferStatus
 
 BOXES = ("inbox", "outbox")
 
@@ -112,10 +112,6 @@ def exports_of_case(*, actor: Actor, case: Case) -> QuerySet[SecureExport]:
 
 def export_or_404(*, actor: Actor, export_id: object) -> SecureExport:
     return get_visible_or_404(SecureExport.objects.select_related("case"), actor, pk=export_id)
-
-
-def notifications_of(*, actor: Actor) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient_id=actor.pk).select_related("referral", "transfer")
 
 
 # Reads of the sender's free text (a referral's purpose, a transfer's reason, an export's recipient)

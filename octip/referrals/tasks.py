@@ -1,5 +1,6 @@
-"""Background work (django-tasks): a scheduler can enqueue ``notify_overdue_referrals`` every few
-minutes; ``manage.py notify_overdue_referrals`` does the same from cron."""
+"""The periodic job of referrals: ``manage.py run_scheduler`` enqueues it every five minutes
+(settings.OCTIP_PERIODIC_JOBS) and ``manage.py db_worker`` runs it; ``manage.py
+notify_overdue_referrals`` does the same by hand. Safe to run twice."""
 
 from __future__ import annotations
 

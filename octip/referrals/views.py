@@ -20,6 +20,7 @@ from octip.consent.policy import DisclosureRefused
 from octip.consent.selectors import share_consents_of_case
 from octip.core.access import allows
 from octip.core.forms import apply_validation_error
+from octip.notifications.selectors import notifications_for
 
 from . import secure_exports, selectors, services
 from .forms import (
@@ -293,5 +294,5 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.mark_notifications_read(actor=request.user)
         messages.success(request, _("All notifications are marked as read."))
         return redirect("referrals:notifications")
-    rows = list(selectors.notifications_of(actor=request.user)[:100])
+    rows = list(notifications_for(actor=request.user, kinds=("referral", "transfer"))[:100])
     return render(request, "referrals/notifications.html", {"notifications": rows})

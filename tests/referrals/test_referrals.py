@@ -17,7 +17,8 @@ from octip.consent.policy import DisclosureRefused
 from octip.consent.services import withdraw_consent
 from octip.core.access import AccessDenied
 from octip.core.models import AuditEvent
-from octip.referrals.models import Notification, Referral, response_targets
+from octip.notifications.models import Notification
+from octip.referrals.models import Referral, response_targets
 from octip.referrals.services import (
     InvalidTransition,
     change_referral_status,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from octip.core.access import require
 from octip.core.versioning import save_versioned
 
+from .. import notices
 from ..models import STAGE_TRANSITIONS, Case, ClosureOutcome, ClosureRequest, Stage
 from ..sharing import require_own_scope
 from ..timeline import Kind, happened
@@ -57,6 +58,7 @@ def request_closure(*, actor: Any, case: Case, reason: str, outcome: str) -> Clo
     case.refresh_from_db(fields=["stage", "version", "updated_at"])
     happened(actor=actor, case=case, kind=Kind.CLOSURE_REQUESTED, params={"outcome": ("outcome", outcome)},
              detail={"request_id": request.pk}, audit_detail={"request_id": request.pk, "outcome": outcome})
+    notices.closure_requested(closure=request)
     return request
 
 
@@ -80,6 +82,7 @@ def decide_closure(*, actor: Any, closure: ClosureRequest, approve: bool, commen
     case.refresh_from_db(fields=["stage", "closed_at", "updated_at"])
     happened(actor=actor, case=case, kind=Kind.CLOSURE_APPROVED if approve else Kind.CLOSURE_REJECTED,
              detail={"request_id": closure.pk})
+    notices.closure_decided(closure=closure)
     return closure
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from octip.core import audit
 from octip.core.access import require
 
+from .. import notices
 from ..models import Case, EmergencyAccess, GrantSource
 from ..sections import validate_sections
 from ..sharing import grant_case_access
@@ -41,6 +42,7 @@ def break_glass(*, actor: Any, case: Case, reason: str, minutes: int = EMERGENCY
     happened(actor=actor, case=case, kind=Kind.EMERGENCY_ACCESS, params={"minutes": minutes},
              detail={"emergency_access_id": access.pk}, audit_purpose="emergency",
              audit_detail={"emergency_access_id": access.pk, "minutes": minutes})
+    notices.emergency_access_used(access=access)
     return access
 
 

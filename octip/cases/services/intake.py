@@ -15,6 +15,7 @@ from octip.core.access import allows, require
 from octip.core.versioning import save_versioned
 from octip.partners.models import Team, User
 
+from .. import notices
 from ..models import YOUTH_AGE_LIMIT, Case, CaseNumberCounter, Person, Track, YouthProfile, age_on
 from ..sharing import refuse_if_closed, require_own_scope, require_section
 from ..timeline import Kind, happened, record
@@ -163,6 +164,7 @@ def assign_case(*, actor: User, case: Case, owner_team: Team | None = None, owne
         raise ValidationError({"assigned_workers": _(
             "Assigned workers must belong to the case's organization. To involve another organization, "
             "refer the case to it (with the person's consent).")})
+    previous_worker_id = case.owner_worker_id
     case.owner_team, case.owner_worker = owner_team, owner_worker
     case.save(update_fields=["owner_team", "owner_worker", "updated_at"])
     if assigned_workers is not None:
@@ -170,4 +172,6 @@ def assign_case(*, actor: User, case: Case, owner_team: Team | None = None, owne
     detail = {"owner_team_id": getattr(owner_team, "pk", None), "owner_worker_id": getattr(owner_worker, "pk", None),
               "assigned_worker_ids": sorted(u.pk for u in case.assigned_workers.all())}
     happened(actor=actor, case=case, kind=Kind.CASE_ASSIGNED, detail=detail)
+    if owner_worker is not None and owner_worker.pk != previous_worker_id:
+        notices.case_assigned(actor=actor, case=case, worker=owner_worker)
     return case

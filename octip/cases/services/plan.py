@@ -14,7 +14,7 @@ from octip.core.access import allows
 from octip.core.versioning import save_versioned
 from octip.partners.models import Team, User
 
-from .. import reference
+from .. import notices, reference
 from ..models import Case, Goal, GoalStatus, Need, NeedStatus, Note, PlanAction, Priority, SafetyPlan, Sensitivity, Task
 from ..sharing import is_own_case, refuse_if_closed, require_section
 from ..timeline import Kind, happened
@@ -123,6 +123,7 @@ def add_task(*, actor: User, case: Case, title: str, due: datetime.date, assigne
     task = Task.objects.create(case=case, title=title.strip(), due=due, assignee=assignee,
                                  team=team or case.owner_team, created_by=actor)
     happened(actor=actor, case=case, kind=Kind.TASK_ADDED, detail={"task_id": task.pk})
+    notices.task_assigned(actor=actor, task=task)
     return task
 
 

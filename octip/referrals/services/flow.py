@@ -149,6 +149,6 @@ def apply(flow: Flow[Row], row: Row, action: str, *, actor: Actor, reason: str =
     recipients = [row.sent_by] if transition.side == "receiver" else responders(row.to_organization_id)
     notify(recipients=recipients, kind=f"{flow.noun}.{transition.target}",
            referral=row if isinstance(row, Referral) else None, transfer=row if isinstance(row, Transfer) else None,
-           link=reverse(flow.page, args=[row.pk]), message=_(flow.notice) % {
+           link=reverse(flow.page, args=[row.pk]), template=flow.notice, params={
                "number": row.case.number, "org": row.to_organization.name, "status": row.get_status_display()})
     return row

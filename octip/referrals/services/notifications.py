@@ -1,47 +1,31 @@
-"""Telling staff what happened to a referral or transfer: an in-app notice and an email, and the
-job that tells both sides of a referral whose answer is overdue.
+"""Telling staff what happened to a referral or transfer, through the one notification service
+(``octip.notifications``), and the job that tells both sides of a referral whose answer is overdue.
 
-A message names a case number and organizations only, never a person: it is stored in the clear
-and leaves the platform by email.
+A message names a case number and organizations only, never a person: the notification service
+refuses any other parameter.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from octip.core import audit
-from octip.core.access import Actor, allows
+from octip.core.access import allows
+from octip.notifications import services as notifications
+from octip.notifications.services import mark_read as mark_notifications_read
+from octip.notifications.services import without_email
 from octip.partners.models import User
 
-from ..models import Notification, Referral, Transfer
+from ..models import Referral, Transfer
 
-_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("referrals_quiet_notifications", default=False)
-
-
-@contextlib.contextmanager
-def without_email() -> Iterator[None]:
-    """In-app notifications only (demo data must not send mail)."""
-    token = _quiet.set(True)
-    try:
-        yield
-    finally:
-        _quiet.reset(token)
-
-
-def absolute(path: str) -> str:
-    """``path`` as a link that works from an email."""
-    # OCTIP_SITE_URL (e.g. https://octip.example.ca) makes links in emails absolute.
-    return str(settings.OCTIP_SITE_URL).rstrip("/") + path
+__all__ = ["mark_notifications_read", "notify", "notify_overdue", "referral_link", "responders", "transfer_link",
+           "without_email"]
 
 
 def responders(organization_id: int) -> list[User]:
@@ -58,21 +42,13 @@ def transfer_link(transfer: Transfer) -> str:
     return reverse("referrals:transfer_detail", args=[transfer.pk])
 
 
-def notify(*, recipients: Iterable[User | None], kind: str, message: str, referral: Referral | None = None,
-           transfer: Transfer | None = None, link: str = "") -> None:
-    """An in-app notice and an email to each recipient. ``message`` must identify nobody: it names a
-    case number and organizations only. Emails leave after the transaction commits."""
-    staff = list({u.pk: u for u in recipients if u is not None and u.is_active}.values())
-    Notification.objects.bulk_create([
-        Notification(recipient=u, referral=referral, transfer=transfer, kind=kind, message=message[:300])
-        for u in staff])
-    emails = [u.email for u in staff]
-    if emails and not _quiet.get():
-        body = message + ("\n\n" + _("Sign in to the platform to see it: %(link)s") % {"link": absolute(link)}
-                          if link else "")
-        transaction.on_commit(lambda: send_mail(
-            subject=_("[OCTIP] %(message)s") % {"message": message[:120]}, message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=emails, fail_silently=True))
+def notify(*, recipients: Iterable[User | None], kind: str, template: str, params: Mapping[str, object],
+           referral: Referral | None = None, transfer: Transfer | None = None, link: str = "") -> None:
+    """Tell ``recipients`` of a referral or transfer event, once per event and row."""
+    row = referral or transfer
+    subject = f"{'referral' if referral is not None else 'transfer'}:{row.pk}" if row is not None else ""
+    notifications.notify(recipients=recipients, kind=kind, template=template, params=params, link=link,
+                         subject=subject)
 
 
 def notify_overdue(*, now: datetime.datetime | None = None) -> int:
@@ -85,20 +61,12 @@ def notify_overdue(*, now: datetime.datetime | None = None) -> int:
             if not Referral.objects.filter(pk=referral.pk, overdue_notified_at__isnull=True).update(
                     overdue_notified_at=now):
                 continue
-            message = _("Overdue: the referral of case %(number)s to %(org)s awaited a response by %(date)s.") % {
-                "number": referral.case.number, "org": referral.to_organization.name,
-                "date": timezone.localtime(referral.respond_by).strftime("%Y-%m-%d %H:%M")}
             notify(recipients=[referral.sent_by, *responders(referral.to_organization_id)],
-                   kind="referral.overdue", referral=referral, link=referral_link(referral), message=message)
+                   kind="referral.overdue", referral=referral, link=referral_link(referral),
+                   template=gettext_noop(
+                       "Overdue: the referral of case %(number)s to %(org)s awaited a response by %(date)s."),
+                   params={"number": referral.case.number, "org": referral.to_organization.name,
+                           "date": timezone.localtime(referral.respond_by).strftime("%Y-%m-%d %H:%M")})
             audit.record(None, "referral.overdue_notified", referral)
             count += 1
     return count
-
-
-@transaction.atomic
-def mark_notifications_read(*, actor: Actor, ids: Iterable[int] | None = None) -> int:
-    """Mark the actor's unread notifications (all, or those of ``ids``) as read; returns how many."""
-    notifications = Notification.objects.filter(recipient_id=actor.pk, read_at__isnull=True)
-    if ids is not None:
-        notifications = notifications.filter(pk__in=list(ids))
-    return notifications.update(read_at=timezone.now())

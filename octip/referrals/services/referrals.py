@@ -134,8 +134,8 @@ def _create_referral(*, actor: Actor, case: Case, recipient: Organization, servi
                  "service_id": str(service.pk) if service else None, "sections": sections, "urgency": urgency,
                  "basis": decision.basis, "disclosure_id": decision.disclosure.pk})
     notify(recipients=responders(recipient.pk), kind="referral.received", referral=referral,
-           link=referral_link(referral), message=_(
-               "New referral of case %(number)s from %(org)s (%(urgency)s): respond by %(date)s.") % {
+           link=referral_link(referral), template=gettext_noop(
+               "New referral of case %(number)s from %(org)s (%(urgency)s): respond by %(date)s."), params={
                "number": case.number, "org": case.owner_organization.name, "urgency": Urgency(urgency).label,
                "date": timezone.localtime(respond_by).strftime("%Y-%m-%d %H:%M")})
     return referral
@@ -211,8 +211,8 @@ def end_access_for_withdrawn_consent(*, actor: Actor, consent: Consent) -> int:
                  params={"org": referral.to_organization.name}, detail={"referral_id": str(referral.pk)},
                  audit_target=referral, audit_detail={"cause": "consent_withdrawn", "consent_id": consent.pk})
         notify(recipients=responders(referral.to_organization_id), kind="referral.access_ended",
-               referral=referral, link=referral_link(referral), message=_(
-                   "Access to case %(number)s has ended: the person withdrew their consent.") % {
+               referral=referral, link=referral_link(referral), template=gettext_noop(
+                   "Access to case %(number)s has ended: the person withdrew their consent."), params={
                    "number": referral.case.number})
     end_transfers_for_withdrawn_consent(actor=actor, consent=consent)
     return len(referrals)

@@ -81,8 +81,8 @@ def send_transfer(*, actor: Actor, case: Case, organization: Organization | None
                      audit_target=transfer,
                      audit_detail={"case_id": str(case.pk), "to_organization_id": organization.pk})
             notify(recipients=responders(organization.pk), kind="transfer.received", transfer=transfer,
-                   link=transfer_link(transfer), message=_(
-                       "%(org)s proposes to transfer case %(number)s to your organization.") % {
+                   link=transfer_link(transfer), template=gettext_noop(
+                       "%(org)s proposes to transfer case %(number)s to your organization."), params={
                        "org": case.owner_organization.name, "number": case.number})
     if not decision.allowed:
         raise DisclosureRefused(decision)
@@ -171,8 +171,8 @@ def end_transfers_for_withdrawn_consent(*, actor: Actor, consent: Consent) -> No
                  detail={"transfer_id": str(transfer.pk)}, audit_target=transfer,
                  audit_detail={"cause": "consent_withdrawn", "consent_id": consent.pk})
         notify(recipients=responders(transfer.to_organization_id), kind="transfer.revoked", transfer=transfer,
-               link=transfer_link(transfer), message=_(
-                   "The transfer of case %(number)s is revoked: the person withdrew their consent.") % {
+               link=transfer_link(transfer), template=gettext_noop(
+                   "The transfer of case %(number)s is revoked: the person withdrew their consent."), params={
                    "number": transfer.case.number})
     if consent.scope == ConsentScope.SHARE_WITH_ORGANIZATION and consent.organization_id:
         # A former owner kept read access after a transfer only as far as its consent allowed.
