@@ -262,6 +262,7 @@ OCTIP_PERIODIC_JOBS = {
     "consent.expiry": {"task": "octip.consent.tasks.warn_consents_expiring", "every": 3600 * 6},
     "notifications.escalations": {"task": "octip.notifications.tasks.escalate_unacknowledged", "every": 60},
     "notifications.digest": {"task": "octip.notifications.tasks.send_daily_digests", "every": 3600 * 24},
+    "audit.checkpoint": {"task": "octip.core.tasks.write_audit_checkpoint", "every": 3600},
 }
 # A failed job is tried again after 1, 4 then 16 minutes; after the last try it waits for a system
 # administrator at /app/jobs/failed/.

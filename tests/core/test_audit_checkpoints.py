@@ -205,3 +205,13 @@ def test_audit_proof_says_clearly_what_is_missing():
         call_command("audit_proof", str(AuditEvent.objects.first().pk))
     with pytest.raises(CommandError, match="No audit event has the id"):
         call_command("audit_proof", "999999")
+
+
+def test_the_scheduler_writes_checkpoints_and_a_second_run_adds_none(settings):
+    from octip.core.tasks import write_audit_checkpoint
+
+    assert settings.OCTIP_PERIODIC_JOBS["audit.checkpoint"]["task"] == "octip.core.tasks.write_audit_checkpoint"
+    _events(3)
+    write_audit_checkpoint.enqueue()
+    write_audit_checkpoint.enqueue()
+    assert list(AuditCheckpoint.objects.values_list("tree_size", flat=True)) == [3]
