@@ -226,6 +226,8 @@ class ControlledTable:
     key: str = ""
     #: A list of counts with its total: one column, whose row totals are the cells themselves.
     one_way: bool = False
+    row_codes: list[str] = field(default_factory=list)
+    col_codes: list[str] = field(default_factory=list)
 
     @property
     def suppressed(self) -> int:
