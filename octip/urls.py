@@ -18,6 +18,7 @@ urlpatterns = [
     path("app/hotline/", include("octip.hotline.urls")),
     path("app/directory/", include("octip.directory.urls")),
     path("app/referrals/", include("octip.referrals.urls")),
+    path("app/stats/", include("octip.stats.urls")),
     path("api/v1/", api.urls),
     path("hsds/", include("octip.directory.urls_hsds")),
     path("report/", include("octip.hotline.urls_public")),

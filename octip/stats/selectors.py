@@ -10,6 +10,8 @@ not a read of a case but of counts, and nothing it reads can name anyone.
 from __future__ import annotations
 
 import datetime
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,7 @@ from django.utils import timezone
 from octip.cases.models import Case, ClosureRequest, Need, NeedStatus, YouthProfile
 from octip.consent.models import ConsentScope
 from octip.consent.policy import cases_with_active_consent
+from octip.core import audit
 from octip.core.access import Actor, allows, require
 from octip.hotline.models import Contact
 from octip.hotline.targets import response_targets
@@ -177,3 +180,25 @@ def _is_uuid(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def release_file(*, actor: Actor, release: Release, name: str) -> Path:
+    """The path of one of a release's files, after checking it is listed and unchanged; the
+    download is audited."""
+    _require_stats(actor)
+    entry = next((f for f in release.files if f["name"] == name), None)
+    if entry is None:
+        raise FileNotFoundError(name)
+    path = Path(release.directory) / entry["name"]
+    if not path.is_file() or _sha256(path) != entry["sha256"]:
+        raise FileNotFoundError(name)
+    audit.record(actor, "stats.release_downloaded", release, detail={"file": entry["name"]})
+    return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

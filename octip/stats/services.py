@@ -305,14 +305,3 @@ def create_release(*, actor: Actor, kind: Any, period: Any, k: Any = None, epsil
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return release
-
-
-def release_file(release: Release, name: str) -> Path:
-    """The path of one of a release's files, after checking it is listed and unchanged."""
-    entry = next((f for f in release.files if f["name"] == name), None)
-    if entry is None:
-        raise FileNotFoundError(name)
-    path = Path(release.directory) / entry["name"]
-    if not path.is_file() or _sha256(path) != entry["sha256"]:
-        raise FileNotFoundError(name)
-    return path

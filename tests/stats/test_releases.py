@@ -45,7 +45,7 @@ def test_ctdc_release_has_the_ctdc_columns_and_k_holds_recomputed_here(stats_wor
     rows = read_csv(out / "ctdc.csv")
     header, body = rows[0], rows[1:]
     assert header == ctdc.COLUMNS
-    reference = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ctdc_columns.txt"
+    reference = Path(__file__).resolve().parents[4] / "shared" / "reference" / "ctdc_columns.txt"
     if reference.exists():  # the 2018 k-anonymized file's columns, same names, same order
         expected = [line.strip().split(":", 1)[1] for line in reference.read_text().splitlines()
                     if line.startswith("2018:")]
