@@ -30,6 +30,6 @@ class DashboardForm(forms.Form):
 
 class ReleaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReleaseKind.choices)
-    period = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)
+    period = forms.TypedChoiceField(label=_("Year of the release"), coerce=int, choices=_years)
     epsilon = forms.FloatField(label=_("ε (differential privacy; optional, aggregate and annual only)"),
                                required=False)
