@@ -190,3 +190,54 @@ def test_command_exits_non_zero_on_refusal_and_writes_nothing(analyst, tmp_path,
     call_command("stats_release", kind="aggregate", period=str(YEAR), out=str(out), user=analyst.email,
                  stdout=stdout)
     assert "Release OCTIP-" in stdout.getvalue() and (out / "manifest.json").exists()
+
+
+@pytest.mark.django_db
+def test_k_holds_in_the_aggregate_tables_recomputed_from_the_database(stats_world, analyst, tmp_path):
+    from octip.cases.models import Case, Gender
+
+    cases, consented, _w = stats_world(90, consent_every=3)
+    out = tmp_path / "agg"
+    create_release(actor=analyst, kind="aggregate", period=YEAR, k=8, out=out)
+    counted = Case.objects.filter(pk__in=consented)
+    # One-way: cases by gender.
+    truth = Counter(counted.values_list("person__gender", flat=True))
+    rows = read_csv(out / "cases_by_gender.csv")[2:]
+    labels = {str(label): code for code, label in Gender.choices}
+    for label, value in rows[:-1]:
+        true = truth.get(labels[label], 0)
+        if 0 < true < 8:
+            assert value == "x"  # primary suppression
+        if value != "x":
+            assert true == 0 or true >= 8
+            assert abs(int(value) - true) <= 4  # rounded to base 5 from the true count
+    assert [r[1] for r in rows[:-1]].count("x") != 1
+    # Two-way with margins: region × funding line; no suppressed cell solvable from what is shown.
+    table = read_csv(out / "cases_by_region_and_funding.csv")[2:]
+    grid = [[v == "x" for v in row[1:]] for row in table]
+    for line in grid:
+        assert sum(line) != 1
+    for column in zip(*grid, strict=True):
+        assert sum(column) != 1
+    for row in table:
+        for value in row[1:]:
+            assert value == "x" or int(value) % 5 == 0
+
+
+@pytest.mark.django_db
+def test_no_output_holds_an_identifying_value_or_free_text(stats_world, analyst, tmp_path):
+    from octip.cases.models import ClosureRequest
+
+    cases, _consented, worker = stats_world(40, consent_every=5)
+    for case in cases[:10]:
+        ClosureRequest.objects.create(case=case, reason="Private reason naming Synthetic Person", outcome="goals_met",
+                                      requested_by=worker, previous_stage="services")
+    for kind in ("ctdc", "aggregate"):
+        out = tmp_path / kind
+        create_release(actor=analyst, kind=kind, period=YEAR, k=2, out=out)
+        for path in out.iterdir():
+            if path.suffix in {".csv", ".json"}:
+                text = path.read_text()
+                assert "Synthetic Person" not in text and "604-555" not in text and "Private reason" not in text
+                assert not any(c.number in text for c in cases)
+                assert not any(str(c.pk) in text for c in cases)
