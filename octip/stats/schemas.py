@@ -34,7 +34,8 @@ class ReleaseOut(Schema):
     suppression: dict[str, Any]
     software: dict[str, str]
     row_count: int
-    left_out: int
+    #: Cases left out for want of consent, controlled (rounded, or x).
+    left_out: int | str
     parameters: dict[str, Any]
     files: list[ReleaseFileOut]
     created_by: str

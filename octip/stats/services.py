@@ -179,7 +179,9 @@ def figures_for_release(extract: Extract, req: ReleaseRequest, rng: np.random.Ge
         dp_detail = {"mechanism": "OpenDP make_laplace (discrete Laplace) over each table's counts, L1 distance",
                      "epsilon_per_table": spends, "noise_scale_per_table": scales}
     figures.dp = dp_detail
-    figures.left_out = left_out_count(extract, filters)
+    exact_left_out = left_out_count(extract, filters)
+    figures.left_out = disclosure.control_counts([exact_left_out], labels=["left out"], k=req.k,
+                                                 rng=rng).entries[0][0]
     return figures, dp_detail
 
 
@@ -236,7 +238,7 @@ def produce(extract: Extract, req: ReleaseRequest, rng: np.random.Generator, fol
             left_out = left_out_count(extract, Filters(year=req.period))
         else:
             figures, dp_detail = figures_for_release(extract, req, rng)
-            left_out = int(figures.left_out)
+            left_out = left_out_count(extract, Filters(year=req.period))
             suppression = {"cells_suppressed": figures.suppressed,
                            "primary": sum(t.primary for t in figures.tables),
                            "complementary": sum(t.complementary for t in figures.tables),
@@ -282,6 +284,9 @@ def create_release(*, actor: Actor, kind: Any, period: Any, k: Any = None, epsil
         try:
             with build_extract(actor=actor, year=req.period, at=at) as extract:
                 row_count, suppression, dp_detail, left_out = produce(extract, req, rng, staging, reference)
+            # How many cases were left out is itself a count: it leaves controlled like any other.
+            shown_left_out = disclosure.control_counts([left_out], labels=["left out"], k=req.k, rng=rng).entries[0][0]
+            suppression = {**suppression, "left_out_shown": shown_left_out}
             files = files_of(staging)
             software = _software()
             parameters = {"kind": req.kind, "period": req.period, "k": req.k, "epsilon": req.epsilon,
@@ -292,7 +297,7 @@ def create_release(*, actor: Actor, kind: Any, period: Any, k: Any = None, epsil
                 "created_at": timezone.now().isoformat(), "parameters": parameters, "k": req.k,
                 "rounding_seed": str(seed), "epsilon": req.epsilon, "delta": req.delta,
                 "differential_privacy": dp_detail, "suppression": suppression, "row_count": row_count,
-                "cases_left_out_without_consent": left_out, "software": software, "files": files,
+                "cases_left_out_without_consent": shown_left_out, "software": software, "files": files,
                 "symbols": {"x": "suppressed", "F": "too unreliable to be published", "..": "not available"},
             }
             (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
