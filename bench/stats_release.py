@@ -98,7 +98,8 @@ def plain_group_by(extract) -> int:
         where, params = filters.sql(spec.table)
         where = f"({where}) AND ({spec.where})"
         if spec.flags:
-            sql = f"SELECT m, count(*) FROM (SELECT unnest({spec.rows}) AS m FROM {spec.table} WHERE {where}) GROUP BY 1"
+            sql = (f"SELECT m, count(*) FROM (SELECT unnest({spec.rows}) AS m FROM {spec.table} WHERE {where}) "
+                   "GROUP BY 1")
         elif spec.cols:
             sql = f"SELECT {spec.rows}, {spec.cols}, count(*) FROM {spec.table} WHERE {where} GROUP BY 1, 2"
         else:

@@ -23,7 +23,8 @@ def _out(release: Release) -> dict:
         "id": release.pk, "reference": release.reference, "kind": release.kind, "period": release.period,
         "k": release.k, "seed": release.seed, "epsilon": release.epsilon, "delta": release.delta,
         "suppression": release.suppression, "software": release.software, "row_count": release.row_count,
-        "left_out": release.suppression.get("left_out_shown", "x"), "parameters": release.parameters, "created_at": release.created_at,
+        "left_out": release.suppression.get("left_out_shown", "x"), "parameters": release.parameters,
+        "created_at": release.created_at,
         "created_by": release.created_by.email,
         "files": [{**f, "url": reverse("api:stats_release_file", args=[release.pk, f["name"]])}
                   for f in release.files],

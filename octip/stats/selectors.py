@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from octip.cases.models import Case, ClosureRequest, Need, NeedStatus, YouthProfile
 from octip.consent.models import ConsentScope
@@ -202,3 +203,31 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 16), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def operational(*, actor: Actor, region: str = "") -> dict[str, Any]:
+    """Exact internal operational counts for coordinators: today's open caseload by stage and track,
+    overdue work. Through ``visible_to`` (a coordinator's scope is every case)."""
+    if not may_see_exact(actor):
+        require(actor, "case.approve_closure")
+    from django.db.models import Count
+
+    from octip.cases.models import Stage, Task, Track
+    from octip.cases.selectors import overdue_q
+
+    cases = Case.objects.visible_to(actor).open()
+    if region:
+        cases = cases.filter(region__code=region)
+    by = {(row["stage"], row["track"]): row["n"] for row in cases.values("stage", "track").annotate(n=Count("pk"))}
+    stages = [s for s in Stage.choices if s[0] != Stage.CLOSED]
+    tracks = list(Track.choices)
+    table = disclosure.exact_table([[by.get((s, t), 0) for t, _l in tracks] for s, _label in stages],
+                                   row_labels=[str(label) for _s, label in stages],
+                                   col_labels=[str(label) for _t, label in tracks],
+                                   title=str(_("Open caseload today, by stage and track")), key="caseload")
+    overdue_tasks = Task.objects.filter(case__in=cases, done_at__isnull=True, due__lt=timezone.localdate()).count()
+    return {"caseload": table, "overdue_tasks": overdue_tasks,
+            "cases_with_overdue_tasks": cases.filter(overdue_q()).count(),
+            "referrals_overdue": Referral.objects.visible_to(actor).filter(
+                status=ReferralStatus.SENT, respond_by__lt=timezone.now(),
+                **({"case__region__code": region} if region else {})).count()}

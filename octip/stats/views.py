@@ -47,8 +47,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     panels = [{"table": table, "svg": mark_safe(charts.svg(table)),  # noqa: S308 — our own labels, escaped
                "body": table.rows()[1:], "header": table.rows()[0]} for table in figures.tables]
     can_release = allows(request.user, "stats.release")
+    operational = selectors.operational(actor=request.user, region=chosen["region"]) if chosen["exact"] else None
+    if operational is not None:
+        table = operational["caseload"]
+        operational["panel"] = {"table": table, "svg": mark_safe(charts.svg(table)),  # noqa: S308
+                                "header": table.rows()[0], "body": table.rows()[1:]}
     return render(request, "stats/dashboard.html", {
-        "form": form, "figures": figures, "panels": panels, "chosen": chosen, "query": query,
+        "form": form, "figures": figures, "panels": panels, "operational": operational, "chosen": chosen,
+        "query": query,
         "releases": selectors.releases_for(actor=request.user).select_related("created_by")[:20],
         "release_form": ReleaseForm(initial={"period": chosen["year"]}) if can_release else None,
     })

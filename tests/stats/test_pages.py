@@ -37,8 +37,8 @@ def test_analyst_sees_controlled_figures_and_the_left_out_count(client_for, anal
     cells = re.findall(r"<td>([^<]*)</td>", html.split('id="releases"')[0])
     assert cells and all(c in {"x", "F", ".."} or int(c) % 5 == 0 for c in cells)
     # An analyst cannot ask for exact counts.
-    exact = client_for(analyst).get(URL, {"year": YEAR, "exact": "on"})
-    assert "Exact internal operational counts" not in exact.content.decode()
+    exact = client_for(analyst).get(URL, {"year": YEAR, "exact": "on"}).content.decode()
+    assert "Exact internal operational counts" not in exact and "Open caseload today" not in exact
 
 
 def test_coordinator_may_see_exact_operational_counts(client_for, make_user, stats_world):
@@ -47,6 +47,7 @@ def test_coordinator_may_see_exact_operational_counts(client_for, make_user, sta
     response = client.get(URL, {"year": YEAR, "exact": "on"})
     html = response.content.decode()
     assert "Exact internal operational counts" in html
+    assert "Open caseload today, by stage and track" in html and "Overdue tasks" in html
     csv = client.get(f"{URL}tables/cases_by_track.csv", {"year": YEAR, "exact": "on"})
     assert csv.status_code == 200
     last = b"".join(csv.streaming_content).decode().strip().splitlines()[-1]
