@@ -17,6 +17,15 @@ BANDS = ["18-20", "21-23", "24-26", "9-17", "30-38"]
 CITIZENSHIP = [["CA"], ["CA"], ["CA"], ["MX"], ["PH"], ["IN"], [], ["UA"]]
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # A French page request earlier in the same worker leaves French active in this thread.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def analyst(make_user):
     return make_user("analyst")
