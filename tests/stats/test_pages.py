@@ -94,3 +94,14 @@ def test_make_a_release_from_the_page(client_for, analyst, stats_world):
     assert "tables.xlsx of OCTIP-" in html
     refused = client.post(f"{URL}releases/new/", {"kind": "aggregate", "period": YEAR, "epsilon": "-1"}, follow=True)
     assert "Release refused" in refused.content.decode()
+
+
+def test_the_same_figures_round_the_same_on_every_request(client_for, analyst, stats_world):
+    # Fresh random rounding on each request could be averaged back to the true counts.
+    stats_world(30)
+    client = client_for(analyst)
+    first = b"".join(client.get(f"{URL}tables/cases_by_region_and_funding.csv", {"year": YEAR}).streaming_content)
+    again = b"".join(client.get(f"{URL}tables/cases_by_region_and_funding.csv", {"year": YEAR}).streaming_content)
+    assert first == again
+    cells = [re.findall(r"<td>([^<]*)</td>", client.get(URL, {"year": YEAR}).content.decode()) for _ in range(2)]
+    assert cells[0] and cells[0] == cells[1]
