@@ -243,3 +243,17 @@ def test_no_output_holds_an_identifying_value_or_free_text(stats_world, analyst,
                 assert "Synthetic Person" not in text and "604-555" not in text and "Private reason" not in text
                 assert not any(c.number in text for c in cases)
                 assert not any(str(c.pk) in text for c in cases)
+
+
+@pytest.mark.django_db
+def test_postgresql_refuses_to_change_a_release(stats_world, analyst, tmp_path):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    stats_world(10)
+    release = create_release(actor=analyst, kind="aggregate", period=YEAR, out=tmp_path / "pg")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Release.objects.filter(pk=release.pk).update(row_count=0)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        Release.objects.filter(pk=release.pk).delete()
