@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from octip.core import audit
 from octip.core.access import Actor, require
 from octip.core.csv_safety import neutralise
+from octip.core.private_files import PRIVATE_FILE
 
 from . import ctdc, disclosure, dp
 from .extract import Extract
@@ -301,6 +302,8 @@ def create_release(*, actor: Actor, kind: Any, period: Any, k: Any = None, epsil
                 "symbols": {"x": "suppressed", "F": "too unreliable to be published", "..": "not available"},
             }
             (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+            for path in staging.iterdir():
+                path.chmod(PRIVATE_FILE)  # readable by the platform's own user only (the folder is 0700)
             release = Release(
                 id=release_id, reference=reference, kind=req.kind, period=req.period, parameters=parameters, k=req.k,
                 seed=str(seed), epsilon=req.epsilon, delta=req.delta, suppression=suppression, software=software,

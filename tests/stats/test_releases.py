@@ -85,6 +85,9 @@ def test_aggregate_release_writes_csv_xlsx_and_a_manifest_with_hashes(stats_worl
     assert {"tables.xlsx", "cases_by_gender.csv", "medians.csv"} <= names
     for entry in manifest["files"]:
         assert hashlib.sha256((out / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    for path in out.iterdir():
+        assert path.stat().st_mode & 0o077 == 0  # the platform's own user only
+    assert out.stat().st_mode & 0o077 == 0
     assert manifest["k"] == 11 and manifest["rounding_seed"] == release.seed
     assert set(manifest["software"]) >= {"duckdb", "opendp", "openpyxl", "Django", "python"}
     assert manifest["row_count"] == release.row_count > 0
