@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "octip.directory",
     "octip.referrals",
     "octip.home",
+    "octip.stats",
 ]
 
 MIDDLEWARE = [
@@ -336,3 +337,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("OCTIP_LOG_LEVEL", "WARNING")},
 }
+
+# Statistics (octip/stats): the smallest count shown (k, as CTDC) and the differential-privacy budget
+# of each dataset and year (total epsilon), spent by releases and recorded in the ledger.
+OCTIP_STATS_K = int(os.environ.get("OCTIP_STATS_K", "11"))
+OCTIP_STATS_EPSILON_BUDGET = float(os.environ.get("OCTIP_STATS_EPSILON_BUDGET", "4.0"))
+OCTIP_STATS_RELEASE_DIR = Path(os.environ.get("OCTIP_STATS_RELEASE_DIR", VAR_DIR / "stats-releases"))

@@ -1,0 +1,169 @@
+"""The ``ctdc`` release: case-level rows with the columns of the CTDC k-anonymized file (the 2018
+list of ``../shared/reference/ctdc_columns.txt``, same names, same order) and HTCDS codes.
+
+Coding follows the CTDC file: flags 0/1, missing -99, ISO 3166 alpha-2 countries, CTDC's ageBroad
+bands. Every row is one consented case of the year; no identifying column, no free text, no date
+finer than the year, no case number or id.
+
+k-anonymity over the quasi-identifiers (yearOfRegistration, gender, ageBroad, citizenship, the
+exploitation-type flags, CountryOfExploitation) is reached in DuckDB by local suppression: rows
+whose combination has fewer than k rows have their citizenship set to -99, then their age band,
+then their gender, then their exploitation flags; rows still in a class under k are dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .extract import Extract
+
+MISSING = "-99"
+
+COLUMNS: list[str] = [
+    "yearOfRegistration", "Datasource", "gender", "ageBroad", "majorityStatus", "majorityStatusAtExploit",
+    "majorityEntry", "citizenship", "meansOfControlDebtBondage", "meansOfControlTakesEarnings",
+    "meansOfControlRestrictsFinancialAccess", "meansOfControlThreats", "meansOfControlPsychologicalAbuse",
+    "meansOfControlPhysicalAbuse", "meansOfControlSexualAbuse", "meansOfControlFalsePromises",
+    "meansOfControlPsychoactiveSubstances", "meansOfControlRestrictsMovement", "meansOfControlRestrictsMedicalCare",
+    "meansOfControlExcessiveWorkingHours", "meansOfControlUsesChildren", "meansOfControlThreatOfLawEnforcement",
+    "meansOfControlWithholdsNecessities", "meansOfControlWithholdsDocuments", "meansOfControlOther",
+    "meansOfControlNotSpecified", "meansOfControlConcatenated", "isForcedLabour", "isSexualExploit",
+    "isOtherExploit", "isSexAndLabour", "isForcedMarriage", "isForcedMilitary", "isOrganRemoval",
+    "isSlaveryAndPractices", "typeOfExploitConcatenated", "typeOfLabourAgriculture", "typeOfLabourAquafarming",
+    "typeOfLabourBegging", "typeOfLabourConstruction", "typeOfLabourDomesticWork", "typeOfLabourHospitality",
+    "typeOfLabourIllicitActivities", "typeOfLabourManufacturing", "typeOfLabourMiningOrDrilling",
+    "typeOfLabourPeddling", "typeOfLabourTransportation", "typeOfLabourOther", "typeOfLabourNotSpecified",
+    "typeOfLabourConcatenated", "typeOfSexProstitution", "typeOfSexPornography",
+    "typeOfSexRemoteInteractiveServices", "typeOfSexPrivateSexualServices", "typeOfSexConcatenated",
+    "isAbduction", "RecruiterRelationship", "CountryOfExploitation", "recruiterRelationIntimatePartner",
+    "recruiterRelationFriend", "recruiterRelationFamily", "recruiterRelationOther", "recruiterRelationUnknown",
+]
+
+QUASI_IDENTIFIERS = ["yearOfRegistration", "gender", "ageBroad", "citizenship", "isForcedLabour",
+                     "isSexualExploit", "isOtherExploit", "isSexAndLabour", "CountryOfExploitation"]
+
+#: Generalization order: which quasi-identifiers give way first (set to -99) in a class under k.
+GENERALIZE = [["citizenship"], ["ageBroad"], ["gender"],
+              ["isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour"]]
+
+#: HTCDS vic_MethodsOfControl code → CTDC meansOfControl column.
+MEANS = {
+    "DebtBondage": "meansOfControlDebtBondage", "TakesEarnings": "meansOfControlTakesEarnings",
+    "RestrictsFinancialAccess": "meansOfControlRestrictsFinancialAccess", "PhysicalThreats": "meansOfControlThreats",
+    "ThreatensChildrenFamily": "meansOfControlThreats", "PsychologicalAbuse": "meansOfControlPsychologicalAbuse",
+    "PhysicalAbuse": "meansOfControlPhysicalAbuse", "SexualAbuse": "meansOfControlSexualAbuse",
+    "FalsePromises": "meansOfControlFalsePromises", "PsychoactiveSubstance": "meansOfControlPsychoactiveSubstances",
+    "RestrictsMedicalCare": "meansOfControlRestrictsMedicalCare",
+    "ExcessiveWorkingHours": "meansOfControlExcessiveWorkingHours",
+    "ThreatsLawEnforcement": "meansOfControlThreatOfLawEnforcement",
+    "WithholdsNecessities": "meansOfControlWithholdsNecessities",
+    "WithholdsDocuments": "meansOfControlWithholdsDocuments", "Other": "meansOfControlOther",
+}
+
+#: Polaris setting → CTDC typeOf* column.
+SETTINGS = {
+    "agriculture_animal_husbandry": "typeOfLabourAgriculture", "forestry_logging": "typeOfLabourAgriculture",
+    "landscaping": "typeOfLabourAgriculture", "construction": "typeOfLabourConstruction",
+    "domestic_work": "typeOfLabourDomesticWork", "hotels_hospitality": "typeOfLabourHospitality",
+    "restaurants_food_service": "typeOfLabourHospitality", "illicit_activities": "typeOfLabourIllicitActivities",
+    "factories_manufacturing": "typeOfLabourManufacturing", "peddling_begging": "typeOfLabourPeddling",
+    "traveling_sales_crews": "typeOfLabourPeddling", "escort_services": "typeOfSexProstitution",
+    "outdoor_solicitation": "typeOfSexProstitution", "residential": "typeOfSexProstitution",
+    "illicit_massage_health_beauty": "typeOfSexProstitution", "bars_strip_clubs_cantinas": "typeOfSexProstitution",
+    "pornography": "typeOfSexPornography", "remote_interactive_sexual_acts": "typeOfSexRemoteInteractiveServices",
+    "personal_sexual_servitude": "typeOfSexPrivateSexualServices",
+}
+
+GENDER = {"woman": "Female", "trans_woman": "Transgender/NonConforming", "man": "Male",
+          "trans_man": "Transgender/NonConforming", "non_binary": "Transgender/NonConforming",
+          "two_spirit": "Transgender/NonConforming"}
+AGE = {"0-8": "0--8", "9-17": "9--17", "18-20": "18--20", "21-23": "21--23", "24-26": "24--26",
+       "27-29": "27--29", "30-38": "30--38", "39-47": "39--47", "48+": "48+"}
+
+
+def _q(name: str) -> str:
+    return '"' + name + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _case(column: str, mapping: dict[str, str], default: str = MISSING) -> str:
+    whens = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in mapping.items())
+    return f"CASE {column} {whens} ELSE {_lit(default)} END"
+
+
+def _select(year: int) -> str:
+    """The SELECT that turns the extract's consented cases into CTDC columns (all as text)."""
+    exprs: dict[str, str] = {name: _lit(MISSING) for name in COLUMNS}
+    exprs["yearOfRegistration"] = "CAST(year AS VARCHAR)"
+    exprs["Datasource"] = _lit("Case Management")
+    exprs["gender"] = _case("gender", GENDER)
+    exprs["ageBroad"] = _case("age_band", AGE)
+    exprs["majorityStatus"] = ("CASE WHEN age_band IN ('0-8', '9-17') THEN 'Minor' "
+                               "WHEN age_band IS NULL OR age_band = '' THEN '-99' ELSE 'Adult' END")
+    exprs["citizenship"] = "CASE WHEN coalesce(citizenship, '') = '' THEN '-99' ELSE citizenship END"
+    flag_columns = sorted(set(MEANS.values()))
+    for column in flag_columns:
+        codes = ", ".join(_lit(code) for code, col in MEANS.items() if col == column)
+        exprs[column] = f"CASE WHEN list_has_any(means, [{codes}]) THEN '1' ELSE '0' END"
+    exprs["meansOfControlNotSpecified"] = "CASE WHEN len(means) = 0 THEN '1' ELSE '0' END"
+    exprs["meansOfControlConcatenated"] = "CASE WHEN len(means) = 0 THEN '-99' ELSE array_to_string(means, ';') END"
+    exprs["isForcedLabour"] = "CASE WHEN labour THEN '1' ELSE '0' END"
+    exprs["isSexualExploit"] = "CASE WHEN sexual THEN '1' ELSE '0' END"
+    exprs["isOtherExploit"] = "CASE WHEN other_exploitation THEN '1' ELSE '0' END"
+    exprs["isSexAndLabour"] = "CASE WHEN sexual AND labour THEN '1' ELSE '0' END"
+    exprs["typeOfExploitConcatenated"] = (
+        "CASE exploitation WHEN 'sexual' THEN 'Sexual exploitation' WHEN 'labour' THEN 'Forced labour' "
+        "WHEN 'sexual_labour' THEN 'Forced labour;Sexual exploitation' WHEN 'other' THEN 'Other' ELSE '-99' END")
+    for column in sorted(set(SETTINGS.values())):
+        codes = ", ".join(_lit(code) for code, col in SETTINGS.items() if col == column)
+        exprs[column] = f"CASE WHEN setting IN ({codes}) THEN '1' ELSE '0' END"
+    labour_cols = [c for c in sorted(set(SETTINGS.values())) if c.startswith("typeOfLabour")]
+    sex_cols = [c for c in sorted(set(SETTINGS.values())) if c.startswith("typeOfSex")]
+    exprs["typeOfLabourNotSpecified"] = (
+        "CASE WHEN labour AND coalesce(setting, '') NOT IN ("
+        + ", ".join(_lit(code) for code, col in SETTINGS.items() if col in labour_cols) + ") THEN '1' ELSE '0' END")
+    exprs["typeOfLabourConcatenated"] = _case("setting", {code: col.removeprefix("typeOfLabour")
+                                                          for code, col in SETTINGS.items() if col in labour_cols})
+    exprs["typeOfSexConcatenated"] = _case("setting", {code: col.removeprefix("typeOfSex")
+                                                       for code, col in SETTINGS.items() if col in sex_cols})
+    exprs["CountryOfExploitation"] = _lit("CA")  # the office's cases are exploitation in Canada (B.C.)
+    select = ", ".join(f"CAST({exprs[name]} AS VARCHAR) AS {_q(name)}" for name in COLUMNS)
+    return f"SELECT {select} FROM cases WHERE year = {int(year)} AND consented"  # noqa: S608
+
+
+def build(extract: Extract, *, k: int) -> dict[str, Any]:
+    """Create table ``ctdc`` in the extract's connection, k-anonymous; return the counts."""
+    con = extract.con
+    con.execute("DROP TABLE IF EXISTS ctdc")
+    con.execute(f"CREATE TABLE ctdc AS {_select(extract.year)}")
+    qi = ", ".join(_q(c) for c in QUASI_IDENTIFIERS)
+    small = f"({qi}) IN (SELECT ({qi}) FROM ctdc GROUP BY {qi} HAVING count(*) < {int(k)})"  # noqa: S608
+    generalized: dict[str, int] = {}
+    before = _count(con)
+    for step in GENERALIZE:
+        row = con.execute(f"SELECT count(*) FROM ctdc WHERE {small}").fetchone()  # noqa: S608
+        affected = int(row[0]) if row else 0
+        if not affected:
+            break
+        sets = ", ".join(f"{_q(c)} = '-99'" for c in step)
+        con.execute(f"UPDATE ctdc SET {sets} WHERE {small}")  # noqa: S608
+        generalized["+".join(step)] = affected
+    row = con.execute(f"SELECT count(*) FROM ctdc WHERE {small}").fetchone()  # noqa: S608
+    dropped = int(row[0]) if row else 0
+    if dropped:
+        con.execute(f"DELETE FROM ctdc WHERE {small}")  # noqa: S608
+    return {"rows_in": before, "rows_out": _count(con), "rows_suppressed": dropped, "generalized": generalized}
+
+
+def _count(con: Any) -> int:
+    row = con.execute("SELECT count(*) FROM ctdc").fetchone()
+    return int(row[0]) if row else 0
+
+
+def write_csv(extract: Extract, path: Path) -> None:
+    copy = f"COPY (SELECT * FROM ctdc ORDER BY ALL) TO {_lit(str(path))} (HEADER, DELIMITER ',')"  # noqa: S608
+    extract.con.execute(copy)  # noqa: S608
