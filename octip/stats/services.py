@@ -296,7 +296,10 @@ def create_release(*, actor: Actor, kind: Any, period: Any, k: Any = None, epsil
             manifest = {
                 "release_id": str(release_id), "reference": reference, "kind": req.kind, "period": req.period,
                 "created_at": timezone.now().isoformat(), "parameters": parameters, "k": req.k,
-                "rounding_seed": str(seed), "epsilon": req.epsilon, "delta": req.delta,
+                # The seed stays on the Release row: published, it would let a reader retrace the random
+                # rounding and narrow the true counts. The manifest commits to it by its hash.
+                "rounding_seed_sha256": hashlib.sha256(str(seed).encode()).hexdigest(),
+                "epsilon": req.epsilon, "delta": req.delta,
                 "differential_privacy": dp_detail, "suppression": suppression, "row_count": row_count,
                 "cases_left_out_without_consent": shown_left_out, "software": software, "files": files,
                 "symbols": {"x": "suppressed", "F": "too unreliable to be published", "..": "not available"},

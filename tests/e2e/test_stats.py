@@ -37,7 +37,7 @@ def test_analyst_dashboard_and_release_download(page, browser, live_server, anal
         page.get_by_role("link", name="manifest.json of OCTIP-").first.click()
     saved = tmp_path / "manifest.json"
     download.value.save_as(saved)
-    assert '"rounding_seed"' in saved.read_text()
+    assert '"rounding_seed_sha256"' in saved.read_text()
 
     # Without JavaScript the page is the same page.
     context = browser.new_context(base_url=live_server.url, locale="en-CA", java_script_enabled=False)
