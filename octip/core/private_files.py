@@ -11,6 +11,7 @@ it — never briefly readable by others — and, for a database an older version
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 from collections.abc import Iterator, Mapping
@@ -75,3 +76,12 @@ def make_private_dir(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
     folder.chmod(PRIVATE_FOLDER)
     return folder
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, hex (read in chunks: a release file may be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

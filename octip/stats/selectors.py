@@ -24,6 +24,7 @@ from octip.consent.models import ConsentScope
 from octip.consent.policy import cases_with_active_consent
 from octip.core import audit
 from octip.core.access import Actor, allows, require
+from octip.core.private_files import file_sha256
 from octip.hotline.models import Contact
 from octip.hotline.targets import response_targets
 from octip.referrals.models import Referral, ReferralStatus
@@ -201,18 +202,11 @@ def release_file(*, actor: Actor, release: Release, name: str) -> Path:
     if entry is None:
         raise FileNotFoundError(name)
     path = Path(release.directory) / entry["name"]
-    if not path.is_file() or _sha256(path) != entry["sha256"]:
+    if not path.is_file() or file_sha256(path) != entry["sha256"]:
         raise FileNotFoundError(name)
     audit.record(actor, "stats.release_downloaded", release, detail={"file": entry["name"]})
     return path
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def operational(*, actor: Actor, region: str = "") -> dict[str, Any]:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from octip.core import audit
 from octip.core.access import Actor, require
 from octip.core.csv_safety import neutralise
-from octip.core.private_files import PRIVATE_FILE
+from octip.core.private_files import PRIVATE_FILE, file_sha256
 
 from . import ctdc, disclosure, dp
 from .extract import Extract
@@ -134,13 +134,6 @@ def _software() -> dict[str, str]:
         versions["octip"] = "unknown"
     return versions
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def dp_specs() -> list[Spec]:
@@ -253,7 +246,7 @@ def produce(extract: Extract, req: ReleaseRequest, rng: np.random.Generator, fol
 
 
 def files_of(folder: Path) -> list[dict[str, Any]]:
-    return [{"name": p.name, "sha256": _sha256(p), "size": p.stat().st_size}
+    return [{"name": p.name, "sha256": file_sha256(p), "size": p.stat().st_size}
             for p in sorted(folder.iterdir()) if p.is_file()]
 
 
@@ -311,7 +304,7 @@ def create_release(*, actor: Actor, kind: Any, period: Any, k: Any = None, epsil
                 id=release_id, reference=reference, kind=req.kind, period=req.period, parameters=parameters, k=req.k,
                 seed=str(seed), epsilon=req.epsilon, delta=req.delta, suppression=suppression, software=software,
                 row_count=row_count, left_out=left_out,
-                files=[*files, {"name": MANIFEST, "sha256": _sha256(staging / MANIFEST),
+                files=[*files, {"name": MANIFEST, "sha256": file_sha256(staging / MANIFEST),
                                 "size": (staging / MANIFEST).stat().st_size}],
                 directory=str(target.resolve()), created_by=actor)  # type: ignore[misc]
             release.save()
