@@ -264,6 +264,7 @@ OCTIP_PERIODIC_JOBS = {
     "notifications.escalations": {"task": "octip.notifications.tasks.escalate_unacknowledged", "every": 60},
     "notifications.digest": {"task": "octip.notifications.tasks.send_daily_digests", "every": 3600 * 24},
     "audit.checkpoint": {"task": "octip.core.tasks.write_audit_checkpoint", "every": 3600},
+    "audit.verify_full": {"task": "octip.core.tasks.verify_audit_log_in_full", "every": 3600 * 24 * 7},
 }
 # A failed job is tried again after 1, 4 then 16 minutes; after the last try it waits for a system
 # administrator at /app/jobs/failed/.
@@ -341,5 +342,7 @@ LOGGING = {
 # Statistics (octip/stats): the smallest count shown (k, as CTDC) and the differential-privacy budget
 # of each dataset and year (total epsilon), spent by releases and recorded in the ledger.
 OCTIP_STATS_K = int(os.environ.get("OCTIP_STATS_K", "11"))
+# The smallest k a release may ask for (a release may be stricter than OCTIP_STATS_K, never looser).
+OCTIP_STATS_MIN_K = int(os.environ.get("OCTIP_STATS_MIN_K", str(OCTIP_STATS_K)))
 OCTIP_STATS_EPSILON_BUDGET = float(os.environ.get("OCTIP_STATS_EPSILON_BUDGET", "4.0"))
 OCTIP_STATS_RELEASE_DIR = Path(os.environ.get("OCTIP_STATS_RELEASE_DIR", VAR_DIR / "stats-releases"))

@@ -19,6 +19,18 @@ def _jobs_run_in_process(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_a_temporary_folder(settings, tmp_path_factory):
+    # Checkpoints a test signs (the scheduler's job among them) never land in the checkout's var/.
+    from octip.core import checkpoints
+
+    settings.OCTIP_AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+    settings.OCTIP_AUDIT_SIGNING_KEY_FILE = settings.OCTIP_AUDIT_CHECKPOINT_DIR / "signing_key"
+    checkpoints.reset_signing_key()
+    yield
+    checkpoints.reset_signing_key()
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory()

@@ -35,11 +35,19 @@ def _coordinators(permission: str, case: Case) -> list[User]:
             or staff_with_permission(permission))
 
 
+def who_see(case: Case, users: list[User | None]) -> list[User | None]:
+    """Those of ``users`` who still see ``case`` (one query): a reminder goes to no one who has lost
+    access since, even though it names only the case number."""
+    staff = [u for u in users if u is not None]
+    seeing = Case.objects.filter(pk=case.pk).viewer_ids(staff) if staff else set()
+    return [u for u in staff if u.pk in seeing]
+
+
 def case_owners(case: Case) -> list[User | None]:
-    """Whoever works the case: its worker, else its coordinators."""
+    """Whoever works the case and still sees it: its worker, else its coordinators."""
     if case.owner_worker_id is not None:
-        return [case.owner_worker]
-    return list(_coordinators("case.assign", case))
+        return who_see(case, [case.owner_worker])
+    return who_see(case, list(_coordinators("case.assign", case)))
 
 
 def case_assigned(*, actor: User, case: Case, worker: User | None) -> None:
@@ -94,7 +102,7 @@ def remind_tasks(*, today: datetime.date | None = None) -> int:
     for task in open_tasks:
         overdue = task.due < today
         told += len(notify(
-            recipients=[task.assignee], kind=Kind.TASK_OVERDUE if overdue else Kind.TASK_DUE,
+            recipients=who_see(task.case, [task.assignee]), kind=Kind.TASK_OVERDUE if overdue else Kind.TASK_DUE,
             subject=f"task:{task.pk}", period=task.due.isoformat(), link=_case_link(task.case),
             params={"number": task.case.number, "date": task.due.isoformat()},
             template=gettext_noop("A task on case %(number)s is overdue: it was due %(date)s.") if overdue else

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from octip.core import audit
 from octip.core.access import Actor, allows, get_visible_or_404, require
+from octip.core.crypto import blind_index
 from octip.partners.models import User
 
 from . import models as m  # timeline() below still names models through it
@@ -56,7 +57,12 @@ from .models import (
 from .ratelimit import TooManyChecks, count_duplicate_check
 from .reference import Term
 from .sections import ALL_SECTIONS, open_rows, sections_of_row
-from .validation import duplicate_check_criteria, duplicate_check_reason, duplicate_criteria_suffice
+from .validation import (
+    DUPLICATE_CHECK_REASONS,
+    duplicate_check_criteria,
+    duplicate_check_reason,
+    duplicate_criteria_suffice,
+)
 
 CASE_NUMBER = re.compile(r"^BC-\d{4}-\d{6}$", re.IGNORECASE)
 #: The largest row id the database holds (a 32-bit signed integer column).
@@ -543,7 +549,7 @@ def find_possible_duplicates(*, actor: Actor, reason: str, legal_name: str = "",
         return DuplicateCheck([], False)
     tokens = _probe_tokens(names, date_of_birth, phone)
     if not count_duplicate_check(actor):
-        audit.record(actor, "case.duplicate_check_refused", None, purpose=str(reason)[:40], detail={
+        audit.record(actor, "case.duplicate_check_refused", None, purpose=_known_reason(reason), detail={
             "reason": "rate_limit", "criteria": kinds, "tokens": tokens, **_via(via)})
         raise TooManyChecks
     for refusal, check in (("no_reason", lambda: duplicate_check_reason(reason)), ("criteria", lambda: (
@@ -551,7 +557,7 @@ def find_possible_duplicates(*, actor: Actor, reason: str, legal_name: str = "",
         try:
             check()
         except ValidationError:
-            audit.record(actor, "case.duplicate_check_refused", None, purpose=str(reason)[:40], detail={
+            audit.record(actor, "case.duplicate_check_refused", None, purpose=_known_reason(reason), detail={
                 "reason": refusal, "criteria": kinds, "tokens": tokens, **_via(via)})
             raise
     name_q = Q(pk__in=[])
@@ -574,18 +580,24 @@ def find_possible_duplicates(*, actor: Actor, reason: str, legal_name: str = "",
     return DuplicateCheck(visible, elsewhere)
 
 
-#: How much of a blind-index token the audit keeps: enough to see the same probe again, not the token.
-PROBE_TOKEN_CHARS = 12
+#: How much of each probe token the audit keeps: enough to see the same probe again.
+PROBE_TOKEN_CHARS = 16
+
+
+def _known_reason(reason: str) -> str:
+    # A refused reason is the caller's free text: the audit keeps only that it was not one of ours.
+    return reason if reason in DUPLICATE_CHECK_REASONS else "invalid"
 
 
 def _probe_tokens(names: list[str], date_of_birth: datetime.date | None, phone: str) -> dict[str, Any]:
-    """The blind-index criteria of a duplicate check as the audit keeps them: each token shortened, so a
-    reviewer can match repeated probes while the log holds no usable index."""
-    def short(token: str) -> str:
-        return token[:PROBE_TOKEN_CHARS]
-    return {"names": sorted({short(name_index(n)) for n in names}),
-            "date_of_birth": short(dob_index(date_of_birth)) if date_of_birth else "",
-            "phone": short(phone_index(phone)) if phone_index(phone) else ""}
+    """The blind-index criteria of a duplicate check as the audit keeps them: each index re-keyed for
+    the audit alone (``blind_index`` under its own purpose), so a reviewer can match repeated probes
+    while the log cannot be joined to the persons' index columns."""
+    def probe(index: str) -> str:
+        return blind_index(index, "audit.duplicate_probe")[:PROBE_TOKEN_CHARS] if index else ""
+    return {"names": sorted({probe(name_index(n)) for n in names}),
+            "date_of_birth": probe(dob_index(date_of_birth)) if date_of_birth else "",
+            "phone": probe(phone_index(phone))}
 
 
 # --- Inside a case ----------------------------------------------------------------------------

@@ -115,8 +115,15 @@ def _leaves_after(size: int, last_hash: str, *, upto: int | None = None) -> Iter
 def _frontier_of(row: AuditCheckpoint | None) -> tuple[list[bytes], int, str]:
     if row is None:
         return [], 0, GENESIS
-    frontier = [bytes.fromhex(h) for h in row.frontier]
-    if merkle.root_of_frontier(frontier).hex() != row.root_hash:
+    try:
+        frontier = [bytes.fromhex(h) for h in row.frontier]
+    except (TypeError, ValueError) as error:
+        raise LogBroken(f"the stored compact range of checkpoint {row.tree_size} cannot be read", row.tree_size) \
+            from error
+    # A tree of n leaves has one perfect subtree per bit set in n: any other shape (a lone root, say)
+    # would fold to the signed root and then extend wrongly.
+    if len(frontier) != bin(row.tree_size).count("1") or any(len(h) != 32 for h in frontier) \
+            or merkle.root_of_frontier(frontier).hex() != row.root_hash:
         raise LogBroken(f"the stored compact range of checkpoint {row.tree_size} does not give its root",
                         row.tree_size)
     return frontier, row.tree_size, row.last_hash
@@ -132,11 +139,11 @@ def write_checkpoint(*, export_dir: Path | None = None, progress: Progress | Non
         raise LogBroken(f"checkpoint {last.tree_size} does not verify: it was forged or altered", last.tree_size)
     start = size
     for event, leaf in _leaves_after(size, last_hash):
-        frontier, size = merkle.extend(frontier, size, [leaf])
+        frontier, size = merkle.extend(frontier, size, [leaf])  # the shape was checked: cannot fail
         last_hash = event.hash
         if progress and (size - start) % 1000 == 0:
             progress(size - start)
-    if size == start and last is not None:
+    if size == start:  # nothing new (or nothing at all): no checkpoint
         return None
     stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     signed = merkle.sign(merkle.Checkpoint(size, merkle.root_of_frontier(frontier).hex(), last_hash, stamp, ""),
@@ -201,7 +208,9 @@ def verify_log(*, full: bool = False, export_dir: Path | None = None, progress: 
     key = public_key()
     rows = {r.tree_size: r for r in AuditCheckpoint.objects.order_by("tree_size")}
     stated = {size: as_checkpoint(row) for size, row in rows.items()}
+    outside_sizes = set()
     for outside in exported_checkpoints(export_dir):
+        outside_sizes.add(outside.tree_size)
         inside = stated.get(outside.tree_size)
         if inside is None:
             raise LogBroken(f"checkpoint {outside.tree_size} is in the export but not in the database: "
@@ -209,6 +218,11 @@ def verify_log(*, full: bool = False, export_dir: Path | None = None, progress: 
         if inside != outside:
             raise LogBroken(f"checkpoint {outside.tree_size} differs between the database and the export",
                             outside.tree_size)
+    if stated and max(stated) not in outside_sizes:
+        # Without its copy outside the database, a checkpoint proves nothing against whoever could
+        # write both: the newest must be in the export (point --export at the write-once copy).
+        raise LogBroken(f"the newest checkpoint, {max(stated)}, is not in the export folder "
+                        f"{export_dir or settings.OCTIP_AUDIT_CHECKPOINT_DIR}", max(stated))
     for size, checkpoint in stated.items():
         if not merkle.signature_valid(checkpoint, key):
             raise LogBroken(f"checkpoint {size} does not verify: it was forged or altered", size)
@@ -220,10 +234,14 @@ def verify_log(*, full: bool = False, export_dir: Path | None = None, progress: 
     if start is not None:
         # The newest event a checkpoint signed must still be the one it signed: a rewrite before it,
         # hashes recomputed, changes it.
-        tail = AuditEvent.objects.filter(seq=start.tree_size).values_list("hash", flat=True).first()
-        if tail != start.last_hash:
+        tail = AuditEvent.objects.filter(seq=start.tree_size).first()
+        if tail is None or tail.hash != start.last_hash or compute_hash(tail.prev_hash, tail) != tail.hash:
             raise LogBroken(f"the log no longer matches checkpoint {start.tree_size}: an event up to it was "
                             "rewritten (run verify_audit --full to find it)", start.tree_size)
+        # Cheap, and catches a deleted older event without re-hashing: seq is unique and counts from 1.
+        if AuditEvent.objects.filter(seq__lte=start.tree_size).count() != start.tree_size:
+            raise LogBroken(f"events up to checkpoint {start.tree_size} are missing (run verify_audit --full to "
+                            "find where)", start.tree_size)
     frontier, size, last_hash = _frontier_of(start)
     walked, checked = 0, len(stated)
     for event, leaf in _leaves_after(size, last_hash):

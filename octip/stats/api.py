@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from uuid import UUID
 
 from django.http import FileResponse, Http404
@@ -21,7 +22,9 @@ CONTENT_TYPES = {".csv": "text/csv", ".json": "application/json", ".pdf": "appli
 def _out(release: Release) -> dict:
     return {
         "id": release.pk, "reference": release.reference, "kind": release.kind, "period": release.period,
-        "k": release.k, "seed": release.seed, "epsilon": release.epsilon, "delta": release.delta,
+        "k": release.k,
+        "rounding_seed_sha256": hashlib.sha256(release.seed.encode()).hexdigest(),
+        "epsilon": release.epsilon, "delta": release.delta,
         "suppression": release.suppression, "software": release.software, "row_count": release.row_count,
         "left_out": release.suppression.get("left_out_shown", "x"), "parameters": release.parameters,
         "created_at": release.created_at,

@@ -40,11 +40,13 @@ COLUMNS: list[str] = [
     "recruiterRelationFriend", "recruiterRelationFamily", "recruiterRelationOther", "recruiterRelationUnknown",
 ]
 
-QUASI_IDENTIFIERS = ["yearOfRegistration", "gender", "ageBroad", "citizenship", "isForcedLabour",
+# majorityStatus is derived from the age band: it is a quasi-identifier too, and gives way with it, or
+# a class whose age was generalized would still single out its one minor.
+QUASI_IDENTIFIERS = ["yearOfRegistration", "gender", "ageBroad", "majorityStatus", "citizenship", "isForcedLabour",
                      "isSexualExploit", "isOtherExploit", "isSexAndLabour", "CountryOfExploitation"]
 
 #: Generalization order: which quasi-identifiers give way first (set to -99) in a class under k.
-GENERALIZE = [["citizenship"], ["ageBroad"], ["gender"],
+GENERALIZE = [["citizenship"], ["ageBroad", "majorityStatus"], ["gender"],
               ["isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour"]]
 
 #: HTCDS vic_MethodsOfControl code → CTDC meansOfControl column.

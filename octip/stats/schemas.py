@@ -28,7 +28,8 @@ class ReleaseOut(Schema):
     kind: str
     period: int
     k: int
-    seed: str
+    #: The rounding seed stays on the Release row: published, it would let a reader retrace the rounding.
+    rounding_seed_sha256: str
     epsilon: float | None
     delta: float | None
     suppression: dict[str, Any]

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -88,6 +88,11 @@ def validate_request(*, kind: Any, period: Any, k: Any = None, epsilon: Any = No
         k = disclosure.validate_k(int(k) if not isinstance(k, bool) and str(k).lstrip("-").isdigit() else k)
     except disclosure.DisclosureError:
         errors["k"] = _("k must be a whole number of at least 2.")
+    else:
+        # The office sets the floor (OCTIP_STATS_MIN_K), not the caller: a release may be stricter, never looser.
+        if k < settings.OCTIP_STATS_MIN_K:
+            errors["k"] = _("k must be at least %(floor)s, the office's threshold.") % {
+                "floor": settings.OCTIP_STATS_MIN_K}
     eps: float | None = None
     if epsilon is not None and epsilon != "":
         try:
@@ -250,6 +255,15 @@ def files_of(folder: Path) -> list[dict[str, Any]]:
             for p in sorted(folder.iterdir()) if p.is_file()]
 
 
+def _lock_budget(dataset: str, year: int) -> None:
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"octip.stats.budget|{dataset}|{year}".encode()).digest()[:8], "big",
+                             signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    list(BudgetSpend.objects.select_for_update().filter(dataset=dataset, year=year))
+
+
 def create_release(*, actor: Actor, kind: Any, period: Any, k: Any = None, epsilon: Any = None,
                    delta: Any = None, out: Any = None, at: datetime.datetime | None = None) -> Release:
     """Make one release. Refusals (``AccessDenied``, ``ValidationError``) write nothing."""
@@ -262,8 +276,10 @@ def create_release(*, actor: Actor, kind: Any, period: Any, k: Any = None, epsil
 
     with transaction.atomic():
         if req.epsilon is not None:
-            # Lock the ledger rows of the dataset-year (PostgreSQL) so two releases cannot both fit.
-            list(BudgetSpend.objects.select_for_update().filter(dataset=DATASET, year=req.period))
+            # One lock per dataset-year, held to the end of the transaction, so two releases cannot both
+            # fit — even the first of a year, when there is no ledger row yet to lock. (SQLite lets one
+            # writer at a time: the second release's write fails on its stale snapshot.)
+            _lock_budget(DATASET, req.period)
             left = remaining_budget(req.period)
             if req.epsilon > left + 1e-12:
                 raise ValidationError({"epsilon": _(

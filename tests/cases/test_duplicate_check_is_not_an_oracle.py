@@ -11,7 +11,7 @@ caseworker whether a survivor with that number exists anywhere on the platform, 
 - it is run only in the course of work: the API names a reason (intake, hotline_contact, screening),
   the intake page is an open intake; without one it is a 400;
 - every check, and every refused one, is audited with the reason, the kinds of criteria and the
-  blind-index criteria (shortened keyed hashes), never their values, so that probing can be reviewed.
+  blind-index criteria (re-keyed for the audit, shortened), never their values, so that probing can be reviewed.
 """
 
 from __future__ import annotations
@@ -98,7 +98,19 @@ def test_probes_can_be_reviewed_by_their_blind_index_criteria(world, client_for)
         _check(client_for(user), {"phone": phone, "legal_name": "Random Probe"})
     phones = [e.detail["tokens"]["phone"] for e in AuditEvent.objects.filter(
         action="case.duplicate_check").order_by("seq")]
-    assert len(phones) == 3 and phones[0] == phones[1] != phones[2] and all(len(p) == 12 for p in phones)
+    assert len(phones) == 3 and phones[0] == phones[1] != phones[2] and all(len(p) == 16 for p in phones)
+    # Re-keyed for the audit: no token is a prefix of a person's index, so the log joins to no one.
+    from octip.cases.models import Person
+
+    indexes = set(Person.objects.values_list("phone_index", flat=True))
+    assert not any(index.startswith(p) for p in phones for index in indexes if index)
+
+
+def test_a_refused_reason_is_not_kept_as_written(world, client_for):
+    _check(client_for(world.caseworker_b), {"legal_name": "A", "date_of_birth": "1995-03-14"},
+           reason="looking for Ana Beatriz Ferreira")
+    refused = AuditEvent.objects.get(action="case.duplicate_check_refused", actor_id=world.caseworker_b.pk)
+    assert refused.purpose == "invalid" and "Ferreira" not in json.dumps(refused.detail)
 
 
 def test_the_check_is_limited_per_user(world, client_for, settings):

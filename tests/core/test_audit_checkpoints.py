@@ -75,7 +75,8 @@ def test_a_checkpoint_is_written_once_and_verifies():
     call_command("audit_checkpoint")  # nothing new: nothing written
     assert AuditCheckpoint.objects.count() == 1
     row = AuditCheckpoint.objects.get()
-    assert row.tree_size == 5 and "5 events verified against 1 checkpoints" in _verify()
+    assert row.tree_size == 5 and "0 new events verified against 1 checkpoints" in _verify()
+    assert "5 events verified against 1 checkpoints" in _verify("--full")
     assert (Path(checkpoints.settings.OCTIP_AUDIT_CHECKPOINT_DIR) / "checkpoint-000000000005.json").exists()
 
 
@@ -215,3 +216,50 @@ def test_the_scheduler_writes_checkpoints_and_a_second_run_adds_none(settings):
     write_audit_checkpoint.enqueue()
     write_audit_checkpoint.enqueue()
     assert list(AuditCheckpoint.objects.values_list("tree_size", flat=True)) == [3]
+
+
+def _checkpoint_sql(sql, params=()):
+    _sql(sql, params, table="core_auditcheckpoint", trigger="octip_checkpoint_append_only")
+
+
+def test_a_stored_compact_range_of_the_wrong_shape_is_refused():
+    """A lone root folds to the signed root: without the shape check, the next checkpoint would be
+    signed over a wrong tree (found by the review)."""
+    _events(6)
+    call_command("audit_checkpoint")
+    row = AuditCheckpoint.objects.get()
+    _checkpoint_sql("UPDATE core_auditcheckpoint SET frontier = %s WHERE id = %s",
+                    [json.dumps([row.root_hash]), row.pk])
+    _events(1)
+    with pytest.raises(CommandError, match="compact range"):
+        call_command("audit_checkpoint")
+    with pytest.raises(CommandError, match="compact range"):
+        _verify()
+
+
+def test_an_older_event_deleted_or_edited_in_place_is_caught_without_full(settings):
+    _events(6)
+    call_command("audit_checkpoint")
+    _sql("DELETE FROM core_auditevent WHERE seq = 3")
+    with pytest.raises(CommandError, match="missing"):
+        _verify()
+
+
+def test_the_newest_checkpoint_must_be_in_the_export(settings, tmp_path):
+    _events(3)
+    call_command("audit_checkpoint")
+    settings.OCTIP_AUDIT_CHECKPOINT_DIR = tmp_path / "elsewhere"
+    with pytest.raises(CommandError, match="not in the export folder"):
+        _verify()
+
+
+def test_the_weekly_job_verifies_in_full_and_fails_on_a_broken_log(settings):
+    from octip.core.tasks import AuditLogBroken, verify_audit_log_in_full
+
+    assert settings.OCTIP_PERIODIC_JOBS["audit.verify_full"]["task"] == "octip.core.tasks.verify_audit_log_in_full"
+    _events(5)
+    call_command("audit_checkpoint")
+    assert verify_audit_log_in_full.call() == 5
+    _sql("UPDATE core_auditevent SET purpose = 'x' WHERE id = %s", [AuditEvent.objects.get(seq=2).pk])
+    with pytest.raises(AuditLogBroken, match="seq=2"):
+        verify_audit_log_in_full.call()

@@ -278,3 +278,15 @@ def test_raising_a_contact_to_an_emergency_alerts_the_person_on_call(on_call_shi
     update_contact(actor=on_call_shift.person, contact=contact, expected_version=contact.version,
                    changes={"urgency": "emergency"})
     assert Notification.objects.filter(recipient=on_call_shift.person, kind=Kind.EMERGENCY_CONTACT).count() == 1
+
+
+def test_a_reminder_goes_to_no_one_who_has_lost_sight_of_the_case(identity_case, make_user, org):
+    """Found by the review: a task's assignee who no longer sees its case (moved to another team) was
+    still reminded of it by case number."""
+    from tests.factories.partners import TeamFactory
+
+    moved = make_user("caseworker", organization=org, teams=[TeamFactory(organization=org)])
+    today = timezone.localdate()
+    Task.objects.create(case=identity_case, title="Synthetic", due=today - datetime.timedelta(days=1), assignee=moved)
+    assert notices.remind_tasks(today=today) == 0
+    assert not Notification.objects.filter(recipient=moved).exists()

@@ -136,6 +136,7 @@ def test_a_case_without_the_statistics_consent_is_in_no_external_release(stats_w
 @pytest.mark.django_db
 @pytest.mark.parametrize("params, field", [
     ({"kind": "aggregate", "k": 1}, "k"),
+    ({"kind": "ctdc", "k": 3, "floor": 11}, "k"),
     ({"kind": "aggregate", "epsilon": 0}, "epsilon"),
     ({"kind": "aggregate", "epsilon": -1}, "epsilon"),
     ({"kind": "aggregate", "epsilon": "nan"}, "epsilon"),
@@ -143,9 +144,11 @@ def test_a_case_without_the_statistics_consent_is_in_no_external_release(stats_w
     ({"kind": "aggregate", "period": timezone.localdate().year + 1}, "period"),
     ({"kind": "aggregate", "period": "last year"}, "period"),
 ])
-def test_bad_parameters_get_a_clear_error_and_write_nothing(analyst, tmp_path, params, field):
+def test_bad_parameters_get_a_clear_error_and_write_nothing(analyst, tmp_path, params, field, settings):
     out = tmp_path / "out"
     params = {"period": YEAR, **params}
+    if "floor" in params:  # a caller may not go below the office's threshold
+        settings.OCTIP_STATS_MIN_K = params.pop("floor")
     with pytest.raises(ValidationError) as info:
         create_release(actor=analyst, out=out, **params)
     assert field in info.value.message_dict
