@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from octip.core.migration_ops import append_only_triggers
+
 
 class Migration(migrations.Migration):
 
@@ -31,30 +33,6 @@ class Migration(migrations.Migration):
 
 
 # On PostgreSQL the database refuses UPDATE and DELETE on checkpoints too, as on the events (0002).
-CREATE = """
-CREATE OR REPLACE FUNCTION octip_checkpoint_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'core_auditcheckpoint is append-only: % refused', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS octip_checkpoint_append_only ON core_auditcheckpoint;
-CREATE TRIGGER octip_checkpoint_append_only BEFORE UPDATE OR DELETE ON core_auditcheckpoint
-    FOR EACH ROW EXECUTE FUNCTION octip_checkpoint_append_only();
-"""
-DROP = """
-DROP TRIGGER IF EXISTS octip_checkpoint_append_only ON core_auditcheckpoint;
-DROP FUNCTION IF EXISTS octip_checkpoint_append_only();
-"""
-
-
-def create_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE, params=None)
-
-
-def drop_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP, params=None)
-
-
-Migration.operations.append(migrations.RunPython(create_trigger, drop_trigger))
+Migration.operations.append(append_only_triggers(function="octip_checkpoint_append_only",
+                                                 trigger="octip_checkpoint_append_only",
+                                                 tables=["core_auditcheckpoint"]))
