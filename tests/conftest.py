@@ -13,6 +13,13 @@ def _mfa_on_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Argon2 costs a quarter of a second per password by design; tests create hundreds of accounts.
+    # tests/partners/test_authentication.py checks that the real settings hash with Argon2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _jobs_run_in_process(settings):
     # The fast path: an enqueued job runs at once in the test's process. tests/jobs/test_worker.py
     # starts a real worker on the database queue.
