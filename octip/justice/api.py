@@ -137,8 +137,11 @@ def produce_letter(request, case_id: UUID, body: LetterIn):
 
 
 @router.get("/justice/deadlines", response=list[DeadlineOut])
-def deadlines(request, all: bool = False):  # noqa: A002 - the query parameter's name
-    return selectors.deadlines_for(actor=request.auth, everyone=all and allows(request.auth, "case.assign"))
+def deadlines(request, all: bool = False, within_days: int | None = None):  # noqa: A002 - the query parameter
+    if within_days is not None and not 0 <= within_days <= 3660:
+        raise ValidationError({"within_days": _("Give a number of days between 0 and 3660.")})
+    return selectors.deadlines_for(actor=request.auth, everyone=all and allows(request.auth, "case.assign"),
+                                   within_days=within_days)
 
 
 @router.get("/justice/rules", response=list[dict])

@@ -36,8 +36,8 @@ from .models import (
 )
 
 SECTION = "justice"
-#: The "My work" and overview window: deadlines due within this many days (and any overdue, open).
-WITHIN_DAYS = 120
+#: The window a list may be narrowed to ("due soon").
+SOON_DAYS = 30
 
 
 @dataclass
@@ -114,17 +114,19 @@ def status_or_none(*, actor: Actor, case: Case, status_id: Any) -> ImmigrationSt
     return status
 
 
-def deadlines_for(*, actor: Actor, everyone: bool = False, within_days: int = WITHIN_DAYS,
+def deadlines_for(*, actor: Actor, everyone: bool = False, within_days: int | None = None,
                   today: datetime.date | None = None) -> list[Deadline]:
-    """Open deadlines on the cases the actor sees, due within ``within_days`` or overdue: the actor's
+    """Open deadlines on the cases the actor sees (with ``within_days``: only those due within that
+    many days, or overdue), the earliest first: the actor's
     own (cases they work) or, with ``everyone`` (the coordinator's overview), all of them. Only
     case numbers and kinds: nothing identifying; the listing is recorded by count."""
     if not allows(actor, "justice.view"):
         return []
     today = today or timezone.localdate()
-    deadlines = (Deadline.objects.visible_to(actor).filter(closed_at__isnull=True,
-                                                         due_on__lte=today + datetime.timedelta(days=within_days))
+    deadlines = (Deadline.objects.visible_to(actor).filter(closed_at__isnull=True)
                  .select_related("case", "case__owner_worker"))
+    if within_days is not None:
+        deadlines = deadlines.filter(due_on__lte=today + datetime.timedelta(days=within_days))
     if not everyone:
         deadlines = deadlines.filter(Q(case__owner_worker_id=actor.pk) | Q(case__assigned_workers=actor.pk)).distinct()
     rows = list(deadlines.order_by("due_on", "pk")[:500])

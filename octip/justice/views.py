@@ -187,9 +187,12 @@ def letter_new(request: HttpRequest, case_id: Any) -> HttpResponse:
 def deadlines(request: HttpRequest) -> HttpResponse:
     require(request.user, "justice.view")
     everyone = request.GET.get("all") == "1" and allows(request.user, "case.assign")
+    soon = request.GET.get("soon") == "1"
     return render(request, "justice/deadlines.html", {
-        "deadlines": selectors.deadlines_for(actor=request.user, everyone=everyone), "everyone": everyone,
-        "may_see_all": allows(request.user, "case.assign"), "within_days": selectors.WITHIN_DAYS})
+        "deadlines": selectors.deadlines_for(actor=request.user, everyone=everyone,
+                                             within_days=selectors.SOON_DAYS if soon else None),
+        "everyone": everyone, "soon": soon, "may_see_all": allows(request.user, "case.assign"),
+        "soon_days": selectors.SOON_DAYS})
 
 
 @login_required
