@@ -68,7 +68,8 @@ def seed(*, scale: int | None, stdout) -> None:
                 charges=rng.sample(["cc_279_01", "cc_279_02", "cc_279_03", "cc_286_2", "cc_286_3", "irpa_118"], k=2),
                 conditions="No contact with the person, directly or through others." if index % 2 == 0 else "",
                 no_contact_order=index % 2 == 0, publication_bans=["cc_486_4"] if index % 3 == 0 else [])
-            services.add_court_date(actor=worker, proceeding=proceeding, on=today + datetime.timedelta(days=5 + 9 * index),
+            services.add_court_date(actor=worker, proceeding=proceeding,
+                                    on=today + datetime.timedelta(days=5 + 9 * index),
                                     kind=rng.choice(["first_appearance", "bail_hearing", "trial"]),
                                     place=rng.choice(PLACES))
             if index % 2 == 0:

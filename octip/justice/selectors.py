@@ -114,24 +114,37 @@ def status_or_none(*, actor: Actor, case: Case, status_id: Any) -> ImmigrationSt
     return status
 
 
-def deadlines_for(*, actor: Actor, everyone: bool = False, within_days: int | None = None,
-                  today: datetime.date | None = None) -> list[Deadline]:
-    """Open deadlines on the cases the actor sees (with ``within_days``: only those due within that
-    many days, or overdue), the earliest first: the actor's
-    own (cases they work) or, with ``everyone`` (the coordinator's overview), all of them. Only
-    case numbers and kinds: nothing identifying; the listing is recorded by count."""
-    if not allows(actor, "justice.view"):
-        return []
+def _deadlines(actor: Actor, *, everyone: bool, within_days: int | None,
+               today: datetime.date | None) -> QuerySet[Deadline]:
     today = today or timezone.localdate()
-    deadlines = (Deadline.objects.visible_to(actor).filter(closed_at__isnull=True)
-                 .select_related("case", "case__owner_worker"))
+    deadlines = Deadline.objects.visible_to(actor).filter(closed_at__isnull=True)
     if within_days is not None:
         deadlines = deadlines.filter(due_on__lte=today + datetime.timedelta(days=within_days))
     if not everyone:
-        deadlines = deadlines.filter(Q(case__owner_worker_id=actor.pk) | Q(case__assigned_workers=actor.pk)).distinct()
-    rows = list(deadlines.order_by("due_on", "pk")[:500])
+        mine = Case.objects.filter(Q(owner_worker_id=actor.pk) | Q(assigned_workers=actor.pk)).values("pk")
+        deadlines = deadlines.filter(case_id__in=mine)
+    return deadlines
+
+
+def deadlines_for(*, actor: Actor, everyone: bool = False, within_days: int | None = None,
+                  today: datetime.date | None = None) -> list[Deadline]:
+    """Open deadlines on the cases the actor sees (with ``within_days``: only those due within that
+    many days, or overdue), the earliest first: the actor's own (cases they work) or, with
+    ``everyone`` (the coordinator's overview), all of them. Only case numbers and kinds: nothing
+    identifying; the listing is recorded by count."""
+    if not allows(actor, "justice.view"):
+        return []
+    rows = list(_deadlines(actor, everyone=everyone, within_days=within_days, today=today)
+                .select_related("case", "case__owner_worker").order_by("due_on", "pk")[:500])
     audit.record(actor, "justice.deadlines_listed", None, detail={"count": len(rows), "everyone": everyone})
     return rows
+
+
+def deadlines_due_soon(*, actor: Actor, everyone: bool = False, today: datetime.date | None = None) -> int:
+    """How many rows ``deadlines_for(within_days=SOON_DAYS)`` lists (for the home page), in one query."""
+    if not allows(actor, "justice.view"):
+        return 0
+    return _deadlines(actor, everyone=everyone, within_days=SOON_DAYS, today=today).count()
 
 
 def justice_section_content(case: Case, chosen: frozenset[str]) -> dict[str, Any]:
