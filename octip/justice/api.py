@@ -17,6 +17,7 @@ from octip.partners.models import Organization
 
 from . import rules, selectors, services
 from .schemas import (
+    AidDecisionIn,
     AidIn,
     AidOut,
     CaseJusticeOut,
@@ -24,6 +25,7 @@ from .schemas import (
     CourtDateOut,
     CvapIn,
     CvapOut,
+    CvapPatch,
     DeadlineOut,
     LetterIn,
     PoliceChoiceIn,
@@ -35,6 +37,7 @@ from .schemas import (
     ProceedingPatch,
     StatusIn,
     StatusOut,
+    StatusPatch,
 )
 
 router = Router(tags=["justice"])
@@ -115,6 +118,25 @@ def record_status(request, case_id: UUID, body: StatusIn):
     data = body.dict()
     renews = selectors.status_or_none(actor=request.auth, case=case, status_id=data.pop("renews_id"))
     return Status(201, services.record_immigration_status(actor=request.auth, case=case, renews=renews, **data))
+
+
+@router.patch("/immigration-statuses/{status_id}", response={200: StatusOut, 400: Problem})
+def update_status(request, status_id: int, body: StatusPatch):
+    status = selectors.status_or_404(actor=request.auth, status_id=status_id)
+    return services.update_immigration_status(actor=request.auth, status=status, changes=body.dict(exclude_unset=True))
+
+
+@router.post("/testimonial-aids/{aid_id}/decision", response={200: AidOut, 400: Problem})
+def decide_aid(request, aid_id: int, body: AidDecisionIn):
+    aid = selectors.aid_or_404(actor=request.auth, aid_id=aid_id)
+    return services.decide_testimonial_aid(actor=request.auth, aid=aid, status=body.status)
+
+
+@router.patch("/cvap-applications/{application_id}", response={200: CvapOut, 400: Problem})
+def update_cvap(request, application_id: int, body: CvapPatch):
+    application = selectors.cvap_or_404(actor=request.auth, application_id=application_id)
+    return services.update_cvap_application(actor=request.auth, application=application,
+                                            changes=body.dict(exclude_unset=True))
 
 
 @router.post("/cases/{case_id}/cvap-applications", response={201: CvapOut, 400: Problem})

@@ -77,6 +77,14 @@ class ProceedingForm(forms.Form):
         self.fields["publication_bans"].choices = _section_choices("publication_bans")
 
 
+class ProceedingEditForm(ProceedingForm):
+    """The proceedings as they move on (the accused is recorded once)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["accused"]
+
+
 class CourtDateForm(forms.Form):
     on = BoundedDateField(label=_("Date"), **DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=CourtDateKind.choices)
@@ -93,6 +101,12 @@ class AidForm(forms.Form):
         self.fields["section"].choices = _section_choices("testimonial_aids")
 
 
+class AidDecisionForm(forms.Form):
+    status = forms.ChoiceField(label=_("Decision"), choices=[(AidStatus.GRANTED, AidStatus.GRANTED.label),
+                                                             (AidStatus.REFUSED, AidStatus.REFUSED.label)],
+                               widget=forms.RadioSelect)
+
+
 class StatusForm(forms.Form):
     kind = forms.ChoiceField(label=_("Status or permit"), choices=StatusKind.choices)
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
@@ -107,6 +121,16 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, renewable: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["renews"].choices = [("", "—"), *(renewable or [])]
+
+
+class StatusEditForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices)
+    applied_on = BoundedDateField(label=_("Applied on"), required=False, **DATE)
+    decided_on = BoundedDateField(label=_("Decided on"), required=False, **DATE)
+    issued_on = BoundedDateField(label=_("Issued on"), required=False, **DATE)
+    expires_on = BoundedDateField(label=_("Expires on"), required=False,
+                                  help_text=_("Leave empty for a TRP: the length in force on the day of issue "
+                                              "applies."), **DATE)
 
 
 BENEFIT_LABELS = {"medical_dental": _("Medical and dental care"), "counselling": _("Counselling"),

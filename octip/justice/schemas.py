@@ -203,3 +203,24 @@ class LetterIn(Schema):
     details: list[str]
     basis: str = "consent"
     justification: str = ""
+
+
+class StatusPatch(Schema):
+    decision: str | None = None
+    applied_on: BoundedDate | None = None
+    decided_on: BoundedDate | None = None
+    issued_on: BoundedDate | None = None
+    expires_on: BoundedDate | None = None
+
+
+class CvapPatch(Schema):
+    offence_on: BoundedDate | None = None
+    sexual_offence: bool | None = None
+    status: str | None = None
+    submitted_on: BoundedDate | None = None
+    benefits_requested: list[str] | None = None
+    benefits_granted: list[str] | None = None
+
+
+class AidDecisionIn(Schema):
+    status: str

@@ -105,6 +105,19 @@ def aid_or_404(*, actor: Actor, aid_id: Any) -> TestimonialAid:
     return aid
 
 
+def status_or_404(*, actor: Actor, status_id: Any) -> ImmigrationStatus:
+    status = get_visible_or_404(ImmigrationStatus.objects.select_related("case"), actor, pk=status_id)
+    justice_case_or_404(actor=actor, case_id=status.case_id)
+    return status
+
+
+def cvap_or_404(*, actor: Actor, application_id: Any) -> CvapApplication:
+    application = get_visible_or_404(CvapApplication.objects.select_related("case", "case__person"), actor,
+                                     pk=application_id)
+    justice_case_or_404(actor=actor, case_id=application.case_id)
+    return application
+
+
 def status_or_none(*, actor: Actor, case: Case, status_id: Any) -> ImmigrationStatus | None:
     if status_id in (None, ""):
         return None

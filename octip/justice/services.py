@@ -502,6 +502,34 @@ def record_immigration_status(*, actor: User, case: Case, kind: str, decision: s
     return status
 
 
+@transaction.atomic
+def update_immigration_status(*, actor: User, status: ImmigrationStatus, changes: dict[str, Any]) -> ImmigrationStatus:
+    """The decision on an application came, or a date changed: its deadline follows (an approved TRP
+    issued without an expiry date gets the length in force on its day of issue)."""
+    _require_edit(actor, status.case)
+    allowed = {"decision", "applied_on", "decided_on", "issued_on", "expires_on"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    merged = {name: changes.get(name, getattr(status, name)) for name in sorted(allowed)}
+    _clean_status(kind=status.kind, **merged)
+    if status.kind == StatusKind.TRP and merged["issued_on"] is not None and merged["expires_on"] is None:
+        try:
+            merged["expires_on"] = permit_expiry(issued_on=merged["issued_on"], periods=rules.trp_periods(),
+                                                 renewal=status.renews_id is not None)
+        except DeadlineError as error:
+            raise ValidationError({"issued_on": _("No TRP rule covers this issue date.")}) from error
+    ImmigrationStatus.objects.filter(pk=status.pk).update(**merged)
+    status.refresh_from_db()
+    if status.kind in _EXPIRY_KIND:
+        _sync_deadline(actor=actor, case=status.case, kind=_EXPIRY_KIND[StatusKind(status.kind)],
+                       due_on=status.expires_on, source="status", source_id=status.pk)
+    happened(actor=actor, case=status.case, kind=Kind.JUSTICE_RECORDED,
+             params={"variant": "status", "status": ("status_kind", status.kind)}, detail={"status_id": status.pk},
+             audit_action="justice.status_updated", audit_target=status, audit_detail={"fields": sorted(changes)})
+    return status
+
+
 # --- CVAP ------------------------------------------------------------------------------------
 
 def cvap_deadline_for(*, offence_on: datetime.date, born_on: datetime.date | None,
@@ -516,14 +544,8 @@ def cvap_deadline_for(*, offence_on: datetime.date, born_on: datetime.date | Non
         raise ValidationError({"offence_on": message}) from error
 
 
-@transaction.atomic
-def record_cvap_application(*, actor: User, case: Case, offence_on: datetime.date | None,
-                            sexual_offence: bool = False, status: str = CvapStatus.NOT_APPLIED,
-                            submitted_on: datetime.date | None = None, benefits_requested: Iterable[str] = (),
-                            benefits_granted: Iterable[str] = ()) -> CvapApplication:
-    """A CVAP application. Its deadline is computed from the offence date and the person's date of
-    birth (read here, audited); it becomes a deadline with reminders until the application is in."""
-    _require_edit(actor, case)
+def _clean_cvap(*, offence_on: datetime.date | None, status: str, submitted_on: datetime.date | None,
+                benefits_requested: Iterable[str], benefits_granted: Iterable[str]) -> tuple[list[str], list[str]]:
     refuse_out_of_range(offence_on=offence_on, submitted_on=submitted_on)
     errors: dict[str, str] = {}
     if offence_on is None:
@@ -539,6 +561,19 @@ def record_cvap_application(*, actor: User, case: Case, offence_on: datetime.dat
         errors["benefits_granted"] = _("A benefit granted must be one asked for.")
     if errors:
         raise ValidationError(errors)
+    return requested, granted
+
+
+@transaction.atomic
+def record_cvap_application(*, actor: User, case: Case, offence_on: datetime.date | None,
+                            sexual_offence: bool = False, status: str = CvapStatus.NOT_APPLIED,
+                            submitted_on: datetime.date | None = None, benefits_requested: Iterable[str] = (),
+                            benefits_granted: Iterable[str] = ()) -> CvapApplication:
+    """A CVAP application. Its deadline is computed from the offence date and the person's date of
+    birth (read here, audited); it becomes a deadline with reminders until the application is in."""
+    _require_edit(actor, case)
+    requested, granted = _clean_cvap(offence_on=offence_on, status=status, submitted_on=submitted_on,
+                                     benefits_requested=benefits_requested, benefits_granted=benefits_granted)
     assert offence_on is not None
     born_on = case.person.date_of_birth
     audit.record(actor, "person.viewed", case, purpose="cvap deadline", detail={"fields": ["date_of_birth"]})
@@ -552,6 +587,36 @@ def record_cvap_application(*, actor: User, case: Case, offence_on: datetime.dat
     happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED, params={"variant": "cvap"},
              detail={"cvap_id": application.pk}, audit_action="justice.cvap_recorded", audit_target=application,
              audit_detail={"case_id": str(case.pk), "status": status})
+    return application
+
+
+@transaction.atomic
+def update_cvap_application(*, actor: User, application: CvapApplication,
+                            changes: dict[str, Any]) -> CvapApplication:
+    """The application went in, or was decided (benefits granted). Once it is in, its deadline is
+    closed; a changed offence date computes the deadline again."""
+    _require_edit(actor, application.case)
+    allowed = {"offence_on", "sexual_offence", "status", "submitted_on", "benefits_requested", "benefits_granted"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    merged = {name: changes.get(name, getattr(application, name)) for name in sorted(allowed)}
+    merged["benefits_requested"], merged["benefits_granted"] = _clean_cvap(
+        offence_on=merged["offence_on"], status=merged["status"], submitted_on=merged["submitted_on"],
+        benefits_requested=merged["benefits_requested"], benefits_granted=merged["benefits_granted"])
+    case = application.case
+    if "offence_on" in changes or "sexual_offence" in changes:
+        audit.record(actor, "person.viewed", case, purpose="cvap deadline", detail={"fields": ["date_of_birth"]})
+        merged["apply_by"] = cvap_deadline_for(offence_on=merged["offence_on"], born_on=case.person.date_of_birth,
+                                               sexual_offence=merged["sexual_offence"])
+    CvapApplication.objects.filter(pk=application.pk).update(**merged)
+    application.refresh_from_db()
+    pending = application.status == CvapStatus.NOT_APPLIED
+    _sync_deadline(actor=actor, case=case, kind=DeadlineKind.CVAP_DEADLINE,
+                   due_on=application.apply_by if pending else None, source="cvap", source_id=application.pk)
+    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED, params={"variant": "cvap"},
+             detail={"cvap_id": application.pk}, audit_action="justice.cvap_updated", audit_target=application,
+             audit_detail={"fields": sorted(changes), "status": application.status})
     return application
 
 

@@ -16,5 +16,9 @@ urlpatterns = [
     path("proceedings/<int:proceeding_id>/aid/", views.aid_new, name="aid_new"),
     path("case/<uuid:case_id>/status/new/", views.status_new, name="status_new"),
     path("case/<uuid:case_id>/cvap/new/", views.cvap_new, name="cvap_new"),
+    path("proceedings/<int:proceeding_id>/edit/", views.proceeding_edit, name="proceeding_edit"),
+    path("testimonial-aids/<int:aid_id>/decision/", views.aid_decide, name="aid_decide"),
+    path("statuses/<int:status_id>/edit/", views.status_edit, name="status_edit"),
+    path("cvap/<int:application_id>/edit/", views.cvap_edit, name="cvap_edit"),
     path("case/<uuid:case_id>/letter/", views.letter_new, name="letter_new"),
 ]

@@ -22,13 +22,16 @@ from octip.core.forms import apply_validation_error
 from . import rules, selectors, services
 from .forms import (
     DETAIL_LABELS,
+    AidDecisionForm,
     AidForm,
     CourtDateForm,
     CvapForm,
     LetterForm,
     PoliceChoiceForm,
     PoliceContactForm,
+    ProceedingEditForm,
     ProceedingForm,
+    StatusEditForm,
     StatusForm,
 )
 
@@ -199,3 +202,53 @@ def deadlines(request: HttpRequest) -> HttpResponse:
 def rules_page(request: HttpRequest) -> HttpResponse:
     require(request.user, "justice.view")
     return render(request, "justice/rules.html", {"rules": rules.summary()})
+
+
+def _initial(obj: Any, form_class: type[forms.Form]) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in form_class.base_fields if hasattr(obj, name)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proceeding_edit(request: HttpRequest, proceeding_id: int) -> HttpResponse:
+    proceeding = selectors.proceeding_or_404(actor=request.user, proceeding_id=proceeding_id)
+    require(request.user, "justice.edit", proceeding.case)
+    form = ProceedingEditForm(request.POST or None, initial=_initial(proceeding, ProceedingEditForm))
+    return _form_page(request, case=proceeding.case, form=form, title=_("Update the proceedings"),
+                      done=_("The proceedings are updated."),
+                      save=lambda data: services.update_proceeding(actor=request.user, proceeding=proceeding,
+                                                                   changes=data))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aid_decide(request: HttpRequest, aid_id: int) -> HttpResponse:
+    aid = selectors.aid_or_404(actor=request.user, aid_id=aid_id)
+    require(request.user, "justice.edit", aid.case)
+    return _form_page(request, case=aid.case, form=AidDecisionForm(request.POST or None),
+                      title=_("Record the decision on a testimonial aid"), done=_("The decision is recorded."),
+                      save=lambda data: services.decide_testimonial_aid(actor=request.user, aid=aid, **data))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def status_edit(request: HttpRequest, status_id: int) -> HttpResponse:
+    status = selectors.status_or_404(actor=request.user, status_id=status_id)
+    require(request.user, "justice.edit", status.case)
+    form = StatusEditForm(request.POST or None, initial=_initial(status, StatusEditForm))
+    return _form_page(request, case=status.case, form=form, title=_("Update an immigration status or permit"),
+                      done=_("The status is updated."),
+                      save=lambda data: services.update_immigration_status(actor=request.user, status=status,
+                                                                           changes=data))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cvap_edit(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = selectors.cvap_or_404(actor=request.user, application_id=application_id)
+    require(request.user, "justice.edit", application.case)
+    form = CvapForm(request.POST or None, initial=_initial(application, CvapForm))
+    return _form_page(request, case=application.case, form=form, title=_("Update a CVAP application"),
+                      done=_("The CVAP application is updated."),
+                      save=lambda data: services.update_cvap_application(actor=request.user,
+                                                                         application=application, changes=data))

@@ -162,3 +162,41 @@ def test_the_justice_section_travels_with_a_secure_export(case, caseworker):
         archive.setpassword(password.encode())
         content = json.loads(archive.read("case.json"))
     assert content["justice"]["proceedings"][0]["charges"] == ["Criminal Code s. 279.02"]
+
+
+def test_decisions_later_move_the_deadlines(client_for, case, caseworker, today):
+    status = services.record_immigration_status(actor=caseworker, case=case, kind="trp", applied_on=today - days(9))
+    assert not Deadline.objects.exists()  # pending: nothing expires yet
+    response = client_for(caseworker).post(reverse("justice:status_edit", args=[status.pk]), {
+        "decision": "approved", "applied_on": (today - days(9)).isoformat(), "decided_on": today.isoformat(),
+        "issued_on": today.isoformat(), "expires_on": ""})
+    assert response.status_code == 302
+    assert Deadline.objects.get(kind="trp_expiry").due_on == today + days(365)
+
+    application = services.record_cvap_application(actor=caseworker, case=case, offence_on=today - days(30),
+                                                   benefits_requested=["counselling"])
+    assert Deadline.objects.get(kind="cvap_deadline").closed_at is None
+    response = client_for(caseworker).patch(f"/api/v1/cvap-applications/{application.pk}", {
+        "status": "submitted", "submitted_on": today.isoformat()}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    assert Deadline.objects.get(kind="cvap_deadline").closed_at is not None
+    response = client_for(caseworker).patch(f"/api/v1/cvap-applications/{application.pk}", {
+        "benefits_granted": ["transportation"]}, content_type="application/json")
+    assert response.status_code == 400 and "benefits_granted" in response.json()["errors"]
+
+    proceeding = services.record_proceeding(actor=caseworker, case=case, accused="Synthetic Accused",
+                                            charges=["cc_279_01"])
+    aid = services.record_testimonial_aid(actor=caseworker, proceeding=proceeding, section="cc_486_1",
+                                          hearing_on=today + days(4))
+    assert client_for(caseworker).post(f"/api/v1/testimonial-aids/{aid.pk}/decision", {"status": "granted"},
+                                       content_type="application/json").status_code == 200
+    assert Deadline.objects.get(kind="aid_hearing").closed_at is not None
+    page = client_for(caseworker).get(reverse("justice:proceeding_edit", args=[proceeding.pk]))
+    assert page.status_code == 200 and "Synthetic Accused" not in page.content.decode().split("<form")[1]
+    response = client_for(caseworker).post(reverse("justice:proceeding_edit", args=[proceeding.pk]), {
+        "charges": ["cc_279_01"], "impact_statement": "presented", "outcome": "convicted", "sentence": "4 years",
+        "restitution_ordered": "on", "restitution_amount": "2500.00"})
+    assert response.status_code == 302
+    proceeding.refresh_from_db()
+    assert (proceeding.outcome, proceeding.impact_statement, str(proceeding.restitution_amount)) == (
+        "convicted", "presented", "2500.00")
