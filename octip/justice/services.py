@@ -4,7 +4,9 @@ reminders, and letters.
 
 Who may write: holders of ``justice.edit`` whose own scope holds the case (``require_own_scope``):
 the case's caseworkers and coordinators. A police liaison who sees a disclosed case reads it; they
-do not write the person's record. Every write is audited and on the timeline.
+do not write the person's record. Every write is audited and on the timeline; the entries of
+justice records are restricted to the owning circle (a receiver given the timeline but not the
+justice section must not read of charges there), a police contact's entry concerns its service.
 
 A police contact asks ``consent.policy.may_disclose`` first, in its own transaction, so that a
 refusal stays in the audit log though nothing else is written.
@@ -355,7 +357,7 @@ def record_proceeding(*, actor: User, case: Case, accused: str, charges: Iterabl
         raise ValidationError({"accused": _("Name the accused.")})
     cleaned = _clean_proceeding({"charges": list(charges or []), "court_file": court_file, **values})
     proceeding = Proceeding.objects.create(case=case, accused=accused.strip()[:200], created_by=actor, **cleaned)
-    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED,
+    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED, restricted=True,
              params={"variant": "proceeding", "charges": ", ".join(rules.cite_of(c) for c in proceeding.charges)},
              detail={"proceeding_id": proceeding.pk}, audit_action="justice.proceeding_recorded",
              audit_target=proceeding, audit_detail={"case_id": str(case.pk), "charges": proceeding.charges})
@@ -373,7 +375,7 @@ def update_proceeding(*, actor: User, proceeding: Proceeding, changes: dict[str,
     for name, value in cleaned.items():
         setattr(proceeding, name, value)
     proceeding.save(update_fields=list(cleaned) or None)
-    happened(actor=actor, case=proceeding.case, kind=Kind.JUSTICE_RECORDED, params={"variant": "proceeding_updated"},
+    happened(actor=actor, case=proceeding.case, kind=Kind.JUSTICE_RECORDED, restricted=True, params={"variant": "proceeding_updated"},
              detail={"proceeding_id": proceeding.pk}, audit_action="justice.proceeding_updated",
              audit_target=proceeding, audit_detail={"fields": sorted(cleaned)})
     return proceeding
@@ -399,7 +401,7 @@ def add_court_date(*, actor: User, proceeding: Proceeding, on: datetime.date | N
                                           place=place.strip()[:200])
     _sync_deadline(actor=actor, case=proceeding.case, kind=DeadlineKind.COURT_DATE, due_on=on, source="court_date",
                    source_id=court_date.pk)
-    happened(actor=actor, case=proceeding.case, kind=Kind.JUSTICE_RECORDED,
+    happened(actor=actor, case=proceeding.case, kind=Kind.JUSTICE_RECORDED, restricted=True,
              params={"variant": "court_date", "kind": ("court_date_kind", kind), "date": on.isoformat()},
              detail={"court_date_id": court_date.pk}, audit_action="justice.court_date_recorded",
              audit_target=court_date)
@@ -420,7 +422,7 @@ def record_testimonial_aid(*, actor: User, proceeding: Proceeding, section: str,
     if status == AidStatus.REQUESTED:
         _sync_deadline(actor=actor, case=proceeding.case, kind=DeadlineKind.AID_HEARING, due_on=hearing_on,
                        source="aid", source_id=aid.pk)
-    happened(actor=actor, case=proceeding.case, kind=Kind.JUSTICE_RECORDED,
+    happened(actor=actor, case=proceeding.case, kind=Kind.JUSTICE_RECORDED, restricted=True,
              params={"variant": "aid", "section": rules.cite_of(section), "status": ("aid_status", status)},
              detail={"aid_id": aid.pk}, audit_action="justice.aid_recorded", audit_target=aid)
     return aid
@@ -435,7 +437,7 @@ def decide_testimonial_aid(*, actor: User, aid: TestimonialAid, status: str) -> 
     aid.refresh_from_db()
     _sync_deadline(actor=actor, case=aid.case, kind=DeadlineKind.AID_HEARING, due_on=None, source="aid",
                    source_id=aid.pk)
-    happened(actor=actor, case=aid.case, kind=Kind.JUSTICE_RECORDED,
+    happened(actor=actor, case=aid.case, kind=Kind.JUSTICE_RECORDED, restricted=True,
              params={"variant": "aid", "section": rules.cite_of(aid.section), "status": ("aid_status", status)},
              detail={"aid_id": aid.pk}, audit_action="justice.aid_decided", audit_target=aid)
     return aid
@@ -495,7 +497,7 @@ def record_immigration_status(*, actor: User, case: Case, kind: str, decision: s
     if renews is not None and decision == Decision.APPROVED and renews.kind in _EXPIRY_KIND:
         _sync_deadline(actor=actor, case=case, kind=_EXPIRY_KIND[StatusKind(renews.kind)], due_on=None,
                        source="status", source_id=renews.pk)
-    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED,
+    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED, restricted=True,
              params={"variant": "status", "status": ("status_kind", kind)}, detail={"status_id": status.pk},
              audit_action="justice.status_recorded", audit_target=status,
              audit_detail={"case_id": str(case.pk), "kind": kind, "decision": decision})
@@ -524,7 +526,7 @@ def update_immigration_status(*, actor: User, status: ImmigrationStatus, changes
     if status.kind in _EXPIRY_KIND:
         _sync_deadline(actor=actor, case=status.case, kind=_EXPIRY_KIND[StatusKind(status.kind)],
                        due_on=status.expires_on, source="status", source_id=status.pk)
-    happened(actor=actor, case=status.case, kind=Kind.JUSTICE_RECORDED,
+    happened(actor=actor, case=status.case, kind=Kind.JUSTICE_RECORDED, restricted=True,
              params={"variant": "status", "status": ("status_kind", status.kind)}, detail={"status_id": status.pk},
              audit_action="justice.status_updated", audit_target=status, audit_detail={"fields": sorted(changes)})
     return status
@@ -584,7 +586,7 @@ def record_cvap_application(*, actor: User, case: Case, offence_on: datetime.dat
     pending = status == CvapStatus.NOT_APPLIED
     _sync_deadline(actor=actor, case=case, kind=DeadlineKind.CVAP_DEADLINE, due_on=apply_by if pending else None,
                    source="cvap", source_id=application.pk)
-    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED, params={"variant": "cvap"},
+    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED, restricted=True, params={"variant": "cvap"},
              detail={"cvap_id": application.pk}, audit_action="justice.cvap_recorded", audit_target=application,
              audit_detail={"case_id": str(case.pk), "status": status})
     return application
@@ -614,7 +616,7 @@ def update_cvap_application(*, actor: User, application: CvapApplication,
     pending = application.status == CvapStatus.NOT_APPLIED
     _sync_deadline(actor=actor, case=case, kind=DeadlineKind.CVAP_DEADLINE,
                    due_on=application.apply_by if pending else None, source="cvap", source_id=application.pk)
-    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED, params={"variant": "cvap"},
+    happened(actor=actor, case=case, kind=Kind.JUSTICE_RECORDED, restricted=True, params={"variant": "cvap"},
              detail={"cvap_id": application.pk}, audit_action="justice.cvap_updated", audit_target=application,
              audit_detail={"fields": sorted(changes), "status": application.status})
     return application
