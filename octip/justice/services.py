@@ -375,7 +375,8 @@ def update_proceeding(*, actor: User, proceeding: Proceeding, changes: dict[str,
     for name, value in cleaned.items():
         setattr(proceeding, name, value)
     proceeding.save(update_fields=list(cleaned) or None)
-    happened(actor=actor, case=proceeding.case, kind=Kind.JUSTICE_RECORDED, restricted=True, params={"variant": "proceeding_updated"},
+    happened(actor=actor, case=proceeding.case, kind=Kind.JUSTICE_RECORDED, restricted=True,
+             params={"variant": "proceeding_updated"},
              detail={"proceeding_id": proceeding.pk}, audit_action="justice.proceeding_updated",
              audit_target=proceeding, audit_detail={"fields": sorted(cleaned)})
     return proceeding
