@@ -99,6 +99,15 @@ def proceeding_or_404(*, actor: Actor, proceeding_id: Any) -> Proceeding:
     return proceeding
 
 
+def proceeding_for_editing(*, actor: Actor, proceeding_id: Any) -> Proceeding:
+    """A proceeding whose identifying fields (court file, conditions, sentence) an edit form shows;
+    the read is recorded."""
+    proceeding = proceeding_or_404(actor=actor, proceeding_id=proceeding_id)
+    audit.record(actor, "justice.proceeding_viewed", proceeding, purpose="edit",
+                 detail={"case_id": str(proceeding.case_id)})
+    return proceeding
+
+
 def aid_or_404(*, actor: Actor, aid_id: Any) -> TestimonialAid:
     aid = get_visible_or_404(TestimonialAid.objects.select_related("case"), actor, pk=aid_id)
     justice_case_or_404(actor=actor, case_id=aid.case_id)

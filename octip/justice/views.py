@@ -211,7 +211,7 @@ def _initial(obj: Any, form_class: type[forms.Form]) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proceeding_edit(request: HttpRequest, proceeding_id: int) -> HttpResponse:
-    proceeding = selectors.proceeding_or_404(actor=request.user, proceeding_id=proceeding_id)
+    proceeding = selectors.proceeding_for_editing(actor=request.user, proceeding_id=proceeding_id)
     require(request.user, "justice.edit", proceeding.case)
     form = ProceedingEditForm(request.POST or None, initial=_initial(proceeding, ProceedingEditForm))
     return _form_page(request, case=proceeding.case, form=form, title=_("Update the proceedings"),
