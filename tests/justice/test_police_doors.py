@@ -151,3 +151,50 @@ def test_a_police_liaison_cannot_write_the_record(client_for, case, disclosed, l
     response = client_for(liaison_x).post(f"/api/v1/cases/{case.pk}/proceedings", {
         "accused": "Someone", "charges": ["cc_279_01"]}, content_type="application/json")
     assert response.status_code == 403
+
+
+def test_a_legal_basis_opens_access_for_a_limited_time_without_consent(case, coordinator, police_x, today):
+    from octip.cases.models import CaseAccessGrant
+    from octip.justice import rules
+
+    contact = services.record_police_contact(
+        actor=coordinator, case=case, organization=police_x, purpose="safety_check", sections=["summary"],
+        contacted_on=today, basis="imminent_risk_to_life",
+        justification="Credible threat to the person's life reported tonight; consent cannot be sought in time.")
+    assert contact.disclosure.basis == "imminent_risk_to_life" and contact.disclosure.consent is None
+    grant = CaseAccessGrant.objects.get(source="police_contact", source_id=str(contact.pk))
+    assert grant.role == "police_liaison" and grant.organization == police_x
+    assert round((grant.expires_at - contact.created_at).total_seconds() / 86400) == rules.legal_basis_access_days()
+
+
+def test_access_on_consent_ends_when_the_consent_expires(case, caseworker, police_x, today):
+    import datetime
+
+    from django.utils import timezone
+
+    from octip.cases.models import CaseAccessGrant
+    from tests.factories.consent import make_consent
+
+    ends = timezone.now() + datetime.timedelta(days=20)
+    make_consent(case=case, obtained_by=caseworker, organization=police_x, sections=["summary"], expires_at=ends)
+    make_consent(case=case, obtained_by=caseworker, scope="police_contact")
+    contact = services.record_police_contact(actor=caseworker, case=case, organization=police_x, purpose="report",
+                                             sections=["summary"], contacted_on=today)
+    assert contact.access_until == ends
+    assert CaseAccessGrant.objects.get(source_id=str(contact.pk)).expires_at == ends
+
+
+def test_a_referral_receiver_of_the_justice_section_reads_it_but_not_the_police_contacts(
+        client_for, case, caseworker, disclosed, partner_org, partner_worker):
+    from octip.referrals.services import change_referral_status, send_referral, without_email
+    from tests.factories.consent import make_consent
+
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=["justice", "timeline"])
+    with without_email():
+        referral = send_referral(actor=caseworker, case=case, organization=partner_org, purpose="Court support",
+                                 urgency="urgent", sections=["justice", "timeline"])
+        change_referral_status(actor=partner_worker, referral=referral, action="accept")
+    body = client_for(partner_worker).get(f"/api/v1/cases/{case.pk}/justice").json()
+    assert body["proceedings"][0]["accused"] == ACCUSED and body["police_contacts"] == []
+    timeline = client_for(partner_worker).get(f"/api/v1/cases/{case.pk}/timeline").content.decode()
+    assert "Criminal proceedings recorded" not in timeline and "Police Service X" not in timeline
