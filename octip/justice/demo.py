@@ -24,6 +24,7 @@ def seed(*, scale: int | None, stdout) -> None:
     from octip.cases.sharing import is_own_case
     from octip.consent.demo import demo_cases
     from octip.consent.services import record_consent
+    from octip.notifications.services import without_email
     from octip.partners.models import Organization
 
     from . import services
@@ -44,8 +45,16 @@ def seed(*, scale: int | None, stdout) -> None:
     rng = random.Random(20070401)
     today = timezone.localdate()
     now = timezone.now()
+    with without_email():
+        counts = _seed_cases(cases[:16], police, record_consent, services, rng, today, now)
+    contacts, proceedings, statuses, cvap = counts
+    stdout.write(f"Justice: {contacts} police contacts, {proceedings} proceedings, {statuses} statuses, "
+                 f"{cvap} CVAP applications on the demo cases.")
+
+
+def _seed_cases(cases, police, record_consent, services, rng, today, now) -> tuple[int, int, int, int]:
     contacts = proceedings = statuses = cvap = 0
-    for index, case in enumerate(cases[:16]):
+    for index, case in enumerate(cases):
         worker = case.owner_worker
         common = {"language": "English", "given_at": now - datetime.timedelta(days=2)}
         if index < 3 and police is not None:
@@ -98,5 +107,4 @@ def seed(*, scale: int | None, stdout) -> None:
                 submitted_on=None if index % 2 else today - datetime.timedelta(days=10),
                 benefits_requested=["counselling", "transportation"] if index % 2 == 0 else [])
             cvap += 1
-    stdout.write(f"Justice: {contacts} police contacts, {proceedings} proceedings, {statuses} statuses, "
-                 f"{cvap} CVAP applications on the demo cases.")
+    return contacts, proceedings, statuses, cvap
