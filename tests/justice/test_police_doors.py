@@ -198,3 +198,31 @@ def test_a_referral_receiver_of_the_justice_section_reads_it_but_not_the_police_
     assert body["proceedings"][0]["accused"] == ACCUSED and body["police_contacts"] == []
     timeline = client_for(partner_worker).get(f"/api/v1/cases/{case.pk}/timeline").content.decode()
     assert "Criminal proceedings recorded" not in timeline and "Police Service X" not in timeline
+
+
+def test_the_api_records_a_police_contact_or_says_why_not(client_for, case, caseworker, police_x, police_consents,
+                                                          today):
+    client = client_for(caseworker)
+    refused = client.post(f"/api/v1/cases/{case.pk}/police-contacts", {
+        "purpose": "report", "sections": ["summary", "needs"], "contacted_on": today.isoformat(),
+        "organization_id": police_x.pk}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "sections_not_covered"
+    assert "does not cover" in refused.json()["detail"] and not PoliceContact.objects.exists()
+    made = client.post(f"/api/v1/cases/{case.pk}/police-contacts", {
+        "purpose": "report", "sections": ["summary"], "contacted_on": today.isoformat(),
+        "organization_id": police_x.pk, "officer": "Cst. Synthetic"}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["access_open"] is True
+    ended = client.post(f"/api/v1/police-contacts/{made.json()['id']}/end-access")
+    assert ended.status_code == 200 and ended.json()["access_end_cause"] == "ended_by_worker"
+
+
+def test_the_api_produces_a_letter_as_pdf(client_for, case, caseworker):
+    from tests.factories.consent import make_consent
+
+    client = client_for(caseworker)
+    body = {"kind": "cvap_cover", "details": ["case_number"]}
+    assert client.post(f"/api/v1/cases/{case.pk}/letters", body, content_type="application/json").status_code == 409
+    make_consent(case=case, obtained_by=caseworker, organization=None,
+                 external_recipient=services.LETTER_RECIPIENTS["cvap_cover"], sections=["summary"])
+    response = client.post(f"/api/v1/cases/{case.pk}/letters", body, content_type="application/json")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -200,3 +200,18 @@ def test_decisions_later_move_the_deadlines(client_for, case, caseworker, today)
     proceeding.refresh_from_db()
     assert (proceeding.outcome, proceeding.impact_statement, str(proceeding.restitution_amount)) == (
         "convicted", "presented", "2500.00")
+
+
+def test_a_letter_carries_only_the_details_the_person_chose(case, caseworker):
+    from django.template.loader import render_to_string
+
+    from octip.justice.letters import letter_context
+
+    letter = Letter(case=case, kind="trp_support", details=["case_number"])
+    context = letter_context(letter=letter, case=case, author=caseworker)
+    text = render_to_string("justice/letters/trp_support.txt", context)
+    assert case.number in text and case.person.legal_name not in text and "1990-05-17" not in text
+    letter.details = ["legal_name", "date_of_birth"]
+    text = render_to_string("justice/letters/trp_support.txt", letter_context(letter=letter, case=case,
+                                                                             author=caseworker))
+    assert case.person.legal_name in text and "1990-05-17" in text and case.number not in text
