@@ -100,10 +100,10 @@ def _seed_cases(cases, police, record_consent, services, rng, today, now) -> tup
             services.record_immigration_status(actor=worker, case=case, kind="refugee_claim",
                                                applied_on=today - datetime.timedelta(days=60))
             statuses += 1
-        if 8 <= index < 14:
+        if index % 3 == 1:
             services.record_cvap_application(
                 actor=worker, case=case, offence_on=today - datetime.timedelta(days=rng.randint(60, 600)),
-                sexual_offence=index % 3 == 0, status="not_applied" if index % 2 else "submitted",
+                sexual_offence=index % 6 == 4, status="not_applied" if index % 2 else "submitted",
                 submitted_on=None if index % 2 else today - datetime.timedelta(days=10),
                 benefits_requested=["counselling", "transportation"] if index % 2 == 0 else [])
             cvap += 1

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_police_liaison_sees_only_the_cases_disclosed_to_their_service():
     out = io.StringIO()
     partners_demo.seed(scale=None, stdout=out)
-    cases_demo.seed(scale=30, stdout=out)
-    consent_demo.seed(scale=30, stdout=out)
-    demo.seed(scale=30, stdout=out)
+    cases_demo.seed(scale=10, stdout=out)
+    consent_demo.seed(scale=10, stdout=out)
+    demo.seed(scale=10, stdout=out)
     assert PoliceContact.objects.count() == 3 and Proceeding.objects.exists()
     assert ImmigrationStatus.objects.filter(kind="trp").exists() and CvapApplication.objects.exists()
     chen = User.objects.get(full_name="Sgt. Alex Chen")
@@ -33,5 +33,5 @@ def test_the_demo_police_liaison_sees_only_the_cases_disclosed_to_their_service(
     assert seen and {c.pk for c in seen} == disclosed
     assert all(sections_visible_to(chen, c) == {"summary", "justice"} for c in seen)
     counts = (PoliceContact.objects.count(), Proceeding.objects.count(), ImmigrationStatus.objects.count())
-    demo.seed(scale=30, stdout=out)
+    demo.seed(scale=10, stdout=out)
     assert (PoliceContact.objects.count(), Proceeding.objects.count(), ImmigrationStatus.objects.count()) == counts
