@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "octip.referrals",
     "octip.home",
     "octip.stats",
+    "octip.justice",
 ]
 
 MIDDLEWARE = [
@@ -265,7 +266,11 @@ OCTIP_PERIODIC_JOBS = {
     "notifications.digest": {"task": "octip.notifications.tasks.send_daily_digests", "every": 3600 * 24},
     "audit.checkpoint": {"task": "octip.core.tasks.write_audit_checkpoint", "every": 3600},
     "audit.verify_full": {"task": "octip.core.tasks.verify_audit_log_in_full", "every": 3600 * 24 * 7},
+    "justice.deadline_reminders": {"task": "octip.justice.tasks.remind_deadlines", "every": 3600 * 6},
 }
+# Overrides of the justice rules marked "verify" in octip/justice/data/rules.yaml (same keys), e.g.
+# {"trp": {"periods": [...]}, "cvap": {"years_from_offence": 2}}. The pages show such values as to verify.
+OCTIP_JUSTICE_RULES: dict = {}
 # A failed job is tried again after 1, 4 then 16 minutes; after the last try it waits for a system
 # administrator at /app/jobs/failed/.
 OCTIP_JOB_RETRIES = int(os.environ.get("OCTIP_JOB_RETRIES", "3"))

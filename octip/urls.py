@@ -24,6 +24,7 @@ urlpatterns = [
     path("app/notifications/", include("octip.notifications.urls")),
     path("app/jobs/", include("octip.jobs.urls")),
     path("app/stats/", include("octip.stats.urls")),
+    path("app/justice/", include("octip.justice.urls")),
     path("api/v1/", api.urls),
     path("hsds/", include("octip.directory.urls_hsds")),
     path("report/", include("octip.hotline.urls_public")),

@@ -362,6 +362,7 @@ class GrantSource(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     TRANSFER = "transfer", _("Transfer")
     BREAK_GLASS = "break_glass", _("Emergency access")
+    POLICE_CONTACT = "police_contact", _("Contact with police")
 
 
 class CaseAccessGrantQuerySet(models.QuerySet):
@@ -379,9 +380,12 @@ class CaseAccessGrantQuerySet(models.QuerySet):
             role = role_of(user)
             scope = role.scope if role is not None else Scope.OWN
         to_user = Q(user_id=user.pk)
+        # A grant to the holders of one role in an organization (a disclosure to a police service
+        # reaches its police liaisons, own-scope as they are) reaches that role there and no other.
+        to_role = Q(organization_id=user.organization_id, role=getattr(user, "role", "") or "") & ~Q(role="")
         if scope == Scope.OWN:
-            return self.filter(to_user)
-        return self.filter(to_user | Q(organization_id=user.organization_id))
+            return self.filter(to_user | to_role)
+        return self.filter(to_user | Q(organization_id=user.organization_id, role="") | to_role)
 
 
 class CaseAccessGrant(models.Model):
@@ -394,6 +398,9 @@ class CaseAccessGrant(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="case_grants")
     sections = models.JSONField(default=list)
+    #: With ``organization``: the grant reaches only the holders of this role there ("" for any role
+    #: whose scope reaches the organization's shared work).
+    role = models.CharField(max_length=40, blank=True, default="")
     source = models.CharField(max_length=20, choices=GrantSource.choices)
     source_id = models.CharField(max_length=64)
     reason = models.TextField(blank=True)

@@ -233,6 +233,8 @@ _DECLARED: tuple[Section, ...] = (
         Field("created_at", _("Added"), kind=FieldKind.DATETIME),
     )),
     Section("consents", _("Consents"), owner="consent"),
+    # Police contacts, proceedings, immigration status and CVAP: the ``justice`` app's content.
+    Section("justice", _("Justice and immigration (police contacts, proceedings, permits, CVAP)"), owner="justice"),
     Section("timeline", _("Timeline"), rows=lambda case: case.timeline.all(), fields=(
         Field("created_at", _("When"), kind=FieldKind.DATETIME),
         # Rendered when read, in the reader's language.
@@ -391,14 +393,34 @@ def open_rows(name: str, rows: Iterable[Any], sections: Iterable[str]) -> list[A
     return out
 
 
+# --- Content owned by other apps ---------------------------------------------------------------
+
+#: Section name → the function giving its content of a case as plain data, for the doors that carry
+#: whole sections (the secure export). Registered by the owning app in its ``AppConfig.ready``
+#: (``cases`` imports none of them); ``consents`` is asked of ``consent`` by the secure export itself.
+_OWNED_CONTENT: dict[str, Callable[[Case, frozenset[str]], Any]] = {}
+
+
+def register_content(name: str, provider: Callable[[Case, frozenset[str]], Any]) -> None:
+    """``provider(case, chosen_sections)`` gives section ``name``'s content, for a section whose owner
+    is another app."""
+    if name not in DECLARED or DECLARED[name].owner == "cases":
+        raise ValueError(f"cases.sections: {name} is not a section owned by another app")
+    _OWNED_CONTENT[name] = provider
+
+
 # --- The doors' shapes ------------------------------------------------------------------------
 
 def content(case: Case, chosen: Iterable[str]) -> dict[str, Any]:
     """The chosen case-owned sections of ``case`` as plain JSON data (for the secure export): a dict of
     fields for identity and summary, a list of rows for the others (a dict, maybe empty, for the safety
-    plan). Sections another app owns (consents) are left to it."""
+    plan). Sections another app owns come from what it registered (``register_content``); the
+    consents are left to the caller."""
     out: dict[str, Any] = {}
     for name, declared in DECLARED.items():
+        if name in chosen and name in _OWNED_CONTENT:
+            out[name] = _OWNED_CONTENT[name](case, frozenset(chosen))
+            continue
         if name not in chosen or declared.owner != "cases":
             continue
         if declared.rows is None:

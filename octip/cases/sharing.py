@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from octip.core import audit
 from octip.core.access import AccessDenied, require
+from octip.core.roles import get_role
 
 from .models import Case, CaseAccessGrant, GrantSource, Stage
 from .sections import validate_sections
@@ -32,18 +33,22 @@ __all__ = ["grant_case_access", "is_own_case", "move_case_ownership", "refuse_if
 
 def grant_case_access(*, actor: Any, case: Case, organization=None, user=None, sections: Iterable[str],
                       source: str, source_id: str, reason: str = "",
-                      expires_at: datetime.datetime | None = None) -> CaseAccessGrant:
+                      expires_at: datetime.datetime | None = None, role: str = "") -> CaseAccessGrant:
     """Open some sections of ``case`` to an organization or a user. The caller has already decided
-    (consent policy, emergency access rules); this records the grant and audits it."""
+    (consent policy, emergency access rules); this records the grant and audits it. With ``role``,
+    a grant to an organization reaches only the holders of that role there (a police service's
+    liaisons), whatever their scope."""
     chosen = validate_sections(sections)
     if organization is None and user is None:
         raise ValidationError(_("A grant needs an organization or a user."))
+    if role and (organization is None or get_role(role) is None):
+        raise ValidationError(_("A grant to a role names an organization and a known role."))
     if source not in GrantSource.values:
         raise ValidationError(_("Unknown grant source."))
     grant = CaseAccessGrant.objects.create(
         case=case, organization=organization, user=user, sections=sorted(chosen), source=source,
-        source_id=str(source_id), reason=reason, granted_by=actor, expires_at=expires_at)
-    audit.record(actor, "case.access_granted", case, detail={
+        source_id=str(source_id), reason=reason, granted_by=actor, expires_at=expires_at, role=role)
+    audit.record(actor, "case.access_granted", case, detail={"role": role,
         "grant_id": grant.pk, "source": source, "source_id": str(source_id), "sections": sorted(chosen),
         "organization_id": getattr(organization, "pk", None), "user_id": getattr(user, "pk", None),
         "expires_at": expires_at.isoformat() if expires_at else None})

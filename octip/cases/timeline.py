@@ -88,6 +88,10 @@ class Kind(models.TextChoices):
     TRANSFER_DECLINED = "transfer.declined"
     TRANSFER_REVOKED = "transfer.revoked"
     SECURE_EXPORT = "export.secure"
+    POLICE_CONTACT = "justice.police_contact"
+    POLICE_ACCESS_ENDED = "justice.police_access_ended"
+    POLICE_CHOICE = "justice.police_choice"
+    JUSTICE_RECORDED = "justice.recorded"
 
 
 _REFERRAL_STATUS = gettext_noop("Referral to %(org)s: %(status)s.")
@@ -156,6 +160,21 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
         "consent_withdrawn": gettext_noop("Transfer to %(org)s revoked: the consent was withdrawn."),
     },
     Kind.SECURE_EXPORT: gettext_noop("Secure export of %(sections)s to an organization not on the platform."),
+    Kind.POLICE_CONTACT: {
+        "partner": gettext_noop("Contact with %(org)s recorded (%(purpose)s)."),
+        "off_platform": gettext_noop("Contact with a police service not on the platform recorded (%(purpose)s)."),
+    },
+    Kind.POLICE_ACCESS_ENDED: gettext_noop("%(org)s no longer sees the case (%(cause)s)."),
+    Kind.POLICE_CHOICE: gettext_noop("The person's choice about police recorded: %(choice)s."),
+    Kind.JUSTICE_RECORDED: {
+        "proceeding": gettext_noop("Criminal proceedings recorded (%(charges)s)."),
+        "proceeding_updated": gettext_noop("Criminal proceedings updated."),
+        "court_date": gettext_noop("Court date recorded: %(kind)s on %(date)s."),
+        "aid": gettext_noop("Testimonial aid recorded: %(section)s (%(status)s)."),
+        "status": gettext_noop("Immigration status recorded: %(status)s."),
+        "cvap": gettext_noop("CVAP application recorded."),
+        "letter": gettext_noop("Letter produced: %(letter)s."),
+    },
 }
 
 

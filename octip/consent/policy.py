@@ -124,7 +124,7 @@ def _latest_inactive_explanation(inactive: list[Consent], now: datetime.datetime
 
 
 def evaluate(case: Case, recipient: Organization | str, purpose: str, sections: frozenset[str], *,
-             actor: User, basis: str, justification: str) -> DisclosureDecision:
+             actor: User, basis: str, justification: str, police: bool = False) -> DisclosureDecision:
     """Decide, without writing anything. ``may_disclose`` is the gate; this is its reasoning."""
     from octip.cases.selectors import sections_visible_to
 
@@ -183,8 +183,8 @@ def evaluate(case: Case, recipient: Organization | str, purpose: str, sections: 
             consent=best)
     consent = max(covering, key=lambda c: (c.given_at, c.pk))
 
-    police = None
-    if not isinstance(recipient, str) and recipient.type == LAW_ENFORCEMENT:
+    police_consent = None
+    if police or (not isinstance(recipient, str) and recipient.type == LAW_ENFORCEMENT):
         police_consents = list(Consent.objects.filter(case=case, scope=ConsentScope.POLICE_CONTACT))
         police_active = [c for c in police_consents if c.status_at(now) == "active"]
         if not police_active:
@@ -196,11 +196,12 @@ def evaluate(case: Case, recipient: Organization | str, purpose: str, sections: 
                 "%(recipient)s is a law-enforcement organization: the person's consent to contact with police "
                 "is needed as well. Ask the person; if they agree, record a consent “Contact with "
                 "police”, then try again.") % {"recipient": name}, consent=consent)
-        police = max(police_active, key=lambda c: (c.given_at, c.pk))
+        police_consent = max(police_active, key=lambda c: (c.given_at, c.pk))
     reason = _("Allowed by the person's consent given on %(date)s.") % {"date": _day(consent.given_at)}
     if consent.expires_at:
         reason += " " + _("It expires on %(date)s.") % {"date": _day(consent.expires_at)}
-    return DisclosureDecision(True, basis, reason, "allowed", sections, consent=consent, police_consent=police)
+    return DisclosureDecision(True, basis, reason, "allowed", sections, consent=consent,
+                              police_consent=police_consent)
 
 
 def has_active_consent(case: Case, scope: str, *, organization: Organization | None = None) -> bool:
@@ -227,12 +228,15 @@ def cases_with_active_consent(scope: str, *, at: datetime.datetime | None = None
 
 
 def may_disclose(case: Case, recipient_organization: Organization | str, purpose: str, sections: Iterable[str],
-                 *, actor: User, basis: str = DisclosureBasis.CONSENT, justification: str = "") -> DisclosureDecision:
+                 *, actor: User, basis: str = DisclosureBasis.CONSENT, justification: str = "",
+                 police: bool = False) -> DisclosureDecision:
     """May ``actor`` disclose ``sections`` of ``case`` to ``recipient_organization`` for ``purpose``?
 
     ``recipient_organization`` is a partner ``Organization``, or the name (str) of an organization
     not on the platform (secure export). Unknown sections or basis raise ``ValidationError``
-    (nothing is decided then). Every decision is audited (``disclosure.decided``); an allowed one
+    (nothing is decided then). ``police`` marks a recipient off the platform as a police service: the
+    person's ``police_contact`` consent is needed too, as for a law-enforcement partner. Every
+    decision is audited (``disclosure.decided``); an allowed one
     is stored as a ``Disclosure`` (``decision.disclosure``) and put on the case timeline.
     """
     from octip.cases.sections import validate_sections
@@ -247,7 +251,7 @@ def may_disclose(case: Case, recipient_organization: Organization | str, purpose
     if not sections:
         raise ValidationError({"sections": _("Choose at least one section to share.")})
     decision = evaluate(case, recipient_organization, purpose, sections, actor=actor, basis=basis,
-                        justification=justification or "")
+                        justification=justification or "", police=police)
     external = isinstance(recipient_organization, str)
     # The recipient as one of the two kinds, each bound once so that the type follows it.
     organization = None if isinstance(recipient_organization, str) else recipient_organization

@@ -105,9 +105,11 @@ ROLES: dict[str, Role] = {r.id: r for r in [
     _role("coordinator", _("Coordinator"), Scope.ALL,
           _CASEWORK | {"case.assign", "case.approve_closure", "case.break_glass", "consent.legal_basis",
                        "screening.publish_framework", "hotline.view", "hotline.edit", "hotline.roster",
-                       "directory.edit", "justice.view", "stats.view", "user.view", "user.approve_role"},
+                       "directory.edit", "justice.view", "justice.edit", "stats.view", "user.view",
+                       "user.approve_role"},
           True, _("Coordinates the response across partners; approves closures.")),
-    _role("caseworker", _("Caseworker"), Scope.TEAM, _CASEWORK,
+    # Justice records (police contacts, proceedings, permits, CVAP) are part of casework on their own cases.
+    _role("caseworker", _("Caseworker"), Scope.TEAM, _CASEWORK | {"justice.view", "justice.edit"},
           True, _("Works with persons on their team's cases.")),
     _role("screener", _("Front-line screener"), Scope.OWN,
           {"screening.use", "case.view", "case.create", "directory.view_partner_services", "token.create"},

@@ -36,6 +36,8 @@ from octip.consent.selectors import EXPIRING_WITHIN_DAYS, expiring_consents
 from octip.core.access import Actor, allows
 from octip.core.roles import Role, get_role
 from octip.hotline.selectors import queue
+from octip.justice.selectors import SOON_DAYS as JUSTICE_SOON_DAYS
+from octip.justice.selectors import deadlines_due_soon
 from octip.partners.models import RoleGrant, User
 from octip.partners.selectors import pending_role_of
 from octip.referrals.selectors import referrals, transfers
@@ -101,6 +103,7 @@ def home_for(*, actor: User, now: datetime.datetime | None = None) -> Home:
         _open_cases(actor),
         _line(actor, now),
         _emergency_access(actor),
+        _justice_deadlines(actor, now),
     ) if block is not None]
     return Home(role=get_role(actor.role), pending=pending_role_of(actor), blocks=blocks)
 
@@ -213,3 +216,18 @@ def _emergency_access(actor: Actor) -> Block | None:
     return Block("emergency", _("Emergency access"), [
         Figure(_("Emergency accesses awaiting review"), emergency_accesses_awaiting_review(actor=actor),
                _url("cases:emergency_review_list"))])
+
+
+def _justice_deadlines(actor: Actor, now: datetime.datetime) -> Block | None:
+    """Permit expiries, CVAP deadlines, court dates and hearings due soon: the worker's own and, for
+    whoever assigns the work, every case's (the coordinator's overview)."""
+    if not (allows(actor, "justice.view") and (allows(actor, "case.edit") or allows(actor, "case.assign"))):
+        return None
+    today = timezone.localdate(now)
+    figures = [Figure(_("My deadlines due within %(days)s days or past") % {"days": JUSTICE_SOON_DAYS},
+                      deadlines_due_soon(actor=actor, today=today), _url("justice:deadlines", {"soon": 1}))]
+    if allows(actor, "case.assign"):
+        figures.append(Figure(_("Deadlines of all cases due within %(days)s days or past") % {
+            "days": JUSTICE_SOON_DAYS}, deadlines_due_soon(actor=actor, everyone=True, today=today),
+            _url("justice:deadlines", {"soon": 1, "all": 1})))
+    return Block("justice", _("Justice and immigration deadlines"), figures)

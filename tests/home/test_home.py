@@ -181,7 +181,20 @@ def independent_counts(actor) -> dict[str, int]:
             received_at__lt=now - datetime.timedelta(minutes=5)).count(),
         "Emergency accesses awaiting review": EmergencyAccess.objects.visible_to(actor).filter(
             reviewed_at__isnull=True).count(),
+        **_justice_counts(actor, cases, today),
     }
+
+
+def _justice_counts(actor, cases, today) -> dict[str, int]:
+    from django.db.models import Q
+
+    from octip.justice.models import Deadline
+
+    soon = Deadline.objects.visible_to(actor).filter(closed_at__isnull=True,
+                                                     due_on__lte=today + datetime.timedelta(days=30))
+    mine = cases.filter(Q(owner_worker=actor) | Q(assigned_workers=actor)).values("pk")
+    return {"My deadlines due within 30 days or past": soon.filter(case__in=mine).count(),
+            "Deadlines of all cases due within 30 days or past": soon.count()}
 
 
 def test_a_caseworker_counts_only_their_organizations_rows_and_each_equals_visible_to(world):
@@ -201,6 +214,7 @@ def test_a_caseworker_counts_only_their_organizations_rows_and_each_equals_visib
             "My plan actions due in the next 7 days or past their date": k,
             "Youth cases whose duty to report is outstanding": k,
             "Consents expiring within 30 days": k,
+            "My deadlines due within 30 days or past": 0,
         }
 
 
@@ -279,6 +293,7 @@ def listed_rows(client, url: str) -> int:
         "referrals:transfers": lambda: len(context["transfers"]),
         "consent:expiring": lambda: len(context["consents"]),
         "hotline:queue": lambda: len(context["entries"]),
+        "justice:deadlines": lambda: len(context["deadlines"]),
     }[name]()
 
 

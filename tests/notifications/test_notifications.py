@@ -56,7 +56,7 @@ def test_every_kind_names_no_person_in_app_or_by_email(
         notices.remind_duty_to_report()
         make_consent(case=case, obtained_by=caseworker, organization=partner_org,
                      sections=["identity", "summary", "needs", "plan", "tasks", "notes", "safety_plan", "documents",
-                               "consents", "timeline"], purpose=f"Housing for {LEGAL_NAME} {FREE_TEXT}",
+                               "consents", "timeline", "justice"], purpose=f"Housing for {LEGAL_NAME} {FREE_TEXT}",
                      expires_at=timezone.now() + datetime.timedelta(days=10))
         warn_consents_expiring()
         send_referral(actor=caseworker, case=case, organization=partner_org, urgency="urgent",

@@ -36,7 +36,8 @@ def break_glass(*, actor: Any, case: Case, reason: str, minutes: int = EMERGENCY
     expires = now + datetime.timedelta(minutes=minutes)
     grant = grant_case_access(actor=actor, case=case, user=actor, sections=list(validate_sections(
         ["identity", "summary", "needs", "plan", "tasks", "notes", "safety_plan", "documents", "consents",
-         "timeline"])), source=GrantSource.BREAK_GLASS, source_id=uuid.uuid4().hex, reason="", expires_at=expires)
+         "timeline", "justice"])), source=GrantSource.BREAK_GLASS, source_id=uuid.uuid4().hex, reason="",
+        expires_at=expires)
     access = EmergencyAccess.objects.create(case=case, user=actor, reason=reason.strip(), started_at=now,
                                               expires_at=expires, grant=grant)
     happened(actor=actor, case=case, kind=Kind.EMERGENCY_ACCESS, params={"minutes": minutes},
