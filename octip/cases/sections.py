@@ -399,14 +399,27 @@ def open_rows(name: str, rows: Iterable[Any], sections: Iterable[str]) -> list[A
 #: whole sections (the secure export). Registered by the owning app in its ``AppConfig.ready``
 #: (``cases`` imports none of them); ``consents`` is asked of ``consent`` by the secure export itself.
 _OWNED_CONTENT: dict[str, Callable[[Case, frozenset[str]], Any]] = {}
+#: Section name → whether a case holds anything in it (existence queries only, no field is read).
+_OWNED_HOLDS: dict[str, Callable[[Case], bool]] = {}
 
 
-def register_content(name: str, provider: Callable[[Case, frozenset[str]], Any]) -> None:
+def register_content(name: str, provider: Callable[[Case, frozenset[str]], Any],
+                     holds: Callable[[Case], bool] | None = None) -> None:
     """``provider(case, chosen_sections)`` gives section ``name``'s content, for a section whose owner
-    is another app."""
+    is another app; ``holds(case)`` says whether the case has any of it (see ``sections_held``)."""
     if name not in DECLARED or DECLARED[name].owner == "cases":
         raise ValueError(f"cases.sections: {name} is not a section owned by another app")
     _OWNED_CONTENT[name] = provider
+    if holds is not None:
+        _OWNED_HOLDS[name] = holds
+
+
+def sections_held(case: Case) -> frozenset[str]:
+    """Every section, less those another app owns that this case holds nothing in: what moving the
+    whole case (a transfer) discloses. A consent the person gave before a section existed cannot name
+    it, and it must not be widened for them; a section with nothing in it discloses nothing, so it is
+    not asked for. Once the case holds something there, the consent must name it."""
+    return frozenset(name for name in ALL_SECTIONS if name not in _OWNED_HOLDS or _OWNED_HOLDS[name](case))
 
 
 # --- The doors' shapes ------------------------------------------------------------------------

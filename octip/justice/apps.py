@@ -18,10 +18,10 @@ class JusticeConfig(AppConfig):
 
         from . import models
         from .receivers import on_consent_withdrawn
-        from .selectors import justice_section_content
+        from .selectors import justice_section_content, justice_section_held
 
         consent_withdrawn.connect(on_consent_withdrawn, dispatch_uid="justice.on_consent_withdrawn")
-        register_content("justice", justice_section_content)
+        register_content("justice", justice_section_content, holds=justice_section_held)
         # The case timeline tells of justice events in the reader's language by these labels.
         register_labels("police_purpose", models.ContactPurpose)
         register_labels("police_choice", models.PoliceChoice)

@@ -169,6 +169,12 @@ def deadlines_due_soon(*, actor: Actor, everyone: bool = False, today: datetime.
     return _deadlines(actor, everyone=everyone, within_days=SOON_DAYS, today=today).count()
 
 
+def justice_section_held(case: Case) -> bool:
+    """Whether the case holds anything of the justice section (existence only; nothing is read)."""
+    return any(model.objects.filter(case=case).exists()
+               for model in (PoliceContact, Proceeding, ImmigrationStatus, CvapApplication))
+
+
 def justice_section_content(case: Case, chosen: frozenset[str]) -> dict[str, Any]:
     """The justice section as plain data for the secure export: proceedings, statuses and CVAP
     applications (police contacts are the case's sharing with others: not carried)."""

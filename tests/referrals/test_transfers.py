@@ -109,3 +109,25 @@ def test_proposing_and_accepting_a_transfer_lock_the_case_row(case, caseworker, 
         assert Case in locked
     case.refresh_from_db()
     assert case.owner_organization_id == partner_org.pk
+
+
+def test_a_consent_from_before_the_justice_section_still_moves_a_case_with_nothing_in_it(
+        case, caseworker, partner_org, org, owner_team):
+    """A consent cannot name a section that did not exist when the person gave it, and nobody may widen
+    it for them: a transfer asks only for the sections the case holds something in. Once the case has
+    a justice record, moving it needs a consent that names ``justice``."""
+    from octip.consent.policy import DisclosureRefused
+    from octip.justice.services import record_immigration_status
+    from tests.factories.cases import make_case
+
+    older = sorted(ALL_SECTIONS - {"justice"})
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org, sections=older)
+    assert send_transfer(actor=caseworker, case=case, organization=partner_org, reason="Moving to Surrey").pk
+
+    other = make_case(organization=org, team=owner_team, worker=caseworker)
+    make_consent(case=other, obtained_by=caseworker, organization=partner_org, sections=older)
+    record_immigration_status(actor=caseworker, case=other, kind="trp")
+    with pytest.raises(DisclosureRefused) as refused:
+        send_transfer(actor=caseworker, case=other, organization=partner_org, reason="Moving to Surrey")
+    assert "Justice and immigration" in refused.value.explanation
+    assert not other.transfers.exists()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from octip.cases.models import Case
-from octip.cases.sections import ALL_SECTIONS
+from octip.cases.sections import sections_held
 from octip.cases.sharing import grant_case_access, move_case_ownership, require_own_scope, revoke_case_access
 from octip.cases.timeline import Kind, happened
 from octip.consent.models import Consent, ConsentScope
@@ -46,7 +46,7 @@ def _lock_case(case: Case) -> Case:
 def send_transfer(*, actor: Actor, case: Case, organization: Organization | None, reason: str,
                   basis: str = "consent", justification: str = "") -> Transfer:
     """Ask ``organization`` to take over the case. The whole case moves, so the consent must cover
-    every section. Until the receiver answers, it sees only the summary.
+    every section the case holds (``cases.sections.sections_held``). Until the receiver answers, it sees only the summary.
 
     Raises AccessDenied, ValidationError, or DisclosureRefused (nothing but the audited refusal is
     written then)."""
@@ -65,7 +65,7 @@ def send_transfer(*, actor: Actor, case: Case, organization: Organization | None
         _lock_case(case)
         if Transfer.objects.filter(case=case, status=TransferStatus.SENT).exists():
             raise ValidationError(_("A transfer of this case is already waiting for an answer."))
-        decision = may_disclose(case, organization, _("transfer of the case"), ALL_SECTIONS, actor=staff(actor),
+        decision = may_disclose(case, organization, _("transfer of the case"), sections_held(case), actor=staff(actor),
                                 basis=basis, justification=justification)
         if decision.allowed:
             assert decision.disclosure is not None  # an allowed decision is always recorded
