@@ -46,7 +46,8 @@ def _lock_case(case: Case) -> Case:
 def send_transfer(*, actor: Actor, case: Case, organization: Organization | None, reason: str,
                   basis: str = "consent", justification: str = "") -> Transfer:
     """Ask ``organization`` to take over the case. The whole case moves, so the consent must cover
-    every section the case holds (``cases.sections.sections_held``). Until the receiver answers, it sees only the summary.
+    every section the case holds (``cases.sections.sections_held``). Until the receiver answers, it
+    sees only the summary.
 
     Raises AccessDenied, ValidationError, or DisclosureRefused (nothing but the audited refusal is
     written then)."""
