@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 
 from . import selectors, services
 from .schemas import CourseOut, EnrolmentOut, ReportRowOut, VerifyIn, VerifyOut
@@ -53,7 +53,7 @@ def enrol(request, slug: str):
     """Enrol the signed-in member of staff in the course's published version."""
     course = selectors.course_or_404(slug=slug)
     enrolment = services.enrol(learner=services.staff_learner(actor=request.auth), course=course)
-    return 201, _enrolment_out(request, enrolment)
+    return Status(201, _enrolment_out(request, enrolment))
 
 
 @router.get("/prevention/reports/training", response=list[ReportRowOut])

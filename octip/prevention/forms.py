@@ -146,6 +146,8 @@ class AwarenessPageForm(forms.Form):
 
 
 class PracticeForm(forms.ModelForm):
+    link = forms.URLField(label=_("link"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = Practice
         fields = ["title", "kind", "source", "jurisdiction", "year", "evidence_level", "topics", "summary", "link",

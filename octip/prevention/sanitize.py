@@ -35,10 +35,10 @@ def clean_html(html: str, *, field: str = "body") -> str:
     """The sanitized body, or ValidationError naming what was refused."""
     if len(html) > MAX_LENGTH:
         raise ValidationError({field: _("The text is too long (at most %(n)s characters).") % {"n": MAX_LENGTH}})
-    cleaned = sanitize(html)
-    if not cleaned.strip():
+    if not html.strip():
         raise ValidationError({field: _("Write the text.")})
-    if _normal(cleaned) != _normal(html):
+    cleaned = sanitize(html)
+    if _normal(cleaned) != _normal(html) or not cleaned.strip():
         raise ValidationError({field: _(
             "This text contains HTML that is not allowed (scripts, styles, embedded content from other sites, "
             "images or unsafe links). Allowed: paragraphs, headings, lists, emphasis, tables and links.")})
