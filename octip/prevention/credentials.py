@@ -70,7 +70,8 @@ def new_signing_key() -> str:
 
 
 def _key_file() -> Path:
-    return Path(getattr(settings, "OCTIP_CREDENTIAL_SIGNING_KEY_FILE", settings.VAR_DIR / "credential_signing_keys.json"))
+    default = settings.VAR_DIR / "credential_signing_keys.json"
+    return Path(getattr(settings, "OCTIP_CREDENTIAL_SIGNING_KEY_FILE", default))
 
 
 def _development_spec() -> str:

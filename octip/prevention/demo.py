@@ -65,8 +65,8 @@ def _course(trainer: User) -> CourseVersion:
             question = Question.objects.create(quiz=quiz, text=text, kind=kind, feedback=feedback, position=q_index)
             Choice.objects.bulk_create([Choice(question=question, text=t, correct=c, position=i)
                                         for i, (t, c) in enumerate(answers, start=1)])
-    version.practices.set(Practice.objects.filter(title__in=[
-        demo_practices.PRACTICES[0]["title"], demo_practices.PRACTICES[1]["title"], demo_practices.PRACTICES[3]["title"]]))
+    further = [demo_practices.PRACTICES[i]["title"] for i in (0, 1, 3)]
+    version.practices.set(Practice.objects.filter(title__in=further))
     version.status, version.published_at, version.published_by = VersionStatus.PUBLISHED, timezone.now(), trainer
     version.save()
     return version

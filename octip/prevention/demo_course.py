@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - course and library text: sentences read better unbroken.
 """The demo course, written for this platform in the spirit of B.C.'s "Human Trafficking: Canada is Not
 Immune": four modules, each a lesson and a quiz. Facts from shared/reference/bc_context.md and the
 ILO–EC indicators. Lesson bodies are the sanitized HTML the lesson editor accepts.

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - translated text: CJK characters count double, and sentences read better unbroken.
 """Public awareness pages seeded by ``seed_demo``: the three key pages in every public language, and a
 further page in English and French. Trainers edit them at /app/prevention/pages/. Numbers from
 shared/reference/bc_context.md."""

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - course and library text: sentences read better unbroken.
 """Entries of the practices library seeded by ``seed_demo``: real public references, cited by their
 official titles and publishers, with summaries written for this platform."""
 

@@ -22,10 +22,12 @@ def _org_type_choices() -> list[tuple[str, str]]:
 
 
 class RegisterForm(forms.Form):
-    display_name = forms.CharField(label=_("Name to print on your certificates"), max_length=120,
-                                   help_text=_("Any name you choose. It is the only personal detail a certificate shows."))
-    email = forms.EmailField(label=_("Email"), max_length=254,
-                             help_text=_("To sign in. A certificate carries only a salted hash of it, never the email."))
+    display_name = forms.CharField(
+        label=_("Name to print on your certificates"), max_length=120,
+        help_text=_("Any name you choose. It is the only personal detail a certificate shows."))
+    email = forms.EmailField(
+        label=_("Email"), max_length=254,
+        help_text=_("To sign in. A certificate carries only a salted hash of it, never the email."))
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False),
                                help_text=_("At least 12 characters."))
     organization_type = forms.ChoiceField(label=_("Where you work or volunteer"), required=False, choices=())

@@ -219,6 +219,9 @@ class ActivityCompletion(models.Model):
         constraints = [models.UniqueConstraint(fields=["enrolment", "activity", "lesson"],
                                                name="prevention_activity_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.activity} {self.lesson_id}: {self.state}"
+
 
 class Attempt(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attempts")
@@ -230,7 +233,11 @@ class Attempt(models.Model):
 
     class Meta:
         ordering = ["submitted_at"]
-        constraints = [models.UniqueConstraint(fields=["enrolment", "quiz", "number"], name="prevention_attempt_unique")]
+        constraints = [models.UniqueConstraint(fields=["enrolment", "quiz", "number"],
+                                               name="prevention_attempt_unique")]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.number}: {self.score} %"
 
 
 class AttemptAnswer(models.Model):
@@ -240,6 +247,9 @@ class AttemptAnswer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choices = models.ManyToManyField(Choice, related_name="+")
     correct = models.BooleanField()
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id}"
 
 
 # --- Verifiable certificates --------------------------------------------------------------------
@@ -255,6 +265,9 @@ class SigningKey(models.Model):
 
     class Meta:
         ordering = ["added_at"]
+
+    def __str__(self) -> str:
+        return self.kid
 
 
 class Credential(models.Model):
@@ -338,6 +351,9 @@ class MaterialFile(models.Model):
         constraints = [models.UniqueConstraint(fields=["material", "language", "version"],
                                                name="prevention_material_version_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.filename} [{self.language}] v{self.version}"
+
 
 class OutreachEvent(models.Model):
     held_on = models.DateField(_("date"))
@@ -354,6 +370,9 @@ class OutreachEvent(models.Model):
 
     class Meta:
         ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.setting} ({self.reached})"
 
 
 # --- Public awareness pages ---------------------------------------------------------------------

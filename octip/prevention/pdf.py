@@ -38,7 +38,8 @@ def certificate_pdf(credential: Credential, *, verify_url: str) -> bytes:
     pdf.setFont("Helvetica", 15)
     pdf.drawCentredString(width / 2, height - 4.1 * inch, "completed and passed the course")
     pdf.setFont("Helvetica-Bold", 18)
-    pdf.drawCentredString(width / 2, height - 4.6 * inch, f"{enrolment.version.title} (version {enrolment.version.number})")
+    title = f"{enrolment.version.title} (version {enrolment.version.number})"
+    pdf.drawCentredString(width / 2, height - 4.6 * inch, title)
     pdf.setFont("Helvetica", 12)
     issued = timezone.localtime(credential.issued_at).strftime("%Y-%m-%d")
     pdf.drawString(0.9 * inch, 1.5 * inch, f"Issued {issued}")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - translated text: CJK characters count double, and sentences read better unbroken.
 """The public site's interface strings in its further languages (Punjabi, Chinese, Tagalog, Spanish,
 Korean, Vietnamese, Farsi, Arabic): the source of ``octip/prevention/locale/<lang>/LC_MESSAGES/django.po``.
 

@@ -27,6 +27,7 @@ from .models import (
     ActivityCompletion,
     AttemptAnswer,
     AwarenessPage,
+    Campaign,
     CompletionState,
     Course,
     CourseVersion,
@@ -35,6 +36,7 @@ from .models import (
     Learner,
     Lesson,
     Material,
+    MaterialFile,
     OutreachEvent,
     Practice,
     VersionStatus,
@@ -292,6 +294,20 @@ def item_difficulty(*, actor: Actor) -> list[ItemDifficulty]:
 def events_for(*, actor: Actor) -> QuerySet[OutreachEvent]:
     require(actor, MANAGE)
     return OutreachEvent.objects.select_related("region", "campaign").prefetch_related("partners", "materials")
+
+
+def campaigns_for(*, actor: Actor) -> QuerySet[Campaign]:
+    require(actor, MANAGE)
+    return Campaign.objects.all()
+
+
+def material_file_or_404(*, actor: Actor, file_id: Any) -> MaterialFile:
+    require(actor, MANAGE)
+    row = MaterialFile.objects.filter(pk=file_id).first() if str(file_id).isdigit() else None
+    if row is None:
+        raise Http404
+    audit.record(actor, "prevention.material_downloaded", row)
+    return row
 
 
 def materials_for(*, actor: Actor) -> QuerySet[Material]:

@@ -126,7 +126,8 @@ def staff_learner(*, actor: Actor) -> Learner:
 def rename_learner(*, learner: Learner, display_name: str) -> Learner:
     display_name = (display_name or "").strip()
     if not display_name or len(display_name) > 120:
-        raise ValidationError({"display_name": _("Write the name to print on your certificates (at most 120 characters).")})
+        raise ValidationError({"display_name": _(
+            "Write the name to print on your certificates (at most 120 characters).")})
     learner.display_name = display_name
     learner.save(update_fields=["display_name"])
     audit.record(None, "prevention.learner_renamed", _learner_target(learner))
@@ -498,7 +499,8 @@ def revoke_credential(*, actor: Actor, credential: Credential, reason: str) -> C
         raise ValidationError({"reason": _("Say why the certificate is revoked.")})
     if credential.revoked_at is not None:
         raise ValidationError(_("This certificate is already revoked."))
-    credential.revoked_at, credential.revoked_by_id, credential.revocation_reason = timezone.now(), actor.pk, reason[:300]
+    credential.revoked_at, credential.revoked_by_id = timezone.now(), actor.pk
+    credential.revocation_reason = reason[:300]
     credential.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     audit.record(actor, "prevention.credential_revoked", credential)
     return credential

@@ -272,11 +272,9 @@ def outreach(request: HttpRequest) -> HttpResponse:
         except ValidationError as refused:
             _refused(campaign_form if request.POST.get("action") == "campaign" else event_form, refused)
         status = 400
-    from .models import Campaign
-
     return render(request, "prevention/outreach.html", {
         "events": events[:100], "event_form": event_form, "campaign_form": campaign_form,
-        "campaigns": Campaign.objects.all()[:50],
+        "campaigns": selectors.campaigns_for(actor=request.user)[:50],
         "reach": selectors.outreach_reach(year=timezone.localdate().year)}, status=status)
 
 
@@ -312,14 +310,7 @@ def materials(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def material_download(request: HttpRequest, file_id: int) -> HttpResponse:
-    from .models import MaterialFile
-
-    require(request.user, MANAGE)
-    row = MaterialFile.objects.filter(pk=file_id).first()
-    if row is None:
-        from django.http import Http404
-
-        raise Http404
+    row = selectors.material_file_or_404(actor=request.user, file_id=file_id)
     response = FileResponse(row.file.open("rb"), as_attachment=True, filename=row.filename,
                             content_type=row.content_type)
     response["X-Content-Type-Options"] = "nosniff"

@@ -296,7 +296,8 @@ def awareness(request: HttpRequest, key: str) -> HttpResponse:
         fallback = selectors.awareness_page(key=key, language="en")
         if fallback is None:
             raise Http404
-    return _public(request, "prevention/public/about.html", {"page": page or fallback, "fallback": fallback is not None})
+    return _public(request, "prevention/public/about.html",
+                   {"page": page or fallback, "fallback": fallback is not None})
 
 
 # --- Practices library (public reading) ---------------------------------------------------------

@@ -35,7 +35,8 @@ def independent_verify(token: str, jwks: dict) -> dict:
     assert header["alg"] in {"Ed25519", "EdDSA"}
     jwk = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
     assert jwk["kty"] == "OKP" and jwk["crv"] == "Ed25519" and "d" not in jwk
-    Ed25519PublicKey.from_public_bytes(b64d(jwk["x"])).verify(b64d(signature_b64), f"{header_b64}.{payload_b64}".encode())
+    public_key = Ed25519PublicKey.from_public_bytes(b64d(jwk["x"]))
+    public_key.verify(b64d(signature_b64), f"{header_b64}.{payload_b64}".encode())
     return json.loads(b64d(payload_b64))
 
 

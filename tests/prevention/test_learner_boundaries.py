@@ -31,7 +31,8 @@ def _paths(patterns, prefix=""):
 def _concrete(route: str) -> str:
     import re
 
-    return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route).lstrip("^").rstrip("$")
+    concrete = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
+    return "/" + concrete.lstrip("^").rstrip("$")
 
 
 def staff_pages() -> list[str]:
@@ -98,5 +99,5 @@ def test_signing_in_as_a_learner_ends_a_staff_session_in_the_same_browser(learne
 def test_a_learner_account_holds_no_staff_role(learner):
     from octip.core.access import role_of
 
-    assert learner.LEARNER_CAPABILITIES == {"learner"}
+    assert {"learner"} == learner.LEARNER_CAPABILITIES
     assert role_of(learner) is None  # not an Actor: no door of core.access lets it in

@@ -85,7 +85,8 @@ def test_public_pages_have_lang_dir_and_each_language_named_in_itself(client, db
     html = client.get("/about/what-is-trafficking/").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
     assert "ما هو الاتجار بالبشر" in html
-    for name in ("English", "Français", "ਪੰਜਾਬੀ", "简体中文", "繁體中文", "Tagalog", "Español", "한국어", "Tiếng Việt", "فارسی"):
+    for name in ("English", "Français", "ਪੰਜਾਬੀ", "简体中文", "繁體中文", "Tagalog", "Español", "한국어", "Tiếng Việt",
+                 "فارسی"):
         assert name in html
     staff_page = client.get("/accounts/login/").content.decode()
     assert '<html lang="en" dir="ltr">' in staff_page and "ਪੰਜਾਬੀ" not in staff_page
@@ -121,3 +122,41 @@ def test_the_practices_library_is_searchable_and_filterable(trainer, client):
         "reviewed_by": "Team"})
     assert client.get("/practices/?q=slavery").context["practices"].count() == 1
     assert client.get("/practices/?jurisdiction=United+States").context["practices"].get().title == "TVPA"
+
+
+def test_every_staff_page_of_prevention_answers_a_trainer_and_refuses_a_caseworker(passed, trainer, material,
+                                                                                   client_for, make_user):
+    from octip.partners.models import Region
+
+    _enrolment, credential = passed
+    services.record_event(actor=trainer, held_on=datetime.date.today(), region_id=Region.objects.first().pk,
+                          setting="online", audience="Webinar", reached=12)
+    row = services.upload_material_file(actor=trainer, material=material, language="en",
+                                        upload=SimpleUploadedFile("a.txt", b"hello", "text/plain"))
+    version = credential.enrolment.version
+    pages = ["/app/prevention/courses/", f"/app/prevention/courses/versions/{version.pk}/",
+             "/app/prevention/certificates/", "/app/prevention/reports/", "/app/prevention/outreach/",
+             "/app/prevention/outreach/materials/", f"/app/prevention/outreach/materials/files/{row.pk}/",
+             "/app/prevention/pages/", "/app/prevention/pages/get-help/fa/", "/app/prevention/practices/"]
+    client = client_for(trainer)
+    for path in pages:
+        assert client.get(path).status_code == 200, path
+    caseworker = client_for(make_user(role="caseworker"))
+    for path in pages:
+        assert caseworker.get(path).status_code in {403, 404}, path
+
+
+def test_the_public_pages_answer_in_every_language(passed, client):
+    from django.conf import settings
+
+    _enrolment, credential = passed
+    AwarenessPage.objects.create(key="what-is-trafficking", language="en", title="What", body="<p>x</p>",
+                                 review_by=datetime.date.today())
+    for code, _name in settings.LANGUAGES:
+        client.post("/i18n/setlang/", {"language": code, "next": "/"})
+        for path in ["/", "/get-help/", "/about/", "/about/what-is-trafficking/", "/learn/", "/learn/courses/basics/",
+                     "/practices/", "/verify/", f"/verify/{credential.pk}/", "/learn/register/", "/learn/sign-in/"]:
+            response = client.get(path)
+            assert response.status_code == 200, (code, path)
+            assert f'lang="{code}"' in response.content.decode()[:200], (code, path)
+            assert 'id="quick-exit"' in response.content.decode(), (code, path)
