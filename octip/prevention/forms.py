@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from octip.core.bounds import BoundedDateField
 from octip.partners.models import Organization, OrganizationType, Region
 
 from .models import EvidenceLevel, Material, Practice, PracticeKind, QuestionKind, Setting
@@ -100,7 +101,7 @@ class RevokeForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
     setting = forms.ChoiceField(label=_("Setting"), choices=Setting.choices)
     audience = forms.CharField(label=_("Audience"), max_length=200)
@@ -121,8 +122,8 @@ class EventForm(forms.Form):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    starts_on = forms.DateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = BoundedDateField(label=_("Starts"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = BoundedDateField(label=_("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -144,7 +145,7 @@ class AwarenessPageForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text (HTML: paragraphs, headings, lists, emphasis, tables, links)"),
                            widget=forms.Textarea(attrs={"rows": 14}))
-    review_by = forms.DateField(label=_("Review by"), widget=forms.DateInput(attrs={"type": "date"}))
+    review_by = BoundedDateField(label=_("Review by"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class PracticeForm(forms.ModelForm):
@@ -154,8 +155,8 @@ class PracticeForm(forms.ModelForm):
         model = Practice
         fields = ["title", "kind", "source", "jurisdiction", "year", "evidence_level", "topics", "summary", "link",
                   "reviewed_by", "reviewed_on"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 5}),
-                   "reviewed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"reviewed_on": BoundedDateField}
 
 
 class PracticeFilterForm(forms.Form):

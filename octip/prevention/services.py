@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from octip.core import audit
 from octip.core.access import Actor, require
+from octip.core.bounds import refuse_out_of_range
 
 from . import credentials
 from .models import (
@@ -598,6 +599,7 @@ def upload_material_file(*, actor: Actor, material: Material, language: str, upl
 def save_campaign(*, actor: Actor, name: str, starts_on: datetime.date, ends_on: datetime.date | None = None,
                   description: str = "") -> Campaign:
     require(actor, MANAGE)
+    refuse_out_of_range(starts_on=starts_on, ends_on=ends_on)
     if not name.strip():
         raise ValidationError({"name": _("Give the campaign a name.")})
     if ends_on is not None and ends_on < starts_on:
@@ -616,6 +618,7 @@ def record_event(*, actor: Actor, held_on: datetime.date, region_id: int, settin
     from octip.partners.models import Organization, Region
 
     require(actor, MANAGE)
+    refuse_out_of_range(held_on=held_on)
     errors: dict[str, list[str]] = {}
     if setting not in Setting.values:
         errors["setting"] = [_("Choose a setting from the list.")]
@@ -645,6 +648,7 @@ def save_awareness_page(*, actor: Actor, key: str, language: str, title: str, bo
                         review_by: datetime.date) -> AwarenessPage:
     """Add or replace one public page in one language; the body is sanitized HTML."""
     require(actor, MANAGE)
+    refuse_out_of_range(review_by=review_by)
     errors: dict[str, list[str]] = {}
     if language not in dict(settings.LANGUAGES):
         errors["language"] = [_("Choose a language from the list.")]

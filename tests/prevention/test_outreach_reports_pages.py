@@ -160,3 +160,19 @@ def test_the_public_pages_answer_in_every_language(passed, client):
             assert response.status_code == 200, (code, path)
             assert f'lang="{code}"' in response.content.decode()[:200], (code, path)
             assert 'id="quick-exit"' in response.content.decode(), (code, path)
+
+
+def test_outreach_reach_reaches_stats_only_through_disclosure_control(trainer, make_user, client_for):
+    from octip.partners.models import Region
+
+    region = Region.objects.first()
+    services.record_event(actor=trainer, held_on=datetime.date.today(), region_id=region.pk, setting="school",
+                          audience="Grade 9", reached=3)  # under k: must not show
+    from octip.stats.outreach import outreach_tables
+
+    analyst = make_user(role="analyst")
+    reached, events = outreach_tables(actor=analyst, year=datetime.date.today().year, k=11)
+    row = [r.code for r in Region.objects.order_by("position", "name")].index(region.code)
+    assert reached.entries[row][0] == "x" and events.entries[row][0] == "x"
+    assert client_for(analyst).get("/app/stats/outreach/").status_code == 200
+    assert client_for(trainer).get("/app/stats/outreach/").status_code == 403
