@@ -16,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.hashers import check_password, make_password
 from django.http import HttpRequest
 
+from octip.core import audit
 from octip.core.ratelimit import count_attempt
 
 from .models import Learner, email_index
@@ -35,7 +36,10 @@ def authenticate(request: HttpRequest, *, email: str, password: str) -> Learner 
     if learner is None or not learner.password:
         check_password(password, _DUMMY_HASH)
         return None
-    return learner if check_password(password, learner.password) else None
+    if not check_password(password, learner.password):
+        audit.record(None, "prevention.learner_sign_in_failed", ("prevention.learner", str(learner.pk)))
+        return None
+    return learner
 
 
 def sign_in(request: HttpRequest, learner: Learner) -> None:
@@ -44,6 +48,7 @@ def sign_in(request: HttpRequest, learner: Learner) -> None:
         logout(request)
     request.session.cycle_key()
     request.session[SESSION_KEY] = [learner.pk, learner.session_generation]
+    audit.record(None, "prevention.learner_signed_in", ("prevention.learner", str(learner.pk)))
 
 
 def sign_out(request: HttpRequest) -> None:
