@@ -102,3 +102,33 @@ def test_every_public_page_is_accessible_in_every_language(page, published_cours
             except AssertionError as error:
                 failures.append(f"{code} {path}: {error}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_trainers_pages_are_accessible_in_english_and_french(page, published_course, make_user, sign_in,
+                                                                 assert_accessible):
+    from tests.factories import confirmed_totp
+
+    trainer = make_user(role="trainer")
+    confirmed_totp(trainer)
+    AwarenessPage.objects.create(key="get-help", language="en", title="Get help", body="<p>Call.</p>",
+                                 review_by=datetime.date.today())
+    sign_in(page, trainer)
+    pages = ["/app/prevention/courses/", f"/app/prevention/courses/versions/{published_course.pk}/",
+             "/app/prevention/certificates/", "/app/prevention/reports/", "/app/prevention/outreach/",
+             "/app/prevention/outreach/materials/", "/app/prevention/pages/", "/app/prevention/pages/get-help/ar/",
+             "/app/prevention/practices/"]
+    failures = []
+    for language in ("en", "fr"):
+        if language == "fr":
+            page.get_by_role("button", name="Français").click()
+            page.wait_for_load_state()
+        for path in pages:
+            response = page.goto(path)
+            if response.status != 200 or page.locator("html").get_attribute("lang") != language:
+                failures.append(f"{language} {path}: {response.status}")
+                continue
+            try:
+                assert_accessible(page)
+            except AssertionError as error:
+                failures.append(f"{language} {path}: {error}")
+    assert not failures, "\n".join(failures)
