@@ -12,8 +12,10 @@ Partner staff signed in as staff learn under a ``Learner`` profile linked to the
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.contrib.auth import logout
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.http import HttpRequest
 
 from octip.core import audit
@@ -22,8 +24,12 @@ from octip.core.ratelimit import count_attempt
 from .models import Learner, email_index
 
 SESSION_KEY = "prevention_learner"
-# A hash to compare against when the email is unknown, so that a miss takes as long as a hit.
-_DUMMY_HASH = make_password("not-a-password-of-anyone")
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(hasher: str) -> str:
+    """A hash to compare against when the email is unknown, so that a miss takes as long as a hit."""
+    return make_password("not-a-password-of-anyone", hasher=hasher)
 
 
 def authenticate(request: HttpRequest, *, email: str, password: str) -> Learner | None:
@@ -34,7 +40,7 @@ def authenticate(request: HttpRequest, *, email: str, password: str) -> Learner 
         return None
     learner = Learner.objects.filter(email_index=email_index(email), is_active=True, staff_user__isnull=True).first()
     if learner is None or not learner.password:
-        check_password(password, _DUMMY_HASH)
+        check_password(password, _dummy_hash(get_hasher().algorithm))
         return None
     if not check_password(password, learner.password):
         audit.record(None, "prevention.learner_sign_in_failed", ("prevention.learner", str(learner.pk)))

@@ -16,6 +16,11 @@ from tests.factories import region
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def published_course(make_user, settings, tmp_path):
     settings.OCTIP_CREDENTIAL_SIGNING_KEY_FILE = tmp_path / "keys.json"

@@ -13,6 +13,12 @@ LEARNER_PASSWORD = "a-long-learner-passphrase"
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    # Argon2 costs about 0.3 s a hash; these tests sign in often and test nothing about hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _signing_keys_of_the_test(settings, tmp_path):
     settings.OCTIP_CREDENTIAL_SIGNING_KEYS = ""
     settings.OCTIP_CREDENTIAL_SIGNING_KEY_FILE = tmp_path / "credential_signing_keys.json"
