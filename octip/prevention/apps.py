@@ -12,3 +12,6 @@ class PreventionConfig(AppConfig):
         ("prevention:outreach", _("Outreach"), "prevention.manage"),
         ("prevention:practices", _("Practices library"), "prevention.curate_practices"),
     ]
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks

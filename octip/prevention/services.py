@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import mimetypes
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -58,6 +59,8 @@ from .models import (
     email_index,
 )
 from .sanitize import clean_html
+
+logger = logging.getLogger(__name__)
 
 MANAGE = "prevention.manage"
 CURATE = "prevention.curate_practices"
@@ -363,15 +366,17 @@ def _lesson_of(enrolment: Enrolment, lesson_id: Any) -> Lesson:
 
 
 @transaction.atomic
-def complete_lesson(*, learner: Learner, enrolment: Enrolment, lesson_id: Any) -> ActivityCompletion:
-    """The learner has read a lesson: its activity is complete (progress is saved)."""
+def complete_lesson(*, learner: Learner, enrolment: Enrolment, lesson_id: Any, site: str = "") -> ActivityCompletion:
+    """The learner has read a lesson: its activity is complete (progress is saved). Reading the last
+    activity of a course whose quizzes are all passed passes the course and issues the certificate."""
     if enrolment.learner_id != learner.pk:
         raise ValidationError(_("This is not your enrolment."))
     lesson = _lesson_of(enrolment, lesson_id)
     completion, _created = ActivityCompletion.objects.update_or_create(
         enrolment=enrolment, activity=ActivityCompletion.Activity.LESSON, lesson=lesson,
         defaults={"state": CompletionState.COMPLETE})
-    _update_course_state(enrolment)
+    if _update_course_state(enrolment).state == CompletionState.PASSED:
+        issue_if_possible(enrolment=enrolment, site=site)
     return completion
 
 
@@ -455,8 +460,19 @@ def submit_quiz(*, learner: Learner, enrolment: Enrolment, lesson_id: Any, answe
     _update_course_state(enrolment)
     credential = None
     if enrolment.state == CompletionState.PASSED:
-        credential = issue_credential(enrolment=enrolment, site=site)
+        credential = issue_if_possible(enrolment=enrolment, site=site)
     return QuizResult(attempt, feedback, credential)
+
+
+def issue_if_possible(*, enrolment: Enrolment, site: str = "") -> Credential | None:
+    """The certificate of a passed enrolment, or None while no signing key is configured (the pass stands;
+    the certificate is issued when the learner next opens the course)."""
+    try:
+        with transaction.atomic():
+            return issue_credential(enrolment=enrolment, site=site)
+    except ImproperlyConfigured:
+        logger.error("No certificate signing key (OCTIP_CREDENTIAL_SIGNING_KEYS): certificate not issued.")
+        return None
 
 
 # --- Certificates -------------------------------------------------------------------------------

@@ -136,6 +136,9 @@ def course(request: HttpRequest, slug: str) -> HttpResponse:
     course = selectors.course_or_404(slug=slug)
     learner = learners.current_learner(request)
     enrolment = selectors.enrolment_of(learner=learner, course=course) if learner else None
+    if enrolment is not None and enrolment.state == CompletionState.PASSED and not hasattr(enrolment, "credential"):
+        services.issue_if_possible(enrolment=enrolment, site=_site(request))  # passed while no key was set
+        enrolment.refresh_from_db()
     version = enrolment.version if enrolment else course.published
     if version is None:
         raise Http404
@@ -173,7 +176,7 @@ def lesson(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "complete":
                 services.complete_lesson(learner=request.learner, enrolment=enrolment,  # type: ignore[attr-defined]
-                                         lesson_id=lesson.pk)
+                                         lesson_id=lesson.pk, site=_site(request))
                 return redirect(_next_after(enrolment, lesson, slug))
             answers = {key[1:]: request.POST.getlist(key) for key in request.POST if key.startswith("q")}
             result = services.submit_quiz(learner=request.learner, enrolment=enrolment,  # type: ignore[attr-defined]

@@ -157,7 +157,7 @@ def test_old_certificates_still_verify_after_the_key_is_rotated(passed, course, 
     reading = Lesson.objects.get(module__version=enrolment.version, quiz__isnull=True)
     services.complete_lesson(learner=other, enrolment=enrolment, lesson_id=reading.pk)
     enrolment.refresh_from_db()
-    new_credential = services.issue_credential(enrolment=enrolment)
+    new_credential = enrolment.credential  # reading the last lesson passed the course
     assert json.loads(b64d(new_credential.token.split(".")[0]))["kid"] == new_kid
     assert api_status(new_credential.token) == "valid"
 
@@ -165,3 +165,28 @@ def test_old_certificates_still_verify_after_the_key_is_rotated(passed, course, 
 def test_the_verify_api_refuses_a_bad_body_with_a_clear_error(db):
     response = Client().post("/api/v1/credentials/verify", {"token": "x"}, content_type="application/json")
     assert response.status_code == 400 and "credential" in response.json()["errors"]
+
+
+def test_a_pass_without_a_signing_key_stands_and_the_certificate_follows_once_there_is_one(course, learner,
+                                                                                           learner_client, settings):
+    from octip.prevention import credentials
+
+    from .conftest import quiz_lesson, right_answers
+
+    settings.PRODUCTION = True  # production without OCTIP_CREDENTIAL_SIGNING_KEYS
+    credentials.reset_ring()
+    from octip.prevention.models import CompletionState, Lesson
+
+    enrolment = services.enrol(learner=learner, course=course)
+    reading = Lesson.objects.get(module__version=enrolment.version, quiz__isnull=True)
+    services.complete_lesson(learner=learner, enrolment=enrolment, lesson_id=reading.pk)
+    result = services.submit_quiz(learner=learner, enrolment=enrolment, lesson_id=quiz_lesson(course).pk,
+                                  answers=right_answers(quiz_lesson(course)))
+    enrolment.refresh_from_db()
+    assert enrolment.state == CompletionState.PASSED and result.credential is None
+    settings.OCTIP_CREDENTIAL_SIGNING_KEYS = f"k2026:{credentials.new_signing_key()}"
+    credentials.reset_ring()
+    page = learner_client.get(f"/learn/courses/{course.slug}/")
+    assert "Download the certificate (PDF)" in page.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.credential.kid == "k2026"
