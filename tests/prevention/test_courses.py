@@ -124,3 +124,22 @@ def test_partner_staff_enrol_through_the_api_under_their_own_learner_profile(cou
     assert response.status_code == 201 and response.json()["state"] == "incomplete"
     assert client.get("/api/v1/prevention/enrolments").json()[0]["course"] == course.slug
     assert staff.learner_profile.organization_type == staff.organization.type
+
+
+def test_the_course_catalogue_api_is_public_and_the_report_api_needs_the_trainer(course, passed, trainer, client_for,
+                                                                                 client):
+    assert [c["slug"] for c in client.get("/api/v1/courses").json()] == [course.slug]
+    assert client.get("/api/v1/prevention/reports/training").status_code == 401
+    rows = client_for(trainer).get("/api/v1/prevention/reports/training?by=organization_type").json()
+    assert rows == [{"group": "Member of the public", "enrolled": 1, "completed": 1, "passed": 1}]
+    assert client_for(trainer).get("/api/v1/prevention/reports/training?by=shoe").status_code == 400
+
+
+def test_learning_is_audited_without_personal_data(passed, learner):
+    from octip.core.models import AuditEvent
+
+    actions = set(AuditEvent.objects.filter(action__startswith="prevention.").values_list("action", flat=True))
+    assert {"prevention.learner_registered", "prevention.enrolled", "prevention.quiz_attempted",
+            "prevention.credential_issued"} <= actions
+    for event in AuditEvent.objects.filter(action__startswith="prevention."):
+        assert "example.org" not in str(event.detail).lower() and "Pat" not in str(event.detail)
