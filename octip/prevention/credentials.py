@@ -230,8 +230,9 @@ def open_badge_claims(*, credential_id: str, base_url: str, issued_at: Any, cour
             "statusListCredential": status_url,
         },
     }
-    return {"iss": issuer["id"], "jti": vc["id"], "nbf": int(issued.timestamp()), "iat": int(issued.timestamp()),
-            "vc": vc, "verify": f"{base_url}/verify/{credential_id}"}
+    # OB 3.0 §8.2 (VC-JWT): the payload is the credential itself, with the registered claims beside it
+    # (iss from issuer.id, nbf from validFrom, jti from id); there is no "vc" wrapper and no iat.
+    return {**vc, "iss": issuer["id"], "nbf": int(issued.timestamp()), "jti": vc["id"]}
 
 
 # --- Status list --------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def bit_is_set(encoded: str, index: int) -> bool:
 def status_list_claims(*, base_url: str, number: int, revoked_indexes: list[int]) -> dict[str, Any]:
     url = f"{base_url}/credentials/status/{number}"
     now = timezone.now().replace(microsecond=0)
-    return {"iss": f"{base_url}/credentials/issuer", "jti": url, "iat": int(now.timestamp()), "vc": {
+    return {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
@@ -261,7 +262,8 @@ def status_list_claims(*, base_url: str, number: int, revoked_indexes: list[int]
         "validFrom": now.isoformat().replace("+00:00", "Z"),
         "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
                               "encodedList": encoded_list(revoked_indexes)},
-    }}
+        "iss": f"{base_url}/credentials/issuer", "nbf": int(now.timestamp()), "jti": url,
+    }
 
 
 # --- Verifying ----------------------------------------------------------------------------------

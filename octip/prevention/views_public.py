@@ -228,7 +228,7 @@ def certificate_jwt_download(request: HttpRequest, credential_id: str) -> HttpRe
 
 def _verification_context(verification: Any) -> dict[str, Any]:
     claims = verification.claims or {}
-    vc = claims.get("vc", {}) if isinstance(claims, dict) else {}
+    vc = claims if isinstance(claims, dict) else {}
     subject = vc.get("credentialSubject", {}) if isinstance(vc, dict) else {}
     shown = verification.status in {Status.VALID, Status.REVOKED}
     name = next((i.get("identityHash") for i in subject.get("identifier", []) if isinstance(i, dict)
