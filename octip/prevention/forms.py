@@ -12,7 +12,7 @@ from octip.partners.models import Organization, OrganizationType, Region
 from .models import EvidenceLevel, Material, Practice, PracticeKind, QuestionKind, Setting
 
 
-def _language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, str]]:
     from octip.site.languages import PUBLIC_LANGUAGES
 
     return [(code, PUBLIC_LANGUAGES.get(code, (str(name), str(name), False))[1]) for code, name in settings.LANGUAGES]
@@ -138,7 +138,7 @@ class MaterialFileForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["language"].choices = _language_choices()
+        self.fields["language"].choices = language_choices()
 
 
 class AwarenessPageForm(forms.Form):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("outreach/materials/", views.materials, name="materials"),
     path("outreach/materials/files/<int:file_id>/", views.material_download, name="material_download"),
     path("pages/", views.translations, name="translations"),
+    path("pages/new/", views.page_new, name="page_new"),
     path("pages/<slug:key>/<str:language>/", views.page_edit, name="page_edit"),
     path("practices/", views.practices, name="practices"),
     path("practices/<int:practice_id>/", views.practices, name="practice_edit"),

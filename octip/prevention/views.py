@@ -321,9 +321,27 @@ def material_download(request: HttpRequest, file_id: int) -> HttpResponse:
 
 @login_required
 def translations(request: HttpRequest) -> HttpResponse:
+    from .forms import language_choices
+
     languages, table = selectors.translation_status(actor=request.user)
     return render(request, "prevention/translations.html", {"languages": languages, "table": table,
-                                                            "today": timezone.localdate()})
+                                                            "today": timezone.localdate(),
+                                                            "language_choices": language_choices()})
+
+
+@login_required
+def page_new(request: HttpRequest) -> HttpResponse:
+    """Start a page: its address (a short name) and its language, then the editor."""
+    from django.conf import settings
+    from django.utils.text import slugify
+
+    require(request.user, MANAGE)
+    key = slugify(request.GET.get("key", ""))[:60]
+    language = request.GET.get("language", "en")
+    if not key or language not in dict(settings.LANGUAGES):
+        messages.error(request, _("Give the page a short name and choose its language."))
+        return redirect("prevention:translations")
+    return redirect("prevention:page_edit", key=key, language=language)
 
 
 @login_required

@@ -176,3 +176,10 @@ def test_outreach_reach_reaches_stats_only_through_disclosure_control(trainer, m
     assert reached.entries[row][0] == "x" and events.entries[row][0] == "x"
     assert client_for(analyst).get("/app/stats/outreach/").status_code == 200
     assert client_for(trainer).get("/app/stats/outreach/").status_code == 403
+
+
+def test_a_trainer_starts_a_new_page_from_the_translation_status(trainer, client_for):
+    client = client_for(trainer)
+    response = client.get("/app/prevention/pages/new/?key=Myths and facts&language=fr")
+    assert response.status_code == 302 and response["Location"] == "/app/prevention/pages/myths-and-facts/fr/"
+    assert client.get("/app/prevention/pages/new/?key=x&language=xx")["Location"] == "/app/prevention/pages/"
