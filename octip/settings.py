@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "octip.home",
     "octip.stats",
     "octip.justice",
+    "octip.prevention",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "octip.core.input_safety.RefuseUnsafeInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "octip.site.middleware.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -213,7 +215,13 @@ AXES_VERBOSE = False
 OCTIP_DJANGO_ADMIN = env_flag("OCTIP_DJANGO_ADMIN", False)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LANGUAGES = [("en", _("English")), ("fr", _("French")),
+             # The public site's further languages (octip/site/languages.py): its key pages and interface.
+             ("pa", _("Punjabi")), ("zh-hans", _("Simplified Chinese")), ("zh-hant", _("Traditional Chinese")),
+             ("tl", _("Tagalog")), ("es", _("Spanish")), ("ko", _("Korean")), ("vi", _("Vietnamese")),
+             ("fa", _("Farsi")), ("ar", _("Arabic"))]
+#: Staff pages (/app/, /accounts/, the API) speak English and French only (octip/site/middleware.py).
+OCTIP_STAFF_LANGUAGES = ("en", "fr")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "America/Vancouver"
@@ -351,3 +359,8 @@ OCTIP_STATS_K = int(os.environ.get("OCTIP_STATS_K", "11"))
 OCTIP_STATS_MIN_K = int(os.environ.get("OCTIP_STATS_MIN_K", str(OCTIP_STATS_K)))
 OCTIP_STATS_EPSILON_BUDGET = float(os.environ.get("OCTIP_STATS_EPSILON_BUDGET", "4.0"))
 OCTIP_STATS_RELEASE_DIR = Path(os.environ.get("OCTIP_STATS_RELEASE_DIR", VAR_DIR / "stats-releases"))
+
+# Certificates (octip/prevention/credentials.py): the Ed25519 key ring that signs Open Badges credentials,
+# comma-separated kid:base64key entries, the last signing new ones (in development a 0600 file under var/).
+OCTIP_CREDENTIAL_SIGNING_KEYS = os.environ.get("OCTIP_CREDENTIAL_SIGNING_KEYS", "")
+OCTIP_CREDENTIAL_SIGNING_KEY_FILE = VAR_DIR / "credential_signing_keys.json"

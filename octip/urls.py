@@ -25,10 +25,12 @@ urlpatterns = [
     path("app/jobs/", include("octip.jobs.urls")),
     path("app/stats/", include("octip.stats.urls")),
     path("app/justice/", include("octip.justice.urls")),
+    path("app/prevention/", include("octip.prevention.urls")),
     path("api/v1/", api.urls),
     path("hsds/", include("octip.directory.urls_hsds")),
     path("report/", include("octip.hotline.urls_public")),
     path("services/", include("octip.directory.urls_public")),
+    path("", include("octip.prevention.urls_public")),
     path("", include("octip.site.urls")),
 ]
 # The Django admin bypasses scope and audit: it is mounted only where OCTIP_DJANGO_ADMIN asks for it.

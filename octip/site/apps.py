@@ -5,3 +5,8 @@ class SiteConfig(AppConfig):
     name = "octip.site"
     label = "public_site"
     verbose_name = "Public site"
+
+    def ready(self) -> None:
+        from .languages import install
+
+        install()

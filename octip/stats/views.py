@@ -93,3 +93,16 @@ def release_create(request: HttpRequest) -> HttpResponse:
     errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
     messages.error(request, _("Release refused: %(errors)s") % {"errors": errors})
     return redirect("stats:dashboard")
+
+
+@login_required
+def outreach(request: HttpRequest) -> HttpResponse:
+    """Outreach reach (from prevention) under disclosure control."""
+    from django.conf import settings
+
+    from .outreach import outreach_tables
+
+    year = request.GET.get("year", "")
+    year_value = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+    tables = outreach_tables(actor=request.user, year=year_value, k=settings.OCTIP_STATS_K)
+    return render(request, "stats/outreach.html", {"tables": tables, "year": year_value})
