@@ -272,3 +272,77 @@ class RoleGrant(models.Model):
     @property
     def role_def(self) -> Role | None:
         return get_role(self.role)
+
+
+# --- MFA secrets, encrypted at rest ------------------------------------------------------------
+# django-otp keeps a TOTP secret (``TOTPDevice.key``) and recovery codes (``StaticToken.token``) in
+# clear columns: whoever reads the database, or a backup of it, could make anyone's second factor.
+# These devices are django-otp's TOTP and static devices with the secret in an encrypted column
+# (octip/core/fields.py); the behaviour (drift, throttling, one use per code) is django-otp's own.
+# Migration 0004_sealed_mfa_devices moved the existing rows here and deleted the clear ones.
+
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key  # noqa: E402
+
+from octip.core.fields import EncryptedChar  # noqa: E402
+
+
+class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) whose secret is encrypted at rest."""
+
+    key = EncryptedChar(max_length=80, default=default_key, help_text="A hex-encoded secret key, encrypted.")
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator (TOTP)"
+
+    # django-otp's TOTP device logic, unchanged: it reads ``self.key`` (decrypted on load).
+    bin_key = TOTPDevice.bin_key
+    verify_token = TOTPDevice.verify_token
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+
+class SealedStaticDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A user's single-use recovery codes, each encrypted at rest."""
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+
+    def get_throttle_factor(self) -> int:
+        from django.conf import settings
+
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token: str) -> bool:
+        """Whether ``token`` is one of the codes; a code that matches is used up (deleted) at once, and
+        only one of two requests using the same code at the same moment succeeds."""
+        import hmac
+
+        allowed, _detail = self.verify_is_allowed()
+        if not allowed:
+            return False
+        given = str(token).strip().lower()
+        match = next((row for row in self.token_set.all() if hmac.compare_digest(row.token.lower(), given)), None)
+        used = match is not None and SealedStaticToken.objects.filter(pk=match.pk).delete()[0] == 1
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment()
+        return used
+
+
+class SealedStaticToken(models.Model):
+    device = models.ForeignKey(SealedStaticDevice, related_name="token_set", on_delete=models.CASCADE)
+    token = EncryptedChar(max_length=16)
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"  # never the code
