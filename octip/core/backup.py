@@ -162,8 +162,18 @@ def key_fingerprints() -> dict[str, Any]:
     ring = crypto.key_ring()
     return {"field_keys": {key_id: fingerprint(key) for key_id, key in sorted(ring.keys.items())},
             "current_field_key": ring.current_id,
-            "blind_index_key": fingerprint(ring.blind_index_key),
+            "blind_index_keys": {key_id: fingerprint(key) for key_id, key in sorted(ring.index_keys().items())},
+            "current_blind_index_key": ring.blind_index_id,
             "audit_signing_public_key": hashlib.sha256(public_key_pem()).hexdigest()[:32]}
+
+
+def blind_index_versions_in_use() -> list[str]:
+    from .management.commands.rotate_blind_index_key import blind_indexed_models
+
+    used: set[str] = set()
+    for model in blind_indexed_models():
+        used.update(model._base_manager.values_list("index_key_id", flat=True).distinct())
+    return sorted(used)
 
 
 @dataclass(frozen=True)
@@ -219,6 +229,7 @@ def write_backup(folder: Path, *, progress: Progress | None = None) -> Written:
         from .models import AuditCheckpoint, AuditEvent
 
         last_event = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        index_versions = blind_index_versions_in_use()
         audit_state = {"events": last_event[0] if last_event else 0, "last_hash": last_event[1] if last_event else "",
                        "checkpoints": AuditCheckpoint.objects.count()}
     files: list[dict[str, Any]] = []
@@ -238,7 +249,8 @@ def write_backup(folder: Path, *, progress: Progress | None = None) -> Written:
     manifest = {
         "format": FORMAT, "created_at": timezone.now().isoformat(), "database": connection.vendor,
         "migrations": migrations_state, "tables": tables, "files": files, "audit": audit_state,
-        "keys": {**key_fingerprints(), "field_keys_in_use": sorted(key_ids_in_use)},
+        "keys": {**key_fingerprints(), "field_keys_in_use": sorted(key_ids_in_use),
+                 "blind_index_keys_in_use": index_versions},
         "canary": {"ciphertext": crypto.encrypt(canary, CANARY_CONTEXT),
                    "sha256": hashlib.sha256(canary.encode()).hexdigest(),
                    "blind_index": crypto.blind_index(canary, CANARY_CONTEXT)},
@@ -308,6 +320,14 @@ def check_keys(manifest: dict[str, Any]) -> None:
                           "ring of the backed-up platform; nothing was restored.") from failed
     if hashlib.sha256(plain.encode()).hexdigest() != canary["sha256"]:
         raise BackupError("The backup's canary decrypts to the wrong value: the manifest was altered.")
+    index_keys = ring.index_keys()
+    for key_id in stated.get("blind_index_keys_in_use", []):
+        key = index_keys.get(key_id)
+        if key is None or fingerprint(key) != stated["blind_index_keys"].get(key_id):
+            raise BackupError(f"The backup's rows are blind-indexed under key version {key_id}, and the configured "
+                              "OCTIP_BLIND_INDEX_KEY has no such version or another key for it: searches by name, "
+                              "date of birth and phone would find nothing. Configure the backed-up platform's key; "
+                              "nothing was restored.")
     if not crypto.blind_index_matches(plain, CANARY_CONTEXT, canary["blind_index"]):
         raise BackupError("The configured blind-index key (OCTIP_BLIND_INDEX_KEY) is not the backup's: searches "
                           "by name, date of birth and phone would find nothing. Configure the backed-up platform's "

@@ -142,7 +142,7 @@ def test_the_wrong_keys_are_refused_before_anything_is_written(world, tmp_path, 
         __import__("base64").urlsafe_b64encode(ring.blind_index_key).decode()
     crypto.reset_key_ring()
     try:
-        message = "not the backup's" if which == "field" else "blind-index key"
+        message = "not the backup's" if which == "field" else "blind-index"
         with pytest.raises(CommandError, match=message):
             call_command("restore", str(tmp_path / "b"))
     finally:

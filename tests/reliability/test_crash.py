@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from octip.cases.models import Case, CaseAccessGrant, Note, Person
+from octip.cases.models import Case, CaseAccessGrant, Note, Person, name_index
 from octip.consent.models import Consent
 from octip.core.models import AuditEvent
 from octip.referrals.models import Referral
@@ -98,7 +98,8 @@ class Stream:
     token: str
     organization_id: int
     answered: list[tuple[str, dict]] = field(default_factory=list)
-    killed: int = 0
+    killed: list[tuple[str, dict]] = field(default_factory=list)
+    not_sent: int = 0
     refused: list[tuple[str, int, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stop: threading.Event = field(default_factory=threading.Event)
@@ -114,10 +115,13 @@ class Stream:
             with self.lock:
                 self.refused.append((kind, error.code, error.read()[:300].decode(errors="replace")))
             return None
-        except OSError:
-            # The connection died with the server: this write was killed mid-stream.
+        except OSError as error:
             with self.lock:
-                self.killed += 1
+                if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
+                    self.not_sent += 1  # started after the kill: it never reached the server
+                else:
+                    # The connection died with the server while the write was in flight: killed mid-stream.
+                    self.killed.append((kind, body))
             self.stop.set()
             return None
         with self.lock:
@@ -218,9 +222,14 @@ def _crash_and_restart(tmp_path: Path, sqlite_file: Path | None, label: str) -> 
 
     assert not stream.refused, stream.refused
     lost, half = _lost_and_half_written(stream)
-    FIGURES[label] = {"answered": len(stream.answered), "killed_mid_stream": stream.killed, "lost": lost}
+    # A write killed in flight was never answered: it either committed before the kill or left nothing.
+    killed_intakes = [body for kind, body in stream.killed if kind == "intake"]
+    committed = sum(Person.objects.filter(name_index=name_index(b["person"]["legal_name"])).exists()
+                    for b in killed_intakes)
+    FIGURES[label] = {"answered_2xx": len(stream.answered), "killed_mid_stream": len(stream.killed),
+                      "killed_intakes_committed": committed, "not_sent_after_kill": stream.not_sent, "lost": lost}
     print(f"crash[{label}]: {FIGURES[label]}")  # noqa: T201 - the figures the issue asks for
-    assert stream.killed >= 1, "the kill landed between writes: nothing was in flight"
+    assert stream.killed, "the kill landed between writes: nothing was in flight"
     assert lost == 0
     assert not half, half
     call_command("verify_audit", "--full")
