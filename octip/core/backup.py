@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import secrets
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -91,9 +92,9 @@ def _decode(field: models.Field[Any, Any], value: Any) -> Any:
         return None
     if getattr(field, "encrypted", False):
         return value  # ciphertext, written back as it was read
-    if isinstance(value, dict) and set(value) == {"$hex"}:
+    if isinstance(field, models.BinaryField) and isinstance(value, dict) and set(value) == {"$hex"}:
         return bytes.fromhex(value["$hex"])
-    if isinstance(value, dict) and set(value) == {"$seconds"} and isinstance(field, models.DurationField):
+    if isinstance(field, models.DurationField) and isinstance(value, dict) and set(value) == {"$seconds"}:
         return datetime.timedelta(seconds=value["$seconds"])
     return field.get_db_prep_save(field.to_python(value), connection)
 
@@ -187,6 +188,23 @@ def write_backup(folder: Path, *, progress: Progress | None = None) -> Written:
     """Write a backup of the database and the private files into ``folder`` (new or empty)."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise BackupError(f"{folder} exists and is not an empty folder: give a new folder for the backup.")
+    created = not folder.exists()
+    try:
+        return _write_backup(folder, progress)
+    except BaseException:
+        # A half-written backup is no backup: leave nothing that looks like one.
+        if created:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            for child in folder.iterdir():
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+        raise
+
+
+def _write_backup(folder: Path, progress: Progress | None) -> Written:
     outermost = not connection.in_atomic_block
     _private_dir(folder)
     tables: list[dict[str, Any]] = []
@@ -430,6 +448,9 @@ def restore_backup(folder: Path, *, progress: Progress | None = None) -> Written
                 for statement in connection.ops.sequence_reset_sql(no_style(), list(by_label.values())):
                     cursor.execute(statement)
             connection.check_constraints()
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()  # the ids are the backup's now
     except BaseException:
         for name in copied:
             storage.delete(name)

@@ -93,7 +93,17 @@ def test_a_round_trip_gives_identical_rows_and_files_and_a_log_that_verifies(wor
     assert second.rows == first.rows
 
 
-def test_the_commands_refuse_bad_input_and_change_nothing(world, tmp_path):
+def test_the_commands_refuse_bad_input_and_change_nothing(world, tmp_path, monkeypatch):
+    from octip.core import backup
+
+    def disk_full(model):
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(backup, "table_rows", disk_full)
+        with pytest.raises(OSError, match="No space"):
+            call_command("backup", str(tmp_path / "half"))
+    assert not (tmp_path / "half").exists(), "a half-written backup is removed"
     call_command("backup", str(tmp_path / "b"))
     with pytest.raises(CommandError, match="not an empty folder"):
         call_command("backup", str(tmp_path / "b"))
