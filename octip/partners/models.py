@@ -301,12 +301,49 @@ class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     class Meta(Device.Meta):
         verbose_name = "authenticator (TOTP)"
 
-    # django-otp's TOTP device logic, unchanged: it reads ``self.key`` (decrypted on load).
+    # django-otp's TOTP device logic: it reads ``self.key`` (decrypted on load).
     bin_key = TOTPDevice.bin_key
-    verify_token = TOTPDevice.verify_token
     get_throttle_factor = TOTPDevice.get_throttle_factor
     config_url = TOTPDevice.config_url
     _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+    def verify_token(self, token: str) -> bool:
+        """django-otp's check (tolerance, drift, one use per time step, throttling), with the time step
+        claimed by a conditional UPDATE: the same code sent twice at the same moment signs in once."""
+        import time
+
+        from django.conf import settings
+        from django_otp.oath import TOTP
+
+        if not self.verify_is_allowed()[0]:
+            return False
+        try:
+            code = int(token)
+        except (TypeError, ValueError):
+            self._count_failure()
+            return False
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        totp.time = time.time()
+        verified = totp.verify(code, self.tolerance, self.last_t + 1)
+        if verified:
+            drift = totp.drift if getattr(settings, "OTP_TOTP_SYNC", True) else self.drift
+            verified = SealedTOTPDevice.objects.filter(pk=self.pk, last_t__lt=totp.t()).update(
+                last_t=totp.t(), drift=drift, throttling_failure_count=0, throttling_failure_timestamp=None,
+                last_used_at=timezone.now()) == 1
+            if verified:
+                self.last_t, self.drift = totp.t(), drift
+                self.throttling_failure_count, self.throttling_failure_timestamp = 0, None
+        if not verified:
+            self._count_failure()
+        return verified
+
+    def _count_failure(self) -> None:
+        # Only the throttling columns: a full save() would write back a stale last_t and reopen the step.
+        now = timezone.now()
+        SealedTOTPDevice.objects.filter(pk=self.pk).update(
+            throttling_failure_count=models.F("throttling_failure_count") + 1, throttling_failure_timestamp=now)
+        self.throttling_failure_count += 1
+        self.throttling_failure_timestamp = now
 
 
 class SealedStaticDevice(TimestampMixin, ThrottlingMixin, Device):

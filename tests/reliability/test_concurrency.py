@@ -210,3 +210,25 @@ def test_two_releases_race_for_the_last_epsilon(make_user, tmp_path, settings):
     assert "Over budget" in str(lost)
     spent = sum(s.epsilon for s in BudgetSpend.objects.filter(year=YEAR))
     assert abs(spent - asked) < 1e-9
+
+
+def test_one_code_sent_twice_at_once_signs_in_once(make_user, settings):
+    """The same authenticator code, or the same recovery code, in two requests at the same moment."""
+    from octip.partners.models import SealedTOTPDevice
+    from octip.partners.services import regenerate_recovery_codes, verify_second_factor
+    from tests.factories import confirmed_totp, totp_code
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    user = make_user("caseworker")
+    device = confirmed_totp(user)
+    code = totp_code(device)
+    outcomes = race(lambda: verify_second_factor(actor=user, code=code),
+                    lambda: verify_second_factor(actor=user, code=code))
+    assert sorted(value is None for _, value in outcomes) == [False, True], outcomes
+    assert SealedTOTPDevice.objects.get(pk=device.pk).last_t >= 0
+
+    [recovery, *_rest] = regenerate_recovery_codes(actor=user)
+    outcomes = race(lambda: verify_second_factor(actor=user, code=recovery),
+                    lambda: verify_second_factor(actor=user, code=recovery))
+    assert sorted(value is None for _, value in outcomes) == [False, True], outcomes
