@@ -235,7 +235,8 @@ def _write_backup(folder: Path, progress: Progress | None) -> Written:
                         key_id = crypto.key_id_of(row[i]) if row[i] else None
                         if key_id:
                             key_ids_in_use.add(key_id)
-                    line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+                    # Keys sorted inside JSON values: PostgreSQL's jsonb does not keep their order, SQLite does.
+                    line = json.dumps(row, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode() + b"\n"
                     handle.write(line)
                     digest.update(line)
                     count += 1
