@@ -17,6 +17,7 @@ the backup's (the canary decrypts) — all before it writes anything.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import hashlib
@@ -184,6 +185,32 @@ class Written:
     files: int
 
 
+@contextlib.contextmanager
+def _snapshot(outermost: bool) -> Iterator[None]:
+    """One read transaction for the whole dump, a consistent snapshot while the platform keeps writing:
+    REPEATABLE READ READ ONLY on PostgreSQL; on SQLite a deferred transaction, which in WAL mode reads
+    one snapshot without taking the write lock (Django's own transactions there are IMMEDIATE, which
+    would make every writer wait for the dump)."""
+    if not outermost:
+        with transaction.atomic():
+            yield
+    elif connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")  # nothing was written: it only ends the snapshot
+    else:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+
+
 def write_backup(folder: Path, *, progress: Progress | None = None) -> Written:
     """Write a backup of the database and the private files into ``folder`` (new or empty)."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -209,12 +236,7 @@ def _write_backup(folder: Path, progress: Progress | None) -> Written:
     _private_dir(folder)
     tables: list[dict[str, Any]] = []
     key_ids_in_use: set[str] = set()
-    # One transaction for the whole dump, a consistent snapshot: REPEATABLE READ on PostgreSQL (writers
-    # go on meanwhile); on SQLite the transaction's lock keeps writers waiting until the dump is done.
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with _snapshot(outermost):
         migrations_state = applied_migrations()
         total_rows = 0
         for model in backed_up_models():
