@@ -41,6 +41,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from . import crypto
+from .fields import blind_indexed_models
 
 FORMAT = "octip-backup/1"
 CANARY_CONTEXT = "octip.backup.canary"
@@ -51,6 +52,10 @@ SEEDED_BY_MIGRATE = frozenset({"contenttypes.contenttype", "auth.permission", "p
                                "screening.framework"})
 #: Not backed up: sign-in sessions (after a restore everyone signs in again).
 NOT_BACKED_UP = frozenset({"sessions.session"})
+#: Folders outside the files storage that are backed up too, by the setting that names them: the
+#: statistics releases (de-identified files the Release rows list with their digests). Not the exported
+#: audit checkpoints: they witness the log from outside, and a restore must not rewrite them.
+BACKED_UP_FOLDERS = {"stats-releases": "OCTIP_STATS_RELEASE_DIR"}
 BATCH = 500
 
 Progress = Callable[[str, int], None]
@@ -170,8 +175,6 @@ def key_fingerprints() -> dict[str, Any]:
 
 
 def blind_index_versions_in_use() -> list[str]:
-    from .management.commands.rotate_blind_index_key import blind_indexed_models
-
     used: set[str] = set()
     for model in blind_indexed_models():
         used.update(model._base_manager.values_list("index_key_id", flat=True).distinct())
@@ -286,10 +289,18 @@ def _write_backup(folder: Path, progress: Progress | None) -> Written:
         files.append({"name": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()})
         if progress:
             progress("files", 1)
+    folders = []
+    for label, root in _folders():
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            relative = path.relative_to(root).as_posix()
+            content = path.read_bytes()
+            _write_private(folder / "folders" / label / relative, content)
+            folders.append({"folder": label, "name": relative, "size": len(content),
+                            "sha256": hashlib.sha256(content).hexdigest()})
     canary = secrets.token_urlsafe(24)
     manifest = {
         "format": FORMAT, "created_at": timezone.now().isoformat(), "database": connection.vendor,
-        "migrations": migrations_state, "tables": tables, "files": files, "audit": audit_state,
+        "migrations": migrations_state, "tables": tables, "files": files, "folders": folders, "audit": audit_state,
         "keys": {**key_fingerprints(), "field_keys_in_use": sorted(key_ids_in_use),
                  "blind_index_keys_in_use": index_versions},
         "canary": {"ciphertext": crypto.encrypt(canary, CANARY_CONTEXT),
@@ -298,6 +309,18 @@ def _write_backup(folder: Path, progress: Progress | None) -> Written:
     }
     _write_private(folder / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode())
     return Written(folder, total_rows, len(files))
+
+
+def _folders() -> list[tuple[str, Path]]:
+    """(label, folder) of each configured extra folder (``BACKED_UP_FOLDERS``)."""
+    from django.conf import settings
+
+    out = []
+    for label, setting in sorted(BACKED_UP_FOLDERS.items()):
+        value = getattr(settings, setting, None)
+        if value:
+            out.append((label, Path(value)))
+    return out
 
 
 # --- Restore ------------------------------------------------------------------------------------
@@ -328,7 +351,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def check_digests(folder: Path, manifest: dict[str, Any]) -> None:
-    for entry in [*manifest["tables"], *({"file": f"files/{f['name']}", **f} for f in manifest["files"])]:
+    folders = ({"file": f"folders/{_safe_relative(f['folder'])}/{f['name']}", **f} for f in manifest.get("folders", []))
+    for entry in [*manifest["tables"], *({"file": f"files/{f['name']}", **f} for f in manifest["files"]), *folders]:
         path = folder / _safe_relative(entry["file"])
         if not path.is_file():
             raise BackupError(f"{entry['file']} is missing from the backup.")
@@ -406,6 +430,9 @@ def check_empty() -> None:
     if stored is not None:
         raise BackupError(f"The files storage is not empty (it holds {stored}). A restore goes into an empty "
                           "storage only.")
+    for label, root in _folders():
+        if root.is_dir() and any(root.iterdir()):
+            raise BackupError(f"The {label} folder {root} is not empty. A restore goes into empty folders only.")
 
 
 def _insert(model: type[models.Model], path: Path, progress: Progress | None) -> int:
@@ -447,7 +474,16 @@ def restore_backup(folder: Path, *, progress: Progress | None = None) -> Written
     by_label = {m._meta.label_lower: m for m in backed_up_models()}
     storage = _storage()
     copied: list[str] = []
+    placed: list[Path] = []
+    roots = dict(_folders())
     try:
+        for entry in manifest.get("folders", []):
+            root = roots.get(entry["folder"])
+            if root is None:
+                continue  # a folder this installation does not configure
+            target = root / _safe_relative(entry["name"])
+            _write_private(target, (folder / "folders" / entry["folder"] / entry["name"]).read_bytes())
+            placed.append(target)
         for entry in manifest["files"]:
             name = _safe_relative(entry["name"])
             saved = storage.save(name, ContentFile((folder / "files" / name).read_bytes()))
@@ -477,5 +513,7 @@ def restore_backup(folder: Path, *, progress: Progress | None = None) -> Written
     except BaseException:
         for name in copied:
             storage.delete(name)
+        for path in placed:
+            path.unlink(missing_ok=True)
         raise
     return Written(folder, rows, len(copied))

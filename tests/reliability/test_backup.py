@@ -5,6 +5,7 @@ are refused with a clear message before anything is written."""
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -31,6 +32,10 @@ ROUND_TRIPS = {"count": 0}
 def _media(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
+    settings.OCTIP_STATS_RELEASE_DIR = tmp_path / "stats-releases"
+    release = settings.OCTIP_STATS_RELEASE_DIR / "d9c1" / "aggregate.csv"
+    release.parent.mkdir(parents=True)
+    release.write_text("measure,count\ncases,12\n")
 
 
 @pytest.fixture
@@ -50,13 +55,17 @@ def _empty_database() -> None:
 
     for name in list(storage_files()):
         storages["default"].delete(name)
+    from django.conf import settings
+
+    shutil.rmtree(settings.OCTIP_STATS_RELEASE_DIR)
     assert not Case.objects.exists() and not AuditEvent.objects.exists()
 
 
 def _digests(folder: Path) -> dict[str, str]:
     manifest = json.loads((folder / "manifest.json").read_text())
     return {**{t["file"]: t["sha256"] for t in manifest["tables"]},
-            **{f"files/{f['name']}": f["sha256"] for f in manifest["files"]}}
+            **{f"files/{f['name']}": f["sha256"] for f in manifest["files"]},
+            **{f"folders/{f['folder']}/{f['name']}": f["sha256"] for f in manifest["folders"]}}
 
 
 def test_a_round_trip_gives_identical_rows_and_files_and_a_log_that_verifies(world, caseworker, tmp_path):
@@ -91,6 +100,10 @@ def test_a_round_trip_gives_identical_rows_and_files_and_a_log_that_verifies(wor
     assert person.legal_name == "Synthetic Person" and person.name_index == crypto.blind_index(
         "Synthetic Person", "person.name")
     assert second.rows == first.rows
+    assert "folders/stats-releases/d9c1/aggregate.csv" in _digests(tmp_path / "two")
+    from django.conf import settings
+
+    assert (settings.OCTIP_STATS_RELEASE_DIR / "d9c1" / "aggregate.csv").read_text() == "measure,count\ncases,12\n"
 
 
 def test_the_commands_refuse_bad_input_and_change_nothing(world, tmp_path, monkeypatch):
@@ -116,8 +129,6 @@ def test_the_commands_refuse_bad_input_and_change_nothing(world, tmp_path, monke
     _empty_database()
     # A damaged dump: refused by its digest.
     damaged = tmp_path / "damaged"
-    import shutil
-
     shutil.copytree(tmp_path / "b", damaged)
     table = next((damaged / "db").glob("cases.note.jsonl"))
     table.write_text(table.read_text().replace("enc1", "enc2", 1))

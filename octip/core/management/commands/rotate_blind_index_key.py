@@ -3,23 +3,12 @@
 from argparse import ArgumentParser
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from octip.core import audit, crypto
-
-
-def blind_indexed_models() -> list[type[models.Model]]:
-    """Every model with blind-index columns: it says so with ``index_key_id`` (the key version of its
-    indexes), ``refresh_indexes()`` and ``INDEXED_FIELDS`` (today ``cases.Person``)."""
-    found = []
-    for model in apps.get_models():
-        names = {f.name for f in model._meta.concrete_fields}
-        if "index_key_id" in names and hasattr(model, "refresh_indexes") and hasattr(model, "INDEXED_FIELDS"):
-            found.append(model)
-    return sorted(found, key=lambda m: m._meta.label_lower)
+from octip.core.fields import blind_indexed_models
 
 
 class Command(BaseCommand):
