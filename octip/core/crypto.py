@@ -82,13 +82,6 @@ def _decode_key(text: str, what: str) -> bytes:
     return raw
 
 
-def _b64decode_key(text: str, what: str) -> bytes:
-    try:
-        return _decode_key(text, what)
-    except KeyProblem as problem:
-        raise ImproperlyConfigured(str(problem)) from None
-
-
 def _read_field_keys(spec: str) -> tuple[dict[str, bytes], str, list[str]]:
     """The keys of an ``OCTIP_FIELD_KEYS`` ring, the current key id, and every problem found."""
     keys: dict[str, bytes] = {}
