@@ -41,20 +41,24 @@ def normalize_phone(value: str | None) -> str:
     return digits
 
 
-def name_index(name: str | None) -> str:
-    return crypto.blind_index(name, "person.name")
+# ``key_id`` picks a blind-index key version (a search during a rotation looks under each one,
+# ``crypto.index_key_ids()``); the default is the current version, the one new rows are indexed under.
+
+def name_index(name: str | None, key_id: str | None = None) -> str:
+    return crypto.blind_index(name, "person.name", key_id=key_id)
 
 
-def dob_index(day: datetime.date | None) -> str:
-    return crypto.blind_index(day.isoformat(), "person.dob") if day else ""
+def dob_index(day: datetime.date | None, key_id: str | None = None) -> str:
+    return crypto.blind_index(day.isoformat(), "person.dob", key_id=key_id) if day else ""
 
 
-def phone_index(phone: str | None) -> str:
-    return crypto.blind_index(normalize_phone(phone), "person.phone") if normalize_phone(phone) else ""
+def phone_index(phone: str | None, key_id: str | None = None) -> str:
+    normalized = normalize_phone(phone)
+    return crypto.blind_index(normalized, "person.phone", key_id=key_id) if normalized else ""
 
 
-def phonetic_name_index(name: str | None) -> str:
-    return crypto.phonetic_index(name, "person.name")
+def phonetic_name_index(name: str | None, key_id: str | None = None) -> str:
+    return crypto.phonetic_index(name, "person.name", key_id=key_id)
 
 
 # --- Person -----------------------------------------------------------------------------------
@@ -129,6 +133,9 @@ class Person(VersionedModel):
     name_phonetic = models.TextField(blank=True)
     dob_index = models.CharField(max_length=64, blank=True, db_index=True)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    #: The blind-index key version the indexes above were made under (``manage.py
+    #: rotate_blind_index_key`` re-indexes the rows of older versions, and resumes from this column).
+    index_key_id = models.CharField(max_length=32, default=crypto.FIRST_INDEX_KEY_ID, db_index=True, editable=False)
 
     # Clear, non-identifying fields.
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, default=Gender.UNKNOWN)
@@ -169,9 +176,11 @@ class Person(VersionedModel):
         self.name_phonetic = " ".join(sorted(tokens))
         self.dob_index = dob_index(self.date_of_birth)
         self.phone_index = phone_index(self.phone)
+        self.index_key_id = crypto.key_ring().blind_index_id
         self.age_band = age_band_for(self.age())
 
-    INDEXED_FIELDS = ["name_index", "other_names_index", "name_phonetic", "dob_index", "phone_index", "age_band"]
+    INDEXED_FIELDS = ["name_index", "other_names_index", "name_phonetic", "dob_index", "phone_index", "index_key_id",
+                      "age_band"]
 
 
 # --- Case -------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from octip.core import audit
 from octip.core.access import Actor, allows, get_visible_or_404, require
-from octip.core.crypto import blind_index
+from octip.core.crypto import blind_index, index_key_ids
 from octip.partners.models import User
 
 from . import models as m  # timeline() below still names models through it
@@ -434,28 +434,40 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
 
 def _identity_q(actor: Actor, *, name: str = "", dob: datetime.date | None = None, phone: str = "",
                 phonetic: bool = False) -> Q:
-    """Match on blind indexes, restricted to cases whose identity section the actor may read."""
+    """Match on blind indexes, restricted to cases whose identity section the actor may read. Under
+    every configured blind-index key version: during a rotation a row not re-indexed yet is found too."""
     if not allows(actor, "case.view_identifying"):
         return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for key_id in index_key_ids():
+        under = _identity_q_under(key_id, name=name, dob=dob, phone=phone, phonetic=phonetic)
+        if under is None:
+            return Q(pk__in=[])
+        q |= under & Q(person__index_key_id=key_id)
+    return q & Q(pk__in=identity_readable_case_ids(actor))
+
+
+def _identity_q_under(key_id: str, *, name: str, dob: datetime.date | None, phone: str, phonetic: bool) -> Q | None:
+    """The criteria as blind indexes under one key version; None when they can match nothing."""
     q = Q()
     if name:
-        index = name_index(name)
+        index = name_index(name, key_id)
         if phonetic:
-            tokens = phonetic_name_index(name).split()
+            tokens = phonetic_name_index(name, key_id).split()
             if not tokens:
-                return Q(pk__in=[])
+                return None
             for token in tokens:
                 q &= Q(person__name_phonetic__contains=token)
         else:
             q &= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
     if dob:
-        q &= Q(person__dob_index=dob_index(dob))
+        q &= Q(person__dob_index=dob_index(dob, key_id))
     if phone:
-        index = phone_index(phone)
+        index = phone_index(phone, key_id)
         if not index:
-            return Q(pk__in=[])
+            return None
         q &= Q(person__phone_index=index)
-    return q & Q(pk__in=identity_readable_case_ids(actor))
+    return q
 
 
 def identity_readable_case_ids(actor: Actor) -> QuerySet:
@@ -560,12 +572,17 @@ def find_possible_duplicates(*, actor: Actor, reason: str, legal_name: str = "",
             audit.record(actor, "case.duplicate_check_refused", None, purpose=_known_reason(reason), detail={
                 "reason": refusal, "criteria": kinds, "tokens": tokens, **_via(via)})
             raise
-    name_q = Q(pk__in=[])
-    for n in names:
-        index = name_index(n)
-        name_q |= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
-    dob_q = Q(person__dob_index=dob_index(date_of_birth)) if date_of_birth else Q(pk__in=[])
-    phone_q = Q(person__phone_index=phone_index(phone)) if phone_index(phone) else Q(pk__in=[])
+    name_q, dob_q, phone_q = Q(pk__in=[]), Q(pk__in=[]), Q(pk__in=[])
+    # Under every blind-index key version (a rotation may be under way); a row has all its indexes
+    # under one version, so the criteria of different versions never combine into a false match.
+    for key_id in index_key_ids():
+        for n in names:
+            index = name_index(n, key_id)
+            name_q |= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
+        if date_of_birth:
+            dob_q |= Q(person__dob_index=dob_index(date_of_birth, key_id))
+        if phone_index(phone, key_id):
+            phone_q |= Q(person__phone_index=phone_index(phone, key_id))
     # Deliberately not through visible_to: a match out of sight is reported, without saying which.
     matches = Case.objects.filter((name_q & dob_q) | phone_q)
     readable = set(identity_readable_case_ids(actor).values_list("pk", flat=True)) if allows(

@@ -5,8 +5,11 @@ with every value so that old values stay readable after a new key is added, and
 ``manage.py rotate_keys`` can find what still needs re-encrypting.
 
 Keys come from ``OCTIP_FIELD_KEYS`` — comma-separated ``key_id:base64key`` entries, the *last*
-being the one new values are written under — and ``OCTIP_BLIND_INDEX_KEY`` (base64). Outside
-production, when they are not set, a key file is generated under ``var/`` (mode 0600).
+being the one new values are written under — and ``OCTIP_BLIND_INDEX_KEY``: one base64 key (its
+version is ``b1``), or while the blind-index key is rotated ``b1:<old>,b2:<new>`` (the last one
+indexes new values; searches look under every version until ``manage.py rotate_blind_index_key``
+has re-indexed every row). Outside production, when they are not set, a key file is generated under
+``var/`` (mode 0600).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import os
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import jellyfish
@@ -37,15 +40,26 @@ class DecryptionError(Exception):
     """A stored value could not be decrypted: wrong key ring, or the value was altered."""
 
 
+#: The version of a blind-index key configured without one (a bare base64 key).
+FIRST_INDEX_KEY_ID = "b1"
+
+
 @dataclass(frozen=True)
 class KeyRing:
     keys: dict[str, bytes]
     current_id: str
+    #: The current blind-index key (new values are indexed under it).
     blind_index_key: bytes
+    #: Every configured blind-index key by version, the current one included.
+    blind_index_keys: dict[str, bytes] = field(default_factory=dict)
+    blind_index_id: str = FIRST_INDEX_KEY_ID
 
     @property
     def current(self) -> bytes:
         return self.keys[self.current_id]
+
+    def index_keys(self) -> dict[str, bytes]:
+        return self.blind_index_keys or {self.blind_index_id: self.blind_index_key}
 
 
 class KeyProblem(ValueError):
@@ -66,13 +80,6 @@ def _decode_key(text: str, what: str) -> bytes:
     if len(raw) != 32:
         raise KeyProblem(f"{what} must be 32 bytes (AES-256); it is {len(raw)}.")
     return raw
-
-
-def _b64decode_key(text: str, what: str) -> bytes:
-    try:
-        return _decode_key(text, what)
-    except KeyProblem as problem:
-        raise ImproperlyConfigured(str(problem)) from None
 
 
 def _read_field_keys(spec: str) -> tuple[dict[str, bytes], str, list[str]]:
@@ -101,18 +108,45 @@ def _read_field_keys(spec: str) -> tuple[dict[str, bytes], str, list[str]]:
     return keys, current, problems
 
 
+def _read_index_keys(spec: str) -> tuple[dict[str, bytes], str, list[str]]:
+    """The blind-index keys of ``OCTIP_BLIND_INDEX_KEY`` by version, the current version, and every
+    problem found. A bare key (no ``version:``) is version ``b1``."""
+    entries = [e.strip() for e in spec.split(",") if e.strip()]
+    if len(entries) <= 1 and ":" not in spec:
+        try:
+            return {FIRST_INDEX_KEY_ID: _decode_key(spec, "OCTIP_BLIND_INDEX_KEY")}, FIRST_INDEX_KEY_ID, []
+        except KeyProblem as problem:
+            return {}, "", [str(problem)]
+    keys: dict[str, bytes] = {}
+    current, problems = "", []
+    for entry in entries:
+        key_id, sep, material = entry.partition(":")
+        if not sep or not _KEY_ID.match(key_id):
+            problems.append("OCTIP_BLIND_INDEX_KEY is one base64 key, or version:base64key entries "
+                            "(version: 1 to 32 letters, digits, _ or -).")
+            continue
+        if key_id in keys:
+            problems.append(f"OCTIP_BLIND_INDEX_KEY names version {key_id} twice.")
+            continue
+        try:
+            keys[key_id] = _decode_key(material, f"OCTIP_BLIND_INDEX_KEY {key_id}")
+        except KeyProblem as problem:
+            problems.append(str(problem))
+        current = key_id
+    if not keys and not problems:
+        problems.append("OCTIP_BLIND_INDEX_KEY is empty.")
+    return keys, current, problems
+
+
 def key_ring_problems(field_spec: str, index_spec: str) -> list[str]:
     """Everything wrong with a key ring as configured (``OCTIP_FIELD_KEYS``, ``OCTIP_BLIND_INDEX_KEY``),
     one sentence each; empty when it is sound. Used at start-up (octip/core/checks.py, and the
     production settings) so that a malformed ring stops the platform before it writes anything."""
     keys, _current, problems = _read_field_keys(field_spec)
-    try:
-        index_key = _decode_key(index_spec, "OCTIP_BLIND_INDEX_KEY")
-    except KeyProblem as problem:
-        problems.append(str(problem))
-    else:
-        if any(hmac.compare_digest(index_key, key) for key in keys.values()):
-            problems.append("OCTIP_BLIND_INDEX_KEY must not be one of the field keys.")
+    index_keys, _index_current, index_problems = _read_index_keys(index_spec)
+    problems += index_problems
+    if any(hmac.compare_digest(index_key, key) for index_key in index_keys.values() for key in keys.values()):
+        problems.append("OCTIP_BLIND_INDEX_KEY must not be one of the field keys.")
     return problems
 
 
@@ -151,7 +185,10 @@ def key_ring() -> KeyRing:
         field_spec = field_spec or stored["field_keys"]
         index_spec = index_spec or stored["blind_index_key"]
     keys, current = parse_field_keys(field_spec)
-    return KeyRing(keys, current, _b64decode_key(index_spec, "OCTIP_BLIND_INDEX_KEY"))
+    index_keys, index_current, problems = _read_index_keys(index_spec)
+    if problems:
+        raise ImproperlyConfigured(" ".join(problems))
+    return KeyRing(keys, current, index_keys[index_current], index_keys, index_current)
 
 
 def reset_key_ring() -> None:
@@ -197,16 +234,30 @@ def normalize(value: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", stripped.casefold()).split())
 
 
-def blind_index(value: str | None, purpose: str) -> str:
+def blind_index(value: str | None, purpose: str, *, key_id: str | None = None) -> str:
     """HMAC-SHA256 of the normalized value under the blind-index key, separated by ``purpose``
-    (e.g. ``person.name``) so equal values in different fields do not correlate. Empty → ""."""
+    (e.g. ``person.name``) so equal values in different fields do not correlate. Empty → "".
+    ``key_id`` picks an older version of the key (searches during a rotation); default the current."""
     if value is None:
         return ""
     text = normalize(str(value))
     if not text:
         return ""
-    mac = hmac.new(key_ring().blind_index_key, f"{purpose}\x00{text}".encode(), hashlib.sha256)
+    ring = key_ring()
+    key = ring.blind_index_key if key_id is None else ring.index_keys()[key_id]
+    mac = hmac.new(key, f"{purpose}\x00{text}".encode(), hashlib.sha256)
     return mac.hexdigest()
+
+
+def index_key_ids() -> list[str]:
+    """The configured blind-index key versions, the current one first: what a search looks under."""
+    ring = key_ring()
+    return [ring.blind_index_id, *sorted(k for k in ring.index_keys() if k != ring.blind_index_id)]
+
+
+def blind_index_matches(value: str, purpose: str, expected: str) -> bool:
+    """Whether ``expected`` is the blind index of ``value`` under one of the configured key versions."""
+    return any(hmac.compare_digest(blind_index(value, purpose, key_id=k), expected) for k in index_key_ids())
 
 
 def phonetic_tokens(name: str) -> list[str]:
@@ -214,8 +265,8 @@ def phonetic_tokens(name: str) -> list[str]:
     return sorted({jellyfish.metaphone(part) for part in normalize(name).split() if part} - {""})
 
 
-def phonetic_index(name: str | None, purpose: str) -> str:
+def phonetic_index(name: str | None, purpose: str, *, key_id: str | None = None) -> str:
     """Space-separated blind indexes of the name's phonetic tokens (order-independent)."""
     if not name:
         return ""
-    return " ".join(blind_index(token, f"{purpose}.phonetic") for token in phonetic_tokens(name))
+    return " ".join(blind_index(token, f"{purpose}.phonetic", key_id=key_id) for token in phonetic_tokens(name))

@@ -120,3 +120,15 @@ class EncryptedJSON(EncryptedMixin, models.TextField):
 
 def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     return [f for f in model._meta.concrete_fields if getattr(f, "encrypted", False)]
+
+
+def blind_indexed_models() -> list[type[models.Model]]:
+    """Every model with blind-index columns. It says so with ``index_key_id`` (the blind-index key
+    version its indexes were made under), ``refresh_indexes()`` and ``INDEXED_FIELDS``: today
+    ``cases.Person``. ``manage.py rotate_blind_index_key`` and the backup manifest read them."""
+    from django.apps import apps
+
+    found = [model for model in apps.get_models()
+             if "index_key_id" in {f.name for f in model._meta.concrete_fields}
+             and hasattr(model, "refresh_indexes") and hasattr(model, "INDEXED_FIELDS")]
+    return sorted(found, key=lambda m: m._meta.label_lower)

@@ -272,3 +272,114 @@ class RoleGrant(models.Model):
     @property
     def role_def(self) -> Role | None:
         return get_role(self.role)
+
+
+# --- MFA secrets, encrypted at rest ------------------------------------------------------------
+# django-otp keeps a TOTP secret (``TOTPDevice.key``) and recovery codes (``StaticToken.token``) in
+# clear columns: whoever reads the database, or a backup of it, could make anyone's second factor.
+# These devices are django-otp's TOTP and static devices with the secret in an encrypted column
+# (octip/core/fields.py); the behaviour (drift, throttling, one use per code) is django-otp's own.
+# Migration 0004_sealed_mfa_devices moved the existing rows here and deleted the clear ones.
+
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key  # noqa: E402
+
+from octip.core.fields import EncryptedChar  # noqa: E402
+
+
+class SealedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238) whose secret is encrypted at rest."""
+
+    key = EncryptedChar(max_length=80, default=default_key, help_text="A hex-encoded secret key, encrypted.")
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "authenticator (TOTP)"
+
+    # django-otp's TOTP device logic: it reads ``self.key`` (decrypted on load).
+    bin_key = TOTPDevice.bin_key
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    config_url = TOTPDevice.config_url
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+    def verify_token(self, token: str) -> bool:
+        """django-otp's check (tolerance, drift, one use per time step, throttling), with the time step
+        claimed by a conditional UPDATE: the same code sent twice at the same moment signs in once."""
+        import time
+
+        from django.conf import settings
+        from django_otp.oath import TOTP
+
+        if not self.verify_is_allowed()[0]:
+            return False
+        try:
+            code = int(token)
+        except (TypeError, ValueError):
+            self._count_failure()
+            return False
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        totp.time = time.time()
+        verified = totp.verify(code, self.tolerance, self.last_t + 1)
+        if verified:
+            drift = totp.drift if getattr(settings, "OTP_TOTP_SYNC", True) else self.drift
+            verified = SealedTOTPDevice.objects.filter(pk=self.pk, last_t__lt=totp.t()).update(
+                last_t=totp.t(), drift=drift, throttling_failure_count=0, throttling_failure_timestamp=None,
+                last_used_at=timezone.now()) == 1
+            if verified:
+                self.last_t, self.drift = totp.t(), drift
+                self.throttling_failure_count, self.throttling_failure_timestamp = 0, None
+        if not verified:
+            self._count_failure()
+        return verified
+
+    def _count_failure(self) -> None:
+        # Only the throttling columns: a full save() would write back a stale last_t and reopen the step.
+        now = timezone.now()
+        SealedTOTPDevice.objects.filter(pk=self.pk).update(
+            throttling_failure_count=models.F("throttling_failure_count") + 1, throttling_failure_timestamp=now)
+        self.throttling_failure_count += 1
+        self.throttling_failure_timestamp = now
+
+
+class SealedStaticDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A user's single-use recovery codes, each encrypted at rest."""
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery codes"
+
+    def get_throttle_factor(self) -> int:
+        from django.conf import settings
+
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token: str) -> bool:
+        """Whether ``token`` is one of the codes; a code that matches is used up (deleted) at once, and
+        only one of two requests using the same code at the same moment succeeds."""
+        import hmac
+
+        allowed, _detail = self.verify_is_allowed()
+        if not allowed:
+            return False
+        given = str(token).strip().lower()
+        match = next((row for row in self.token_set.all() if hmac.compare_digest(row.token.lower(), given)), None)
+        used = match is not None and SealedStaticToken.objects.filter(pk=match.pk).delete()[0] == 1
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment()
+        return used
+
+
+class SealedStaticToken(models.Model):
+    device = models.ForeignKey(SealedStaticDevice, related_name="token_set", on_delete=models.CASCADE)
+    token = EncryptedChar(max_length=16)
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"  # never the code

@@ -20,15 +20,26 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
 from octip.core import audit
 from octip.core.access import AccessDenied, allows, require
 from octip.core.roles import ROLES
 
 from .mailbox import mailbox
-from .models import ApiToken, Organization, OrganizationType, RoleGrant, RoleGrantStatus, Team, User, hash_token
+from .models import (
+    ApiToken,
+    Organization,
+    OrganizationType,
+    RoleGrant,
+    RoleGrantStatus,
+    SealedStaticToken,
+    Team,
+    User,
+    hash_token,
+)
+from .models import SealedStaticDevice as StaticDevice
+from .models import SealedTOTPDevice as TOTPDevice
 
 RECOVERY_CODE_COUNT = 10
 #: Roles an organization administrator may give; the office-wide roles are given by a system admin.
@@ -427,7 +438,8 @@ def _new_recovery_codes(actor: User) -> list[str]:
                                                           defaults={"confirmed": True})
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    # Each code encrypted at rest (SealedStaticToken.token).
+    SealedStaticToken.objects.bulk_create(SealedStaticToken(device=device, token=code) for code in codes)
     return codes
 
 

@@ -55,7 +55,7 @@ def sign_in(settings):
     from tests.factories import PASSWORD, totp_code, unused_totp_code
 
     def do_sign_in(page, user, password: str = PASSWORD):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        from octip.partners.models import SealedTOTPDevice as TOTPDevice
 
         page.goto("/accounts/login/")
         page.get_by_label("Email").fill(user.email)

@@ -14,7 +14,7 @@ def test_caseworker_enrols_mfa_signs_out_and_in_again(page, make_user, sign_in, 
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/accounts/mfa/enrol/**")
     assert_accessible(page)
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from octip.partners.models import SealedTOTPDevice as TOTPDevice
 
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     key = page.locator("#manual-key").inner_text()

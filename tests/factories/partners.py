@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import factory
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from octip.partners.models import Organization, Region, Team, User
+from octip.partners.models import SealedTOTPDevice as TOTPDevice
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -3,9 +3,9 @@
 import pytest
 from django.core import mail
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from octip.core.models import AuditEvent
+from octip.partners.models import SealedTOTPDevice as TOTPDevice
 from octip.partners.services import regenerate_recovery_codes, unlock_user
 from tests.factories import PASSWORD, confirmed_totp, totp_code
 

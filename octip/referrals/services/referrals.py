@@ -151,7 +151,17 @@ def _access_stands(referral: Referral) -> bool:
 
 
 def _refuse_accept_without_access(referral: Referral, transition: Transition) -> None:
-    """A referral whose consent was withdrawn or expired while it waited cannot be taken on."""
+    """A referral whose consent was withdrawn or expired while it waited cannot be taken on.
+
+    The consents it rests on are locked first (before the status moves and before any audit event,
+    whose append lock is held to the end of the transaction): a withdrawal at the same moment waits
+    for this accept, then ends the access it opened, or this accept waits for the withdrawal and is
+    refused. Either order, never an accepted referral with access on a withdrawn consent, never a
+    deadlock (tests/reliability/test_concurrency.py)."""
+    if transition.action == "accept":
+        rests_on = Referral.objects.filter(pk=referral.pk).values_list(
+            "disclosure__consent_id", "disclosure__police_consent_id").first() or ()
+        list(Consent.objects.select_for_update().filter(pk__in=[pk for pk in rests_on if pk]).values_list("pk"))
     if transition.action == "accept" \
             and Referral.objects.filter(pk=referral.pk, status__in=transition.sources).exists() \
             and not _access_stands(referral):
