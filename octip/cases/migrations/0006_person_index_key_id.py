@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_encrypt_free_text_columns'),
+        ('cases', '0005_justice_grant_role'),
     ]
 
     operations = [
