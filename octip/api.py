@@ -32,13 +32,15 @@ _ERRORS = {"400": "Invalid input: the fields are named in errors.",
            "401": "Authentication required.",
            "403": "Permission denied.",
            "404": "Not found, or not visible to the caller.",
-           "409": "A conflict: the record changed since it was read, or the action no longer applies."}
+           "409": "A conflict: the record changed since it was read, or the action no longer applies.",
+           "415": "A body that is neither JSON nor (for a file upload) multipart/form-data."}
 _WRITES = {"post", "put", "patch", "delete"}
 
 
 class OctipAPI(NinjaAPI):
     """The API, whose OpenAPI document also names the error answers every operation can give (the
-    handlers below are shared by all): 400, 401, 403 and 404 everywhere, 409 on writes. An operation
+    handlers below are shared by all): 400, 401, 403 and 404 everywhere, 409 and 415 on writes
+    (415: octip/core/input_safety.py). An operation
     that documents one of these itself keeps its own."""
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
@@ -48,7 +50,7 @@ class OctipAPI(NinjaAPI):
             for method, operation in item.items():
                 responses = operation.setdefault("responses", {})
                 for status, description in _ERRORS.items():
-                    if status == "409" and method not in _WRITES:
+                    if status in {"409", "415"} and method not in _WRITES:
                         continue
                     responses.setdefault(int(status), {
                         "description": description,

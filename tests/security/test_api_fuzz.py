@@ -39,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.security import hsds_openapi
 from tests.security.world import World, world_fixture
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +79,17 @@ API_OPERATIONS = _operations(_api_document())
 shared_world = pytest.fixture(scope="module")(world_fixture)
 
 
+HSDS_OPERATIONS = _operations(hsds_openapi.document())
+HSDS_ROLES = ["coordinator", "caseworker", None]
+
+
+@pytest.fixture(scope="module")
+def hsds_schema(shared_world):
+    served = Client().get("/hsds/openapi.json").json()
+    assert served["paths"].keys() == hsds_openapi.document()["paths"].keys()  # the same operations
+    return schemathesis.openapi.from_dict(hsds_openapi.document())
+
+
 @pytest.fixture(scope="module")
 def api_schema(shared_world):
     # The document as served (it needs no sign-in), not as built in-process.
@@ -86,9 +98,9 @@ def api_schema(shared_world):
     return schemathesis.openapi.from_dict(response.json())
 
 
-def _send(case, headers: dict[str, str]) -> Response:
+def _send(case, headers: dict[str, str], base_url: str) -> Response:
     """The case through the Django test client; the answer as Schemathesis validates it."""
-    kwargs = case.as_transport_kwargs(base_url=BASE, headers=headers)
+    kwargs = case.as_transport_kwargs(base_url=base_url, headers=headers)
     kwargs.pop("timeout", None)
     kwargs.pop("allow_redirects", None)
     prepared = requests.Request(**{k: v for k, v in kwargs.items()
@@ -118,13 +130,16 @@ def _fill_path(case, world: World, side: str) -> None:
         return
     for name in list(case.path_parameters or {}):
         kind = PATH_KINDS.get(name)
+        if kind == "hsds":  # /services/{id}, /taxonomies/{id}...
+            kind = "hsds_" + case.operation.path.strip("/").split("/")[0]
         if kind == "framework":
             case.path_parameters[name] = world.objects["framework"][side].slug
         elif kind is not None and kind in world.objects:
             case.path_parameters[name] = str(world.objects[kind][side].pk)
 
 
-def _fuzz(operation, world: World, role: str | None, label: str, modes: list[GenerationMode]) -> None:
+def _fuzz(operation, world: World, role: str | None, label: str, modes: list[GenerationMode],
+          base_url: str = BASE) -> None:
     headers = {"Authorization": f"Bearer {world.tokens[role]}"} if role else {}
     strategy = st.one_of(*[operation.as_strategy(generation_mode=mode) for mode in modes])
     OPERATIONS.add(label)
@@ -134,7 +149,7 @@ def _fuzz(operation, world: World, role: str | None, label: str, modes: list[Gen
     @given(case=strategy, side=st.sampled_from(["own", "other", "generated"]))
     def run(case, side: str) -> None:
         _fill_path(case, world, side)
-        response = _send(case, headers)
+        response = _send(case, headers, base_url)
         case.validate_response(response, checks=CHECKS)
 
     run()
@@ -176,3 +191,11 @@ def _write_totals():
         "max_examples_per_operation_and_role": MAX_EXAMPLES, "roles": [*ROLES, "anonymous"],
         "status_codes": {k.removeprefix("status_"): v for k, v in sorted(totals.items()) if k.startswith("status_")},
     }, indent=2) + "\n")
+
+
+@pytest.mark.parametrize("role", HSDS_ROLES, ids=["coordinator", "caseworker", "anonymous"])
+@pytest.mark.parametrize(("method", "path"), HSDS_OPERATIONS, ids=[f"{m} {p}" for m, p in HSDS_OPERATIONS])
+def test_hsds_operation(hsds_schema, shared_world, role, method, path):
+    operation = hsds_schema[path][method]
+    _fuzz(operation, shared_world, role, f"hsds {method} {path}", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+          base_url=BASE + "/hsds")

@@ -60,6 +60,7 @@ def build_world() -> World:
     from octip.cases.models import Document
     from octip.consent.models import Consent
     from octip.core.roles import ROLES
+    from octip.directory.models import Taxonomy
     from octip.hotline.models import Contact
     from octip.partners.services import create_api_token
     from octip.referrals.services import send_referral
@@ -69,6 +70,7 @@ def build_world() -> World:
     from octip.screening.services import save_screening
     from tests.factories import OrganizationFactory, TeamFactory, UserFactory, region
     from tests.factories.consent import make_consent
+    from tests.factories.directory import make_service, taxonomy_with_needs
 
     org_a, org_b = OrganizationFactory(name="Org A (test)"), OrganizationFactory(name="Org B (test)")
     office = OrganizationFactory(name="Office (test)", type="coordinating_office")
@@ -122,6 +124,16 @@ def build_world() -> World:
     objects["framework"] = {"own": framework, "other": framework}
     for side, actor in (("own", users["screener"]), ("other", caseworker_b)):
         objects.setdefault("screening", {})[side] = save_screening(actor=actor, framework=framework, answers={})
+    # The directory: a public service (``own``: anyone sees it) and a partners-only one (``other``).
+    needs = taxonomy_with_needs("shelter", "legal help")
+    for side, visibility, need in (("own", "public", "legal help"), ("other", "partners", "shelter")):
+        service = make_service(f"Synthetic {visibility} service", visibility=visibility, needs=[needs[need]],
+                               address="1 Synthetic Street", partner=org_a if side == "own" else org_b)
+        objects.setdefault("hsds_services", {})[side] = service
+        objects.setdefault("hsds_organizations", {})[side] = service.organization
+        objects.setdefault("hsds_service_at_locations", {})[side] = service.service_at_locations.first()
+        objects.setdefault("hsds_taxonomy_terms", {})[side] = needs[need]
+        objects.setdefault("hsds_taxonomies", {})[side] = Taxonomy.objects.get(pk=needs[need].taxonomy_id)
     objects["document_row"] = {s: Document.objects.get(pk=objects["document"][s].pk) for s in ("own", "other")}
     objects["consent_row"] = {s: Consent.objects.get(pk=objects["consent"][s].pk) for s in ("own", "other")}
     w.objects = objects
