@@ -1,5 +1,6 @@
-"""One synthetic world for the API fuzzer and the access matrix: two partner organizations (``A``, the
-user's own, and ``B``, another), the coordinating office, a user of every role and, on each side, the
+"""One synthetic world for the API fuzzer and the access matrix: partner organizations ``A`` (the
+user's own), ``B`` (another) and ``C`` (B's partner: B's case is shared with C, never with A), the
+coordinating office, a user of every role and, on each side, the
 objects a URL can name (a case with its notes, goals, tasks, consent, referral, transfer, closure
 request, emergency access, document, screening, 24/7 line contact). Only synthetic people, ever.
 
@@ -73,6 +74,7 @@ def build_world() -> World:
     from tests.factories.directory import make_service, taxonomy_with_needs
 
     org_a, org_b = OrganizationFactory(name="Org A (test)"), OrganizationFactory(name="Org B (test)")
+    org_c = OrganizationFactory(name="Org C (test)")
     office = OrganizationFactory(name="Office (test)", type="coordinating_office")
     team_a, team_b = TeamFactory(organization=org_a), TeamFactory(organization=org_b)
     users = {}
@@ -81,6 +83,7 @@ def build_world() -> World:
         users[role] = UserFactory(role=role, organization=organization,
                                   teams=[team_a] if organization is org_a else [])
     caseworker_b = UserFactory(role="caseworker", organization=org_b, teams=[team_b])
+    UserFactory(role="caseworker", organization=org_c, teams=[TeamFactory(organization=org_c)])
     w = World(org_a=org_a, org_b=org_b, office=office, team_a=team_a, team_b=team_b, users=users,
               caseworker_b=caseworker_b)
     fraser = region("fraser")
@@ -88,7 +91,8 @@ def build_world() -> World:
     for side, worker, name, phone in (("own", users["caseworker"], "Synthetic Person A", "604 555 0101"),
                                       ("other", caseworker_b, "Synthetic Person B", "250 555 0102")):
         case = cases.open_case(actor=worker, person=_person(name, phone), case=_case(fraser))
-        partner = org_b if side == "own" else org_a
+        # A's case is shared with B; B's with a third organization C: nothing of B's case reaches A.
+        partner = org_b if side == "own" else org_c
         row = {
             "case": case,
             "note": cases.add_note(actor=worker, case=case, body="A synthetic note."),
@@ -128,7 +132,7 @@ def build_world() -> World:
     needs = taxonomy_with_needs("shelter", "legal help")
     for side, visibility, need in (("own", "public", "legal help"), ("other", "partners", "shelter")):
         service = make_service(f"Synthetic {visibility} service", visibility=visibility, needs=[needs[need]],
-                               address="1 Synthetic Street", partner=org_a if side == "own" else org_b)
+                               address="1 Synthetic Street", partner=org_a if side == "own" else org_c)
         objects.setdefault("hsds_services", {})[side] = service
         objects.setdefault("hsds_organizations", {})[side] = service.organization
         objects.setdefault("hsds_service_at_locations", {})[side] = service.service_at_locations.first()
