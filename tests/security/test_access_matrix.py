@@ -19,6 +19,7 @@ tests/security/test_access_matrix.py -n 0 -s``.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import uuid
@@ -82,6 +83,7 @@ def page_routes() -> list[tuple[str, str]]:
             if not name.startswith("api:") or name in {"api:openapi-json", "api:api-root"}]
 
 
+@functools.cache
 def api_operations() -> list[tuple[str, str, dict]]:
     from octip.api import api
 
@@ -221,10 +223,30 @@ def api_schema(shared_world):
 
 # --- the tests ------------------------------------------------------------------------------------
 
+def missing_entries() -> list[str]:
+    return [key for key in all_keys() if matrix.entry(key) is None]
+
+
 def test_every_route_has_an_entry():
-    missing = [key for key in all_keys() if matrix.entry(key) is None]
+    missing = missing_entries()
     assert not missing, ("Routes without an entry in octip/core/access_matrix.py (add one, see its docstring): "
                          + ", ".join(missing))
+
+
+def test_a_route_without_an_entry_is_named(monkeypatch):
+    monkeypatch.delitem(matrix.ROUTES, "cases:detail")
+    monkeypatch.delitem(matrix.ROUTES, "GET /api/v1/cases/{case_id}")
+    assert missing_entries() == ["cases:detail", "GET /api/v1/cases/{case_id}"]
+
+
+def test_an_entry_falls_back_on_its_group_then_on_the_star(monkeypatch):
+    monkeypatch.setitem(matrix.DEFAULTS, "zz:", {"*": 403, "caseworker": (200, 404)})
+    monkeypatch.setitem(matrix.ROUTES, "zz:one", {})
+    monkeypatch.setitem(matrix.ROUTES, "zz:two", {"*": 405, "anonymous": 302})
+    assert matrix.expected("zz:one", "caseworker") == {"own": 200, "other": 404}
+    assert matrix.expected("zz:one", "analyst") == 403
+    assert matrix.expected("zz:two", "caseworker") == 405  # the route's "*" before the group's line
+    assert matrix.expected("zz:two", "anonymous") == 302
 
 
 def test_every_api_url_pattern_is_an_operation_of_the_document():
