@@ -56,7 +56,7 @@ PAGE_KINDS: dict[str, str] = {
     "referral_id": "referral", "transfer_id": "transfer", "user_id": "staff", "service_id": "hsds_services",
     "slug": "framework", "framework_id": "framework", "pk": "hsds",
 }
-FIXED = {"domain": "housing", "action": "accept", "key": "cases_by_region", "uidb64": "MQ", "token": "set-password",
+FIXED = {"domain": "housing", "action": "accept", "key": "cases_by_track", "uidb64": "MQ", "token": "set-password",
          "name": "manifest.json"}
 
 shared_world = pytest.fixture(scope="module")(world_fixture)
