@@ -7,7 +7,7 @@ PORT   ?= 8000
 DEMO_MFA ?= $(if $(OCTIP_REQUIRE_MFA),$(OCTIP_REQUIRE_MFA),0)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install lint typecheck imports migrations-check unit browser-deps messages clean
+.PHONY: run test install lint typecheck imports migrations-check deploy-check unit browser-deps messages clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,17 @@ migrations-check: install
 	OCTIP_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py makemigrations --check --dry-run
 	OCTIP_VAR_DIR=$$(mktemp -d) $(BIN)/python manage.py check
 
+# Django's deployment checklist on the production settings (OCTIP_ENV=production), warnings included.
+# Production refuses to start without its secrets: throwaway ones are made here, at run time, in a
+# temporary folder that is removed afterwards. No key is ever written to the checkout.
+deploy-check: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	key() { $(BIN)/python -c "from octip.core.crypto import new_key; print(new_key())"; } && \
+	env -u DATABASE_URL OCTIP_ENV=production OCTIP_VAR_DIR="$$tmp" OCTIP_ALLOWED_HOSTS=octip.example.invalid \
+	  DJANGO_SECRET_KEY="$$(key)$$(key)" OCTIP_FIELD_KEYS="k1:$$(key)" OCTIP_BLIND_INDEX_KEY="$$(key)" \
+	  OCTIP_AUDIT_SIGNING_KEY="$$(key)" OCTIP_REDIS_URL=redis://127.0.0.1:6379/1 \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
 # Browser tests need Debian's Chromium (Playwright's own download does not work here); the
 # translation check needs gettext's xgettext.
 browser-deps:
@@ -59,7 +70,7 @@ browser-deps:
 unit: install
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e"
 
-test: install browser-deps lint typecheck imports migrations-check
+test: install browser-deps lint typecheck imports migrations-check deploy-check
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Rebuild translations after changing strings (needs gettext's msgfmt/xgettext).

@@ -17,7 +17,48 @@ from ninja.errors import ValidationError as SchemaError
 from octip.core.versioning import StaleVersion
 from octip.partners.api_auth import STAFF_AUTH
 
-api = NinjaAPI(title="OCTIP Platform API", version="1", auth=STAFF_AUTH, urls_namespace="api",
+#: The body of every error answer (the exception handlers below): ``detail``, and for 400 the fields
+#: named in ``errors``, for 409 the record's current version and the fields changed since.
+ERROR_SCHEMA = {
+    "type": "object", "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "current_version": {"type": "integer"},
+        "changed": {"type": "array", "items": {"type": "string"}},
+    },
+}
+_ERRORS = {"400": "Invalid input: the fields are named in errors.",
+           "401": "Authentication required.",
+           "403": "Permission denied.",
+           "404": "Not found, or not visible to the caller.",
+           "409": "A conflict: the record changed since it was read, or the action no longer applies.",
+           "415": "A body that is neither JSON nor (for a file upload) multipart/form-data."}
+_WRITES = {"post", "put", "patch", "delete"}
+
+
+class OctipAPI(NinjaAPI):
+    """The API, whose OpenAPI document also names the error answers every operation can give (the
+    handlers below are shared by all): 400, 401, 403 and 404 everywhere, 409 and 415 on writes
+    (415: octip/core/input_safety.py). An operation
+    that documents one of these itself keeps its own."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for item in schema["paths"].values():
+            for method, operation in item.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in _ERRORS.items():
+                    if status in {"409", "415"} and method not in _WRITES:
+                        continue
+                    responses.setdefault(int(status), {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+        return schema
+
+
+api = OctipAPI(title="OCTIP Platform API", version="1", auth=STAFF_AUTH, urls_namespace="api",
                docs_url=None)  # the docs page loads Swagger UI from a CDN: not here
 
 

@@ -357,7 +357,9 @@ def document_link(request, case_id: UUID, document_id: UUID):
     return {"url": url, "expires_in_seconds": services.DOWNLOAD_LINK_SECONDS}
 
 
-@router.get("/cases/{case_id}/documents/{document_id}/download")
+@router.get("/cases/{case_id}/documents/{document_id}/download", openapi_extra={"responses": {410: {
+    "description": "The link has expired or is not the caller's.",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}})
 def download_document(request, case_id: UUID, document_id: UUID, t: str = ""):
     """Download through a link from ``.../link`` (valid a few minutes, for the caller only)."""
     case = selectors.case_or_404(actor=request.auth, case_id=case_id)

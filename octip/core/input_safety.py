@@ -26,6 +26,8 @@ from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, J
 REFUSAL = "Text may not contain NUL characters or unpaired surrogate code points."
 
 API_PREFIX = "/api/"
+#: Where every answer is JSON: the API and the HSDS API (/hsds/, octip/directory/urls_hsds.py).
+JSON_PREFIXES = (API_PREFIX, "/hsds/")
 JSON_TYPE = "application/json"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 API_UPLOAD_TYPE = "multipart/form-data"
@@ -122,6 +124,8 @@ class RefuseUnsafeInputMiddleware:
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             values += [*request.POST.keys(), *(v for vs in request.POST.lists() for v in vs[1])]
         if any(is_unsafe(value) for value in values):
+            if request.path.startswith(JSON_PREFIXES):  # the JSON APIs answer in their own error shape
+                return _json_refusal(REFUSAL)
             return HttpResponseBadRequest(REFUSAL, content_type="text/plain; charset=utf-8")
         if request.path.startswith(API_PREFIX) and _declared_length(request) > 0:
             if request.content_type == JSON_TYPE:

@@ -1,0 +1,295 @@
+"""Who gets what from every route: the expected HTTP status for each role of ``roles.ROLES`` (and an
+anonymous caller), on an object of the caller's organization (``own``), of another organization
+(``other``), or on a route that names no object (``none``). Checked by
+tests/security/test_access_matrix.py, which asks every URL pattern and API operation.
+
+Reading an entry
+    ``ROUTES[key]`` is one route: a URL name for a page (``"cases:detail"``), ``"METHOD /path"`` for an
+    API operation (``"GET /api/v1/cases/{case_id}"``). Its value maps roles to a status; ``"*"`` is every
+    role not named. A status is an int (the same on every side) or ``(own, other)``. What the route does
+    not say, the longest matching prefix in ``DEFAULTS`` says (``"cases:"``, ``"GET /api/v1/"``...),
+    and ``DEFAULTS[""]`` last.
+
+    302 for ``anonymous`` means a redirect to the sign-in page (the test checks where it leads).
+    Pages are asked with GET (a POST-only page answers 405); API writes with a valid example body.
+
+Adding a route (e.g. the lead merging a new app)
+    Every route must have its line in ``ROUTES``: one missing fails ``test_every_route_has_an_entry``
+    with its key. Add ``"justice:detail": {},`` to take the prefix's defaults, or name the roles that
+    differ; add a ``DEFAULTS`` line for a new namespace. Then run
+    ``pytest tests/security/test_access_matrix.py -n 0``: each answer that differs is listed as
+    ``key [side]: expected X, got Y``. Decide which is right before changing either.
+"""
+
+# ruff: noqa: E501  (a table: one route a line reads better than wrapped lines)
+from __future__ import annotations
+
+ANONYMOUS = "anonymous"
+
+Status = int | tuple[int, int]
+Expect = dict[str, Status]
+
+ROLES_CHECKED = ("coordinator", "caseworker", "screener", "hotline_operator", "police_liaison", "analyst", "trainer",
+                 "org_admin", "auditor", "system_admin", ANONYMOUS)
+
+#: The defaults of a group of routes: the namespace of a page (``"cases:"``), the method of an API
+#: operation (``"GET /api/v1/"``), ``""`` for the routes of no namespace.
+DEFAULTS: dict[str, Expect] = {
+    "": {"*": 200},
+    "GET /api/v1/": {"*": 404, "coordinator": 200, "caseworker": (200, 404), "hotline_operator": (200, 404), "anonymous": 401},
+    "PATCH /api/v1/": {"*": 404, "coordinator": 200, "caseworker": (200, 404), "hotline_operator": (403, 404), "anonymous": 401},
+    "POST /api/v1/": {"*": 404, "coordinator": 400, "caseworker": (400, 404), "hotline_operator": (403, 404), "anonymous": 401},
+    "PUT /api/v1/": {"*": 404, "coordinator": 400, "caseworker": (403, 404), "hotline_operator": (403, 404), "anonymous": 401},
+    "accounts:": {"*": 200},
+    "api:": {"*": 404},
+    "app:": {"*": 403, "coordinator": 405, "org_admin": 200, "auditor": 200, "system_admin": 200, "anonymous": 302},
+    "cases:": {"*": 404, "coordinator": 200, "caseworker": (200, 404), "hotline_operator": (200, 404), "anonymous": 302},
+    "consent:": {"*": 404, "coordinator": 200, "caseworker": (200, 404), "hotline_operator": (200, 404), "anonymous": 302},
+    "directory:": {"*": 200, "analyst": (200, 404), "auditor": (200, 404), "anonymous": 302},
+    "hotline:": {"*": 403, "coordinator": 200, "hotline_operator": 200, "anonymous": 302},
+    "hsds:": {"*": 200},
+    "jobs:": {"*": 403, "system_admin": 200, "anonymous": 302},
+    "notifications:": {"*": 405, "anonymous": 302},
+    "referrals:": {"*": 404, "coordinator": 200, "caseworker": (200, 404), "hotline_operator": 200, "anonymous": 302},
+    "report:": {"*": 200},
+    "screening:": {"*": 403, "coordinator": 200, "caseworker": 200, "screener": 200, "hotline_operator": 200, "anonymous": 302},
+    "services:": {"*": (200, 404)},
+    "site:": {"*": 200},
+    "stats:": {"*": 403, "coordinator": 200, "analyst": 200, "anonymous": 302},
+}
+
+#: Every route, with what differs from its group's defaults (``{}``: nothing).
+ROUTES: dict[str, Expect] = {
+    # (no namespace)
+    "healthz": {},
+    "js_catalog": {},
+    "set_language": {"*": 302},
+    # GET /api/v1/
+    "GET /api/v1/cases": {"*": 200, "analyst": 403, "trainer": 403, "org_admin": 403, "auditor": 403, "system_admin": 403, "anonymous": 401},
+    "GET /api/v1/cases/{case_id}": {},
+    "GET /api/v1/cases/{case_id}/consents": {},
+    "GET /api/v1/cases/{case_id}/documents": {},
+    "GET /api/v1/cases/{case_id}/documents/{document_id}/download": {"coordinator": 410, "caseworker": (410, 404), "hotline_operator": (410, 404)},
+    "GET /api/v1/cases/{case_id}/exports": {},
+    "GET /api/v1/cases/{case_id}/goals": {},
+    "GET /api/v1/cases/{case_id}/needs": {},
+    "GET /api/v1/cases/{case_id}/notes": {},
+    "GET /api/v1/cases/{case_id}/referrals": {},
+    "GET /api/v1/cases/{case_id}/safety-plan": {"*": 404, "anonymous": 401},
+    "GET /api/v1/cases/{case_id}/tasks": {},
+    "GET /api/v1/cases/{case_id}/timeline": {},
+    "GET /api/v1/cases/{case_id}/youth": {"*": 404, "anonymous": 401},
+    "GET /api/v1/emergency-access": {"*": 403, "auditor": 200, "anonymous": 401},
+    "GET /api/v1/hotline/contacts": {"*": 403, "coordinator": 200, "hotline_operator": 200, "anonymous": 401},
+    "GET /api/v1/hotline/contacts/{contact_id}": {"caseworker": 404},
+    "GET /api/v1/me": {"*": 200, "anonymous": 401},
+    "GET /api/v1/referrals": {"*": 200, "anonymous": 401},
+    "GET /api/v1/referrals/{referral_id}": {},
+    "GET /api/v1/screening/frameworks": {"*": 403, "coordinator": 200, "caseworker": 200, "screener": 200, "hotline_operator": 200, "anonymous": 401},
+    "GET /api/v1/screening/frameworks/{framework_id}": {"*": 403, "coordinator": 200, "caseworker": 200, "screener": 200, "hotline_operator": 200, "anonymous": 401},
+    "GET /api/v1/screenings": {"*": 403, "coordinator": 200, "caseworker": 200, "screener": 200, "hotline_operator": 200, "anonymous": 401},
+    "GET /api/v1/screenings/{screening_id}": {"screener": (200, 404)},
+    "GET /api/v1/stats/releases": {"*": 403, "coordinator": 200, "analyst": 200, "anonymous": 401},
+    "GET /api/v1/stats/releases/{release_id}": {"*": 403, "coordinator": 404, "analyst": 404, "anonymous": 401},
+    "GET /api/v1/stats/releases/{release_id}/files/{name}": {"*": 403, "coordinator": 404, "analyst": 404, "anonymous": 401},
+    "GET /api/v1/transfers": {"*": 200, "anonymous": 401},
+    # PATCH /api/v1/
+    "PATCH /api/v1/cases/{case_id}": {},
+    "PATCH /api/v1/cases/{case_id}/person": {},
+    "PATCH /api/v1/cases/{case_id}/youth": {"coordinator": 400, "caseworker": (400, 404)},
+    "PATCH /api/v1/hotline/contacts/{contact_id}": {"caseworker": 404, "hotline_operator": (200, 404)},
+    # POST /api/v1/
+    "POST /api/v1/cases": {"*": 400, "anonymous": 401},
+    "POST /api/v1/cases/duplicate-check": {"*": 403, "coordinator": 400, "caseworker": 400, "screener": 400, "hotline_operator": 400, "anonymous": 401},
+    "POST /api/v1/cases/search": {"*": 200, "analyst": 403, "trainer": 403, "org_admin": 403, "auditor": 403, "system_admin": 403, "anonymous": 401},
+    "POST /api/v1/cases/{case_id}/closure-requests": {},
+    "POST /api/v1/cases/{case_id}/closure-requests/{request_id}/decision": {"coordinator": 200, "caseworker": (403, 404)},
+    "POST /api/v1/cases/{case_id}/consents": {},
+    "POST /api/v1/cases/{case_id}/documents": {"*": 400, "anonymous": 401},
+    "POST /api/v1/cases/{case_id}/documents/{document_id}/link": {"coordinator": 200, "caseworker": (200, 404), "hotline_operator": (200, 404)},
+    "POST /api/v1/cases/{case_id}/duty-to-report": {},
+    "POST /api/v1/cases/{case_id}/emergency-access": {"coordinator": 201, "caseworker": (403, 404)},
+    "POST /api/v1/cases/{case_id}/exports": {},
+    "POST /api/v1/cases/{case_id}/goals": {"coordinator": 201, "caseworker": (201, 404)},
+    "POST /api/v1/cases/{case_id}/goals/{goal_id}/actions": {"coordinator": 201, "caseworker": (201, 404)},
+    "POST /api/v1/cases/{case_id}/notes": {"coordinator": 201, "caseworker": (201, 404)},
+    "POST /api/v1/cases/{case_id}/referrals": {},
+    "POST /api/v1/cases/{case_id}/reopen": {},
+    "POST /api/v1/cases/{case_id}/stage": {},
+    "POST /api/v1/cases/{case_id}/tasks": {"coordinator": 201, "caseworker": (201, 404)},
+    "POST /api/v1/cases/{case_id}/tasks/{task_id}/done": {"coordinator": 409, "caseworker": (409, 404)},
+    "POST /api/v1/cases/{case_id}/transfers": {"hotline_operator": (400, 404)},
+    "POST /api/v1/consents/{consent_id}/withdraw": {},
+    "POST /api/v1/emergency-access/{access_id}/review": {"*": 403, "auditor": 400, "anonymous": 401},
+    "POST /api/v1/hotline/contacts": {"*": 403, "coordinator": 400, "hotline_operator": 400, "anonymous": 401},
+    "POST /api/v1/referrals/{referral_id}/{action}": {"coordinator": 403, "caseworker": (403, 404)},
+    "POST /api/v1/screening/evaluate": {"*": 403, "coordinator": 400, "caseworker": 400, "screener": 400, "hotline_operator": 400, "anonymous": 401},
+    "POST /api/v1/screenings": {"*": 403, "coordinator": 400, "caseworker": 400, "screener": 400, "hotline_operator": 400, "anonymous": 401},
+    "POST /api/v1/stats/releases": {"*": 403, "analyst": 400, "anonymous": 401},
+    "POST /api/v1/transfers/{transfer_id}/{action}": {"coordinator": 403, "caseworker": (403, 404)},
+    # PUT /api/v1/
+    "PUT /api/v1/cases/{case_id}/assignment": {},
+    "PUT /api/v1/cases/{case_id}/needs": {"caseworker": (400, 404)},
+    "PUT /api/v1/cases/{case_id}/safety-plan": {"coordinator": 200, "caseworker": (200, 404)},
+    # accounts:
+    "accounts:login": {"*": 302, "anonymous": 200},
+    "accounts:logout": {"*": 405},
+    "accounts:logout_everywhere": {"*": 405, "anonymous": 302},
+    "accounts:mfa_enrol": {"anonymous": 302},
+    "accounts:mfa_verify": {"*": 302},
+    "accounts:password_reset": {},
+    "accounts:password_reset_complete": {},
+    "accounts:password_reset_confirm": {},
+    "accounts:password_reset_done": {},
+    "accounts:recovery_codes": {"*": 405, "anonymous": 302},
+    # api:
+    "api:api-root": {},
+    "api:openapi-json": {"*": 200},
+    # app:
+    "app:audit_export": {"coordinator": 403, "org_admin": 403, "system_admin": 403},
+    "app:audit_log": {"coordinator": 403, "org_admin": 403, "system_admin": 403},
+    "app:home": {"*": 200, "anonymous": 302},
+    "app:profile": {"*": 200, "anonymous": 302},
+    "app:role_grant_approve": {"*": 405, "anonymous": 302},
+    "app:role_grant_refuse": {"*": 405, "anonymous": 302},
+    "app:role_grants": {"coordinator": 200},
+    "app:staff_create": {"coordinator": 403, "auditor": 403},
+    "app:staff_edit": {"*": 404, "coordinator": 403, "org_admin": (200, 404), "auditor": 403, "system_admin": 200, "anonymous": 302},
+    "app:staff_list": {"coordinator": 200},
+    "app:staff_password_link": {"*": 405, "anonymous": 302},
+    "app:staff_unlock": {"*": 405, "anonymous": 302},
+    "app:token_revoke": {"*": 405, "anonymous": 302},
+    # cases:
+    "cases:assign": {},
+    "cases:break_glass": {"*": 403, "coordinator": 200, "anonymous": 302},
+    "cases:closure_decide": {"caseworker": (403, 404), "hotline_operator": (403, 404)},
+    "cases:closure_request": {"hotline_operator": (403, 404)},
+    "cases:detail": {},
+    "cases:document_download": {"coordinator": 410, "caseworker": (410, 404), "hotline_operator": (410, 404)},
+    "cases:document_link": {"*": 405, "anonymous": 302},
+    "cases:document_upload": {},
+    "cases:duty_to_report": {"hotline_operator": (403, 404)},
+    "cases:edit": {"hotline_operator": (403, 404)},
+    "cases:emergency_review": {"*": 403, "auditor": 200, "anonymous": 302},
+    "cases:emergency_review_list": {"*": 403, "auditor": 200, "anonymous": 302},
+    "cases:export_csv": {"*": 403, "coordinator": 200, "caseworker": 200, "anonymous": 302},
+    "cases:export_xlsx": {"*": 403, "coordinator": 200, "caseworker": 200, "anonymous": 302},
+    "cases:goal_add": {},
+    "cases:goal_status": {"*": 405, "anonymous": 302},
+    "cases:intake": {"*": 403, "coordinator": 200, "caseworker": 200, "screener": 200, "hotline_operator": 200, "anonymous": 302},
+    "cases:list": {"*": 200, "analyst": 403, "trainer": 403, "org_admin": 403, "auditor": 403, "system_admin": 403, "anonymous": 302},
+    "cases:my_work": {"*": 200, "analyst": 403, "trainer": 403, "org_admin": 403, "auditor": 403, "system_admin": 403, "anonymous": 302},
+    "cases:need_edit": {"*": 404, "anonymous": 302},
+    "cases:note_add": {},
+    "cases:person_edit": {"hotline_operator": (403, 404)},
+    "cases:plan_action_add": {},
+    "cases:plan_action_done": {"*": 405, "anonymous": 302},
+    "cases:reopen": {"hotline_operator": (403, 404)},
+    "cases:safety_plan": {},
+    "cases:safety_plan_print": {"*": 404, "anonymous": 302},
+    "cases:stage": {"*": 405, "anonymous": 302},
+    "cases:task_add": {},
+    "cases:task_done": {"*": 405, "anonymous": 302},
+    "cases:youth": {"coordinator": 404, "caseworker": 404, "hotline_operator": (403, 404)},
+    # consent:
+    "consent:case_consents": {},
+    "consent:consent_create": {"hotline_operator": (403, 404)},
+    "consent:consent_withdraw": {},
+    "consent:expiring": {"*": 200, "analyst": 403, "trainer": 403, "org_admin": 403, "auditor": 403, "system_admin": 403, "anonymous": 302},
+    # directory:
+    "directory:detail": {},
+    "directory:edit": {"*": 403, "coordinator": 200, "analyst": (403, 404), "org_admin": (200, 403), "auditor": (403, 404), "system_admin": 200, "anonymous": 302},
+    "directory:index": {"analyst": 200, "auditor": 200},
+    # hotline:
+    "hotline:contact_create": {},
+    "hotline:contact_detail": {"hotline_operator": (200, 404)},
+    "hotline:contact_edit": {"hotline_operator": (200, 404)},
+    "hotline:contact_respond": {"*": 405, "anonymous": 302},
+    "hotline:on_call": {},
+    "hotline:queue": {},
+    "hotline:shift_create": {"hotline_operator": 403},
+    "hotline:shift_delete": {"*": 405, "anonymous": 302},
+    # hsds:
+    "hsds:openapi": {},
+    "hsds:organization": {"analyst": (200, 404), "auditor": (200, 404), "anonymous": (200, 404)},
+    "hsds:organizations": {},
+    "hsds:root": {},
+    "hsds:service": {"analyst": (200, 404), "auditor": (200, 404), "anonymous": (200, 404)},
+    "hsds:service_at_location": {"analyst": (200, 404), "auditor": (200, 404), "anonymous": (200, 404)},
+    "hsds:service_at_locations": {},
+    "hsds:services": {},
+    "hsds:taxonomies": {},
+    "hsds:taxonomy": {},
+    "hsds:taxonomy_term": {"analyst": (200, 404), "auditor": (200, 404), "anonymous": (200, 404)},
+    "hsds:taxonomy_terms": {},
+    # jobs:
+    "jobs:failed": {},
+    "jobs:retry": {"*": 405, "anonymous": 302},
+    # notifications:
+    "notifications:acknowledge": {},
+    "notifications:list": {"*": 200, "anonymous": 302},
+    "notifications:preferences": {"*": 200, "anonymous": 302},
+    "notifications:read": {},
+    # referrals:
+    "referrals:action": {"*": 405, "anonymous": 302},
+    "referrals:case_referrals": {"hotline_operator": (200, 404)},
+    "referrals:create": {"hotline_operator": (403, 404)},
+    "referrals:detail": {"hotline_operator": (200, 404)},
+    "referrals:export_create": {"hotline_operator": (403, 404)},
+    "referrals:export_download": {"*": 404, "anonymous": 302},
+    "referrals:inbox": {"*": 200, "anonymous": 302},
+    "referrals:notifications": {"*": 200, "anonymous": 302},
+    "referrals:outbox": {"*": 200, "anonymous": 302},
+    "referrals:refer_to_service": {"*": 404, "anonymous": 302},
+    "referrals:transfer_action": {"*": 405, "anonymous": 302},
+    "referrals:transfer_create": {"hotline_operator": (403, 404)},
+    "referrals:transfer_detail": {"hotline_operator": (200, 404)},
+    "referrals:transfers": {"*": 200, "anonymous": 302},
+    # report:
+    "report:report": {},
+    # screening:
+    "screening:detail": {"caseworker": (200, 404), "screener": (200, 404), "hotline_operator": (200, 404)},
+    "screening:flow": {"*": 405, "anonymous": 302},
+    "screening:framework_detail": {},
+    "screening:framework_publish": {"caseworker": 403, "screener": 403, "hotline_operator": 403},
+    "screening:framework_thresholds": {"caseworker": 403, "screener": 403, "hotline_operator": 403},
+    "screening:frameworks": {},
+    "screening:index": {},
+    "screening:start": {},
+    # services:
+    "services:detail": {},
+    "services:index": {"*": 200},
+    # site:
+    "site:get_help": {},
+    "site:home": {},
+    # stats:
+    "stats:dashboard": {},
+    "stats:release_create": {"*": 405, "anonymous": 302},
+    "stats:table_csv": {},
+}
+
+
+def entry(key: str) -> Expect | None:
+    """The route's own line, or None when the table lacks it."""
+    return ROUTES.get(key)
+
+
+def _prefix_default(key: str, role: str) -> Status | None:
+    for prefix in sorted(DEFAULTS, key=len, reverse=True):
+        if key.startswith(prefix):
+            defaults = DEFAULTS[prefix]
+            if role in defaults:
+                return defaults[role]
+            if "*" in defaults:
+                return defaults["*"]
+    return None
+
+
+def expected(key: str, role: str) -> dict[str, int] | int | None:
+    """The expected status of ``role`` on ``key``: an int, or ``{"own": .., "other": ..}``. The route's
+    line for the role first, then its ``"*"``, then the prefix's line for the role, then its ``"*"``."""
+    line = ROUTES.get(key, {})
+    status = line[role] if role in line else line["*"] if "*" in line else _prefix_default(key, role)
+    if isinstance(status, tuple):
+        return {"own": status[0], "other": status[1]}
+    return status
