@@ -50,7 +50,8 @@ deploy-check: install
 	key() { $(BIN)/python -c "from octip.core.crypto import new_key; print(new_key())"; } && \
 	env -u DATABASE_URL OCTIP_ENV=production OCTIP_VAR_DIR="$$tmp" OCTIP_ALLOWED_HOSTS=octip.example.invalid \
 	  DJANGO_SECRET_KEY="$$(key)$$(key)" OCTIP_FIELD_KEYS="k1:$$(key)" OCTIP_BLIND_INDEX_KEY="$$(key)" \
-	  OCTIP_AUDIT_SIGNING_KEY="$$(key)" OCTIP_REDIS_URL=redis://127.0.0.1:6379/1 \
+	  OCTIP_AUDIT_SIGNING_KEY="$$(key)" OCTIP_CREDENTIAL_SIGNING_KEYS="c1:$$(key)" \
+	  OCTIP_REDIS_URL=redis://127.0.0.1:6379/1 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Browser tests need Debian's Chromium (Playwright's own download does not work here); the

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from octip.consent.policy import DisclosureRefused
-from octip.core.access import allows
+from octip.core.access import allows, require
 from octip.partners.models import Organization
 
 from . import rules, selectors, services
@@ -160,6 +160,7 @@ def produce_letter(request, case_id: UUID, body: LetterIn):
 
 @router.get("/justice/deadlines", response=list[DeadlineOut])
 def deadlines(request, all: bool = False, within_days: int | None = None):  # noqa: A002 - the query parameter
+    require(request.auth, "justice.view")  # as the page: a role without it is refused, not shown nothing
     if within_days is not None and not 0 <= within_days <= 3660:
         raise ValidationError({"within_days": _("Give a number of days between 0 and 3660.")})
     return selectors.deadlines_for(actor=request.auth, everyone=all and allows(request.auth, "case.assign"),
@@ -168,4 +169,5 @@ def deadlines(request, all: bool = False, within_days: int | None = None):  # no
 
 @router.get("/justice/rules", response=list[dict])
 def justice_rules(request):
+    require(request.auth, "justice.view")
     return rules.summary()

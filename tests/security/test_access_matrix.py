@@ -55,6 +55,7 @@ PAGE_KINDS: dict[str, str] = {
     "access_id": "emergency", "consent_id": "consent", "screening_id": "screening", "contact_id": "contact",
     "referral_id": "referral", "transfer_id": "transfer", "user_id": "staff", "service_id": "hsds_services",
     "slug": "framework", "framework_id": "framework", "pk": "hsds",
+    "proceeding_id": "proceeding", "aid_id": "aid", "status_id": "status", "application_id": "cvap",
 }
 FIXED = {"domain": "housing", "action": "accept", "key": "cases_by_track", "uidb64": "MQ", "token": "set-password",
          "name": "manifest.json"}
@@ -111,6 +112,8 @@ def _value(world: World, name: str, side: str, route: str) -> str | None:
     if name in FIXED:
         return FIXED[name]
     kind = PAGE_KINDS.get(name)
+    if name == "contact_id" and "police-contact" in route:
+        kind = "police_contact"
     if kind == "hsds":
         kind = "hsds_" + route.split("/")[1]
     if kind == "staff":

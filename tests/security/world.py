@@ -138,6 +138,29 @@ def build_world() -> World:
         objects.setdefault("hsds_service_at_locations", {})[side] = service.service_at_locations.first()
         objects.setdefault("hsds_taxonomy_terms", {})[side] = needs[need]
         objects.setdefault("hsds_taxonomies", {})[side] = Taxonomy.objects.get(pk=needs[need].taxonomy_id)
+    # Justice: on each case a police contact (an agency off the platform, on the person's consent),
+    # proceedings with a testimonial aid, a TRP and a CVAP application.
+    from octip.justice import services as justice
+
+    for side in ("own", "other"):
+        case = objects["case"][side]
+        worker = users["caseworker"] if side == "own" else caseworker_b
+        make_consent(case=case, obtained_by=worker, organization=None, scope="police_contact", sections=[],
+                     purpose="statement to police")
+        make_consent(case=case, obtained_by=worker, organization=None, external_recipient="Synthetic Police",
+                     sections=["summary"], purpose="statement to police")
+        today = timezone.localdate()
+        objects.setdefault("police_contact", {})[side] = justice.record_police_contact(
+            actor=worker, case=case, purpose="statement", sections=["summary"], contacted_on=today,
+            external_agency="Synthetic Police")
+        proceeding = justice.record_proceeding(actor=worker, case=case, accused="Synthetic Accused",
+                                               charges=["cc_279_01"])
+        objects.setdefault("proceeding", {})[side] = proceeding
+        objects.setdefault("aid", {})[side] = justice.record_testimonial_aid(
+            actor=worker, proceeding=proceeding, section="cc_486_2")
+        objects.setdefault("status", {})[side] = justice.record_immigration_status(actor=worker, case=case, kind="trp")
+        objects.setdefault("cvap", {})[side] = justice.record_cvap_application(
+            actor=worker, case=case, offence_on=today - datetime.timedelta(days=30))
     objects["document_row"] = {s: Document.objects.get(pk=objects["document"][s].pk) for s in ("own", "other")}
     objects["consent_row"] = {s: Consent.objects.get(pk=objects["consent"][s].pk) for s in ("own", "other")}
     w.objects = objects
