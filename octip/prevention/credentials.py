@@ -7,9 +7,10 @@ signing key (``octip.core.checkpoints``): ``OCTIP_CREDENTIAL_SIGNING_KEYS`` hold
 refuses to issue without it. In development a ring is generated into
 ``var/credential_signing_keys.json`` (0600). ``manage.py rotate_credential_key`` adds a key.
 
-Every key that ever signed has its public half in ``SigningKey`` and in the JWKS at
-``/.well-known/jwks.json``, so a certificate signed before a rotation still verifies, on the
-server or offline. Revocation is a W3C Bitstring Status List (``/credentials/status/<n>``).
+Every key of the ring has its public half in the JWKS at ``/.well-known/jwks.json``, so a
+certificate signed before a rotation still verifies, on the server or offline, while the ring keeps
+the older key (a rotation appends; dropping a key from the ring withdraws what it signed).
+``SigningKey`` only records when each key was first seen and retired: nothing is trusted from it. Revocation is a W3C Bitstring Status List (``/credentials/status/<n>``).
 
 ``verify(token)`` answers one of ``valid``, ``revoked``, ``tampered``, ``unknown``.
 """
@@ -163,11 +164,10 @@ def register_ring_keys() -> None:
 
 
 def jwks() -> dict[str, Any]:
-    """Every public key that ever signed a credential (retired ones too), for offline verification."""
-    from .models import SigningKey
-
-    register_ring_keys()
-    return {"keys": [row.public_jwk for row in SigningKey.objects.order_by("added_at", "pk")]}
+    """The public half of every key of the ring (retired ones too, while the ring keeps them), for
+    offline verification. Taken from the ring, never from the database: whoever can write the
+    database must not be able to publish, or verify with, a key of their own."""
+    return {"keys": [public_jwk(key) for key in ring().keys.values()]}
 
 
 def _key_set() -> KeySet:

@@ -255,8 +255,9 @@ class AttemptAnswer(models.Model):
 # --- Verifiable certificates --------------------------------------------------------------------
 
 class SigningKey(models.Model):
-    """The public half of every key that ever signed a credential (published in the JWKS, so a
-    certificate signed before a rotation still verifies). The private keys never enter the database."""
+    """A record of each key of the signing ring: when it was first seen and when it was retired.
+    Nothing is trusted from it: the JWKS and the verifier read the ring (``credentials.jwks``). The
+    private keys never enter the database."""
 
     kid = models.CharField(max_length=64, unique=True)
     public_jwk = models.JSONField()

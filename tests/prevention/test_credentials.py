@@ -191,3 +191,21 @@ def test_a_pass_without_a_signing_key_stands_and_the_certificate_follows_once_th
     assert "Download the certificate (PDF)" in page.content.decode()
     enrolment.refresh_from_db()
     assert enrolment.credential.kid == "k2026"
+
+
+def test_a_key_written_into_the_database_is_neither_published_nor_trusted(passed):
+    """Whoever can write the database cannot forge a certificate: the JWKS and the verifier take their
+    keys from the ring (environment or key file), not from the ``SigningKey`` record."""
+    from joserfc import jwt
+    from joserfc.jwk import OKPKey
+
+    from octip.prevention.credentials import ALG, public_jwk
+    from octip.prevention.models import SigningKey
+
+    _enrolment, credential = passed
+    forger = OKPKey.generate_key("Ed25519", {"kid": "forged-kid"})
+    SigningKey.objects.create(kid="forged-kid", public_jwk=public_jwk(forger))
+    claims = independent_verify(credential.token, jwks())
+    forged = jwt.encode({"alg": ALG, "kid": "forged-kid", "typ": "vc+jwt"}, claims, forger, algorithms=[ALG])
+    assert "forged-kid" not in {k["kid"] for k in jwks()["keys"]}
+    assert api_status(forged) == "unknown"
