@@ -10,7 +10,8 @@ refuses to issue without it. In development a ring is generated into
 Every key of the ring has its public half in the JWKS at ``/.well-known/jwks.json``, so a
 certificate signed before a rotation still verifies, on the server or offline, while the ring keeps
 the older key (a rotation appends; dropping a key from the ring withdraws what it signed).
-``SigningKey`` only records when each key was first seen and retired: nothing is trusted from it. Revocation is a W3C Bitstring Status List (``/credentials/status/<n>``).
+``SigningKey`` only records when each key was first seen and retired: nothing is trusted from it.
+Revocation is a W3C Bitstring Status List (``/credentials/status/<n>``).
 
 ``verify(token)`` answers one of ``valid``, ``revoked``, ``tampered``, ``unknown``.
 """
