@@ -9,16 +9,12 @@ import datetime
 import pytest
 from django.conf import settings
 
+from octip import settings as project_settings
 from octip.prevention import credentials, services
 from octip.prevention.models import AwarenessPage
 from tests.factories import region
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -77,35 +73,35 @@ def test_a_learner_takes_the_course_passes_downloads_the_pdf_and_it_verifies(pag
     assert_accessible(page)
 
 
-def test_every_public_page_is_accessible_in_every_language(page, published_course, live_server, assert_accessible):
+#: Every public page, swept in every language of the public site (the site's own pages are swept in
+#: English and French by test_accessibility_sweep.py as well, with a service's page and the refusals).
+PUBLIC_PAGES = ["/", "/get-help/", "/services/", "/report/", "/about/", "/about/what-is-trafficking/", "/learn/",
+                "/learn/courses/basics/", "/learn/register/", "/learn/sign-in/", "/practices/", "/verify/"]
+
+
+@pytest.mark.parametrize("code", [code for code, _name in project_settings.LANGUAGES])
+def test_every_public_page_is_accessible_in_every_language(code, page, published_course, live_server,
+                                                           assert_accessible):
     today = datetime.date.today()
-    for code, _name in settings.LANGUAGES:
-        AwarenessPage.objects.create(key="what-is-trafficking", language=code, title=f"Title {code}",
-                                     body="<p>Text.</p>", review_by=today)
-    # English and French cover the whole public site (the site's own pages, /, /get-help/, /services/ and
-    # /report/, are swept in both by test_accessibility_sweep.py); the other languages have the key pages, and
-    # every page shares their frame (quick exit, navigation, language switch).
-    whole = ["/about/", "/about/what-is-trafficking/", "/learn/", "/learn/courses/basics/", "/learn/register/",
-             "/learn/sign-in/", "/practices/", "/verify/"]
-    key = ["/", "/get-help/", "/report/", "/about/what-is-trafficking/", "/learn/"]
+    AwarenessPage.objects.create(key="what-is-trafficking", language=code, title=f"Title {code}",
+                                 body="<p>Text.</p>", review_by=today)
     failures = []
     host = live_server.url.split("//")[1].split(":")[0]
-    for code, _name in settings.LANGUAGES:
-        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "domain": host, "path": "/"}])
-        for path in whole if code in {"en", "fr"} else key:
-            response = page.goto(path)
-            html = page.locator("html")
-            expected_dir = "rtl" if code in {"fa", "ar"} else "ltr"
-            if response.status != 200 or html.get_attribute("lang") != code or \
-                    html.get_attribute("dir") != expected_dir:
-                failures.append(f"{code} {path}: {response.status} lang={html.get_attribute('lang')}")
-                continue
-            if not page.locator("#quick-exit").is_visible():
-                failures.append(f"{code} {path}: no quick exit")
-            try:
-                assert_accessible(page)
-            except AssertionError as error:
-                failures.append(f"{code} {path}: {error}")
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "domain": host, "path": "/"}])
+    for path in PUBLIC_PAGES:
+        response = page.goto(path)
+        html = page.locator("html")
+        expected_dir = "rtl" if code in {"fa", "ar"} else "ltr"
+        if response.status != 200 or html.get_attribute("lang") != code or \
+                html.get_attribute("dir") != expected_dir:
+            failures.append(f"{code} {path}: {response.status} lang={html.get_attribute('lang')}")
+            continue
+        if not page.locator("#quick-exit").is_visible():
+            failures.append(f"{code} {path}: no quick exit")
+        try:
+            assert_accessible(page)
+        except AssertionError as error:
+            failures.append(f"{code} {path}: {error}")
     assert not failures, "\n".join(failures)
 
 
