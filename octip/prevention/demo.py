@@ -105,6 +105,11 @@ def _take(learner: Learner, version: CourseVersion, outcome: str, site: str) -> 
                              answers=_answers(enrolment, lesson, right=True), site=site)
 
 
+def _say_how_learners_sign_in(stdout) -> None:
+    stdout.write(f"Learners sign in at /learn/sign-in/ (not the staff sign-in) with the demo password: "
+                 f"{learner_email(LEARNERS[0][0])} has passed and holds a certificate.")
+
+
 def seed(*, scale: int | None, stdout) -> None:
     trainer = User.objects.filter(email=demo_email("trainer")).first()
     if trainer is None:
@@ -112,6 +117,7 @@ def seed(*, scale: int | None, stdout) -> None:
         return
     if Course.objects.filter(slug=demo_course.SLUG).exists():
         stdout.write("Prevention: demo data already present.")
+        _say_how_learners_sign_in(stdout)
         return
     site = "http://127.0.0.1:8000"
     today = timezone.localdate()
@@ -160,3 +166,4 @@ def seed(*, scale: int | None, stdout) -> None:
         event.materials.set([material])
     stdout.write(f"Prevention: 1 course, {len(LEARNERS)} learners, {len(demo_practices.PRACTICES)} practices, "
                  f"{AwarenessPage.objects.count()} public pages, 24 outreach events.")
+    _say_how_learners_sign_in(stdout)
