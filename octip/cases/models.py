@@ -694,6 +694,9 @@ class Task(VersionedModel):
                                 related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    #: A further section a reader needs open to see this task ("" for none): a justice deadline's task
+    #: tells of a permit or a court date, so it is the justice section's as well as the tasks'.
+    section = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["due", "id"]

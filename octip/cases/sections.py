@@ -130,6 +130,9 @@ class Section:
     #: For a section of rows: the further section one row needs open (a document of kind identity, a
     #: passport scan, belongs to ``identity``), or "" when the section alone is enough.
     row_needs: Callable[[Any], str] | None = None
+    #: The permission a reader's role needs for the section to open to them at all, even on their own
+    #: cases or when it was shared with them ("" for none): a role without it never sees the section.
+    permission: str = ""
 
 
 def _choice(choices: Any) -> Callable[[str], str]:
@@ -152,7 +155,8 @@ def _normal_notes(case: Case) -> Iterable[Any]:
 
 
 _DECLARED: tuple[Section, ...] = (
-    Section("identity", _("Identity (the person's identifying fields)"), listed=("preferred_name", "legal_name"),
+    Section("identity", _("Identity (the person's identifying fields)"), permission="case.view_identifying",
+            listed=("preferred_name", "legal_name"),
             fields=(
         Field("legal_name", _("Legal name"), on="person", identifying=True),
         Field("preferred_name", _("Preferred name"), on="person", identifying=True),
@@ -206,7 +210,8 @@ _DECLARED: tuple[Section, ...] = (
             Field("done_at", _("Done"), kind=FieldKind.DATETIME),
         )),
     )),
-    Section("tasks", _("Tasks and follow-ups"), rows=lambda case: case.tasks.all(), fields=(
+    Section("tasks", _("Tasks and follow-ups"), rows=lambda case: case.tasks.all(),
+            row_needs=lambda task: task.section, fields=(
         Field("title", _("Task"), identifying=True),
         Field("due", _("Due"), kind=FieldKind.DATE),
         Field("done_at", _("Done"), kind=FieldKind.DATETIME),
@@ -234,7 +239,8 @@ _DECLARED: tuple[Section, ...] = (
     )),
     Section("consents", _("Consents"), owner="consent"),
     # Police contacts, proceedings, immigration status and CVAP: the ``justice`` app's content.
-    Section("justice", _("Justice and immigration (police contacts, proceedings, permits, CVAP)"), owner="justice"),
+    Section("justice", _("Justice and immigration (police contacts, proceedings, permits, CVAP)"), owner="justice",
+            permission="justice.view"),
     Section("timeline", _("Timeline"), rows=lambda case: case.timeline.all(), fields=(
         Field("created_at", _("When"), kind=FieldKind.DATETIME),
         # Rendered when read, in the reader's language.

@@ -56,7 +56,8 @@ from .models import (
 )
 from .ratelimit import TooManyChecks, count_duplicate_check
 from .reference import Term
-from .sections import ALL_SECTIONS, open_rows, sections_of_row
+from .sections import ALL_SECTIONS, DECLARED, open_rows, sections_of_row
+from .timeline import SECTION_OF_KIND
 from .validation import (
     DUPLICATE_CHECK_REASONS,
     duplicate_check_criteria,
@@ -136,15 +137,16 @@ def is_own_case(actor: Actor, case: Case) -> bool:
 
 
 def _strip_identity(user: Actor, sections: Iterable[str]) -> frozenset[str]:
-    sections = frozenset(sections)
-    if not allows(user, "case.view_identifying"):
-        sections -= {"identity"}
-    return sections
+    """``sections`` less those whose permission the user's role lacks (``Section.permission``: identity
+    needs ``case.view_identifying``, justice ``justice.view``)."""
+    return frozenset(name for name in sections
+                     if not DECLARED[name].permission or allows(user, DECLARED[name].permission))
 
 
 def sections_visible_to(user: Actor, case: Case) -> frozenset[str]:
     """Every section when the case is in the user's own scope, else the union of the sections of the
-    active grants — minus ``identity`` without ``case.view_identifying``."""
+    active grants — minus the sections whose permission the role lacks (``identity`` without
+    ``case.view_identifying``, ``justice`` without ``justice.view``)."""
     return _sections(user, case, own=is_own_case(user, case))
 
 
@@ -280,7 +282,7 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if "plan" in sections:
         content["goals"] = list(case.goals.prefetch_related("actions__owner"))
     if "tasks" in sections:
-        content["tasks"] = list(case.tasks.select_related("assignee", "team"))
+        content["tasks"] = open_rows("tasks", case.tasks.select_related("assignee", "team"), sections)
     if "notes" in sections:
         content["notes"] = list(_visible_notes(actor, case, own=own, emergency=emergency)[:100])
     if "safety_plan" in sections:
@@ -656,8 +658,11 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
     """Open tasks on visible cases: mine, my teams', and every overdue one among them; with ``due``
     (one of ``DUE_FILTERS``), only those past their date or due soon."""
     today = today or timezone.localdate()
+    # A task of a further section (a justice deadline) stays out for a role that may not see that section.
+    unseen = [name for name, declared in DECLARED.items()
+              if declared.permission and not allows(actor, declared.permission)]
     tasks = (Task.objects.filter(case__in=Case.objects.visible_to(actor), done_at__isnull=True)
-             .filter(_due_q(due, today))
+             .exclude(section__in=unseen).filter(_due_q(due, today))
              .select_related("case", "assignee", "team").order_by("due", "id"))
     teams = actor.teams.all()
     mine = tasks.filter(assignee_id=actor.pk)
@@ -685,7 +690,9 @@ def timeline(*, actor: Actor, case: m.Case) -> QuerySet[m.TimelineEntry]:
     restricted note was added. Who may read an entry is stored on it (``concerns``, ``restricted``)."""
     owner = Exists(m.Case.objects.in_own_scope(actor).filter(pk=OuterRef("case_id")))
     outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
-    return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle)
+    visible = sections_visible_to(actor, case)
+    unseen = [kind for kind, section in SECTION_OF_KIND.items() if section not in visible]
+    return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle).exclude(kind__in=unseen)
 def my_work_for_reading(*, actor: Actor, limit: int = 200, due: str = "") -> dict[str, list[Any]]:
     """``my_work`` (with its ``due`` filter), up to ``limit`` tasks a group, and the plan actions due
     (``actions``). Task titles and actions are free text that may name someone: reading them is
@@ -718,7 +725,8 @@ def goals_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[Goa
 def tasks_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[Task]:
     """The case's tasks (404 unless their section is open to the actor); recorded."""
     require_section_or_404(actor=actor, case=case, section="tasks")
-    return _listed(actor, case, "case.tasks_viewed", list(case.tasks.all()), via)
+    return _listed(actor, case, "case.tasks_viewed",
+                   open_rows("tasks", case.tasks.all(), sections_visible_to(actor, case)), via)
 
 
 def notes_for_reading(*, actor: Actor, case: Case, limit: int = 500, via: Via = "api") -> list[Note]:

@@ -94,6 +94,13 @@ class Kind(models.TextChoices):
     JUSTICE_RECORDED = "justice.recorded"
 
 
+#: Entries that tell of a section's content, readable only by whoever may see that section (a reader
+#: without the justice section, or whose role lacks ``justice.view``, is not told about charges).
+SECTION_OF_KIND: dict[str, str] = {
+    Kind.POLICE_CONTACT: "justice", Kind.POLICE_ACCESS_ENDED: "justice", Kind.POLICE_CHOICE: "justice",
+    Kind.JUSTICE_RECORDED: "justice",
+}
+
 _REFERRAL_STATUS = gettext_noop("Referral to %(org)s: %(status)s.")
 _TRANSFER_STATUS = gettext_noop("Transfer to %(org)s: %(status)s.")
 

@@ -17,7 +17,7 @@ Bases:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +123,19 @@ def _latest_inactive_explanation(inactive: list[Consent], now: datetime.datetime
         "do, record a new consent, then try again.") % {"subject": subject, "date": _day(moment)}
 
 
+#: Functions ``(case) -> bool``: True while the person has said they do not want police involved.
+#: Registered by the app that records that choice (``justice``); consent imports none of it.
+_POLICE_OBJECTIONS: list[Callable[[Case], bool]] = []
+
+
+def register_police_objection(objects: Callable[[Case], bool]) -> None:
+    """Make ``objects(case)`` part of every decision to disclose to police on the person's consent: while
+    it answers True, nothing goes to a police service (a law-enforcement partner, or ``police=True``)
+    on consent, by any door (police contact, referral, transfer, secure export, letter)."""
+    if objects not in _POLICE_OBJECTIONS:
+        _POLICE_OBJECTIONS.append(objects)
+
+
 def evaluate(case: Case, recipient: Organization | str, purpose: str, sections: frozenset[str], *,
              actor: User, basis: str, justification: str, police: bool = False) -> DisclosureDecision:
     """Decide, without writing anything. ``may_disclose`` is the gate; this is its reasoning."""
@@ -185,6 +198,11 @@ def evaluate(case: Case, recipient: Organization | str, purpose: str, sections: 
 
     police_consent = None
     if police or (not isinstance(recipient, str) and recipient.type == LAW_ENFORCEMENT):
+        if any(objects(case) for objects in _POLICE_OBJECTIONS):
+            return refuse("police_declined", _(
+                "The person said they do not want police involved, so nothing is shared with %(recipient)s "
+                "on their consent. If the person tells you they have changed their mind, record their new "
+                "choice on the case's justice page first.") % {"recipient": name}, consent=consent)
         police_consents = list(Consent.objects.filter(case=case, scope=ConsentScope.POLICE_CONTACT))
         police_active = [c for c in police_consents if c.status_at(now) == "active"]
         if not police_active:

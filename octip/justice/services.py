@@ -31,6 +31,7 @@ from octip.cases.sharing import grant_case_access, refuse_if_closed, require_own
 from octip.cases.timeline import Kind, happened
 from octip.consent.models import Consent, ConsentScope, DisclosureBasis
 from octip.consent.policy import DisclosureRefused, may_disclose
+from octip.consent.services import withdraw_consent
 from octip.core import audit
 from octip.core.bounds import refuse_out_of_range
 from octip.core.deadlines import DeadlineError, application_deadline, permit_expiry, reminder_due
@@ -105,7 +106,18 @@ def record_police_choice(*, actor: User, case: Case, choice: str) -> PolicePrefe
         for contact in PoliceContact.objects.filter(case=case, access_ended_at__isnull=True,
                                                     disclosure__basis=DisclosureBasis.CONSENT):
             _end_access(actor=actor, contact=contact, cause="person_declined")
+        # Saying no to police withdraws the consent to contact with police: every access resting on it
+        # (a police contact, a referral to a police service) ends with it, by the consent's own signal.
+        for consent in Consent.objects.active().filter(case=case, scope=ConsentScope.POLICE_CONTACT):
+            withdraw_consent(actor=actor, consent=consent,
+                             reason=_("The person said they do not want police involved."))
     return preference
+
+
+def person_declines_police(case: Case) -> bool:
+    """Whether the person's newest recorded choice is not to involve police (consent.policy asks)."""
+    choice = police_choice_of(case)
+    return choice is not None and choice.choice == PoliceChoice.DECLINES
 
 
 # --- Police contacts -------------------------------------------------------------------------
@@ -155,12 +167,8 @@ def record_police_contact(*, actor: User, case: Case, purpose: str, sections: It
     external_agency, chosen = _clean_contact(case=case, organization=organization, external_agency=external_agency,
                                              purpose=purpose, sections=sections, contacted_on=contacted_on)
     assert contacted_on is not None  # _clean_contact refuses a missing date
-    choice = police_choice_of(case)
-    if basis == DisclosureBasis.CONSENT and choice is not None and choice.choice == PoliceChoice.DECLINES:
-        raise ValidationError({"__all__": _(
-            "The person chose not to involve police (recorded on %(date)s), so nothing is shared with police on "
-            "their consent. If the person tells you they want to, record their new choice first.") % {
-            "date": timezone.localtime(choice.recorded_at).date().isoformat()}})
+    # The person's choice not to involve police is part of may_disclose's decision (justice registers
+    # it with consent.policy.register_police_objection), for this door and every other.
     recipient: Organization | str = organization if organization is not None else external_agency
     with transaction.atomic():
         decision = may_disclose(case, recipient, str(ContactPurpose(purpose).label), chosen, actor=actor,
@@ -247,7 +255,7 @@ def _sync_deadline(*, actor: User, case: Case, kind: str, due_on: datetime.date 
     task = None
     if due_on >= _today():
         task = add_task(actor=actor, case=case, title=_deadline_title(kind, due_on), due=due_on,
-                        assignee=case.owner_worker)
+                        assignee=case.owner_worker, section="justice")
     if deadline is None:
         deadline = Deadline.objects.create(case=case, kind=kind, due_on=due_on, source=source,
                                            source_id=str(source_id), task=task)

@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 
 from octip.cases import services as case_services
+from octip.consent.models import Consent
 from octip.consent.policy import DisclosureRefused
 from octip.consent.services import withdraw_consent
 from octip.justice import services
 from octip.justice.models import PoliceContact
+from tests.factories.consent import make_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -136,13 +138,20 @@ def test_the_persons_choice_not_to_involve_police_is_respected(client_for, case,
                                                                police_consents, disclosed, liaison_x, today):
     services.record_police_choice(actor=caseworker, case=case, choice="declines")
     assert client_for(liaison_x).get(reverse("justice:case", args=[case.pk])).status_code == 404
-    from django.core.exceptions import ValidationError
-
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(DisclosureRefused) as refused:
         services.record_police_contact(actor=caseworker, case=case, organization=police_x, purpose="report",
                                        sections=["summary"], contacted_on=today)
-    assert "chose not to involve police" in str(refused.value)
+    assert refused.value.decision.code == "police_declined"
+    assert "do not want police involved" in refused.value.explanation
     assert PoliceContact.objects.count() == 1
+    # Saying no withdrew the consent to contact with police; a consent recorded again does not override
+    # the choice: the choice must change first.
+    assert not Consent.objects.active().filter(case=case, scope="police_contact").exists()
+    make_consent(case=case, obtained_by=caseworker, scope="police_contact")
+    with pytest.raises(DisclosureRefused) as refused:
+        services.record_police_contact(actor=caseworker, case=case, organization=police_x, purpose="report",
+                                       sections=["summary"], contacted_on=today)
+    assert refused.value.decision.code == "police_declined"
     page = client_for(caseworker).get(reverse("justice:case", args=[case.pk])).content.decode()
     assert "Does not want police involved" in page and "are you sure" not in page.lower()
 

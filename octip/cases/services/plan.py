@@ -16,6 +16,7 @@ from octip.partners.models import Team, User
 
 from .. import notices, reference
 from ..models import Case, Goal, GoalStatus, Need, NeedStatus, Note, PlanAction, Priority, SafetyPlan, Sensitivity, Task
+from ..sections import validate_sections
 from ..sharing import is_own_case, refuse_if_closed, require_section
 from ..timeline import Kind, happened
 from ..validation import SAFETY_FIELDS
@@ -110,8 +111,11 @@ def complete_plan_action(*, actor: User, action: PlanAction, expected_version: i
 
 @transaction.atomic
 def add_task(*, actor: User, case: Case, title: str, due: datetime.date, assignee: User | None = None,
-             team: Team | None = None) -> Task:
+             team: Team | None = None, section: str = "") -> Task:
+    """A task on ``case``. With ``section``, only readers who also see that section see the task."""
     require_section(actor, "case.edit", case, "tasks")
+    if section:
+        validate_sections([section])
     refuse_if_closed(case)
     if not (title or "").strip():
         raise ValidationError({"title": _("Say what needs doing.")})
@@ -121,7 +125,7 @@ def add_task(*, actor: User, case: Case, title: str, due: datetime.date, assigne
     if team is not None and team.organization_id != actor.organization_id:
         raise ValidationError({"team": _("Choose one of your organization's teams.")})
     task = Task.objects.create(case=case, title=title.strip(), due=due, assignee=assignee,
-                                 team=team or case.owner_team, created_by=actor)
+                                 team=team or case.owner_team, created_by=actor, section=section)
     happened(actor=actor, case=case, kind=Kind.TASK_ADDED, detail={"task_id": task.pk})
     notices.task_assigned(actor=actor, task=task)
     return task

@@ -1,0 +1,51 @@
+"""The person's choice not to involve police holds at every door to a police service, not only the
+police-contact form: a referral to a law-enforcement partner is refused while it stands, and saying no
+ends a referral's access that rested on the consent to contact with police."""
+
+from __future__ import annotations
+
+import pytest
+
+from octip.cases.models import CaseAccessGrant
+from octip.consent.policy import DisclosureRefused
+from octip.justice import services
+from octip.referrals.services import send_referral
+from tests.factories.consent import make_consent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consents_to_police(case, caseworker, police_x):
+    make_consent(case=case, obtained_by=caseworker, organization=police_x, sections=["summary", "justice"])
+    make_consent(case=case, obtained_by=caseworker, scope="police_contact")
+
+
+def test_a_referral_to_a_police_service_is_refused_while_the_person_says_no(case, caseworker, police_x,
+                                                                             consents_to_police):
+    services.record_police_choice(actor=caseworker, case=case, choice="declines")
+    make_consent(case=case, obtained_by=caseworker, scope="police_contact")  # given again: the choice still holds
+    with pytest.raises(DisclosureRefused) as refused:
+        send_referral(actor=caseworker, case=case, organization=police_x, purpose="Statement",
+                      urgency="routine", sections=["summary", "justice"])
+    assert refused.value.decision.code == "police_declined"
+    assert not case.referrals.exists()
+
+
+def test_saying_no_ends_a_referrals_access_resting_on_the_consent_to_police(case, caseworker, police_x,
+                                                                           consents_to_police):
+    referral = send_referral(actor=caseworker, case=case, organization=police_x, purpose="Statement",
+                             urgency="routine", sections=["summary", "justice"])
+    grants = CaseAccessGrant.objects.filter(source="referral", source_id=str(referral.pk))
+    assert grants.active().exists()
+    services.record_police_choice(actor=caseworker, case=case, choice="declines")
+    assert not grants.active().exists()
+
+
+def test_saying_yes_again_lets_a_new_consent_count(case, caseworker, police_x, consents_to_police, today):
+    services.record_police_choice(actor=caseworker, case=case, choice="declines")
+    services.record_police_choice(actor=caseworker, case=case, choice="agrees")
+    make_consent(case=case, obtained_by=caseworker, scope="police_contact")
+    contact = services.record_police_contact(actor=caseworker, case=case, organization=police_x, purpose="report",
+                                             sections=["summary"], contacted_on=today)
+    assert contact.access_open
