@@ -142,7 +142,7 @@ ROUTES: dict[str, Expect] = {
     "POST /api/v1/cases/{case_id}/stage": {},
     "POST /api/v1/cases/{case_id}/tasks": {"coordinator": 201, "caseworker": (201, 404)},
     "POST /api/v1/cases/{case_id}/tasks/{task_id}/done": {"coordinator": 409, "caseworker": (409, 404)},
-    "POST /api/v1/cases/{case_id}/transfers": {"hotline_operator": (400, 404)},
+    "POST /api/v1/cases/{case_id}/transfers": {},
     "POST /api/v1/consents/{consent_id}/withdraw": {},
     "POST /api/v1/courses/{slug}/enrolments": {"*": 404, "anonymous": 401},
     "POST /api/v1/credentials/verify": {"*": 200},

@@ -21,7 +21,7 @@ from octip.cases.models import Case
 from octip.cases.sections import plain
 from octip.cases.selectors import case_or_404, is_own_case, require_section_or_404
 from octip.core import audit
-from octip.core.access import Actor, allows, get_visible_or_404
+from octip.core.access import Actor, allows, get_visible_or_404, require
 
 from . import rules
 from .models import (
@@ -101,8 +101,9 @@ def proceeding_or_404(*, actor: Actor, proceeding_id: Any) -> Proceeding:
 
 def proceeding_for_editing(*, actor: Actor, proceeding_id: Any) -> Proceeding:
     """A proceeding whose identifying fields (court file, conditions, sentence) an edit form shows;
-    the read is recorded."""
+    the read is recorded, once the actor is known to be allowed to edit it."""
     proceeding = proceeding_or_404(actor=actor, proceeding_id=proceeding_id)
+    require(actor, "justice.edit", proceeding.case)
     audit.record(actor, "justice.proceeding_viewed", proceeding, purpose="edit",
                  detail={"case_id": str(proceeding.case_id)})
     return proceeding
@@ -172,7 +173,8 @@ def deadlines_due_soon(*, actor: Actor, everyone: bool = False, today: datetime.
 def justice_section_held(case: Case) -> bool:
     """Whether the case holds anything of the justice section (existence only; nothing is read)."""
     return any(model.objects.filter(case=case).exists()
-               for model in (PoliceContact, Proceeding, ImmigrationStatus, CvapApplication))
+               for model in (PoliceContact, PolicePreference, Proceeding, ImmigrationStatus, CvapApplication,
+                             Letter, Deadline))
 
 
 def justice_section_content(case: Case, chosen: frozenset[str]) -> dict[str, Any]:

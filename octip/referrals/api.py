@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from octip.cases.selectors import case_or_404
+from octip.cases.sharing import require_own_scope
 from octip.consent.policy import DisclosureRefused
 from octip.partners.models import Organization
 
@@ -109,6 +110,7 @@ def act_on_referral(request, referral_id: UUID, action: Literal["accept", "decli
 @router.post("/cases/{case_id}/transfers", response={201: TransferOut, 409: Refusal})
 def create_transfer(request, case_id: UUID, body: TransferIn):
     case = case_or_404(actor=request.auth, case_id=case_id)
+    require_own_scope(request.auth, "referral.send", case)  # refused before the body is read
     data = body.dict()
     organization = _organization(data.pop("organization_id"))
     try:

@@ -131,3 +131,20 @@ def test_a_consent_from_before_the_justice_section_still_moves_a_case_with_nothi
         send_transfer(actor=caseworker, case=other, organization=partner_org, reason="Moving to Surrey")
     assert "Justice and immigration" in refused.value.explanation
     assert not other.transfers.exists()
+
+
+def test_a_justice_record_added_after_the_proposal_stops_the_accept(case, caseworker, partner_org, partner_worker):
+    """The consent is checked against what the case holds when the transfer is proposed, and again at the
+    accept: a record added in between, in a section the consent does not name, does not move with it."""
+    from octip.justice.services import record_proceeding
+    from octip.referrals.services.flow import InvalidTransition
+
+    make_consent(case=case, obtained_by=caseworker, organization=partner_org,
+                 sections=sorted(ALL_SECTIONS - {"justice"}))
+    transfer = send_transfer(actor=caseworker, case=case, organization=partner_org, reason="Moving to Surrey")
+    record_proceeding(actor=caseworker, case=case, accused="Synthetic Accused", charges=["cc_279_01"])
+    with pytest.raises(InvalidTransition) as refused:
+        change_transfer_status(actor=partner_worker, transfer=transfer, action="accept")
+    assert "Justice and immigration" in str(refused.value)
+    case.refresh_from_db()
+    assert case.owner_organization_id != partner_org.pk

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from octip.cases.models import Case
-from octip.cases.sections import sections_held
+from octip.cases.sections import DECLARED, sections_held
 from octip.cases.sharing import grant_case_access, move_case_ownership, require_own_scope, revoke_case_access
 from octip.cases.timeline import Kind, happened
 from octip.consent.models import Consent, ConsentScope
@@ -98,6 +98,17 @@ def _lock_and_check_holder(transfer: Transfer, transition: Transition) -> None:
     if transition.action == "accept" and case.owner_organization_id != transfer.from_organization_id:
         raise InvalidTransition(_("This transfer can no longer be accepted: %(org)s no longer holds the case.") % {
             "org": transfer.from_organization.name})
+    if transition.action == "accept":
+        # The consent covered what the case held when the transfer was proposed; what it holds now
+        # must be covered too (a justice record added since would otherwise move without consent).
+        beyond = sections_held(case) - set(transfer.disclosure.sections)
+        if beyond:
+            raise InvalidTransition(_(
+                "This transfer can no longer be accepted: since it was proposed, the case holds records the "
+                "person's consent to the transfer did not cover (%(sections)s). Ask %(org)s to propose it "
+                "again with a consent that covers them.") % {
+                "sections": ", ".join(str(DECLARED[name].label) for name in sorted(beyond)),
+                "org": transfer.from_organization.name})
 
 
 def _move_ownership_on_accept(transfer: Transfer, transition: Transition, actor: Actor) -> None:
