@@ -275,6 +275,15 @@ def may_disclose(case: Case, recipient_organization: Organization | str, purpose
     organization = None if isinstance(recipient_organization, str) else recipient_organization
     external_name = recipient_organization.strip() if isinstance(recipient_organization, str) else ""
     with transaction.atomic():
+        if decision.allowed and decision.consent is not None:
+            # The consents the decision rests on are locked to the end of the caller's transaction: a
+            # withdrawal at the same moment waits for this disclosure, then ends what it opened; or it
+            # came first, and the decision is made again, under the lock, seeing it.
+            rests_on = [c.pk for c in (decision.consent, decision.police_consent) if c is not None]
+            now = timezone.now()
+            if any(c.status_at(now) != "active" for c in Consent.objects.select_for_update().filter(pk__in=rests_on)):
+                decision = evaluate(case, recipient_organization, purpose, sections, actor=actor, basis=basis,
+                                    justification=justification or "", police=police)
         disclosure = None
         if decision.allowed:
             disclosure = Disclosure.objects.create(

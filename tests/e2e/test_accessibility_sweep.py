@@ -38,7 +38,7 @@ DEMO_ACCOUNTS = {
 #: Views that answer with a file, not a page.
 FILES = {"cases:export_csv", "cases:export_xlsx", "cases:document_link", "cases:document_download",
          "referrals:export_download", "app:audit_export", "app:token_revoke", "stats:table_csv"}
-PUBLIC_PAGES = ["/", "/get-help/", "/services/", "/report/"]
+PUBLIC_PAGES = ["/", "/get-help/", "/services/", "/report/", "/about/", "/learn/"]
 
 
 def seed_demo():

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
 from octip.cases.models import CaseAccessGrant, Need, Note
+from octip.consent.policy import DisclosureRefused
 from octip.consent.services import withdraw_consent
 from octip.core.versioning import StaleVersion
 from octip.referrals.models import Referral
@@ -24,7 +25,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks need PostgreSQL"),
 ]
 
-REFUSALS = (StaleVersion, ValidationError, InvalidTransition)
+REFUSALS = (StaleVersion, ValidationError, InvalidTransition, DisclosureRefused)
 
 
 def race(*calls: Callable[[], Any]) -> list[tuple[str, Any]]:
@@ -234,3 +235,34 @@ def test_one_code_sent_twice_at_once_signs_in_once(make_user, settings):
     outcomes = race(lambda: verify_second_factor(actor=user, code=recovery),
                     lambda: verify_second_factor(actor=user, code=recovery))
     assert sorted(value is None for _, value in outcomes) == [False, True], outcomes
+
+
+@pytest.mark.parametrize("rounds", [3])
+def test_a_police_contact_racing_the_withdrawal_of_its_consent_never_keeps_access(case, caseworker, police_org,
+                                                                                  rounds):
+    """A caseworker records a contact with a police service while the person withdraws their consent to
+    contact with police. Whatever the order, no police access stands on a withdrawn consent
+    (``may_disclose`` locks the consents it rests on)."""
+    import datetime
+
+    from octip.consent.models import Consent
+    from octip.justice.models import PoliceContact
+    from octip.justice.services import record_police_contact
+    from tests.factories.consent import make_consent
+
+    make_consent(case=case, obtained_by=caseworker, organization=police_org, sections=["summary"])
+    for _ in range(rounds):
+        police = make_consent(case=case, obtained_by=caseworker, scope="police_contact")
+
+        def contact() -> PoliceContact:
+            return record_police_contact(actor=caseworker, case=case, organization=police_org, purpose="report",
+                                         sections=["summary"], contacted_on=datetime.date.today())
+
+        def withdraw() -> Consent:
+            return withdraw_consent(actor=caseworker, consent=Consent.objects.get(pk=police.pk),
+                                    reason="The person asked.")
+
+        outcomes = race(contact, withdraw)
+        assert outcomes[1][0] == "ok"
+        open_grants = CaseAccessGrant.objects.active().filter(case=case, source="police_contact")
+        assert not open_grants.exists(), outcomes
