@@ -106,6 +106,9 @@ class ExportForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
     sections = forms.MultipleChoiceField(label=_("Sections to export"), choices=[],
                                          widget=forms.CheckboxSelectMultiple)
+    police = forms.BooleanField(label=_("The recipient is a police service"), required=False, help_text=_(
+        "Then the person's consent to contact with police is needed as well, and their choice about police "
+        "is respected."))
 
     def __init__(self, *args, actor, **kwargs):
         from octip.cases.sections import SECTION_CHOICES

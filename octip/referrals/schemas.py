@@ -92,6 +92,8 @@ class ExportIn(Schema):
     sections: list[str]
     basis: str = "consent"
     justification: str = ""
+    #: The recipient is a police service: the person's consent to contact with police is needed too.
+    police: bool = False
 
 
 class ExportOut(Schema):

@@ -70,8 +70,11 @@ def build_archive(content: dict, password: str, *, recipient: str, sections: lis
 
 
 def create_secure_export(*, actor, case, recipient: str, purpose: str, sections: Iterable[str],
-                         basis: str = "consent", justification: str = "") -> tuple[SecureExport, str]:
-    """Export ``sections`` of ``case`` to ``recipient`` (an organization not on the platform).
+                         basis: str = "consent", justification: str = "",
+                         police: bool = False) -> tuple[SecureExport, str]:
+    """Export ``sections`` of ``case`` to ``recipient`` (an organization not on the platform). With
+    ``police`` (the recipient is a police service), the person's consent to contact with police is
+    needed too, and their choice not to involve police is respected, as for a law-enforcement partner.
     Returns the export and the one-time password. Raises AccessDenied, ValidationError or
     DisclosureRefused; nothing but the audited refusal is written then."""
     from octip.cases.sections import validate_sections
@@ -92,7 +95,7 @@ def create_secure_export(*, actor, case, recipient: str, purpose: str, sections:
         raise ValidationError(errors)
     with transaction.atomic():
         decision = may_disclose(case, recipient, purpose, chosen, actor=actor, basis=basis,
-                                justification=justification)
+                                justification=justification, police=bool(police))
         if decision.allowed:
             password = secrets.token_urlsafe(PASSWORD_BYTES)
             content = build_archive(section_content(case, chosen, decision.disclosure), password, recipient=recipient,

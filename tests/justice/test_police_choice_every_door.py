@@ -49,3 +49,22 @@ def test_saying_yes_again_lets_a_new_consent_count(case, caseworker, police_x, c
     contact = services.record_police_contact(actor=caseworker, case=case, organization=police_x, purpose="report",
                                              sections=["summary"], contacted_on=today)
     assert contact.access_open
+
+
+def test_a_secure_export_to_a_police_service_needs_the_police_consent_and_the_persons_yes(case, caseworker):
+    from octip.referrals.secure_exports import create_secure_export
+
+    make_consent(case=case, obtained_by=caseworker, organization=None, external_recipient="Town Police (test)",
+                 sections=["summary"])
+    with pytest.raises(DisclosureRefused) as refused:
+        create_secure_export(actor=caseworker, case=case, recipient="Town Police (test)", purpose="Statement",
+                             sections=["summary"], police=True)
+    assert refused.value.decision.code == "police_consent_missing"
+    make_consent(case=case, obtained_by=caseworker, scope="police_contact")
+    services.record_police_choice(actor=caseworker, case=case, choice="declines")
+    make_consent(case=case, obtained_by=caseworker, scope="police_contact")
+    with pytest.raises(DisclosureRefused) as refused:
+        create_secure_export(actor=caseworker, case=case, recipient="Town Police (test)", purpose="Statement",
+                             sections=["summary"], police=True)
+    assert refused.value.decision.code == "police_declined"
+    assert not case.secure_exports.exists()
