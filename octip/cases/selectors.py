@@ -290,7 +290,7 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if "documents" in sections:
         content["documents"] = open_rows("documents", case.documents.select_related("uploaded_by"), sections)
     if "timeline" in sections:
-        content["timeline"] = list(timeline(actor=actor, case=case)[:200])
+        content["timeline"] = list(timeline(actor=actor, case=case, sections=sections)[:200])
     page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
                     pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
     _record_case_read(actor, case, sections, via)
@@ -682,16 +682,17 @@ def plan_actions_due(*, actor: Actor, today: datetime.date | None = None) -> Que
             .select_related("goal__case").order_by("due", "id"))
 
 
-def timeline(*, actor: Actor, case: m.Case) -> QuerySet[m.TimelineEntry]:
+def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySet[m.TimelineEntry]:
     """The case's timeline as ``actor`` may read it, in one query. The owning circle reads every entry.
     Anyone else (a receiver of a referral or transfer) reads the entries that are not restricted and
     concern nobody or their own organization: not the case's sharing with others (referrals,
     transfers, disclosures and consents concerning other organizations, secure exports), nor that a
-    restricted note was added. Who may read an entry is stored on it (``concerns``, ``restricted``)."""
+    restricted note was added. Who may read an entry is stored on it (``concerns``, ``restricted``).
+    ``sections`` are those open to the actor (``sections_visible_to``, which the caller has at hand):
+    an entry telling of a section not among them (``timeline.SECTION_OF_KIND``) is left out."""
     owner = Exists(m.Case.objects.in_own_scope(actor).filter(pk=OuterRef("case_id")))
     outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
-    visible = sections_visible_to(actor, case)
-    unseen = [kind for kind, section in SECTION_OF_KIND.items() if section not in visible]
+    unseen = [kind for kind, section in SECTION_OF_KIND.items() if section not in sections]
     return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle).exclude(kind__in=unseen)
 def my_work_for_reading(*, actor: Actor, limit: int = 200, due: str = "") -> dict[str, list[Any]]:
     """``my_work`` (with its ``due`` filter), up to ``limit`` tasks a group, and the plan actions due
@@ -826,8 +827,11 @@ def closure_request_for_deciding(*, actor: Any, case: Case, request_id: Any) -> 
 def timeline_for_reading(*, actor: Any, case: Case, limit: int = 500, via: Via = "api") -> list[TimelineEntry]:
     """``timeline`` up to ``limit`` entries, newest first as stored (404 unless the timeline section is
     open to the actor). Entries tell what happened to the person: the read is recorded."""
-    require_section_or_404(actor=actor, case=case, section="timeline")
-    return _listed(actor, case, "case.timeline_viewed", list(timeline(actor=actor, case=case)[:limit]), via)
+    sections = sections_visible_to(actor, case)
+    if "timeline" not in sections:
+        raise Http404
+    return _listed(actor, case, "case.timeline_viewed",
+                   list(timeline(actor=actor, case=case, sections=sections)[:limit]), via)
 
 
 # Rows inside a case the caller already holds through ``case_or_404``: the case is the door. Whether

@@ -21,7 +21,7 @@ from django.utils.html import conditional_escape
 
 from octip.cases import sections, services
 from octip.cases.sections import Field, FieldKind
-from octip.cases.selectors import case_or_404, timeline
+from octip.cases.selectors import case_or_404, sections_visible_to, timeline
 from octip.core.csv_safety import neutralise
 from tests.cases.conftest import case_data, person_data
 from tests.factories.consent import make_consent
@@ -156,8 +156,8 @@ def _check_page(client, reader, case, chosen):
             continue
         part = _segment(html, HEADINGS[name])
         # A receiver's timeline leaves out the case's other sharing (``selectors.timeline``).
-        rows = timeline(actor=reader, case=case) if name == "timeline" else sections.open_rows(
-            name, sections.section(name).rows(case), chosen)
+        rows = (timeline(actor=reader, case=case, sections=sections_visible_to(reader, case)) if name == "timeline"
+                else sections.open_rows(name, sections.section(name).rows(case), chosen))
         for row in rows:
             for fact in sections.facts(sections.open_fields(name, chosen), row):
                 if fact.field.kind == FieldKind.ROWS:
