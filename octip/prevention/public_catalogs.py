@@ -527,17 +527,17 @@ DIRECTORY_ROWS: list[tuple[Msgid, ...]] = [
      "أي لغة"),
     ("English", "ਅੰਗਰੇਜ਼ੀ", "英语", "英語", "Ingles", "Inglés", "영어", "Tiếng Anh", "انگلیسی", "الإنجليزية"),
     ("French", "ਫ਼ਰਾਂਸੀਸੀ", "法语", "法語", "Pranses", "Francés", "프랑스어", "Tiếng Pháp", "فرانسوی", "الفرنسية"),
-    ("Chinese", "ਚੀਨੀ", "中文", "中文", "Chinese", "Chino", "중국어", "Tiếng Trung", "چینی", "الصينية"),
+    ("Chinese", "ਚੀਨੀ", "中文", "中文", "Tsino", "Chino", "중국어", "Tiếng Trung", "چینی", "الصينية"),
     ("Punjabi", "ਪੰਜਾਬੀ", "旁遮普语", "旁遮普語", "Punjabi", "Panyabí", "펀자브어", "Tiếng Punjab", "پنجابی", "البنجابية"),
     ("Spanish", "ਸਪੇਨੀ", "西班牙语", "西班牙語", "Espanyol", "Español", "스페인어", "Tiếng Tây Ban Nha", "اسپانیایی", "الإسبانية"),
     ("Tagalog", "ਟਾਗਾਲੋਗ", "他加禄语", "他加祿語", "Tagalog", "Tagalo", "타갈로그어", "Tiếng Tagalog", "تاگالوگ", "التاغالوغية"),
-    ("Korean", "ਕੋਰੀਆਈ", "韩语", "韓語", "Korean", "Coreano", "한국어", "Tiếng Hàn", "کره‌ای", "الكورية"),
-    ("Vietnamese", "ਵੀਅਤਨਾਮੀ", "越南语", "越南語", "Vietnamese", "Vietnamita", "베트남어", "Tiếng Việt", "ویتنامی", "الفيتنامية"),
-    ("Arabic", "ਅਰਬੀ", "阿拉伯语", "阿拉伯語", "Arabic", "Árabe", "아랍어", "Tiếng Ả Rập", "عربی", "العربية"),
-    ("Persian (Farsi)", "ਫ਼ਾਰਸੀ", "波斯语（法尔西语）", "波斯語（法爾西語）", "Persian (Farsi)", "Persa (farsi)", "페르시아어(파르시)",
+    ("Korean", "ਕੋਰੀਆਈ", "韩语", "韓語", "Koreano", "Coreano", "한국어", "Tiếng Hàn", "کره‌ای", "الكورية"),
+    ("Vietnamese", "ਵੀਅਤਨਾਮੀ", "越南语", "越南語", "Biyetnamita", "Vietnamita", "베트남어", "Tiếng Việt", "ویتنامی", "الفيتنامية"),
+    ("Arabic", "ਅਰਬੀ", "阿拉伯语", "阿拉伯語", "Arabe", "Árabe", "아랍어", "Tiếng Ả Rập", "عربی", "العربية"),
+    ("Persian (Farsi)", "ਫ਼ਾਰਸੀ", "波斯语（法尔西语）", "波斯語（法爾西語）", "Persyano (Farsi)", "Persa (farsi)", "페르시아어(파르시)",
      "Tiếng Ba Tư (Farsi)", "فارسی", "الفارسية"),
-    ("Russian", "ਰੂਸੀ", "俄语", "俄語", "Russian", "Ruso", "러시아어", "Tiếng Nga", "روسی", "الروسية"),
-    ("Ukrainian", "ਯੂਕਰੇਨੀ", "乌克兰语", "烏克蘭語", "Ukrainian", "Ucraniano", "우크라이나어", "Tiếng Ukraina", "اوکراینی", "الأوكرانية"),
+    ("Russian", "ਰੂਸੀ", "俄语", "俄語", "Ruso", "Ruso", "러시아어", "Tiếng Nga", "روسی", "الروسية"),
+    ("Ukrainian", "ਯੂਕਰੇਨੀ", "乌克兰语", "烏克蘭語", "Ukranyano", "Ucraniano", "우크라이나어", "Tiếng Ukraina", "اوکراینی", "الأوكرانية"),
     ("Hindi", "ਹਿੰਦੀ", "印地语", "印地語", "Hindi", "Hindi", "힌디어", "Tiếng Hindi", "هندی", "الهندية"),
     ("Michif", "ਮਿਚਿਫ਼", "米奇夫语", "米奇夫語", "Michif", "Michif", "미치프어", "Tiếng Michif", "میچیف", "الميتشيف"),
     ("Cree", "ਕ੍ਰੀ", "克里语", "克里語", "Cree", "Cree", "크리어", "Tiếng Cree", "کری", "الكري"),
@@ -914,6 +914,53 @@ for _row in ROWS:
     for _language, _text in zip(LANGUAGES, _row[1:], strict=True):
         T[_language].append(_text)
 
+
+#: Django's own messages a public form can show (a required field, a choice not in the list, a value too
+#: long, a weak password), where Django 5.2 ships no translation: all of them for Tagalog (no catalog at
+#: all), most for Punjabi, the short-password one for a few more. Elsewhere Django's own translations stay.
+_TOO_SHORT = ("This password is too short. It must contain at least %d character.",
+              "This password is too short. It must contain at least %d characters.")
+DJANGO_GAPS: dict[str, list[tuple[Msgid, Msgstr]]] = {
+    "tl": [
+        ("This field is required.", "Kailangan ang field na ito."),
+        ("Select a valid choice. %(value)s is not one of the available choices.",
+         "Pumili ng wastong opsyon. Ang %(value)s ay wala sa mga pagpipilian."),
+        ("Select a valid choice. That choice is not one of the available choices.",
+         "Pumili ng wastong opsyon. Wala ang opsyong iyon sa mga pagpipilian."),
+        (("Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+          "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d)."),
+         ("Tiyaking hindi hihigit sa %(limit_value)d character ang halagang ito (mayroon itong %(show_value)d).",
+          "Tiyaking hindi hihigit sa %(limit_value)d character ang halagang ito (mayroon itong %(show_value)d).")),
+        (_TOO_SHORT,
+         ("Masyadong maikli ang password na ito. Dapat itong may hindi bababa sa %d character.",
+          "Masyadong maikli ang password na ito. Dapat itong may hindi bababa sa %d character.")),
+        ("This password is too common.", "Masyadong karaniwan ang password na ito."),
+        ("This password is entirely numeric.", "Puro numero ang password na ito."),
+        ("The password is too similar to the %(verbose_name)s.", "Masyadong kahawig ng %(verbose_name)s ang password."),
+    ],
+    "pa": [
+        ("Select a valid choice. %(value)s is not one of the available choices.",
+         "ਸਹੀ ਵਿਕਲਪ ਚੁਣੋ। %(value)s ਉਪਲਬਧ ਵਿਕਲਪਾਂ ਵਿੱਚੋਂ ਨਹੀਂ ਹੈ।"),
+        ("Select a valid choice. That choice is not one of the available choices.",
+         "ਸਹੀ ਵਿਕਲਪ ਚੁਣੋ। ਉਹ ਵਿਕਲਪ ਉਪਲਬਧ ਵਿਕਲਪਾਂ ਵਿੱਚੋਂ ਨਹੀਂ ਹੈ।"),
+        (("Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+          "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d)."),
+         ("ਪੱਕਾ ਕਰੋ ਕਿ ਇਸ ਵਿੱਚ ਵੱਧ ਤੋਂ ਵੱਧ %(limit_value)d ਅੱਖਰ ਹੋਵੇ (ਇਸ ਵਿੱਚ %(show_value)d ਹਨ)।",
+          "ਪੱਕਾ ਕਰੋ ਕਿ ਇਸ ਵਿੱਚ ਵੱਧ ਤੋਂ ਵੱਧ %(limit_value)d ਅੱਖਰ ਹੋਣ (ਇਸ ਵਿੱਚ %(show_value)d ਹਨ)।")),
+        (_TOO_SHORT, ("ਇਹ ਪਾਸਵਰਡ ਬਹੁਤ ਛੋਟਾ ਹੈ। ਇਸ ਵਿੱਚ ਘੱਟੋ-ਘੱਟ %d ਅੱਖਰ ਹੋਣਾ ਚਾਹੀਦਾ ਹੈ।",
+                      "ਇਹ ਪਾਸਵਰਡ ਬਹੁਤ ਛੋਟਾ ਹੈ। ਇਸ ਵਿੱਚ ਘੱਟੋ-ਘੱਟ %d ਅੱਖਰ ਹੋਣੇ ਚਾਹੀਦੇ ਹਨ।")),
+        ("This password is too common.", "ਇਹ ਪਾਸਵਰਡ ਬਹੁਤ ਆਮ ਹੈ।"),
+        ("This password is entirely numeric.", "ਇਸ ਪਾਸਵਰਡ ਵਿੱਚ ਸਿਰਫ਼ ਅੰਕ ਹਨ।"),
+        ("The password is too similar to the %(verbose_name)s.", "ਪਾਸਵਰਡ %(verbose_name)s ਨਾਲ ਬਹੁਤ ਮਿਲਦਾ-ਜੁਲਦਾ ਹੈ।"),
+    ],
+    "zh_Hans": [(_TOO_SHORT, ("密码太短。至少需要 %d 个字符。",))],
+    "vi": [(_TOO_SHORT, ("Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất %d ký tự.",))],
+    "fa": [(_TOO_SHORT, ("این گذرواژه خیلی کوتاه است. باید دست‌کم %d نویسه داشته باشد.",
+                         "این گذرواژه خیلی کوتاه است. باید دست‌کم %d نویسه داشته باشد."))],
+    "ar": [(_TOO_SHORT, tuple(f"كلمة المرور هذه قصيرة جدًا. يجب أن تحتوي على %d {word} على الأقل." for word in (
+        "حرف", "حرف", "حرف", "أحرف", "حرفًا", "حرف")))],
+}
+
 PLURAL = {"pa": "nplurals=2; plural=(n != 1);", "zh_Hans": "nplurals=1; plural=0;", "zh_Hant": "nplurals=1; plural=0;",
           "tl": "nplurals=2; plural=(n > 1);", "es": "nplurals=2; plural=(n != 1);", "ko": "nplurals=1; plural=0;",
           "vi": "nplurals=1; plural=0;", "fa": "nplurals=2; plural=(n > 1);",
@@ -949,7 +996,9 @@ def write_catalogs(root: Path | None = None) -> list[Path]:
         folder.mkdir(parents=True, exist_ok=True)
         lines = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"',
                  f'"Language: {language}\\n"', f'"Plural-Forms: {PLURAL[language]}\\n"', ""]
-        for msgid, msgstr in zip(MSGIDS, strings, strict=True):
+        gaps = DJANGO_GAPS.get(language, [])
+        assert not {m if isinstance(m, str) else m[0] for m, _s in gaps} & set(keys), language
+        for msgid, msgstr in [*zip(MSGIDS, strings, strict=True), *gaps]:
             lines += _entry(language, msgid, msgstr)
         path = folder / "django.po"
         path.write_text("\n".join(lines), encoding="utf-8")
