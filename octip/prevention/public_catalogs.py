@@ -4,8 +4,12 @@ Korean, Vietnamese, Farsi, Arabic): the source of ``octip/prevention/locale/<lan
 
 ``python -m octip.prevention.public_catalogs`` writes the catalogs; ``manage.py compilemessages`` compiles
 them. Only the public pages' strings are here (the quick exit, the navigation, home, get help, the
-awareness pages); staff pages stay in English and French. Translations written for this platform; have a
-community translator review them before production.
+report of concern and its answer, the service directory, the learner's pages and quizzes, certificate
+verification, the awareness pages and the practices library, with the model choices and error messages
+those pages show); staff pages stay in English and French. Data (service descriptions, course text,
+region and phone-line names) is not interface and stays as entered. Every msgid is the one makemessages
+extracts (the French catalogs hold the same). Translations written for this platform; have a community
+translator review them before production.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ CALL_TEXT = ("A trained person listens, helps you think about your safety, and �
 CSRF_TEXT = ("For your safety, forms stop working after a while or when cookies are blocked. Nothing was sent. "
              "Go back, reload the page, and try again.")
 
-MSGIDS: list[str | tuple[str, str]] = [
+MSGIDS: list[str | tuple[str, ...]] = [
     "Quick exit", "Leave this site fast: press the button, or Escape twice.",
     "Help for people affected by human trafficking", "Main", "Home", "Get help", "Find a service", "Report a concern",
     "Learn about human trafficking", "Training", "This site sets no tracking cookies and loads nothing from other sites.",
@@ -207,7 +211,7 @@ T: dict[str, list[str | tuple[str, ...]]] = {
 #: Each row: the msgid, then its translation in LANGUAGES order. A plural entry gives (singular, plural)
 #: as its msgid and, per language, a tuple of as many forms as that language's Plural-Forms has.
 LANGUAGES = ("pa", "zh_Hans", "zh_Hant", "tl", "es", "ko", "vi", "fa", "ar")
-Msgid = str | tuple[str, str]
+Msgid = str | tuple[str, ...]  # a plural msgid: (singular, plural)
 Msgstr = str | tuple[str, ...]
 
 # The frame of every public page, and the form layout (templates/base.html, templates/includes/).
@@ -812,7 +816,7 @@ VERIFY_ROWS: list[tuple[Msgid, ...]] = [
      "la oficina emitió este certificado, pero lo ha revocado.", "사무소가 이 수료증을 발급했지만 취소했습니다.",
      "văn phòng đã cấp chứng chỉ này nhưng đã thu hồi nó.", "دفتر این گواهی را صادر کرده اما آن را باطل کرده است.",
      "أصدر المكتب هذه الشهادة لكنه ألغاها."),
-    ("Tampered", "ਛੇੜਛਾੜ ਕੀਤੀ ਗਈ", "已被篡改", "已被竄改", "Binago", "Alterado", "변조됨", "Đã bị sửa đổi", "دست‌کاری‌شده", "مُعدَّلة"),
+    ("Tampered", "ਛੇੜਛਾੜ ਕੀਤੀ ਗਈ", "已被篡改", "已被竄改", "Binago", "Alterado", "변조됨", "Đã bị sửa đổi", "دست‌کاری‌شده", "تم العبث بها"),
     ("this certificate was changed after the office signed it. Do not rely on it.",
      "ਦਫ਼ਤਰ ਦੇ ਦਸਤਖ਼ਤ ਕਰਨ ਤੋਂ ਬਾਅਦ ਇਸ ਸਰਟੀਫ਼ਿਕੇਟ ਨੂੰ ਬਦਲਿਆ ਗਿਆ ਸੀ। ਇਸ 'ਤੇ ਭਰੋਸਾ ਨਾ ਕਰੋ।", "此证书在本办公室签名后被更改过。请勿信任它。",
      "此證書在本辦公室簽署後被更改過。請勿信任它。", "binago ang sertipikong ito pagkatapos itong lagdaan ng tanggapan. Huwag itong pagkatiwalaan.",
