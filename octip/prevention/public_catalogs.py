@@ -234,6 +234,25 @@ FRAME_ROWS: list[tuple[Msgid, ...]] = [
      "%(total)s쪽 중 %(number)s쪽", "Trang %(number)s / %(total)s", "صفحه %(number)s از %(total)s",
      "الصفحة %(number)s من %(total)s"),
     ("Next", "ਅਗਲਾ", "下一页", "下一頁", "Susunod", "Siguiente", "다음", "Tiếp", "بعدی", "التالي"),
+    # The "not found" page (templates/404.html), which a visitor of the public site meets too.
+    ("Page not found", "ਪੰਨਾ ਨਹੀਂ ਮਿਲਿਆ", "找不到页面", "找不到頁面", "Hindi makita ang pahina", "Página no encontrada",
+     "페이지를 찾을 수 없습니다", "Không tìm thấy trang", "صفحه پیدا نشد", "الصفحة غير موجودة"),
+    ("There is no page at this address, or it is not shared with you.",
+     "ਇਸ ਪਤੇ 'ਤੇ ਕੋਈ ਪੰਨਾ ਨਹੀਂ ਹੈ, ਜਾਂ ਇਹ ਤੁਹਾਡੇ ਨਾਲ ਸਾਂਝਾ ਨਹੀਂ ਕੀਤਾ ਗਿਆ।", "此地址没有页面，或该页面未与您共享。", "此網址沒有頁面，或該頁面未與您共用。",
+     "Walang pahina sa address na ito, o hindi ito ibinahagi sa iyo.", "No hay ninguna página en esta dirección, o no se ha compartido con usted.",
+     "이 주소에 페이지가 없거나 공유되지 않은 페이지입니다.", "Không có trang nào ở địa chỉ này, hoặc trang này không được chia sẻ với bạn.",
+     "در این نشانی صفحه‌ای نیست، یا با شما به اشتراک گذاشته نشده است.", "لا توجد صفحة على هذا العنوان، أو أنها غير متاحة لك."),
+    ("Go to the home page", "ਮੁੱਖ ਪੰਨੇ 'ਤੇ ਜਾਓ", "前往首页", "前往首頁", "Pumunta sa home page", "Ir a la página de inicio",
+     "첫 페이지로 가기", "Về trang chủ", "رفتن به صفحه اصلی", "الانتقال إلى الصفحة الرئيسية"),
+    ("Synthetic demonstration data only. Never enter information about real people outside a production deployment.",
+     "ਸਿਰਫ਼ ਨਮੂਨੇ ਲਈ ਬਣਾਇਆ ਡੇਟਾ। ਅਸਲ ਵਰਤੋਂ ਵਾਲੀ ਪ੍ਰਣਾਲੀ ਤੋਂ ਬਾਹਰ ਕਦੇ ਵੀ ਅਸਲ ਲੋਕਾਂ ਬਾਰੇ ਜਾਣਕਾਰੀ ਦਾਖ਼ਲ ਨਾ ਕਰੋ।",
+     "仅为合成的演示数据。请勿在正式部署之外输入任何真实人员的信息。", "僅為合成的示範資料。請勿在正式部署之外輸入任何真實人員的資訊。",
+     "Synthetic na datos pang-demonstrasyon lamang. Huwag kailanman maglagay ng impormasyon tungkol sa mga totoong tao sa labas ng production deployment.",
+     "Solo datos de demostración ficticios. Nunca introduzca información sobre personas reales fuera de una instalación de producción.",
+     "가상의 시연용 데이터입니다. 실제 운영 환경이 아닌 곳에 실제 사람의 정보를 입력하지 마세요.",
+     "Chỉ là dữ liệu minh họa giả lập. Không bao giờ nhập thông tin về người thật bên ngoài hệ thống vận hành chính thức.",
+     "فقط داده‌های نمایشی ساختگی. هرگز بیرون از نسخه عملیاتی، اطلاعات افراد واقعی را وارد نکنید.",
+     "بيانات تجريبية مُصطنعة فقط. لا تُدخل أبدًا معلومات عن أشخاص حقيقيين خارج بيئة التشغيل الفعلية."),
 ]
 
 # The report of concern (/report/: octip/hotline ReportForm, report*.html).

@@ -98,6 +98,11 @@ def test_public_pages_are_translated(code, client_in):
                 assert shown != english, f"{code}: {english!r} is not translated"
                 assert f">{english}<" not in text and f"{english}</" not in text, f"{code} {path}: {english!r}"
         assert_no_english_sentence(text, folder, f"{code} {path}")
+    missing = client.get("/services/00000000-0000-0000-0000-000000000000/")
+    assert missing.status_code == 404
+    assert shown_for(code, "Page not found") != "Page not found"
+    assert shown_for(code, "Page not found") in shown_text(missing)
+    assert_no_english_sentence(shown_text(missing), folder, f"{code} 404")
 
 
 @pytest.mark.django_db
