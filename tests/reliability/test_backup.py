@@ -217,8 +217,6 @@ def test_a_changed_row_or_manifest_is_refused_by_the_manifests_signature_first(w
     call_command("backup", str(tmp_path / "b"))
     _empty_database()
     events = AuditEvent.objects.count()
-    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
-    assert manifest["mac"]["alg"] == "HMAC-SHA256" and manifest["mac"]["key"] == crypto.key_ring().current_id
 
     # The reviewer's repro: a caseworker made system administrator, the new digest put into manifest.json.
     promoted = _copy(tmp_path, tmp_path / "b", "promoted")
@@ -242,6 +240,10 @@ def test_a_changed_row_or_manifest_is_refused_by_the_manifests_signature_first(w
     with pytest.raises(CommandError, match="not signed by this installation's keys, or was changed"):
         call_command("restore", str(hashed))
     _nothing_restored(events)
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["mac"]["alg"] == "HMAC-SHA256" and manifest["mac"]["key"] == crypto.key_ring().current_id
+    call_command("restore", str(tmp_path / "b"))  # the backup as written restores
+    assert User.objects.get(pk=caseworker.pk).role == caseworker.role
 
 
 def test_a_signed_manifest_must_list_every_backed_up_table(world, tmp_path):
@@ -319,15 +321,9 @@ def test_the_certificate_signing_keys_the_data_names_must_be_configured(credenti
     from octip.prevention import credentials
 
     _enrolment, credential = passed
-    call_command("backup", str(tmp_path / "b"))
-    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
     public = credentials.ring().keys["kid-a"].public_key.public_bytes(serialization.Encoding.Raw,
                                                                       serialization.PublicFormat.Raw)
-    assert manifest["keys"]["signing_keys_in_use"] == {
-        "prevention.credential": {"kid-a": hashlib.sha256(public).hexdigest()}}
-    private_material = credential_ring.split(":", 1)[1]
-    everything = "".join(p.read_text(errors="replace") for p in (tmp_path / "b").rglob("*") if p.is_file())
-    assert private_material not in everything
+    call_command("backup", str(tmp_path / "b"))
     _empty_database()
     events = AuditEvent.objects.count()
 
@@ -339,6 +335,12 @@ def test_the_certificate_signing_keys_the_data_names_must_be_configured(credenti
             call_command("restore", str(tmp_path / "b"))
         _nothing_restored(events)
 
+    # The manifest names each key by kid and the SHA-256 of its public key; no private key is in the backup.
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["keys"]["signing_keys_in_use"] == {
+        "prevention.credential": {"kid-a": hashlib.sha256(public).hexdigest()}}
+    everything = "".join(p.read_text(errors="replace") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert credential_ring.split(":", 1)[1] not in everything
     settings.OCTIP_CREDENTIAL_SIGNING_KEYS = credential_ring
     credentials.reset_ring()
     call_command("restore", str(tmp_path / "b"))
