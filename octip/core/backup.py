@@ -217,7 +217,7 @@ def configured_signing_keys(label: str) -> dict[str, str]:
     setting = hook.get("setting", "the signing key ring")
     try:
         published = import_string(hook["public_keys"])()
-    except ImproperlyConfigured as missing:
+    except (ImproperlyConfigured, ImportError) as missing:
         raise BackupError(f"The backup's {label} rows are signed, and no signing key ring is configured here "
                           f"({setting}: {missing}).") from missing
     out: dict[str, str] = {}
@@ -229,8 +229,9 @@ def configured_signing_keys(label: str) -> dict[str, str]:
 
 def signing_keys_in_use() -> dict[str, dict[str, str | None]]:
     """For each declared signed model (``OCTIP_BACKUP_SIGNING_RINGS``) with rows: kid → fingerprint of the
-    public key of each signing key its rows name (None for a kid the configured ring no longer has:
-    what it signed already verifies as unknown)."""
+    public key of each signing key its rows name (None for a kid the configured ring no longer has, or
+    for every kid when no ring is configured: what such a key signed already verifies as unknown, and a
+    backup is not refused for it)."""
     out: dict[str, dict[str, str | None]] = {}
     for label, hook in sorted(_signing_rings().items()):
         try:
@@ -240,7 +241,10 @@ def signing_keys_in_use() -> dict[str, dict[str, str | None]]:
         kids = sorted({k for k in model._base_manager.values_list(hook["kid_field"], flat=True).distinct() if k})
         if not kids:
             continue
-        configured = configured_signing_keys(label)
+        try:
+            configured = configured_signing_keys(label)
+        except BackupError:
+            configured = {}
         out[label] = {kid: configured.get(kid) for kid in kids}
     return out
 
