@@ -364,3 +364,10 @@ OCTIP_STATS_RELEASE_DIR = Path(os.environ.get("OCTIP_STATS_RELEASE_DIR", VAR_DIR
 # comma-separated kid:base64key entries, the last signing new ones (in development a 0600 file under var/).
 OCTIP_CREDENTIAL_SIGNING_KEYS = os.environ.get("OCTIP_CREDENTIAL_SIGNING_KEYS", "")
 OCTIP_CREDENTIAL_SIGNING_KEY_FILE = VAR_DIR / "credential_signing_keys.json"
+
+# Backups (octip/core/backup.py): the models whose rows name the signing key that signed them, so that a
+# restore checks that the configured ring still holds each key (by its public key's fingerprint).
+OCTIP_BACKUP_SIGNING_RINGS = {
+    "prevention.credential": {"kid_field": "kid", "public_keys": "octip.prevention.credentials.jwks",
+                              "setting": "OCTIP_CREDENTIAL_SIGNING_KEYS"},
+}

@@ -1,10 +1,14 @@
 """Backup and restore: a round trip gives identical rows (byte for byte, re-dumped) and files and an audit
 log that verifies; the wrong keys, a damaged backup, a database that is not empty or another schema
-are refused with a clear message before anything is written."""
+are refused with a clear message before anything is written. A backup changed by whoever holds no key
+(rows and their digests, the manifest) is refused by the manifest's signature first; a manifest that
+leaves a table out, symbolic links, open sessions and a certificate signing ring without the data's
+keys are refused; an audit log that does not verify rolls the whole restore back."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
 import stat
@@ -17,11 +21,12 @@ from django.core.management.base import CommandError
 from octip.cases.models import Case, Document, Person
 from octip.cases.services import add_note, upload_document
 from octip.cases.services.documents import read_document
-from octip.core import crypto
+from octip.core import backup, crypto
 from octip.core.backup import backed_up_models, restore_backup, storage_files, write_backup
 from octip.core.models import AuditEvent
 from octip.partners.models import User
 from octip.referrals.services import send_referral
+from tests.prevention.conftest import course, learner, passed, trainer  # noqa: F401 - the certificate fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,6 +65,13 @@ def _empty_database() -> None:
 
     shutil.rmtree(settings.OCTIP_STATS_RELEASE_DIR)
     assert not Case.objects.exists() and not AuditEvent.objects.exists()
+
+
+def _resign(folder: Path, manifest: dict) -> None:
+    """Write ``manifest`` into the backup signed with the configured keys: a backup this installation made
+    of data that was already so (only the key ring's holder can do this)."""
+    signed = backup.sign_manifest({k: v for k, v in manifest.items() if k != "mac"})
+    (folder / "manifest.json").write_text(json.dumps(signed))
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -106,8 +118,6 @@ def test_a_round_trip_gives_identical_rows_and_files_and_a_log_that_verifies(wor
 
 
 def test_the_commands_refuse_bad_input_and_change_nothing(world, tmp_path, monkeypatch):
-    from octip.core import backup
-
     def disk_full(model):
         raise OSError("No space left on device")
 
@@ -138,7 +148,7 @@ def test_the_commands_refuse_bad_input_and_change_nothing(world, tmp_path, monke
     shutil.copytree(tmp_path / "b", other)
     manifest = json.loads((other / "manifest.json").read_text())
     manifest["migrations"].append(["cases", "9999_from_the_future"])
-    (other / "manifest.json").write_text(json.dumps(manifest))
+    _resign(other, manifest)  # as another version of the platform, with these keys, would have written it
     with pytest.raises(CommandError, match="schema is not the backup's"):
         call_command("restore", str(other))
     assert not Case.objects.exists() and next(storage_files(), None) is None
@@ -170,3 +180,171 @@ def test_the_wrong_keys_are_refused_before_anything_is_written(world, tmp_path, 
             crypto.reset_key_ring()
         assert not Case.objects.exists() and AuditEvent.objects.count() == events
         assert next(storage_files(), None) is None
+
+
+# --- The reviewer's findings (issue: unauthenticated manifest, audit verified after commit, signing keys) ---
+
+def _copy(tmp_path: Path, source: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
+def _nothing_restored(events: int) -> None:
+    from django.conf import settings
+
+    assert not Case.objects.exists() and not User.objects.exists()
+    assert AuditEvent.objects.count() == events
+    assert next(storage_files(), None) is None
+    assert not any(p.is_file() for p in settings.OCTIP_STATS_RELEASE_DIR.rglob("*"))
+
+
+def _rewrite_table(folder: Path, label: str, change) -> dict:
+    """Edit one table of the backup (``change`` maps a row's dict to a new one) and put its new SHA-256 in
+    the manifest, as whoever can write the backup but holds no key can: returns the manifest."""
+    path = folder / "db" / f"{label}.jsonl"
+    header, *lines = path.read_text().splitlines()
+    columns = json.loads(header)["columns"]
+    rows = [change(dict(zip(columns, json.loads(line), strict=True))) for line in lines]
+    path.write_text("\n".join([header, *(json.dumps([r[c] for c in columns], sort_keys=True) for r in rows)]) + "\n")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    entry = next(t for t in manifest["tables"] if t["model"] == label)
+    entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return manifest
+
+
+def test_a_changed_row_or_manifest_is_refused_by_the_manifests_signature_first(world, caseworker, tmp_path):
+    call_command("backup", str(tmp_path / "b"))
+    _empty_database()
+    events = AuditEvent.objects.count()
+
+    # The reviewer's repro: a caseworker made system administrator, the new digest put into manifest.json.
+    promoted = _copy(tmp_path, tmp_path / "b", "promoted")
+    altered = _rewrite_table(promoted, "partners.user", lambda r: {**r, "role": "system_admin"})
+    (promoted / "manifest.json").write_text(json.dumps(altered))
+    with pytest.raises(CommandError, match="the manifest is not signed by this installation's keys, or was changed"):
+        call_command("restore", str(promoted))
+    _nothing_restored(events)
+
+    # A replaced password hash, the same way.
+    hashed = _copy(tmp_path, tmp_path / "b", "hashed")
+    altered = _rewrite_table(hashed, "partners.user", lambda r: {**r, "password": "md5$salt$0123456789abcdef"})
+    (hashed / "manifest.json").write_text(json.dumps(altered))
+    # Checked before anything else: a manifest that is also malformed says what matters first.
+    (hashed / "manifest.json").write_text(json.dumps({**altered, "format": "octip-backup/0", "tables": "x"}))
+    with pytest.raises(CommandError, match="not signed by this installation's keys, or was changed"):
+        call_command("restore", str(hashed))
+    # An unsigned manifest (the signature taken out) is refused too.
+    unsigned = {k: v for k, v in json.loads((tmp_path / "b" / "manifest.json").read_text()).items() if k != "mac"}
+    (hashed / "manifest.json").write_text(json.dumps(unsigned))
+    with pytest.raises(CommandError, match="not signed by this installation's keys, or was changed"):
+        call_command("restore", str(hashed))
+    _nothing_restored(events)
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["mac"]["alg"] == "HMAC-SHA256" and manifest["mac"]["key"] == crypto.key_ring().current_id
+    call_command("restore", str(tmp_path / "b"))  # the backup as written restores
+    assert User.objects.get(pk=caseworker.pk).role == caseworker.role
+
+
+def test_a_signed_manifest_must_list_every_backed_up_table(world, tmp_path):
+    call_command("backup", str(tmp_path / "b"))
+    _empty_database()
+    events = AuditEvent.objects.count()
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    manifest["tables"] = [t for t in manifest["tables"] if t["model"] != "core.auditevent"]
+    _resign(tmp_path / "b", manifest)
+    with pytest.raises(CommandError, match=r"does not hold every table .*core\.auditevent"):
+        call_command("restore", str(tmp_path / "b"))
+    _nothing_restored(events)
+
+
+def test_an_audit_log_that_does_not_verify_is_rolled_back_with_everything_else(world, tmp_path):
+    call_command("backup", str(tmp_path / "b"))
+    _empty_database()
+    events = AuditEvent.objects.count()
+    # The log was rewritten before the backup (an event's detail changed): the backup is genuine, the log not.
+    manifest = _rewrite_table(tmp_path / "b", "core.auditevent",
+                              lambda r: {**r, "purpose": "rewritten"} if r["seq"] == 2 else r)
+    _resign(tmp_path / "b", manifest)
+    with pytest.raises(CommandError, match=r"audit log does not verify.*seq=2.*rolled back"):
+        call_command("restore", str(tmp_path / "b"))
+    _nothing_restored(events)
+
+
+def test_symbolic_links_in_the_backup_and_open_sessions_are_refused(world, tmp_path):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    call_command("backup", str(tmp_path / "b"))
+    _empty_database()
+    events = AuditEvent.objects.count()
+    # A file of the backup replaced by a link to a copy outside it (same bytes: the digest matches).
+    linked = _copy(tmp_path, tmp_path / "b", "linked")
+    document = next(p for p in (linked / "files").rglob("*") if p.is_file())
+    outside = tmp_path / "outside.bin"
+    outside.write_bytes(document.read_bytes())
+    document.unlink()
+    document.symlink_to(outside)
+    with pytest.raises(CommandError, match="symbolic link"):
+        call_command("restore", str(linked))
+    # The db folder replaced by a link to a copy of it outside the backup.
+    db_linked = _copy(tmp_path, tmp_path / "b", "db-linked")
+    shutil.move(db_linked / "db", tmp_path / "db-outside")
+    (db_linked / "db").symlink_to(tmp_path / "db-outside")
+    with pytest.raises(CommandError, match="symbolic link"):
+        call_command("restore", str(db_linked))
+    _nothing_restored(events)
+    # Someone still signed in on the database restored into: refused as not empty.
+    session = SessionStore()
+    session["who"] = "someone"
+    session.create()
+    with pytest.raises(CommandError, match=r"not empty.*sessions\.session"):
+        call_command("restore", str(tmp_path / "b"))
+    _nothing_restored(events)
+
+
+@pytest.fixture
+def credential_ring(settings, tmp_path):
+    """A certificate signing ring of the test's own (one key, ``kid-a``)."""
+    from octip.prevention import credentials
+
+    settings.OCTIP_CREDENTIAL_SIGNING_KEYS = f"kid-a:{credentials.new_signing_key()}"
+    settings.OCTIP_SITE_URL = ""
+    credentials.reset_ring()
+    yield settings.OCTIP_CREDENTIAL_SIGNING_KEYS
+    credentials.reset_ring()
+
+
+def test_the_certificate_signing_keys_the_data_names_must_be_configured(credential_ring, passed, tmp_path,  # noqa: F811
+                                                                        settings):
+    from cryptography.hazmat.primitives import serialization
+
+    from octip.prevention import credentials
+
+    _enrolment, credential = passed
+    public = credentials.ring().keys["kid-a"].public_key.public_bytes(serialization.Encoding.Raw,
+                                                                      serialization.PublicFormat.Raw)
+    call_command("backup", str(tmp_path / "b"))
+    _empty_database()
+    events = AuditEvent.objects.count()
+
+    for ring, message in [(f"kid-b:{credentials.new_signing_key()}", "signed with key kid-a, which is not in"),
+                          (f"kid-a:{credentials.new_signing_key()}", "Signing key kid-a .* public key differs")]:
+        settings.OCTIP_CREDENTIAL_SIGNING_KEYS = ring
+        credentials.reset_ring()
+        with pytest.raises(CommandError, match=message):
+            call_command("restore", str(tmp_path / "b"))
+        _nothing_restored(events)
+
+    # The manifest names each key by kid and the SHA-256 of its public key; no private key is in the backup.
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
+    assert manifest["keys"]["signing_keys_in_use"] == {
+        "prevention.credential": {"kid-a": hashlib.sha256(public).hexdigest()}}
+    everything = "".join(p.read_text(errors="replace") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert credential_ring.split(":", 1)[1] not in everything
+    settings.OCTIP_CREDENTIAL_SIGNING_KEYS = credential_ring
+    credentials.reset_ring()
+    call_command("restore", str(tmp_path / "b"))
+    from octip.prevention.models import Credential
+
+    restored = Credential.objects.get(pk=credential.pk)
+    assert credentials.check_signature(restored.token).status == credentials.Status.VALID
