@@ -112,9 +112,7 @@ def test_every_public_page_is_accessible_in_every_language(code, page, published
 
 def test_the_trainers_pages_are_accessible_in_english_and_french(page, published_course, make_user, sign_in,
                                                                  assert_accessible):
-    from tests.factories import confirmed_totp
-
-    from tests.factories import OrganizationFactory
+    from tests.factories import OrganizationFactory, confirmed_totp
 
     # The office's trainer: only they see the certificates page.
     trainer = make_user(role="trainer", organization=OrganizationFactory(type="coordinating_office"))
