@@ -48,7 +48,7 @@ migrations-check: install
 deploy-check: install
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	key() { $(BIN)/python -c "from octip.core.crypto import new_key; print(new_key())"; } && \
-	env -u DATABASE_URL OCTIP_ENV=production OCTIP_VAR_DIR="$$tmp" OCTIP_ALLOWED_HOSTS=octip.example.invalid \
+	env -u DATABASE_URL OCTIP_ENV=production OCTIP_VAR_DIR="$$tmp" OCTIP_ALLOWED_HOSTS=octip.example.invalid OCTIP_SITE_URL=https://octip.example.invalid \
 	  DJANGO_SECRET_KEY="$$(key)$$(key)" OCTIP_FIELD_KEYS="k1:$$(key)" OCTIP_BLIND_INDEX_KEY="$$(key)" \
 	  OCTIP_AUDIT_SIGNING_KEY="$$(key)" OCTIP_CREDENTIAL_SIGNING_KEYS="c1:$$(key)" \
 	  OCTIP_REDIS_URL=redis://127.0.0.1:6379/1 \

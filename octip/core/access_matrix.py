@@ -296,7 +296,7 @@ ROUTES: dict[str, Expect] = {
     "practices:list": {"*": 200},
     # prevention:
     "prevention:courses": {},
-    "prevention:credentials": {},
+    "prevention:credentials": {"trainer": 404},  # a partner's trainer (org A): only the office's trainers see certificates
     "prevention:material_download": {"trainer": 404},
     "prevention:materials": {},
     "prevention:outreach": {},

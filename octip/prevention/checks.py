@@ -30,3 +30,15 @@ def check_credential_signing_keys(app_configs: Sequence[AppConfig] | None = None
     except ImproperlyConfigured as problem:
         return [Error(str(problem), hint=HINT, id="octip.E101")]
     return []
+
+
+@register(Tags.security)
+def check_site_url(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """Certificates name the platform's address (issuer, status list); production never takes it from the
+    request's Host header, so without ``OCTIP_SITE_URL`` it issues no certificate and serves no status list."""
+    if getattr(settings, "PRODUCTION", False) and not getattr(settings, "OCTIP_SITE_URL", ""):
+        return [CheckWarning("OCTIP_SITE_URL is not set: no certificate is issued and the status list is not "
+                             "served (their addresses are never taken from the Host header in production).",
+                             hint="Set OCTIP_SITE_URL to the platform's public address, e.g. https://octip.example.ca.",
+                             id="octip.W102")]
+    return []

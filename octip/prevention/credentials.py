@@ -177,14 +177,30 @@ def _key_set() -> KeySet:
 
 # --- Issuing ------------------------------------------------------------------------------------
 
+def site_url(fallback: str = "") -> str:
+    """The platform's public address for the issuer and status list URLs inside signed credentials:
+    ``OCTIP_SITE_URL``. In development, else the request's (``fallback``) or localhost; in production
+    never the request's Host header (anyone sends one), so without the setting this refuses (the system
+    check ``octip.W102`` says so at deploy)."""
+    configured = getattr(settings, "OCTIP_SITE_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    if getattr(settings, "PRODUCTION", False):
+        raise ImproperlyConfigured("OCTIP_SITE_URL is not set: certificates and the status list name the "
+                                   "platform's address, and production does not take it from the Host header.")
+    return (fallback or "http://localhost:8000").rstrip("/")
+
+
 def hashed_email(email: str, salt: str) -> str:
     """The OB3 IdentityHash of an email: "sha256$" + hex(SHA-256(identity + salt))."""
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
 
 
-def sign(claims: dict[str, Any], *, typ: str = "vc+jwt") -> tuple[str, str]:
-    """Sign claims with the current key: (compact JWS, kid)."""
-    register_ring_keys()
+def sign(claims: dict[str, Any], *, typ: str = "vc+jwt", register: bool = True) -> tuple[str, str]:
+    """Sign claims with the current key: (compact JWS, kid). ``register`` records the ring's public keys
+    first (issuing a certificate); the public status list passes False, so an anonymous GET writes nothing."""
+    if register:
+        register_ring_keys()
     current = ring()
     header = {"alg": ALG, "kid": current.current_kid, "typ": typ}
     return jwt.encode(header, claims, current.current, algorithms=[ALG]), current.current_kid

@@ -134,9 +134,10 @@ def seed(*, scale: int | None, stdout) -> None:
     regions = list(Region.objects.all())
     for local, name, org_type, outcome in LEARNERS:
         email = learner_email(local)
-        learner = Learner.objects.create(email=email, email_index=email_index(email), display_name=name,
-                                         password=make_password(DEMO_PASSWORD), organization_type=org_type,
-                                         region=random.choice(regions) if regions else None)
+        learner = Learner(email=email, display_name=name, password=make_password(DEMO_PASSWORD),
+                          organization_type=org_type, region=random.choice(regions) if regions else None)
+        learner.refresh_indexes()
+        learner.save(force_insert=True)
         _take(learner, version, outcome, site)
     # Partner staff learn too: the demo caseworker passed.
     caseworker = User.objects.filter(email=demo_email("caseworker")).first()

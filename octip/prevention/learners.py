@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from octip.core import audit
 from octip.core.ratelimit import count_attempt
 
-from .models import Learner, email_index
+from .models import Learner, email_indexes
 
 SESSION_KEY = "prevention_learner"
 
@@ -32,13 +32,24 @@ def _dummy_hash(hasher: str) -> str:
     return make_password("not-a-password-of-anyone", hasher=hasher)
 
 
+def attempt_allowed(kind: str, indexes: list[str], client: str, *, per_email: int, per_client: int,
+                    window_seconds: int = 900) -> bool:
+    """Count one attempt of ``kind`` (sign-in, registration) for an email and a client address; False when
+    either is over its limit. The email counts under its index of every blind-index key version, so a key
+    rotation does not start a fresh allowance (a counter over its limit under any version refuses)."""
+    allowed = count_attempt(f"{kind}.ip:{client}", limit=per_client, window_seconds=window_seconds)
+    for index in indexes:
+        allowed = count_attempt(f"{kind}:{index}", limit=per_email, window_seconds=window_seconds) and allowed
+    return allowed
+
+
 def authenticate(request: HttpRequest, *, email: str, password: str) -> Learner | None:
     """The self-registered learner with this email and password, or None (also when throttled)."""
     client = request.META.get("REMOTE_ADDR", "")
-    if not count_attempt(f"prevention.signin:{email_index(email)}", limit=10, window_seconds=900) or \
-            not count_attempt(f"prevention.signin.ip:{client}", limit=50, window_seconds=900):
+    indexes = email_indexes(email)
+    if not attempt_allowed("prevention.signin", indexes, client, per_email=10, per_client=50):
         return None
-    learner = Learner.objects.filter(email_index=email_index(email), is_active=True, staff_user__isnull=True).first()
+    learner = Learner.objects.filter(email_index__in=indexes, is_active=True, staff_user__isnull=True).first()
     if learner is None or not learner.password:
         check_password(password, _dummy_hash(get_hasher().algorithm))
         return None

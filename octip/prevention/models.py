@@ -14,12 +14,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from octip.core.crypto import blind_index
+from octip.core import crypto
 from octip.core.fields import EncryptedChar
 
 
-def email_index(email: str) -> str:
-    return blind_index(email.strip().lower(), "prevention.learner.email")
+def email_index(email: str, key_id: str | None = None) -> str:
+    """The blind index of a learner's email under one blind-index key version (default the current)."""
+    return crypto.blind_index(email.strip().lower(), "prevention.learner.email", key_id=key_id)
+
+
+def email_indexes(email: str) -> list[str]:
+    """The email's blind index under every configured key version, the current first: what a lookup
+    looks under while ``manage.py rotate_blind_index_key`` re-indexes the rows of older versions."""
+    return [email_index(email, key_id) for key_id in crypto.index_key_ids()]
 
 
 # --- Courses ------------------------------------------------------------------------------------
@@ -169,9 +176,20 @@ class Learner(models.Model):
     is_active = models.BooleanField(default=True)
     session_generation = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    #: The blind-index key version ``email_index`` was made under (``manage.py rotate_blind_index_key``
+    #: re-indexes the rows of older versions, and resumes from this column).
+    index_key_id = models.CharField(max_length=32, default=crypto.FIRST_INDEX_KEY_ID, db_index=True, editable=False)
 
     def __str__(self) -> str:
         return self.display_name
+
+    def refresh_indexes(self) -> None:
+        """Recompute the email's blind index under the current key version (call before save). A staff
+        learner's index is of ``staff:<user id>``, not of the email (the staff account signs in as staff)."""
+        self.email_index = email_index(f"staff:{self.staff_user_id}" if self.staff_user_id else self.email)
+        self.index_key_id = crypto.key_ring().blind_index_id
+
+    INDEXED_FIELDS = ["email_index", "index_key_id"]
 
     @property
     def is_staff_learner(self) -> bool:

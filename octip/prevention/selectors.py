@@ -9,12 +9,14 @@ No case data is here and none is reachable from here. Staff reads of learner rec
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -149,15 +151,32 @@ def credential_of_learner_or_404(*, learner: Learner, credential_id: Any) -> Cre
     return credential
 
 
+def manages_certificates(actor: Actor) -> bool:
+    """Whether ``actor`` may see and revoke the certificates: the office issues them (the issuer of every
+    certificate is the coordinating office), so only its trainers do; a partner's trainer does not see the
+    certificates and names of every learner."""
+    from octip.core.access import allows
+    from octip.partners.models import OrganizationType
+
+    organization = getattr(actor, "organization", None)
+    return bool(allows(actor, MANAGE) and organization is not None
+                and getattr(organization, "type", "") == OrganizationType.COORDINATING_OFFICE)
+
+
 def credentials_for(*, actor: Actor) -> QuerySet[Credential]:
-    """Certificates for a trainer (the page shows the printed name and the course only)."""
+    """Certificates for a trainer of the office (the page shows the printed name and the course only);
+    another organization's trainer gets a 404 (``manages_certificates``)."""
     require(actor, MANAGE)
+    if not manages_certificates(actor):
+        raise Http404
     audit.record(actor, "prevention.credentials_listed", None)
     return Credential.objects.select_related("enrolment__learner", "enrolment__version").order_by("-issued_at")
 
 
 def credential_for_staff_or_404(*, actor: Actor, credential_id: Any) -> Credential:
     require(actor, MANAGE)
+    if not manages_certificates(actor):
+        raise Http404
     try:
         credential = Credential.objects.filter(pk=credential_id).first()
     except Exception as bad:  # noqa: BLE001 - a malformed UUID is a 404
@@ -210,8 +229,36 @@ def status_list_claims(*, number: int, site: str) -> dict[str, Any] | None:
         return None
     revoked = list(Credential.objects.filter(status_list=number, revoked_at__isnull=False)
                    .values_list("status_index", flat=True))
-    return credentials.status_list_claims(base_url=(settings.OCTIP_SITE_URL or site).rstrip("/"), number=number,
+    return credentials.status_list_claims(base_url=credentials.site_url(site), number=number,
                                           revoked_indexes=revoked)
+
+
+#: How long a signed status list is kept; an issue or a revocation makes a new one at once.
+STATUS_LIST_CACHE_SECONDS = 3600
+
+
+def signed_status_list(*, number: int, site: str) -> str | None:
+    """The signed status list ``number`` (a VC-JWT), or None when there is no such list. Signed once per
+    revision of the list and kept in the cache: the revision (its credentials, its revoked ones, the last
+    revocation) changes on every issue and revocation, so a verifier never gets a stale list, and an
+    anonymous GET neither signs again nor writes to the database."""
+    if number < 1:
+        return None
+    revision = Credential.objects.filter(status_list=number).aggregate(
+        issued=Count("pk"), revoked=Count("revoked_at"), last=Max("revoked_at"))
+    if not revision["issued"] and number != 1:
+        return None
+    base, kid = credentials.site_url(site), credentials.ring().current_kid
+    key = "prevention.status_list:" + hashlib.sha256(
+        f"{number}|{revision['issued']}|{revision['revoked']}|{revision['last']}|{base}|{kid}".encode()).hexdigest()
+    token = cache.get(key)
+    if token is None:
+        claims = status_list_claims(number=number, site=site)
+        if claims is None:
+            return None
+        token, _kid = credentials.sign(claims, register=False)
+        cache.set(key, token, STATUS_LIST_CACHE_SECONDS)
+    return token
 
 
 # --- Trainer reports ----------------------------------------------------------------------------

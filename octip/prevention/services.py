@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from octip.core import audit
-from octip.core.access import Actor, require
+from octip.core.access import AccessDenied, Actor, require
 from octip.core.bounds import refuse_out_of_range
 
 from . import credentials
@@ -56,7 +57,7 @@ from .models import (
     Quiz,
     Setting,
     VersionStatus,
-    email_index,
+    email_indexes,
 )
 from .sanitize import clean_html
 
@@ -67,8 +68,9 @@ CURATE = "prevention.curate_practices"
 
 
 def base_url(fallback: str = "") -> str:
-    """The platform's public address for links inside credentials (``OCTIP_SITE_URL``, else the request's)."""
-    return (settings.OCTIP_SITE_URL or fallback or "http://localhost:8000").rstrip("/")
+    """The platform's public address for links inside credentials (``credentials.site_url``: ``OCTIP_SITE_URL``;
+    in development, else the request's)."""
+    return credentials.site_url(fallback)
 
 
 def _learner_target(learner: Learner) -> tuple[str, str]:
@@ -79,8 +81,13 @@ def _learner_target(learner: Learner) -> tuple[str, str]:
 
 @transaction.atomic
 def register_learner(*, email: str, password: str, display_name: str, organization_type: str = "",
-                     region_id: int | None = None) -> Learner:
-    """A member of the public opens a learner account (their only capability: to learn)."""
+                     region_id: int | None = None, site: str = "") -> Learner | None:
+    """A member of the public opens a learner account (their only capability: to learn).
+
+    The new learner, or None when the email already has an account: then nothing is created and the
+    address is told that someone tried to register with it (a message to the owner of the address, never
+    to the visitor). The caller answers the same either way, so the form does not tell who has an account;
+    the password is hashed either way, so neither does the time it takes."""
     from octip.partners.models import OrganizationType, Region
 
     email = (email or "").strip().lower()
@@ -96,19 +103,44 @@ def register_learner(*, email: str, password: str, display_name: str, organizati
         errors["organization_type"] = [_("Choose a kind of organization from the list.")]
     if region_id is not None and not Region.objects.filter(pk=region_id).exists():
         errors["region"] = [_("Choose a region from the list.")]
-    if "email" not in errors and Learner.objects.filter(email_index=email_index(email)).exists():
-        errors["email"] = [_("A learner account with this email already exists. Sign in instead.")]
     try:
         validate_password(password)
     except ValidationError as weak:
         errors["password"] = list(weak.messages)
     if errors:
         raise ValidationError(errors)
-    learner = Learner.objects.create(email=email, email_index=email_index(email), display_name=display_name,
-                                     password=make_password(password), organization_type=organization_type,
-                                     region_id=region_id)
-    audit.record(None, "prevention.learner_registered", _learner_target(learner))
-    return learner
+    hashed = make_password(password)
+    existing = Learner.objects.filter(email_index__in=email_indexes(email)).first()
+    if existing is None:
+        learner = Learner(email=email, display_name=display_name, password=hashed,
+                          organization_type=organization_type, region_id=region_id)
+        learner.refresh_indexes()
+        try:
+            with transaction.atomic():
+                learner.save(force_insert=True)
+        except IntegrityError:  # registered at the same moment by another request
+            existing = Learner.objects.filter(email_index__in=email_indexes(email)).first()
+        else:
+            audit.record(None, "prevention.learner_registered", _learner_target(learner))
+            return learner
+    if existing is not None:
+        audit.record(None, "prevention.learner_registration_of_existing_email", _learner_target(existing))
+    _tell_of_registration_attempt(email, site)
+    return None
+
+
+def _tell_of_registration_attempt(email: str, site: str) -> None:
+    """Tell the owner of ``email`` that someone tried to open a learner account with it (after commit)."""
+    subject = _("[OCTIP] Someone tried to create a learner account with your email")
+    try:
+        link = f"{base_url(site)}/learn/sign-in/"
+    except ImproperlyConfigured:  # production without OCTIP_SITE_URL: no link from the Host header
+        link = "/learn/sign-in/"
+    body = _("Someone tried to create a learner account on the course site with this email address, which "
+             "already has one. No new account was created and your account has not changed.\n\n"
+             "If it was you, sign in with your password: %(link)s\n\n"
+             "If it was not you, you need not do anything.") % {"link": link}
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True))
 
 
 @transaction.atomic
@@ -118,10 +150,11 @@ def staff_learner(*, actor: Actor) -> Learner:
     if existing is not None:
         return existing
     organization = actor.organization
-    learner = Learner.objects.create(
-        email=actor.email, email_index=email_index(f"staff:{actor.pk}"),
-        display_name=getattr(actor, "full_name", "") or actor.email, staff_user_id=actor.pk,
+    learner = Learner(
+        email=actor.email, display_name=getattr(actor, "full_name", "") or actor.email, staff_user_id=actor.pk,
         organization_type=getattr(organization, "type", ""), region_id=getattr(organization, "region_id", None))
+    learner.refresh_indexes()
+    learner.save(force_insert=True)
     audit.record(actor, "prevention.learner_registered", _learner_target(learner), detail={"staff": True})
     return learner
 
@@ -470,8 +503,8 @@ def issue_if_possible(*, enrolment: Enrolment, site: str = "") -> Credential | N
     try:
         with transaction.atomic():
             return issue_credential(enrolment=enrolment, site=site)
-    except ImproperlyConfigured:
-        logger.error("No certificate signing key (OCTIP_CREDENTIAL_SIGNING_KEYS): certificate not issued.")
+    except ImproperlyConfigured as missing:
+        logger.error("Certificate not issued: %s", missing)
         return None
 
 
@@ -509,8 +542,14 @@ def issue_credential(*, enrolment: Enrolment, site: str = "", issued_at: datetim
 
 @transaction.atomic
 def revoke_credential(*, actor: Actor, credential: Credential, reason: str) -> Credential:
-    """Revoke a certificate: its bit is set in the status list and every verification says revoked."""
+    """Revoke a certificate: its bit is set in the status list and every verification says revoked. Only a
+    trainer of the office revokes (``selectors.manages_certificates``); another's trainer is refused."""
+    from .selectors import manages_certificates
+
     require(actor, MANAGE)
+    if not manages_certificates(actor):
+        audit.record_denial(actor, MANAGE, credential)
+        raise AccessDenied(MANAGE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the certificate is revoked.")})

@@ -25,10 +25,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from octip.core.forms import apply_validation_error
 from octip.site.lines import phone_lines
 
-from . import learners, selectors, services
+from . import credentials, learners, selectors, services
 from .credentials import Status, jwks
 from .forms import NameForm, PracticeFilterForm, RegisterForm, SignInForm, VerifyForm
-from .models import CompletionState
+from .models import CompletionState, email_indexes
 from .pdf import certificate_pdf
 
 STATUS_WORDS = {
@@ -71,21 +71,34 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                    {"courses": selectors.published_courses(), "enrolments": mine})
 
 
+#: Registrations counted per email (under every blind-index key version) and per client, in 15 minutes.
+REGISTER_PER_EMAIL, REGISTER_PER_CLIENT = 5, 20
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """Open a learner account. The answer is the same whether or not the email already has one (the
+    account is made, or the address is told of the attempt): the visitor then signs in with the password."""
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            learner = services.register_learner(
-                email=data["email"], password=data["password"], display_name=data["display_name"],
-                organization_type=data["organization_type"], region_id=data["region"].pk if data["region"] else None)
-        except ValidationError as refused:
-            apply_validation_error(form, refused)
+        client = request.META.get("REMOTE_ADDR", "")
+        if not learners.attempt_allowed("prevention.register", email_indexes(data["email"]), client,
+                                        per_email=REGISTER_PER_EMAIL, per_client=REGISTER_PER_CLIENT):
+            form.add_error(None, _("There were too many tries: wait a few minutes and try again."))
         else:
-            learners.sign_in(request, learner)
-            messages.success(request, _("Your learner account is ready."))
-            return redirect("learn:catalogue")
+            try:
+                services.register_learner(
+                    email=data["email"], password=data["password"], display_name=data["display_name"],
+                    organization_type=data["organization_type"],
+                    region_id=data["region"].pk if data["region"] else None, site=_site(request))
+            except ValidationError as refused:
+                apply_validation_error(form, refused)
+            else:
+                messages.success(request, _(
+                    "If this email can be used, your learner account is ready: sign in with it and your "
+                    "password. If it already has an account, we have sent a message to it."))
+                return redirect("learn:sign_in")
     return _public(request, "prevention/public/register.html", {"form": form},
                    status=400 if request.method == "POST" else 200)
 
@@ -260,15 +273,16 @@ def jwks_json(request: HttpRequest) -> JsonResponse:
 
 
 def status_list(request: HttpRequest, number: int) -> HttpResponse:
-    """The Bitstring Status List credential, signed (VC-JWT); ``?format=json`` shows its claims."""
-    from . import credentials
-
-    claims = selectors.status_list_claims(number=number, site=_site(request))
-    if claims is None:
-        raise Http404
+    """The Bitstring Status List credential, signed (VC-JWT, cached per revision of the list: a GET writes
+    nothing); ``?format=json`` shows its claims."""
     if request.GET.get("format") == "json":
+        claims = selectors.status_list_claims(number=number, site=_site(request))
+        if claims is None:
+            raise Http404
         return JsonResponse(claims)
-    token, _kid = credentials.sign(claims)
+    token = selectors.signed_status_list(number=number, site=_site(request))
+    if token is None:
+        raise Http404
     response = HttpResponse(token, content_type="application/vc+jwt")
     response["Cache-Control"] = "public, max-age=60"
     response["Access-Control-Allow-Origin"] = "*"
@@ -276,7 +290,7 @@ def status_list(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def issuer(request: HttpRequest) -> JsonResponse:
-    site = (settings.OCTIP_SITE_URL or _site(request)).rstrip("/")
+    site = credentials.site_url(_site(request))
     return JsonResponse({"@context": ["https://www.w3.org/ns/credentials/v2",
                                       "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
                          "id": f"{site}/credentials/issuer", "type": ["Profile"],

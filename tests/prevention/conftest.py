@@ -8,6 +8,7 @@ from django.test import Client
 
 from octip.prevention import credentials, learners, services
 from octip.prevention.models import Course, Lesson
+from tests.factories import OrganizationFactory
 
 LEARNER_PASSWORD = "a-long-learner-passphrase"
 
@@ -30,7 +31,8 @@ def _signing_keys_of_the_test(settings, tmp_path):
 
 @pytest.fixture
 def trainer(make_user):
-    return make_user(role="trainer")
+    """A trainer of the coordinating office (the office issues the certificates and revokes them)."""
+    return make_user(role="trainer", organization=OrganizationFactory(type="coordinating_office"))
 
 
 @pytest.fixture

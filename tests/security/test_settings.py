@@ -24,7 +24,7 @@ def production_env(tmp_path):
             "OCTIP_ALLOWED_HOSTS": "octip.example.ca", "OCTIP_FIELD_KEYS": f"k1:{new_key()}",
             "OCTIP_BLIND_INDEX_KEY": new_key(), "OCTIP_VAR_DIR": str(tmp_path),
             "OCTIP_AUDIT_SIGNING_KEY": new_key(), "OCTIP_CREDENTIAL_SIGNING_KEYS": f"c1:{new_key()}",
-            "OCTIP_REDIS_URL": "redis://127.0.0.1:6379/1"}
+            "OCTIP_REDIS_URL": "redis://127.0.0.1:6379/1", "OCTIP_SITE_URL": "https://octip.example.invalid"}
 
 
 def test_production_settings_pass_check_deploy_without_warnings(tmp_path):

@@ -14,3 +14,11 @@ def lookup(mapping: Any, key: Any) -> Any:
         return mapping.get(str(key), [])
     except AttributeError:
         return []
+
+
+@register.filter
+def manages_certificates(user: Any) -> bool:
+    """Whether to show the certificates link (``selectors.manages_certificates``)."""
+    from octip.prevention.selectors import manages_certificates as decide
+
+    return bool(getattr(user, "is_authenticated", False)) and decide(user)
