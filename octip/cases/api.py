@@ -299,7 +299,7 @@ def add_task(request, case_id: UUID, body: s.TaskIn):
 @router.post("/cases/{case_id}/tasks/{task_id}/done", response=s.TaskOut)
 def complete_task(request, case_id: UUID, task_id: int, body: s.VersionIn):
     case = selectors.case_or_404(actor=request.auth, case_id=case_id)
-    task = selectors.task_or_404(case=case, task_id=task_id)
+    task = selectors.task_or_404(actor=request.auth, case=case, task_id=task_id)
     return services.complete_task(actor=request.auth, task=task, expected_version=body.version)
 
 

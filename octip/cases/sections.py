@@ -154,6 +154,13 @@ def _normal_notes(case: Case) -> Iterable[Any]:
     return case.notes.filter(sensitivity=Sensitivity.NORMAL)
 
 
+def _section_of_entry(entry: Any) -> str:
+    """The further section a timeline entry tells of (a justice event belongs to ``justice``)."""
+    from .timeline import SECTION_OF_KIND  # the timeline module reads this one
+
+    return SECTION_OF_KIND.get(entry.kind, "")
+
+
 _DECLARED: tuple[Section, ...] = (
     Section("identity", _("Identity (the person's identifying fields)"), permission="case.view_identifying",
             listed=("preferred_name", "legal_name"),
@@ -241,7 +248,7 @@ _DECLARED: tuple[Section, ...] = (
     # Police contacts, proceedings, immigration status and CVAP: the ``justice`` app's content.
     Section("justice", _("Justice and immigration (police contacts, proceedings, permits, CVAP)"), owner="justice",
             permission="justice.view"),
-    Section("timeline", _("Timeline"), rows=lambda case: case.timeline.all(), fields=(
+    Section("timeline", _("Timeline"), rows=lambda case: case.timeline.all(), row_needs=_section_of_entry, fields=(
         Field("created_at", _("When"), kind=FieldKind.DATETIME),
         # Rendered when read, in the reader's language.
         Field("summary", _("What happened"), path="text"),

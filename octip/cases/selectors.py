@@ -845,8 +845,13 @@ def plan_action_or_404(*, case: Case, action_id: Any) -> PlanAction:
     return get_object_or_404(PlanAction, pk=action_id, goal__case=case)
 
 
-def task_or_404(*, case: Case, task_id: Any) -> Task:
-    return get_object_or_404(Task, pk=task_id, case=case)
+def task_or_404(*, actor: Actor, case: Case, task_id: Any) -> Task:
+    """A task of ``case`` the actor may see: its section, and the further one it belongs to (a justice
+    deadline's task), open to them; else a 404."""
+    task = get_object_or_404(Task, pk=task_id, case=case)
+    if not sections_of_row("tasks", task) <= sections_visible_to(actor, case):
+        raise Http404
+    return task
 
 
 def closure_request_or_404(*, case: Case, request_id: Any) -> ClosureRequest:

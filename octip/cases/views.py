@@ -481,7 +481,7 @@ def task_add(request, case_id):
 @require_POST
 def task_done(request, case_id, task_id):
     case = selectors.case_or_404(actor=request.user, case_id=case_id)
-    task = selectors.task_or_404(case=case, task_id=task_id)
+    task = selectors.task_or_404(actor=request.user, case=case, task_id=task_id)
     return _post_action(request, case, lambda: services.complete_task(
         actor=request.user, task=task, expected_version=_post_version(request)))
 

@@ -280,8 +280,9 @@ def may_disclose(case: Case, recipient_organization: Organization | str, purpose
             # withdrawal at the same moment waits for this disclosure, then ends what it opened; or it
             # came first, and the decision is made again, under the lock, seeing it.
             rests_on = [c.pk for c in (decision.consent, decision.police_consent) if c is not None]
-            now = timezone.now()
-            if any(c.status_at(now) != "active" for c in Consent.objects.select_for_update().filter(pk__in=rests_on)):
+            locked = list(Consent.objects.select_for_update().filter(pk__in=rests_on))
+            now = timezone.now()  # after the lock: a withdrawal that went first is in the past now
+            if any(c.status_at(now) != "active" for c in locked):
                 decision = evaluate(case, recipient_organization, purpose, sections, actor=actor, basis=basis,
                                     justification=justification or "", police=police)
         disclosure = None

@@ -99,6 +99,12 @@ def record_police_choice(*, actor: User, case: Case, choice: str) -> PolicePrefe
     _require_edit(actor, case)
     if choice not in PoliceChoice.values:
         raise ValidationError({"choice": _("Choose one of the options.")})
+    if choice == PoliceChoice.DECLINES:
+        # The consents to police are locked before anything is written or audited (the platform's one
+        # lock order: consent rows, then the audit log), so a disclosure resting on one at the same
+        # moment waits, or is decided again after this withdrawal; never a deadlock.
+        list(Consent.objects.select_for_update().filter(case=case, scope=ConsentScope.POLICE_CONTACT)
+             .values_list("pk"))
     preference = PolicePreference.objects.create(case=case, choice=choice, recorded_by=actor)
     happened(actor=actor, case=case, kind=Kind.POLICE_CHOICE, params={"choice": ("police_choice", choice)},
              restricted=True, detail={"preference_id": preference.pk, "choice": choice})

@@ -56,3 +56,29 @@ def test_a_police_service_shown_the_tasks_but_not_the_justice_section_sees_no_de
     assert liaison.get(f"/api/v1/cases/{case.pk}/justice").status_code == 404
     tasks = liaison.get(f"/api/v1/cases/{case.pk}/tasks")
     assert tasks.status_code == 200 and "TRP" not in tasks.content.decode()
+
+
+def test_the_secure_exports_timeline_leaves_out_justice_entries(case, caseworker, justice_records):
+    from octip.cases import sections
+
+    content = sections.content(case, {"summary", "timeline"})
+    assert content["timeline"] and not _says_justice(str(content["timeline"]))
+    assert _says_justice(str(sections.content(case, {"summary", "timeline", "justice"})["timeline"]))
+
+
+def test_a_receiver_cannot_complete_or_read_a_justice_deadline_task_by_its_number(
+        client_for, case, caseworker, partner_org, partner_worker, today):
+    from octip.cases.sharing import grant_case_access
+
+    services.record_immigration_status(actor=caseworker, case=case, kind="trp", decision="approved",
+                                       issued_on=today, expires_on=today + datetime.timedelta(days=100))
+    task = case.tasks.get(section="justice")
+    grant_case_access(actor=caseworker, case=case, organization=partner_org, sections=["summary", "tasks"],
+                      source="referral", source_id="test")
+    receiver = client_for(partner_worker)
+    assert receiver.get(f"/api/v1/cases/{case.pk}/tasks").json() == []
+    done = receiver.post(f"/api/v1/cases/{case.pk}/tasks/{task.pk}/done", {"version": task.version},
+                         content_type="application/json")
+    assert done.status_code == 404 and "TRP" not in done.content.decode()
+    task.refresh_from_db()
+    assert task.done_at is None

@@ -1,6 +1,6 @@
-"""The person's choice not to involve police holds at every door to a police service, not only the
-police-contact form: a referral to a law-enforcement partner is refused while it stands, and saying no
-ends a referral's access that rested on the consent to contact with police."""
+"""The person's choice not to involve police holds at every door to a police service: a police contact
+is refused while it stands and saying no ends the access one gave; a secure export marked as going to
+a police service is refused too; and a police service gets no referral or transfer at all."""
 
 from __future__ import annotations
 
@@ -21,25 +21,35 @@ def consents_to_police(case, caseworker, police_x):
     make_consent(case=case, obtained_by=caseworker, scope="police_contact")
 
 
-def test_a_referral_to_a_police_service_is_refused_while_the_person_says_no(case, caseworker, police_x,
-                                                                             consents_to_police):
-    services.record_police_choice(actor=caseworker, case=case, choice="declines")
-    make_consent(case=case, obtained_by=caseworker, scope="police_contact")  # given again: the choice still holds
-    with pytest.raises(DisclosureRefused) as refused:
+def test_a_police_service_gets_no_referral_nor_transfer(case, caseworker, police_x, consents_to_police):
+    """A referral's or a transfer's grant reaches every role of the receiving organization; a police
+    service is told only through a police contact, whose grant reaches its police liaisons."""
+    from django.core.exceptions import ValidationError
+
+    from octip.referrals.services.transfers import send_transfer
+
+    with pytest.raises(ValidationError) as refused:
         send_referral(actor=caseworker, case=case, organization=police_x, purpose="Statement",
                       urgency="routine", sections=["summary", "justice"])
-    assert refused.value.decision.code == "police_declined"
-    assert not case.referrals.exists()
+    assert "police contact" in str(refused.value)
+    with pytest.raises(ValidationError):
+        send_transfer(actor=caseworker, case=case, organization=police_x, reason="Statement")
+    assert not case.referrals.exists() and not case.transfers.exists()
+    assert not CaseAccessGrant.objects.filter(case=case).exists()
 
 
-def test_saying_no_ends_a_referrals_access_resting_on_the_consent_to_police(case, caseworker, police_x,
-                                                                           consents_to_police):
-    referral = send_referral(actor=caseworker, case=case, organization=police_x, purpose="Statement",
-                             urgency="routine", sections=["summary", "justice"])
-    grants = CaseAccessGrant.objects.filter(source="referral", source_id=str(referral.pk))
+def test_saying_no_ends_a_police_contacts_access(case, caseworker, police_x, consents_to_police, today):
+    contact = services.record_police_contact(actor=caseworker, case=case, organization=police_x, purpose="report",
+                                             sections=["summary"], contacted_on=today)
+    grants = CaseAccessGrant.objects.filter(source="police_contact", source_id=str(contact.pk))
     assert grants.active().exists()
     services.record_police_choice(actor=caseworker, case=case, choice="declines")
     assert not grants.active().exists()
+    make_consent(case=case, obtained_by=caseworker, scope="police_contact")  # given again: the choice still holds
+    with pytest.raises(DisclosureRefused) as refused:
+        services.record_police_contact(actor=caseworker, case=case, organization=police_x, purpose="report",
+                                       sections=["summary"], contacted_on=today)
+    assert refused.value.decision.code == "police_declined"
 
 
 def test_saying_yes_again_lets_a_new_consent_count(case, caseworker, police_x, consents_to_police, today):

@@ -266,3 +266,32 @@ def test_a_police_contact_racing_the_withdrawal_of_its_consent_never_keeps_acces
         assert outcomes[1][0] == "ok"
         open_grants = CaseAccessGrant.objects.active().filter(case=case, source="police_contact")
         assert not open_grants.exists(), outcomes
+
+
+@pytest.mark.parametrize("rounds", [3])
+def test_saying_no_to_police_racing_a_police_contact_never_deadlocks_nor_keeps_access(case, caseworker, police_org,
+                                                                                     rounds):
+    """The person says no to police while a caseworker records a contact with a police service: both
+    lock the consents to police before the audit log, so one waits for the other (never a deadlock),
+    and no police access stands afterwards."""
+    import datetime
+
+    from octip.justice.models import PoliceContact, PolicePreference
+    from octip.justice.services import record_police_choice, record_police_contact
+    from tests.factories.consent import make_consent
+
+    make_consent(case=case, obtained_by=caseworker, organization=police_org, sections=["summary"])
+    for _ in range(rounds):
+        PolicePreference.objects.create(case=case, choice="agrees", recorded_by=caseworker)
+        make_consent(case=case, obtained_by=caseworker, scope="police_contact")
+
+        def contact() -> PoliceContact:
+            return record_police_contact(actor=caseworker, case=case, organization=police_org, purpose="report",
+                                         sections=["summary"], contacted_on=datetime.date.today())
+
+        def declines() -> PolicePreference:
+            return record_police_choice(actor=caseworker, case=case, choice="declines")
+
+        outcomes = race(contact, declines)
+        assert outcomes[1][0] == "ok", outcomes
+        assert not CaseAccessGrant.objects.active().filter(case=case, source="police_contact").exists(), outcomes

@@ -152,3 +152,14 @@ def apply(flow: Flow[Row], row: Row, action: str, *, actor: Actor, reason: str =
            link=reverse(flow.page, args=[row.pk]), template=flow.notice, params={
                "number": row.case.number, "org": row.to_organization.name, "status": row.get_status_display()})
     return row
+
+
+def refuse_a_police_service(organization: Any) -> None:
+    """Neither a referral nor a transfer goes to a police service: their grant would reach every role
+    there, and the case would move out of the person's circle. A police service is told through a
+    police contact (``justice``), which only its police liaisons see, while the person agrees."""
+    if getattr(organization, "type", "") == "law_enforcement":
+        raise ValidationError({"organization": _(
+            "%(org)s is a police service: it does not receive referrals or transfers. If the person agrees "
+            "to contact with police, record a police contact on the case's justice and immigration page; only "
+            "the service's police liaisons see what it shares.") % {"org": organization.name}})

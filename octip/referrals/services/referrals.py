@@ -31,7 +31,7 @@ from octip.partners.models import Organization
 
 from ..models import Referral, Urgency, response_targets
 from ..transitions import REFERRAL_TRANSITIONS, Transition
-from .flow import PREVIEW_SECTIONS, Flow, InvalidTransition, access_ends_at, apply, staff
+from .flow import PREVIEW_SECTIONS, Flow, InvalidTransition, access_ends_at, apply, refuse_a_police_service, staff
 from .notifications import notify, referral_link, responders
 from .transfers import end_transfers_for_withdrawn_consent
 
@@ -61,6 +61,7 @@ def _resolve_recipient(*, actor: Actor, service: Service | None, organization: O
         raise ValidationError({"organization": _("This organization is no longer active on the platform.")})
     if organization.pk == case.owner_organization_id:
         raise ValidationError({"organization": _("This organization already holds the case.")})
+    refuse_a_police_service(organization)
     return organization
 
 

@@ -28,7 +28,7 @@ from octip.partners.models import Organization
 
 from ..models import Transfer, TransferStatus
 from ..transitions import TRANSFER_TRANSITIONS, Transition
-from .flow import PREVIEW_SECTIONS, Flow, InvalidTransition, access_ends_at, apply, staff
+from .flow import PREVIEW_SECTIONS, Flow, InvalidTransition, access_ends_at, apply, refuse_a_police_service, staff
 from .notifications import notify, responders, transfer_link
 
 #: What a receiver may see of a case while deciding whether to accept a transfer.
@@ -56,6 +56,7 @@ def send_transfer(*, actor: Actor, case: Case, organization: Organization | None
         raise ValidationError({"organization": _("Choose an active partner organization.")})
     if organization.pk == case.owner_organization_id:
         raise ValidationError({"organization": _("This organization already holds the case.")})
+    refuse_a_police_service(organization)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the case moves to another organization.")})
@@ -99,6 +100,11 @@ def _lock_and_check_holder(transfer: Transfer, transition: Transition) -> None:
         raise InvalidTransition(_("This transfer can no longer be accepted: %(org)s no longer holds the case.") % {
             "org": transfer.from_organization.name})
     if transition.action == "accept":
+        # The former owner's share consents are locked now, before any write or audit event (consent
+        # rows, then the audit log): the accept asks may_disclose on them for what the sender keeps.
+        list(Consent.objects.select_for_update().filter(
+            case=case, scope=ConsentScope.SHARE_WITH_ORGANIZATION, organization=transfer.from_organization)
+            .values_list("pk"))
         # The consent covered what the case held when the transfer was proposed; what it holds now
         # must be covered too (a justice record added since would otherwise move without consent).
         beyond = sections_held(case) - set(transfer.disclosure.sections)
