@@ -47,10 +47,12 @@ class ReferralForm(forms.Form):
         self.fields["service"].queryset = (Service.objects.visible_to(actor)
                                            .filter(status="active", partner_organization__is_active=True)
                                            .exclude(partner_organization_id=case.owner_organization_id)
+                                           .exclude(partner_organization__type="law_enforcement")
                                            .select_related("partner_organization").order_by("name"))
         self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.partner_organization.name}"
+        # A police service is told through a police contact, never a referral or transfer.
         self.fields["organization"].queryset = Organization.objects.filter(is_active=True).exclude(
-            pk=case.owner_organization_id)
+            pk=case.owner_organization_id).exclude(type="law_enforcement")
         self.fields["sections"].choices = SECTION_CHOICES
         _basis_fields(self, actor)
 
@@ -79,8 +81,9 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, actor, case, **kwargs):
         super().__init__(*args, **kwargs)
+        # A police service is told through a police contact, never a referral or transfer.
         self.fields["organization"].queryset = Organization.objects.filter(is_active=True).exclude(
-            pk=case.owner_organization_id)
+            pk=case.owner_organization_id).exclude(type="law_enforcement")
         _basis_fields(self, actor)
 
 
