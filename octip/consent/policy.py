@@ -74,6 +74,10 @@ class DisclosureRefused(Exception):
     def explanation(self) -> str:
         return self.decision.reason
 
+    def answer(self) -> dict[str, str]:
+        """The body of an API's 409 answer to a refusal: why and what to do, the code and the basis."""
+        return {"detail": self.decision.reason, "code": self.decision.code, "basis": self.decision.basis}
+
 
 def _day(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "DATE_FORMAT")

@@ -44,8 +44,7 @@ router = Router(tags=["justice"])
 
 
 def _refused(refused: DisclosureRefused) -> Status:
-    decision = refused.decision
-    return Status(409, {"detail": decision.reason, "code": decision.code, "basis": decision.basis})
+    return Status(409, refused.answer())
 
 
 @router.get("/cases/{case_id}/justice", response=CaseJusticeOut)

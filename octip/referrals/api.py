@@ -34,8 +34,7 @@ router = Router(tags=["referrals"])
 
 
 def _refused(refused: DisclosureRefused) -> Status:
-    decision = refused.decision
-    return Status(409, {"detail": decision.reason, "code": decision.code, "basis": decision.basis})
+    return Status(409, refused.answer())
 
 
 def _organization(organization_id: int | None) -> Organization | None:

@@ -1,23 +1,6 @@
 from __future__ import annotations
 
-import pytest
-
 from tests.factories.consent_fixtures import *  # noqa: F403
+from tests.factories.referral_fixtures import *  # noqa: F403
 
 
-@pytest.fixture
-def service(partner_org):
-    from octip.directory.models import Organization as DirectoryOrganization
-    from octip.directory.models import Service
-
-    provider = DirectoryOrganization.objects.create(name=partner_org.name)
-    return Service.objects.create(organization=provider, name="Emergency shelter beds (test)",
-                                  partner_organization=partner_org, visibility="partners")
-
-
-@pytest.fixture
-def consent_to_partner(case, caseworker, partner_org):
-    from tests.factories.consent import make_consent
-
-    return make_consent(case=case, obtained_by=caseworker, organization=partner_org,
-                        sections=["summary", "needs", "plan"])
