@@ -136,7 +136,7 @@ def is_own_case(actor: Actor, case: Case) -> bool:
     return Case.objects.in_own_scope(actor).filter(pk=case.pk).exists()
 
 
-def _strip_identity(user: Actor, sections: Iterable[str]) -> frozenset[str]:
+def _without_unpermitted_sections(user: Actor, sections: Iterable[str]) -> frozenset[str]:
     """``sections`` less those whose permission the user's role lacks (``Section.permission``: identity
     needs ``case.view_identifying``, justice ``justice.view``)."""
     return frozenset(name for name in sections
@@ -152,27 +152,27 @@ def sections_visible_to(user: Actor, case: Case) -> frozenset[str]:
 
 def _sections(user: Actor, case: Case, *, own: bool) -> frozenset[str]:
     if own:
-        return _strip_identity(user, ALL_SECTIONS)
+        return _without_unpermitted_sections(user, ALL_SECTIONS)
     if not allows(user, "case.view"):
         return frozenset()
     granted: set[str] = set()
     for sections in _active_grants(user).filter(case=case).values_list("sections", flat=True):
         granted.update(sections)
-    return _strip_identity(user, granted & ALL_SECTIONS)
+    return _without_unpermitted_sections(user, granted & ALL_SECTIONS)
 
 
 def sections_for_cases(user: Actor, cases: list[Case]) -> dict[Any, frozenset[str]]:
     """``sections_visible_to`` for many cases in two queries (for list pages and exports)."""
     ids = [c.pk for c in cases]
     own = set(Case.objects.in_own_scope(user).filter(pk__in=ids).values_list("pk", flat=True))
-    result: dict[Any, frozenset[str]] = {pk: _strip_identity(user, ALL_SECTIONS) for pk in own}
+    result: dict[Any, frozenset[str]] = {pk: _without_unpermitted_sections(user, ALL_SECTIONS) for pk in own}
     rest = [pk for pk in ids if pk not in own]
     granted: dict[Any, set[str]] = {pk: set() for pk in rest}
     if rest and allows(user, "case.view"):
         for case_id, sections in _active_grants(user).filter(case_id__in=rest).values_list("case_id", "sections"):
             granted[case_id].update(sections)
     for pk, sections in granted.items():
-        result[pk] = _strip_identity(user, sections & ALL_SECTIONS)
+        result[pk] = _without_unpermitted_sections(user, sections & ALL_SECTIONS)
     return result
 
 
