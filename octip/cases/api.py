@@ -27,6 +27,7 @@ from .models import EmergencyAccess, YouthProfile
 from .ratelimit import TOO_MANY_CHECKS, TooManyChecks
 from .sections import Field as SectionField
 from .sections import fields_of, value, values, withheld
+from .sharing import require_own_scope
 from .validation import active_user, refuse_oversized, region_from_code, team_from_id
 
 router = Router(tags=["cases"])
@@ -412,6 +413,7 @@ def reopen_case(request, case_id: UUID, body: s.ReopenIn):
 @router.put("/cases/{case_id}/assignment", response=s.CaseOut)
 def assign_case(request, case_id: UUID, body: s.AssignmentIn):
     case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    require_own_scope(request.auth, "case.assign", case)  # refused before the ids in the body are looked up
     workers = (None if body.assigned_worker_ids is None
                else [active_user(pk, "assigned_worker_ids") for pk in body.assigned_worker_ids])
     services.assign_case(actor=request.auth, case=case, owner_team=team_from_id(body.owner_team_id, "owner_team_id"),
