@@ -311,9 +311,10 @@ def test_the_api_names_an_unknown_region_user_or_team_on_its_field(world, client
     bad_region = client.patch(base, json.dumps({"region": "atlantis", "version": world.case_a.version}),
                               content_type="application/json")
     assert bad_region.status_code == 400 and "Unknown region code: atlantis." in bad_region.content.decode()
-    bad_team = client.put(base + "/assignment",
-                          json.dumps({"owner_team_id": 987654, "owner_worker_id": world.caseworker_a.pk}),
-                          content_type="application/json")
+    # Assigning needs case.assign (a coordinator's), checked before the ids are looked up.
+    unknown_team = json.dumps({"owner_team_id": 987654, "owner_worker_id": world.caseworker_a.pk})
+    assert client.put(base + "/assignment", unknown_team, content_type="application/json").status_code == 403
+    bad_team = client_for(world.coordinator).put(base + "/assignment", unknown_team, content_type="application/json")
     assert bad_team.status_code == 400 and "Unknown team." in bad_team.content.decode()
     bad_user = client.post(base + "/tasks", json.dumps({"title": "t", "due": "2030-01-01", "assignee_id": 987654}),
                            content_type="application/json")
