@@ -7,7 +7,7 @@ from octip.consent.forms import end_of_day
 from octip.consent.models import DisclosureBasis
 from octip.core.access import allows
 from octip.core.bounds import BoundedDateField
-from octip.partners.models import Organization
+from octip.partners.models import Organization, OrganizationType
 
 from .models import ReferralStatus, TransferStatus, Urgency, response_targets
 
@@ -47,12 +47,12 @@ class ReferralForm(forms.Form):
         self.fields["service"].queryset = (Service.objects.visible_to(actor)
                                            .filter(status="active", partner_organization__is_active=True)
                                            .exclude(partner_organization_id=case.owner_organization_id)
-                                           .exclude(partner_organization__type="law_enforcement")
+                                           .exclude(partner_organization__type=OrganizationType.LAW_ENFORCEMENT)
                                            .select_related("partner_organization").order_by("name"))
         self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.partner_organization.name}"
         # A police service is told through a police contact, never a referral or transfer.
         self.fields["organization"].queryset = Organization.objects.filter(is_active=True).exclude(
-            pk=case.owner_organization_id).exclude(type="law_enforcement")
+            pk=case.owner_organization_id).exclude(type=OrganizationType.LAW_ENFORCEMENT)
         self.fields["sections"].choices = SECTION_CHOICES
         _basis_fields(self, actor)
 
@@ -83,7 +83,7 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         # A police service is told through a police contact, never a referral or transfer.
         self.fields["organization"].queryset = Organization.objects.filter(is_active=True).exclude(
-            pk=case.owner_organization_id).exclude(type="law_enforcement")
+            pk=case.owner_organization_id).exclude(type=OrganizationType.LAW_ENFORCEMENT)
         _basis_fields(self, actor)
 
 

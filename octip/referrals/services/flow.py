@@ -26,7 +26,7 @@ from octip.cases.timeline import Kind, happened
 from octip.consent.policy import DisclosureDecision
 from octip.core import audit
 from octip.core.access import AccessDenied, Actor, require
-from octip.partners.models import User
+from octip.partners.models import OrganizationType, User
 
 from ..models import Referral, Transfer
 from ..transitions import Transition
@@ -158,7 +158,7 @@ def refuse_a_police_service(organization: Any) -> None:
     """Neither a referral nor a transfer goes to a police service: their grant would reach every role
     there, and the case would move out of the person's circle. A police service is told through a
     police contact (``justice``), which only its police liaisons see, while the person agrees."""
-    if getattr(organization, "type", "") == "law_enforcement":
+    if getattr(organization, "type", "") == OrganizationType.LAW_ENFORCEMENT:
         raise ValidationError({"organization": _(
             "%(org)s is a police service: it does not receive referrals or transfers. If the person agrees "
             "to contact with police, record a police contact on the case's justice and immigration page; only "
