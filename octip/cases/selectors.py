@@ -41,8 +41,10 @@ from .models import (
     Need,
     Note,
     Person,
+    PersonSearchToken,
     PlanAction,
     SafetyPlan,
+    SearchTokenKind,
     Sensitivity,
     Stage,
     Task,
@@ -453,15 +455,15 @@ def _identity_q_under(key_id: str, *, name: str, dob: datetime.date | None, phon
     """The criteria as blind indexes under one key version; None when they can match nothing."""
     q = Q()
     if name:
-        index = name_index(name, key_id)
         if phonetic:
             tokens = phonetic_name_index(name, key_id).split()
             if not tokens:
                 return None
-            for token in tokens:
-                q &= Q(person__name_phonetic__contains=token)
+            # Every code must match: one token lookup each (a handful per name).
+            for token in set(tokens):
+                q &= _token_q(SearchTokenKind.PHONETIC, key_id, token)
         else:
-            q &= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
+            q &= _token_q(SearchTokenKind.NAME, key_id, name_index(name, key_id))
     if dob:
         q &= Q(person__dob_index=dob_index(dob, key_id))
     if phone:
@@ -470,6 +472,12 @@ def _identity_q_under(key_id: str, *, name: str, dob: datetime.date | None, phon
             return None
         q &= Q(person__phone_index=index)
     return q
+
+
+def _token_q(kind: str, key_id: str, token: str) -> Q:
+    """Cases whose person has this search token: one lookup in the token index (``search_index``)."""
+    return Q(person_id__in=PersonSearchToken.objects.filter(kind=kind, key_id=key_id, token=token)
+             .values("person_id"))
 
 
 def identity_readable_case_ids(actor: Actor) -> QuerySet:
@@ -579,8 +587,7 @@ def find_possible_duplicates(*, actor: Actor, reason: str, legal_name: str = "",
     # under one version, so the criteria of different versions never combine into a false match.
     for key_id in index_key_ids():
         for n in names:
-            index = name_index(n, key_id)
-            name_q |= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
+            name_q |= _token_q(SearchTokenKind.NAME, key_id, name_index(n, key_id))
         if date_of_birth:
             dob_q |= Q(person__dob_index=dob_index(date_of_birth, key_id))
         if phone_index(phone, key_id):
