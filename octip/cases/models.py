@@ -293,6 +293,11 @@ class CaseQuerySet(ScopedQuerySet):
         granted = CaseAccessGrant.objects.active().reaching(user, scope).values("case_id")
         return self._role_scope_q(user, scope) | Q(pk__in=granted)
 
+    def own_scope_is_all(self, user) -> bool:
+        """True when ``in_own_scope(user)`` is every case: a role of scope "all" holding ``case.view``."""
+        role = role_of(user)
+        return role is not None and self.view_permission in role.permissions and role.scope == Scope.ALL
+
     def in_own_scope(self, user) -> CaseQuerySet:
         """Cases in the user's role scope, without grants (grants show only their sections)."""
         role = role_of(user)
@@ -740,6 +745,11 @@ class Task(VersionedModel):
 
     class Meta:
         ordering = ["due", "id"]
+        indexes = [
+            # "Has this case an overdue task?" (``selectors.overdue_q``, on every listed case): one probe
+            # here. Without it PostgreSQL intersects the case's tasks with every task due before today.
+            models.Index(fields=["case", "due"], condition=models.Q(done_at__isnull=True), name="task_open_due"),
+        ]
 
     @property
     def is_overdue(self) -> bool:
