@@ -461,7 +461,9 @@ def _identity_q_under(key_id: str, *, name: str, dob: datetime.date | None, phon
             tokens = phonetic_name_index(name, key_id).split()
             if not tokens:
                 return None
-            # Every code must match: one token lookup each (a handful per name).
+            # Every code must match: one token lookup each (a handful per name). A GROUP BY ... HAVING
+            # count = n is one lookup too, but PostgreSQL cannot estimate its rows and then hashes the
+            # overdue-task check over every open task.
             for token in sorted(set(tokens)):
                 q &= _token_q(SearchTokenKind.PHONETIC, key_id, token)
         else:

@@ -46,6 +46,12 @@ def tokens_from_columns(apps, schema_editor):
         _progress(done, total)
 
 
+def analyze(apps, schema_editor):
+    # Fresh statistics for the planner: the table went from empty to millions of rows in one go.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("ANALYZE cases_personsearchtoken")
+
+
 def columns_from_tokens(apps, schema_editor):
     """Back to the two columns. The legal name's own index is not repeated among the other names (a
     preferred name equal to the legal name was, before): a search finds the same persons either way."""
@@ -97,6 +103,7 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=("kind", "key_id", "token", "person"),
                                                name="person_search_token_unique"),
         ),
+        migrations.RunPython(analyze, migrations.RunPython.noop, elidable=False),
         migrations.RemoveField(model_name="person", name="other_names_index"),
         migrations.RemoveField(model_name="person", name="name_phonetic"),
     ]
