@@ -1,7 +1,9 @@
 """Shared plumbing for the request benchmarks in ``bench/`` (not a benchmark itself).
 
 Importing this module points Django at a throwaway SQLite database in a fresh temporary
-``OCTIP_VAR_DIR`` and sets Django up, so import it before anything from ``octip``.
+``OCTIP_VAR_DIR`` and sets Django up, so import it before anything from ``octip``. With both
+``DATABASE_URL`` and ``OCTIP_VAR_DIR`` in the environment it uses that database and that var folder
+(whose keys read the database) instead, and deletes neither: ``given_database()`` says which.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "octip.settings")
-VAR_DIR = tempfile.mkdtemp(prefix="octip-bench-")
-os.environ["OCTIP_VAR_DIR"] = VAR_DIR
-atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)  # the database of a big run is 100 MB or more
+GIVEN_DATABASE = bool(os.environ.get("DATABASE_URL") and os.environ.get("OCTIP_VAR_DIR"))
+if GIVEN_DATABASE:
+    VAR_DIR = os.environ["OCTIP_VAR_DIR"]  # the given database's keys live there: kept as it is
+else:
+    VAR_DIR = tempfile.mkdtemp(prefix="octip-bench-")
+    os.environ["OCTIP_VAR_DIR"] = VAR_DIR
+    atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)  # the database of a big run is 100 MB or more
 # DEBUG off, as in production: no per-query logging outside the counted request, no debug pages.
 os.environ.setdefault("OCTIP_DEBUG", "0")
 warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic here
@@ -40,6 +46,20 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 # The benches sign in exactly as the tests do (``h.signed_in_client(user)``): one helper, in tests/.
 from tests.clients import signed_in_client  # noqa: E402, F401
+
+
+def given_database() -> bool:
+    """True when the run uses the database of ``DATABASE_URL`` (kept, maybe seeded already), not a
+    throwaway SQLite one."""
+    return GIVEN_DATABASE
+
+
+def percentiles(times: list[float]) -> dict:
+    """Median and p95 (the nearest-rank 95th percentile) of wall times in seconds, in ms."""
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"runs": len(ordered), "median_ms": round(statistics.median(ordered) * 1000, 3),
+            "p95_ms": round(p95 * 1000, 3)}
 
 
 def migrate() -> None:

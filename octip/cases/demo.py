@@ -20,6 +20,7 @@ from octip.partners.models import Organization, Region, Team, User
 
 from . import models as m
 from . import reference
+from .search_index import index_persons
 from .timeline import Kind, build, record_all
 
 ORDER = 30
@@ -206,6 +207,7 @@ def _make_chunk(size: int, *, rng, fakers, weights, teams, workers, regions, cre
             closed_at=opened + datetime.timedelta(days=rng.randint(30, 300)) if stage == "closed" else None))
         plans.append((stage, worker, team, opened))
     m.Person.objects.bulk_create(persons)
+    index_persons(persons)  # bulk_create skips Person.save: the search tokens are written here
     for person, case in zip(persons, cases, strict=True):
         case.person = person
     m.Case.objects.bulk_create(cases)

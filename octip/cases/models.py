@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -125,12 +125,10 @@ class Person(VersionedModel):
     #: A list of {"type", "number", "country", "held_by_person"}.
     identity_documents = EncryptedJSON(_("identity documents"), default=list, blank=True)
 
-    # Blind indexes (HMAC of the normalized value): exact match without decrypting.
+    # Blind indexes (HMAC of the normalized value): exact match without decrypting. The names (legal,
+    # preferred, aliases) and their metaphone codes are many per person: they are rows of
+    # ``PersonSearchToken`` (``search_index``), so that a name search is one index lookup.
     name_index = models.CharField(max_length=64, blank=True, db_index=True)
-    #: Space-separated blind indexes of the preferred name and aliases.
-    other_names_index = models.TextField(blank=True)
-    #: Space-separated blind indexes of the metaphone codes of every name part (all names).
-    name_phonetic = models.TextField(blank=True)
     dob_index = models.CharField(max_length=64, blank=True, db_index=True)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True)
     #: The blind-index key version the indexes above were made under (``manage.py
@@ -165,22 +163,64 @@ class Person(VersionedModel):
             return age_on(self.date_of_birth, on)
         return self.estimated_age
 
+    #: The fields the search tokens are made of: a save writing any of them rewrites the tokens.
+    SEARCH_TOKEN_FIELDS = frozenset({"legal_name", "preferred_name", "aliases", "name_index", "index_key_id"})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save, and keep the search tokens in step with the names (in the same transaction). Writes
+        that bypass ``save`` (``bulk_create``, ``update``) call ``search_index.index_persons`` themselves."""
+        from .search_index import index_persons
+
+        update_fields = kwargs.get("update_fields")
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if update_fields is None or self.SEARCH_TOKEN_FIELDS & set(update_fields):
+                index_persons([self])
+
     def refresh_indexes(self) -> None:
-        """Recompute blind indexes and the age band from the decrypted fields (call before save)."""
+        """Recompute blind indexes and the age band from the decrypted fields (call before save; after
+        it, ``search_index.index_persons([person])`` rewrites the person's name tokens)."""
         self.name_index = name_index(self.legal_name)
-        others = [self.preferred_name, *(self.aliases or [])]
-        self.other_names_index = " ".join(sorted({name_index(n) for n in others if n and name_index(n)}))
-        tokens: set[str] = set()
-        for name in [self.legal_name, *others]:
-            tokens.update(phonetic_name_index(name).split())
-        self.name_phonetic = " ".join(sorted(tokens))
         self.dob_index = dob_index(self.date_of_birth)
         self.phone_index = phone_index(self.phone)
         self.index_key_id = crypto.key_ring().blind_index_id
         self.age_band = age_band_for(self.age())
 
-    INDEXED_FIELDS = ["name_index", "other_names_index", "name_phonetic", "dob_index", "phone_index", "index_key_id",
-                      "age_band"]
+    INDEXED_FIELDS = ["name_index", "dob_index", "phone_index", "index_key_id", "age_band"]
+
+    @classmethod
+    def reindexed(cls, rows: list[Person]) -> None:
+        """The rows' columns were just re-indexed (``rotate_blind_index_key``, in its transaction): their
+        search tokens follow, under the same key version."""
+        from .search_index import index_persons
+
+        index_persons(rows)
+
+
+class SearchTokenKind(models.TextChoices):
+    NAME = "name", _("name")
+    PHONETIC = "phonetic", _("sounds like")
+
+
+class PersonSearchToken(models.Model):
+    """One blind index a person is found by: each of their names (legal, preferred, every alias) and
+    each metaphone code of them, under the key version ``key_id`` (the person's ``index_key_id``).
+    Written by ``search_index`` only; read by the selectors' identity search and duplicate check."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+    kind = models.CharField(max_length=10, choices=SearchTokenKind.choices)
+    key_id = models.CharField(max_length=32)
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            # Also the search index: kind, key version and token lead, and the person id in it
+            # answers "which persons" from the index alone.
+            models.UniqueConstraint(fields=["kind", "key_id", "token", "person"], name="person_search_token_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} token of person {self.person_id}"
 
 
 # --- Case -------------------------------------------------------------------------------------
@@ -252,6 +292,11 @@ class CaseQuerySet(ScopedQuerySet):
             return Q()
         granted = CaseAccessGrant.objects.active().reaching(user, scope).values("case_id")
         return self._role_scope_q(user, scope) | Q(pk__in=granted)
+
+    def own_scope_is_all(self, user) -> bool:
+        """True when ``in_own_scope(user)`` is every case: a role of scope "all" holding ``case.view``."""
+        role = role_of(user)
+        return role is not None and self.view_permission in role.permissions and role.scope == Scope.ALL
 
     def in_own_scope(self, user) -> CaseQuerySet:
         """Cases in the user's role scope, without grants (grants show only their sections)."""
@@ -700,6 +745,11 @@ class Task(VersionedModel):
 
     class Meta:
         ordering = ["due", "id"]
+        indexes = [
+            # "Has this case an overdue task?" (``selectors.overdue_q``, on every listed case): one probe
+            # here. Without it PostgreSQL intersects the case's tasks with every task due before today.
+            models.Index(fields=["case", "due"], condition=models.Q(done_at__isnull=True), name="task_open_due"),
+        ]
 
     @property
     def is_overdue(self) -> bool:

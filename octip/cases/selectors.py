@@ -41,8 +41,10 @@ from .models import (
     Need,
     Note,
     Person,
+    PersonSearchToken,
     PlanAction,
     SafetyPlan,
+    SearchTokenKind,
     Sensitivity,
     Stage,
     Task,
@@ -445,31 +447,50 @@ def _identity_q(actor: Actor, *, name: str = "", dob: datetime.date | None = Non
         under = _identity_q_under(key_id, name=name, dob=dob, phone=phone, phonetic=phonetic)
         if under is None:
             return Q(pk__in=[])
-        q |= under & Q(person__index_key_id=key_id)
-    return q & Q(pk__in=identity_readable_case_ids(actor))
+        q |= under
+    return q & identity_readable_q(actor)
 
 
 def _identity_q_under(key_id: str, *, name: str, dob: datetime.date | None, phone: str, phonetic: bool) -> Q | None:
-    """The criteria as blind indexes under one key version; None when they can match nothing."""
+    """The criteria as blind indexes under one key version; None when they can match nothing. A search
+    token carries its key version (always its person's); a person's own index columns are matched with
+    the person's ``index_key_id``."""
     q = Q()
     if name:
-        index = name_index(name, key_id)
         if phonetic:
             tokens = phonetic_name_index(name, key_id).split()
             if not tokens:
                 return None
-            for token in tokens:
-                q &= Q(person__name_phonetic__contains=token)
+            # Every code must match: one token lookup each (a handful per name). A GROUP BY ... HAVING
+            # count = n is one lookup too, but PostgreSQL cannot estimate its rows and then hashes the
+            # overdue-task check over every open task.
+            for token in sorted(set(tokens)):
+                q &= _token_q(SearchTokenKind.PHONETIC, key_id, token)
         else:
-            q &= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
+            q &= _token_q(SearchTokenKind.NAME, key_id, name_index(name, key_id))
     if dob:
-        q &= Q(person__dob_index=dob_index(dob, key_id))
+        q &= Q(person__dob_index=dob_index(dob, key_id), person__index_key_id=key_id)
     if phone:
         index = phone_index(phone, key_id)
         if not index:
             return None
-        q &= Q(person__phone_index=index)
+        q &= Q(person__phone_index=index, person__index_key_id=key_id)
     return q
+
+
+def _token_q(kind: str, key_id: str, token: str) -> Q:
+    """Cases whose person has this search token: one lookup in the token index (``search_index``)."""
+    return Q(person_id__in=PersonSearchToken.objects.filter(kind=kind, key_id=key_id, token=token)
+             .values("person_id"))
+
+
+def identity_readable_q(actor: Actor) -> Q:
+    """``identity_readable_case_ids`` as a condition on case rows. When the actor's own scope is every
+    case, every identity section is theirs: no condition, rather than a join of every case id (at scale,
+    most of a search's time) and a query of their grants."""
+    if Case.objects.own_scope_is_all(actor):
+        return Q()
+    return Q(pk__in=identity_readable_case_ids(actor))
 
 
 def identity_readable_case_ids(actor: Actor) -> QuerySet:
@@ -579,16 +600,16 @@ def find_possible_duplicates(*, actor: Actor, reason: str, legal_name: str = "",
     # under one version, so the criteria of different versions never combine into a false match.
     for key_id in index_key_ids():
         for n in names:
-            index = name_index(n, key_id)
-            name_q |= Q(person__name_index=index) | Q(person__other_names_index__contains=index)
+            name_q |= _token_q(SearchTokenKind.NAME, key_id, name_index(n, key_id))
         if date_of_birth:
             dob_q |= Q(person__dob_index=dob_index(date_of_birth, key_id))
         if phone_index(phone, key_id):
             phone_q |= Q(person__phone_index=phone_index(phone, key_id))
     # Deliberately not through visible_to: a match out of sight is reported, without saying which.
     matches = Case.objects.filter((name_q & dob_q) | phone_q)
-    readable = set(identity_readable_case_ids(actor).values_list("pk", flat=True)) if allows(
-        actor, "case.view_identifying") else set()
+    # Only among the matches: the readable cases of a scope-all actor are every case.
+    readable = set(identity_readable_case_ids(actor).filter(pk__in=matches.values("pk")).values_list(
+        "pk", flat=True)) if allows(actor, "case.view_identifying") else set()
     visible = [case for case in matches.select_related("owner_organization").order_by("-opened_at")[:50]
                if case.pk in readable]
     corroborated = Case.objects.filter((name_q & dob_q) | (phone_q & (name_q | dob_q)))

@@ -124,8 +124,10 @@ def encrypted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 
 def blind_indexed_models() -> list[type[models.Model]]:
     """Every model with blind-index columns. It says so with ``index_key_id`` (the blind-index key
-    version its indexes were made under), ``refresh_indexes()`` and ``INDEXED_FIELDS``: today
-    ``cases.Person``. ``manage.py rotate_blind_index_key`` and the backup manifest read them."""
+    version its indexes were made under), ``refresh_indexes()`` and ``INDEXED_FIELDS`` (its own index
+    columns), and, when some of its indexes are rows of another table, a ``reindexed(rows)`` classmethod
+    that rewrites them (``cases.Person``: its names' search tokens, ``cases.search_index``).
+    ``manage.py rotate_blind_index_key`` and the backup manifest read them."""
     from django.apps import apps
 
     found = [model for model in apps.get_models()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from octip.cases import models as m
 from octip.cases import reference
 from octip.cases.demo import CASE_HOLDERS, EXPLOITATION, LABOUR_SETTINGS, SEXUAL_SETTINGS, _weighted
+from octip.cases.search_index import index_persons
 from octip.cases.timeline import Kind, build, record_all
 from octip.consent.models import Consent
 from octip.core import audit
@@ -88,6 +89,7 @@ def seed(*, scale: int | None, stdout: Any) -> None:
             meta.append(rng.random())
         counter.save(update_fields=["last"])
     m.Person.objects.bulk_create(persons)
+    index_persons(persons)  # bulk_create skips Person.save: the search tokens are written here
     for person, case in zip(persons, cases, strict=True):
         case.person = person
     m.Case.objects.bulk_create(cases)

@@ -17,6 +17,7 @@ from octip.partners.models import Team, User
 
 from .. import notices
 from ..models import YOUTH_AGE_LIMIT, Case, CaseNumberCounter, Person, Track, YouthProfile, age_on
+from ..search_index import index_persons
 from ..sharing import refuse_if_closed, require_own_scope, require_section
 from ..timeline import Kind, happened, record
 from ..validation import CASE_FIELDS, PERSON_FIELDS, clean_case_fields, clean_person_fields
@@ -63,7 +64,7 @@ def open_case(*, actor: User, person: dict, case: dict, owner_team: Team | None 
 
     new_person = Person(**person_fields)
     new_person.refresh_indexes()
-    new_person.save()
+    new_person.save()  # writes its search tokens too (``Person.save``)
     youth = youth_at_intake(date_of_birth=new_person.date_of_birth, estimated_age=new_person.estimated_age,
                             on=case_fields["first_contact_date"])
     new_case = Case.objects.create(
@@ -120,6 +121,7 @@ def update_person(*, actor: User, case: Case, expected_version: int, changes: di
     person.refresh_indexes()
     save_versioned(person, expected_version=expected_version, fields=[*changes, *Person.INDEXED_FIELDS],
                    original=dict(changes))
+    index_persons([person])  # save_versioned is an UPDATE: the name tokens follow here, in its transaction
     changed = sorted(k for k in changes if original[k] != changes[k])
     audit.record(actor, "person.updated", person, detail={"case_id": str(case.pk), "fields": changed})
     if changed:

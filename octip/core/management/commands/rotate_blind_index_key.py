@@ -59,14 +59,19 @@ class Command(BaseCommand):
 
     def _reindex(self, model: type[models.Model], batch: list[Any], current: str) -> int:
         """One batch in one transaction. A row edited meanwhile is left alone: its save indexed it already
-        under the current version (the edit writes ``INDEXED_FIELDS``), and it is not overwritten."""
-        updated = 0
+        under the current version (the edit writes ``INDEXED_FIELDS``), and it is not overwritten. A model
+        whose indexes live in other rows too (``Person``'s search tokens) rewrites them with ``reindexed``,
+        in the same transaction, for the rows updated here."""
+        written = []
         with transaction.atomic():
             for row in batch:
                 before = {"index_key_id": row.index_key_id}
                 if hasattr(row, "version"):
                     before["version"] = row.version
                 row.refresh_indexes()
-                updated += model._base_manager.filter(pk=row.pk, **before).update(
-                    **{name: getattr(row, name) for name in model.INDEXED_FIELDS})  # type: ignore[attr-defined]
-        return updated
+                if model._base_manager.filter(pk=row.pk, **before).update(
+                        **{name: getattr(row, name) for name in model.INDEXED_FIELDS}):  # type: ignore[attr-defined]
+                    written.append(row)
+            if written and hasattr(model, "reindexed"):
+                model.reindexed(written)
+        return len(written)
