@@ -148,7 +148,8 @@ def verification(sizes: list[int], new: int) -> dict:
                     "read_and_hash_only_events_per_second": round(hashed / floor_s, 1),
                     "ratio_to_read_and_hash_only": round((walked / full_s) / (hashed / floor_s), 3)}
             print(f"  full check: {full['events_per_second']} events/s", flush=True)
-    growth = (stages[-1]["incremental_check_seconds"] / stages[0]["incremental_check_seconds"]) if len(stages) > 1 else None
+    growth = (stages[-1]["incremental_check_seconds"] / stages[0]["incremental_check_seconds"]
+              if len(stages) > 1 else None)
     return {"stages": stages, "full_check": full,
             "incremental_time_ratio_largest_to_smallest_log": round(growth, 3) if growth else None,
             "log_size_ratio_largest_to_smallest": round(stages[-1]["existing_events"] / stages[0]["existing_events"], 1)

@@ -21,12 +21,14 @@ stays minutes, not hours, on a log of millions of events. It holds an ACCESS EXC
 table meanwhile: nothing can append during the copy.
 """
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 MONTHS_AHEAD = 3
 
 
-def _forwards(apps, schema_editor):
+def _forwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
@@ -89,7 +91,7 @@ def _forwards(apps, schema_editor):
         cursor.execute("ANALYZE core_auditevent")
 
 
-def _backwards(apps, schema_editor):
+def _backwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         raise RuntimeError("Turning the partitioned audit log back into one table is not automated: restore "
                            "a backup taken before 0004 instead (manage.py restore).")

@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not is_partitioned():
-            self.stdout.write("The audit log is not partitioned on this database (SQLite keeps one table): nothing to do.")
+            self.stdout.write("The audit log is not partitioned on this database (SQLite keeps one table): "
+                              "nothing to do.")
             return
         if not options["list"]:
             try:
