@@ -274,6 +274,8 @@ OCTIP_PERIODIC_JOBS = {
     "notifications.digest": {"task": "octip.notifications.tasks.send_daily_digests", "every": 3600 * 24},
     "audit.checkpoint": {"task": "octip.core.tasks.write_audit_checkpoint", "every": 3600},
     "audit.verify_full": {"task": "octip.core.tasks.verify_audit_log_in_full", "every": 3600 * 24 * 7},
+    "audit.verify_daily": {"task": "octip.core.tasks.verify_audit_log_since_checkpoint", "every": 3600 * 24},
+    "audit.partitions": {"task": "octip.core.tasks.ensure_audit_partitions", "every": 3600 * 24},
     "justice.deadline_reminders": {"task": "octip.justice.tasks.remind_deadlines", "every": 3600 * 6},
 }
 # Overrides of the justice rules marked "verify" in octip/justice/data/rules.yaml (same keys), e.g.

@@ -32,3 +32,23 @@ def verify_audit_log_in_full() -> int:
         return verify_log(full=True).events
     except LogBroken as broken:
         raise AuditLogBroken(f"audit log broken at event seq={broken.seq}: {broken.reason}") from broken
+
+
+@task()
+def verify_audit_log_since_checkpoint() -> int:
+    """The daily check (``verify_audit``): every checkpoint, and the events since the last one only, so its
+    cost follows the new events, not the size of the log. Returns how many events were walked; raises
+    when broken."""
+    try:
+        return verify_log().events
+    except LogBroken as broken:
+        raise AuditLogBroken(f"audit log broken at event seq={broken.seq}: {broken.reason}") from broken
+
+
+@task()
+def ensure_audit_partitions() -> int:
+    """Create the audit log's partitions for this month and the next ones (PostgreSQL; nothing on
+    SQLite). Returns how many were created."""
+    from .audit_partitions import ensure_partitions
+
+    return len(ensure_partitions())
