@@ -16,6 +16,7 @@ from django.core.checks import Warning as CheckWarning
 from django.core.files.storage import FileSystemStorage, storages
 
 from .crypto import key_ring_problems
+from .object_storage import S3_BACKEND
 from .private_files import readable_by_others
 
 KEY_HINT = ('Make a key with: python -c "from octip.core.crypto import new_key; print(new_key())". '
@@ -65,7 +66,6 @@ PROCESS_LOCAL_CACHES = ("django.core.cache.backends.locmem.LocMemCache",
                         "django.core.cache.backends.dummy.DummyCache")
 LOCAL_SESSION_ENGINES = ("django.contrib.sessions.backends.file",
                          "django.contrib.sessions.backends.signed_cookies")
-from .object_storage import S3_BACKEND
 
 
 @register(Tags.caches, Tags.security)

@@ -14,7 +14,6 @@ from storages.backends.s3 import S3Storage
 
 from octip.cases import models as m
 from octip.core.models import AuditEvent
-from tests.object_storage import s3_bucket, s3_server  # noqa: F401  (fixtures)
 
 PDF = b"%PDF-1.4 synthetic letter for Ana Beatriz Ferreira"
 
@@ -80,7 +79,8 @@ def test_a_document_in_the_bucket_downloads_through_the_audited_view(world, clie
 def test_someone_outside_the_case_gets_a_404_and_no_object_is_read(world, client_for, s3_bucket, object_reads):
     assert upload(client_for(world.caseworker_a), world.case_a, "letter.pdf", PDF).status_code == 302
     document = m.Document.objects.get(case=world.case_a)
-    owner_link = client_for(world.caseworker_a).post(reverse("cases:document_link", args=[world.case_a.pk, document.pk]))
+    owner_link = client_for(world.caseworker_a).post(
+        reverse("cases:document_link", args=[world.case_a.pk, document.pk]))
     outsider = client_for(world.caseworker_b)
     assert download(outsider, world.case_a, document).status_code == 404
     assert outsider.get(owner_link["Location"]).status_code == 404
