@@ -4,6 +4,7 @@ process that never runs the checks does not start either."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -99,17 +100,14 @@ def check_object_storage(app_configs: Sequence[AppConfig] | None = None, **kwarg
     """OCTIP_STORAGE=s3: the bucket's settings complete and private. In production, also the folders
     still written on a local disk (statistics releases, audit checkpoints), which must then be a
     volume every node shares: a warning until they are set explicitly."""
-    default = settings.STORAGES.get("default", {})
+    default: dict[str, Any] = dict(settings.STORAGES.get("default", {}))
     if default.get("BACKEND") != S3_BACKEND:
         return []
     problems: list[CheckMessage] = []
-    options = default.get("OPTIONS", {})
-    try:
-        import boto3  # noqa: F401
-        import storages  # noqa: F401
-    except ImportError:
+    options: dict[str, Any] = dict(default.get("OPTIONS", {}))
+    if not all(importlib.util.find_spec(name) for name in ("boto3", "storages")):
         problems.append(Error("OCTIP_STORAGE=s3 needs django-storages and boto3 installed.",
-                              hint="pip install 'octip-platform[s3]' (pyproject.toml)", id="octip.E012"))
+                              hint="pip install django-storages[s3] boto3 (pyproject.toml dependencies)", id="octip.E012"))
     if not options.get("bucket_name"):
         problems.append(Error("OCTIP_STORAGE=s3 without OCTIP_S3_BUCKET.", id="octip.E012"))
     if options.get("default_acl") not in (None, "private"):
