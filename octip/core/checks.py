@@ -100,7 +100,8 @@ def check_object_storage(app_configs: Sequence[AppConfig] | None = None, **kwarg
     """OCTIP_STORAGE=s3: the bucket's settings complete and private. In production, also the folders
     still written on a local disk (statistics releases, audit checkpoints), which must then be a
     volume every node shares: a warning until they are set explicitly."""
-    default: dict[str, Any] = dict(settings.STORAGES.get("default", {}))
+    storages_setting: dict[str, dict[str, Any]] = settings.STORAGES
+    default = storages_setting.get("default", {})
     if default.get("BACKEND") != S3_BACKEND:
         return []
     problems: list[CheckMessage] = []
