@@ -8,7 +8,7 @@ import importlib.util
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -100,15 +100,14 @@ def check_object_storage(app_configs: Sequence[AppConfig] | None = None, **kwarg
     """OCTIP_STORAGE=s3: the bucket's settings complete and private. In production, also the folders
     still written on a local disk (statistics releases, audit checkpoints), which must then be a
     volume every node shares: a warning until they are set explicitly."""
-    storages_setting: dict[str, dict[str, Any]] = settings.STORAGES
-    default = storages_setting.get("default", {})
+    default: dict[str, Any] = cast(dict[str, Any], settings.STORAGES.get("default", {}))
     if default.get("BACKEND") != S3_BACKEND:
         return []
     problems: list[CheckMessage] = []
     options: dict[str, Any] = dict(default.get("OPTIONS", {}))
     if not all(importlib.util.find_spec(name) for name in ("boto3", "storages")):
         problems.append(Error("OCTIP_STORAGE=s3 needs django-storages and boto3 installed.",
-                              hint="pip install django-storages[s3] boto3 (pyproject.toml dependencies)", id="octip.E012"))
+                              hint="pip install django-storages[s3] boto3 (pyproject.toml)", id="octip.E012"))
     if not options.get("bucket_name"):
         problems.append(Error("OCTIP_STORAGE=s3 without OCTIP_S3_BUCKET.", id="octip.E012"))
     if options.get("default_acl") not in (None, "private"):
