@@ -126,3 +126,17 @@ def test_an_incomplete_or_public_object_storage_is_refused(settings, tmp_path):
     settings.OCTIP_STATS_RELEASE_DIR = settings.VAR_DIR / "stats-releases"
     settings.OCTIP_AUDIT_CHECKPOINT_DIR = tmp_path / "shared-volume" / "checkpoints"
     assert [p.id for p in check_object_storage()] == ["octip.W013"]
+
+
+def test_a_node_refuses_to_start_with_object_storage_half_configured(tmp_path):
+    from tests.security.test_settings import production_env, run_manage
+
+    env = {**production_env(tmp_path), "OCTIP_STORAGE": "s3"}
+    result = run_manage("check", env_extra=env)
+    assert result.returncode != 0 and "OCTIP_S3_BUCKET" in result.stderr
+    result = run_manage("check", env_extra={**env, "OCTIP_STORAGE": "nfs"})
+    assert result.returncode != 0 and "OCTIP_STORAGE must be local or s3" in result.stderr
+    # Complete: it starts, and `check` names the folders still on this node's disk (W013).
+    result = run_manage("check", "--deploy", env_extra={**env, "OCTIP_S3_BUCKET": "octip-docs"})
+    assert result.returncode == 0, result.stderr
+    assert "octip.W013" in result.stderr + result.stdout
