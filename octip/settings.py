@@ -251,11 +251,45 @@ EMAIL_PORT = int(os.environ.get("OCTIP_EMAIL_PORT", "25"))
 EMAIL_USE_TLS = env_flag("OCTIP_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("OCTIP_FROM_EMAIL", "no-reply@octip.invalid")
 
-# A shared cache (Redis) makes rate limits hold across every worker process; without it each
-# process counts on its own.
+# --- Several machines (docs/deployment.md): no state in a process or on a local disk -------------
+# The cache holds the rate limits (public reports per client, duplicate checks per user) and the
+# credential status list. It is Redis when OCTIP_REDIS_URL is set (production requires it), otherwise a
+# table in the database (created by migration core 0004), never a process's memory: two processes, or
+# two machines, then count one limit together even in development.
 if os.environ.get("OCTIP_REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["OCTIP_REDIS_URL"]}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "octip_cache"}}
+# Sessions are rows in the database (Django's default engine, named so a reader need not know it):
+# any web node reads the session another wrote. octip.W011 warns of a file or process-local engine.
+SESSION_ENGINE = os.environ.get("OCTIP_SESSION_ENGINE", "django.contrib.sessions.backends.db")
+
+# Files written at run time (case documents, secure exports, prevention materials) go to the default
+# storage: the local folder VAR_DIR/media unless OCTIP_STORAGE=s3, which sends them to an S3-compatible
+# bucket through django-storages (octip/core/object_storage.py says what it promises: private objects,
+# opaque names, server-side encryption on top of the app's own, downloads only through the app's views).
+OCTIP_STORAGE = os.environ.get("OCTIP_STORAGE", "local").strip().lower()
+if OCTIP_STORAGE not in {"local", "s3"}:
+    raise ImproperlyConfigured("OCTIP_STORAGE must be local or s3.")
+if OCTIP_STORAGE == "s3":
+    from octip.core.object_storage import StorageConfigurationError, s3_storage
+
+    try:
+        STORAGES["default"] = s3_storage(os.environ)
+    except StorageConfigurationError as problem:
+        raise ImproperlyConfigured(str(problem)) from problem
+
+# An optional read replica (DATABASE_REPLICA_URL). Reads go to it only where replica lag cannot matter,
+# by name (octip/core/db_router.py says which and why); everything else, and every write, stays primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60,
+                                                 conn_health_checks=True)
+    # Tests (and pytest-django) treat the replica as a mirror of the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["octip.core.db_router.ReplicaRouter"]
+# --- end of several machines ---------------------------------------------------------------------
 
 # Background jobs go through a queue in the database (django-tasks-db): `manage.py db_worker` runs
 # them, `manage.py run_scheduler` enqueues the periodic ones (docs/operations.md says why and how).

@@ -5,6 +5,9 @@ import pytest
 from tests.clients import signed_in_client
 from tests.factories import OrganizationFactory, TeamFactory, UserFactory
 
+# A real S3 server on loopback (s3_server, s3_bucket) for the object-storage tests.
+pytest_plugins = ["tests.object_storage"]
+
 
 @pytest.fixture(autouse=True)
 def _mfa_on_by_default(settings):
@@ -17,6 +20,15 @@ def _fast_password_hasher(settings):
     # Argon2 costs a quarter of a second per password by design; tests create hundreds of accounts.
     # tests/partners/test_authentication.py checks that the real settings hash with Argon2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_the_test_process(settings):
+    # The platform's cache is shared (the database or Redis, settings.CACHES); a test is one process,
+    # and a cache of its own, emptied by the tests that count in it, needs no database access.
+    # tests/deployment/test_shared_state.py counts across real processes in the shared caches.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "octip-tests"}}
 
 
 @pytest.fixture(autouse=True)

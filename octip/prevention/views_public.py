@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from octip.core.db_router import reads_from_replica
 from octip.core.forms import apply_validation_error
 from octip.site.lines import phone_lines
 
@@ -300,11 +301,13 @@ def issuer(request: HttpRequest) -> JsonResponse:
 
 # --- Awareness pages ----------------------------------------------------------------------------
 
+@reads_from_replica
 def awareness_index(request: HttpRequest) -> HttpResponse:
     return _public(request, "prevention/public/about_index.html",
                    {"pages": selectors.awareness_pages_in(language=get_language() or "en")})
 
 
+@reads_from_replica
 def awareness(request: HttpRequest, key: str) -> HttpResponse:
     language = get_language() or "en"
     page = selectors.awareness_page(key=key, language=language)
@@ -319,6 +322,7 @@ def awareness(request: HttpRequest, key: str) -> HttpResponse:
 
 # --- Practices library (public reading) ---------------------------------------------------------
 
+@reads_from_replica
 def practices(request: HttpRequest) -> HttpResponse:
     form = PracticeFilterForm(request.GET or None, jurisdictions=selectors.jurisdictions(), topics=selectors.topics())
     filters = form.cleaned_data if form.is_valid() else {}
@@ -328,6 +332,7 @@ def practices(request: HttpRequest) -> HttpResponse:
     return _public(request, "prevention/public/practices.html", {"form": form, "practices": rows})
 
 
+@reads_from_replica
 def practice(request: HttpRequest, practice_id: int) -> HttpResponse:
     return _public(request, "prevention/public/practice.html",
                    {"practice": selectors.practice_or_404(practice_id=practice_id)})

@@ -84,3 +84,21 @@ def test_the_name_of_a_recipient_off_the_platform_is_encrypted_at_rest_and_still
     # A different name is not covered.
     assert _post(client_for(caseworker), f"/api/v1/cases/{case.pk}/exports",
                  {"recipient": "Someone Else", "purpose": "family", "sections": ["summary"]}).status_code == 409
+
+
+def test_a_secure_export_in_object_storage_is_stored_under_an_opaque_key_and_read_back_audited(
+        case, caseworker, s3_bucket):
+    import hashlib
+
+    from octip.core.models import AuditEvent
+    from octip.referrals.secure_exports import create_secure_export, read_archive
+
+    make_consent(case=case, obtained_by=caseworker, organization=None,
+                 external_recipient="Dr. Maria Quinterro", sections=["needs"])
+    export, _password = create_secure_export(actor=caseworker, case=case, recipient="Dr. Maria Quinterro",
+                                             purpose="legal advice", sections=["needs"])
+    assert s3_bucket.keys() == [f"referral-exports/{export.pk}.zip"] == [export.stored_name]
+    stored = s3_bucket.read(export.stored_name)
+    assert hashlib.sha256(stored).hexdigest() == export.sha256 and b"Quinterro" not in stored
+    assert read_archive(actor=caseworker, export=export) == stored
+    assert AuditEvent.objects.filter(action="export.secure_downloaded").count() == 1
