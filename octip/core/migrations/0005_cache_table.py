@@ -24,7 +24,7 @@ def drop(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("core", "0003_audit_checkpoint"),
+        ("core", "0004_audit_partitions"),
     ]
 
     operations = [migrations.RunPython(create, drop)]
