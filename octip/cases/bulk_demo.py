@@ -338,27 +338,88 @@ def seed_scale(*, target: int, stdout: Any, world: World, demo_cases: Callable[[
     if existing:
         stdout.write(f"Cases: {existing} demo cases there; resuming, {missing} to add.")
     pools = make_pools()
-    shared: dict[str, Any] = {}
     started = time.perf_counter()
     counts: Counter[str] = Counter()
     made = 0
+    sizes = [min(batch_size, missing - done) for done in range(0, missing, batch_size)]
+    workers = _workers() if on_batch is None else 1
     with _Progress(missing, stdout) as progress:
-        while made < missing:
-            size = min(batch_size, missing - made)
-            first = existing + made
-            with transaction.atomic():
-                _relaxed_commit()
-                batch = _batch(first, size, index=first // batch_size, pools=pools, world=world, shared=shared)
-                audit.record(None, "demo.cases_seeded", None,
-                             detail={"created": size, "total": first + size, "batch": batch.index})
-            counts.update(batch.counts)
-            made += size
-            progress.advance(made, sum(counts.values()))
-            if on_batch is not None:
-                on_batch(batch.index)
+        if workers == 1:
+            shared: dict[str, Any] = {}
+            for size in sizes:
+                first = existing + made
+                with transaction.atomic():
+                    _relaxed_commit()
+                    batch = _batch(first, size, index=first // batch_size, pools=pools, world=world, shared=shared)
+                    audit.record(None, "demo.cases_seeded", None,
+                                 detail={"created": size, "total": first + size, "batch": batch.index})
+                counts.update(batch.counts)
+                made += size
+                progress.advance(made, sum(counts.values()))
+                if on_batch is not None:
+                    on_batch(batch.index)
+        else:
+            for size, batch_counts in _in_parallel(workers, sizes, pools=pools, world=world):
+                counts.update(batch_counts)
+                made += size
+                progress.advance(made, sum(counts.values()))
     summary = Summary(made, existing + made, time.perf_counter() - started, counts)
     stdout.write(summary.line())
     return summary
+
+
+def _workers() -> int:
+    """Processes that write batches at once: 2 on PostgreSQL (one builds rows while the database
+    takes another's), ``OCTIP_SEED_WORKERS`` to choose; always 1 on SQLite (one writer at a time)."""
+    import os
+
+    if connections[router.db_for_write(m.Case)].vendor != "postgresql":
+        return 1
+    return max(1, int(os.environ.get("OCTIP_SEED_WORKERS", "2")))
+
+
+#: What a worker process inherits from the parent at the fork (pools, world): never pickled.
+_INHERITED: dict[str, Any] = {}
+
+
+def _in_parallel(workers: int, sizes: list[int], *, pools: Pools, world: World) -> Iterable[tuple[int, Counter]]:
+    """Run the batches in ``workers`` forked processes, yielding (cases, row counts) as each commits.
+
+    Each batch first takes its case numbers from ``CaseNumberCounter`` in a short transaction of its
+    own (so that the batches do not wait for each other's commit), then writes everything in one
+    transaction. Exactly ``sum(sizes)`` cases are written: the parent hands out the batches. A stopped
+    batch leaves a gap in the case numbers, never a case. Stop a run with Ctrl-C or ``kill`` (SIGTERM):
+    the parent ends its workers, whose open batches roll back."""
+    import multiprocessing
+    import signal
+    import sys
+
+    _INHERITED.update(pools=pools, world=world, shared={})
+    connections.close_all()  # each worker opens its own connection after the fork
+    previous = signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap_unordered(_worker_batch, sizes)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _INHERITED.clear()
+
+
+def _worker_batch(size: int) -> tuple[int, Counter]:
+    """One batch in a worker process (see ``_in_parallel``)."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        counter, _created = m.CaseNumberCounter.objects.select_for_update().get_or_create(year=today.year)
+        first_number = counter.last + 1
+        counter.last += size
+        counter.save(update_fields=["last"])
+    with transaction.atomic():
+        _relaxed_commit()
+        batch = _batch(first_number, size, index=first_number // size, pools=_INHERITED["pools"],
+                       world=_INHERITED["world"], shared=_INHERITED["shared"], first_number=first_number)
+        audit.record(None, "demo.cases_seeded", None,
+                     detail={"created": size, "first_number": first_number, "workers": "parallel"})
+    return size, batch.counts
 
 
 def _relaxed_commit() -> None:
@@ -415,17 +476,21 @@ def weighted(rng: random.Random, items: Iterable[tuple[Any, int]]) -> Any:
     return rng.choices([i for i, _w in items], weights=[w for _i, w in items], k=1)[0]
 
 
-def _batch(first: int, size: int, *, index: int, pools: Pools, world: World, shared: dict[str, Any]) -> Batch:
-    """Write ``size`` cases, the ``first``-th demo case onwards, and everything that goes with them."""
-    rng = random.Random(f"{SEED}:{first}")
+def _batch(first: int, size: int, *, index: int, pools: Pools, world: World, shared: dict[str, Any],
+           first_number: int | None = None) -> Batch:
+    """Write ``size`` cases, the ``first``-th demo case onwards, and everything that goes with them.
+    The case numbers are taken from the counter here, in the batch's transaction, unless the caller
+    took them already (``first_number``: parallel workers; the draw is then seeded by the number)."""
+    rng = random.Random(f"{SEED}:{first}" if first_number is None else f"{SEED}:n{first_number}")
     today = timezone.localdate()
     now = timezone.now()
     batch = Batch(index=index, rng=rng, plans=[], creator=world.creator, now=now, today=today,
                   shared=shared)
-    counter, _created = m.CaseNumberCounter.objects.select_for_update().get_or_create(year=today.year)
-    first_number = counter.last + 1
-    counter.last += size
-    counter.save(update_fields=["last"])
+    if first_number is None:
+        counter, _created = m.CaseNumberCounter.objects.select_for_update().get_or_create(year=today.year)
+        first_number = counter.last + 1
+        counter.last += size
+        counter.save(update_fields=["last"])
     settings_codes = [t.code for t in reference.polaris_settings()]
     control_codes = [t.code for t in reference.means_of_control()]
     domains = [t.code for t in reference.needs_domains()]
