@@ -370,10 +370,13 @@ def seed_scale(*, target: int, stdout: Any, world: World, demo_cases: Callable[[
 
 def _workers() -> int:
     """Processes that write batches at once: 2 on PostgreSQL (one builds rows while the database
-    takes another's), ``OCTIP_SEED_WORKERS`` to choose; always 1 on SQLite (one writer at a time)."""
+    takes another's), ``OCTIP_SEED_WORKERS`` to choose; 1 on SQLite (one writer at a time) and inside
+    a transaction."""
     import os
 
-    if connections[router.db_for_write(m.Case)].vendor != "postgresql":
+    connection = connections[router.db_for_write(m.Case)]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # Inside the caller's transaction (a test) the workers could not see its rows: one writer.
         return 1
     return max(1, int(os.environ.get("OCTIP_SEED_WORKERS", "2")))
 

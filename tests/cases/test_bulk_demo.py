@@ -205,3 +205,20 @@ def test_check_scale_says_what_is_accepted():
     with pytest.raises(bulk_demo.ScaleError, match="at most"):
         bulk_demo.check_scale(bulk_demo.MAX_SCALE + 1)
     assert bulk_demo.check_scale(0) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers and COPY are the PostgreSQL path")
+def test_parallel_workers_on_postgresql_write_exactly_n_whole_cases(monkeypatch):
+    partners_demo.seed(scale=None, stdout=io.StringIO())
+    monkeypatch.setattr(bulk_demo, "BATCH", 50)
+    monkeypatch.setenv("OCTIP_SEED_WORKERS", "2")
+    demo.seed(scale=N, stdout=io.StringIO())
+    numbers = list(m.Case.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) == N == m.Person.objects.count()
+    counter = m.CaseNumberCounter.objects.get(year=timezone.localdate().year)
+    assert counter.last >= max(int(n.rsplit("-", 1)[1]) for n in numbers)
+    assert Consent.objects.filter(scope="services").count() == N
+    assert m.TimelineEntry.objects.filter(kind="case.opened").count() == N
+    person = m.Person.objects.order_by("pk").first()
+    assert person.legal_name and m.Person.objects.filter(name_index=person.name_index).exists()
