@@ -134,8 +134,9 @@ def _entry(*, actor: Any, case: m.Case, kind: Kind, params: dict | None, concern
     if made is None:
         first = build(actor=actor, case=case, kind=kind, params=params, concerns=concerns, restricted=restricted,
                       detail=detail, at=at)
-        _SUMMARIES[key] = first.summary
-        _PARAMS[key] = first.params
+        if len(_SUMMARIES) < 5000:  # a kind with a date in its parameters would grow it without end
+            _SUMMARIES[key] = first.summary
+            _PARAMS[key] = first.params
         return first
     return make(m.TimelineEntry, case=case, kind=kind.value, params=_PARAMS[key], summary=made,
                 detail=dict(detail or {}), concerns=concerns, restricted=restricted, created_at=at,
