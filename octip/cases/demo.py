@@ -18,8 +18,8 @@ from octip.core import audit
 from octip.partners.demo import DEMO_DOMAIN
 from octip.partners.models import Organization, Region, Team, User
 
+from . import bulk_demo, reference
 from . import models as m
-from . import reference
 from .search_index import index_persons
 from .timeline import Kind, build, record_all
 
@@ -63,9 +63,17 @@ def _demo_cases():
     return m.Case.objects.filter(created_by__email__endswith="@" + DEMO_DOMAIN)
 
 
+#: With ``--scale`` this module commits batch by batch (``bulk_demo``: resumable), so ``seed_demo``
+#: does not wrap it in one transaction.
+BATCHED_AT_SCALE = True
+#: ``seed_demo`` checks ``--scale`` with this before any module writes.
+check_scale = bulk_demo.check_scale
+
+
 def seed(*, scale: int | None, stdout) -> None:
     _seed_cases(scale=scale, stdout=stdout)
-    _seed_emergency_accesses(stdout=stdout)
+    with transaction.atomic():
+        _seed_emergency_accesses(stdout=stdout)
 
 
 #: Emergency accesses a demo coordinator opened, for the auditors' review (the reasons are synthetic).
@@ -89,7 +97,7 @@ def _seed_emergency_accesses(*, stdout) -> None:
 
 
 def _seed_cases(*, scale: int | None, stdout) -> None:
-    target = DEFAULT_CASES if scale is None else scale
+    target = DEFAULT_CASES if scale is None else bulk_demo.check_scale(scale)
     existing = _demo_cases().count()
     missing = max(target - existing, 0)
     if missing == 0:
@@ -113,6 +121,13 @@ def _seed_cases(*, scale: int | None, stdout) -> None:
         return
     regions = {r.code: r for r in Region.objects.all()}
     weights = {organizations[name]: w for name, w in CASE_HOLDERS.items() if name in organizations}
+    if scale is not None:
+        # N cases for benchmarks: in bulk, batch by batch, resumable (octip/cases/bulk_demo.py).
+        worker_team = {u.pk: next((t for t in teams.get(u.organization_id, []) if t in u.teams.all()), None)
+                       for us in workers.values() for u in us}
+        bulk_demo.seed_scale(target=target, stdout=stdout, demo_cases=_demo_cases, world=bulk_demo.World(
+            weights=weights, teams=teams, workers=workers, worker_team=worker_team, regions=regions, creator=creator))
+        return
 
     rng = random.Random(20070401 + existing)
     fakers = [Faker("en_CA"), Faker("fr_CA")]

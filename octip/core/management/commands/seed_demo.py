@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from faker import Faker
 
@@ -38,9 +38,21 @@ class Command(BaseCommand):
             except ModuleNotFoundError as missing:
                 if missing.name != f"{config.name}.demo":
                     raise
-        for module in sorted(modules, key=lambda m: m.ORDER):
+        modules.sort(key=lambda m: m.ORDER)
+        # Every module that takes a part of the scale checks it before any module writes anything.
+        for module in modules:
+            if scale is not None and hasattr(module, "check_scale"):
+                try:
+                    module.check_scale(scale)
+                except ValueError as bad:
+                    raise CommandError(str(bad)) from None
+        for module in modules:
             Faker.seed(SEED)
             random.seed(SEED)
+            if scale is not None and getattr(module, "BATCHED_AT_SCALE", False):
+                # It commits batch by batch so that a stopped run resumes: no transaction around it.
+                module.seed(scale=scale, stdout=self.stdout)
+                continue
             with transaction.atomic():
                 module.seed(scale=scale, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
