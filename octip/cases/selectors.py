@@ -16,13 +16,12 @@ from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from octip.core import audit
+from octip.core import audit, keyset
 from octip.core.access import Actor, allows, get_visible_or_404, require
 from octip.core.crypto import blind_index, index_key_ids
 from octip.partners.models import User
@@ -487,25 +486,47 @@ class CaseRows:
     ``shows_summary``, and ``shown_person``: its person, only when the identity section is open."""
 
     rows: list[Case]
-    #: The page of a numbered list; None when the rows were asked by offset (the API).
-    page: Page | None = None
+    #: The keyset page (its cursors); None when the rows were asked by offset (the API's old way).
+    page: keyset.KeysetPage[Case] | None = None
+    #: How many cases match, counted up to ``keyset.COUNT_CAP`` (None when not asked).
+    total: keyset.CappedCount | None = None
 
 
-def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, page: int | str | None = 1,
-              offset: int | None = None, via: Via = "page") -> CaseRows:
-    """One page of ``case_list`` (``page``, numbered from 1), or ``per_page`` rows from ``offset``.
+#: The name cursors of the case list are signed under (a cursor of another list is refused).
+CASE_CURSOR = "cases"
+#: The case list's order: newest first, the id breaking ties (two cases opened in the same instant).
+CASE_ORDERING = ("-opened_at", "-pk")
+#: The person's fields a list row shows (name, age band, gender, for the identity and summary
+#: sections): the others (date of birth, phone, address, documents…) are never loaded, so never decrypted.
+LISTED_PERSON_FIELDS = ("person__legal_name", "person__preferred_name", "person__age_band", "person__gender")
 
-    The read is recorded here, once: ``case.searched`` when a criterion names a person, and
+
+def _listed_person_only(cases: QuerySet[Case]) -> QuerySet[Case]:
+    person_fields = {f.name for f in Person._meta.concrete_fields if f.name != "id"}
+    listed = {name.split("__", 1)[1] for name in LISTED_PERSON_FIELDS}
+    return cases.defer(*(f"person__{name}" for name in sorted(person_fields - listed)))
+
+
+def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, cursor: str | None = None,
+              offset: int | None = None, count: bool = True, via: Via = "page") -> CaseRows:
+    """One page of ``case_list``: ``per_page`` rows from ``cursor`` (keyset, ``keyset.page``; None: the
+    first page), or from ``offset`` (the API's older way, bounded by its schema). ``count``: also count
+    the matches up to ``keyset.COUNT_CAP``. Raises ``keyset.BadCursor`` (nothing read, nothing recorded).
+
+    The read is recorded here, once: ``case.searched`` when a criterion names a person (its
+    ``results`` is the capped count, ``results_capped`` says when it stopped at the cap), and
     ``person.listed`` with the cases whose person is shown.
     """
     matches = case_list(actor=actor, filters=filters).select_related("person")
+    if via == "page":  # the API answers with every identity field (``case_json``); a page row shows a name
+        matches = _listed_person_only(matches)
     window = None
     if offset is None:
-        window = Paginator(matches, per_page).get_page(page)
-        rows = list(window.object_list)
-        window.object_list = rows
+        window = keyset.page(matches, name=CASE_CURSOR, ordering=CASE_ORDERING, cursor=cursor, size=per_page)
+        rows = window.rows
     else:
-        rows = list(matches[offset:offset + per_page])
+        rows = list(matches.order_by(*CASE_ORDERING)[offset:offset + per_page])
+    total = keyset.capped_count(matches) if count else None
     sections = sections_for_cases(actor, rows)
     for case in rows:
         case.sections = sections.get(case.pk, frozenset())
@@ -515,14 +536,15 @@ def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, page: i
         case.shown_person = case.person if "identity" in case.sections else None
     criteria = filters.identity_criteria()
     if criteria:
+        found = total or keyset.capped_count(matches)
         audit.record(actor, "case.searched", None, detail={
             "criteria": criteria, "phonetic": filters.phonetic,
-            "results": window.paginator.count if window is not None else len(rows), **_via(via)})
+            "results": found.shown, "results_capped": found.more, "cap": found.cap, **_via(via)})
     named = [case for case in rows if case.shown_person is not None]
     if named:
         audit.record(actor, "person.listed", None, purpose="case list" if via == "page" else "api case list",
                      detail={"case_ids": [str(case.pk) for case in named]})
-    return CaseRows(rows, window)
+    return CaseRows(rows, window, total)
 
 
 @dataclass(frozen=True)
