@@ -446,8 +446,14 @@ def _access_json(access: EmergencyAccess) -> dict:
 
 
 @router.get("/emergency-access", response=list[s.EmergencyAccessReviewOut])
-def list_emergency_access(request, unreviewed: bool = True):
-    rows = selectors.emergency_accesses(actor=request.auth, unreviewed_only=unreviewed, via="api")[:500]
+def list_emergency_access(request, response: HttpResponse, unreviewed: bool = True,
+                          limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                          cursor: str = Query("", max_length=2000)):
+    """Emergency accesses (those awaiting review by default), newest first; ``limit`` a page, the next
+    page by ``cursor`` (``X-Next-Cursor``)."""
+    rows = keyset.api_page(selectors.emergency_accesses(actor=request.auth, unreviewed_only=unreviewed, via="api"),
+                           request=request, response=response, name="emergency-access", cursor=cursor,
+                           limit=limit, ordering=("-started_at", "-pk"))
     return [_access_json(access) for access in rows]
 
 

@@ -189,7 +189,7 @@ def export_response(*, actor: Any, filters: selectors.CaseFilters, fmt: str,
     for row in rows:
         sheet.append(row)
     # On disk, not in memory; the file is gone once closed (when the response is done).
-    spool = tempfile.TemporaryFile(prefix="octip-export-")
+    spool = tempfile.TemporaryFile(prefix="octip-export-")  # noqa: SIM115 (FileResponse closes it)
     book.save(spool)
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX, as_attachment=True, filename=f"octip-cases-{stamp}.xlsx")

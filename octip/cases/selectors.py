@@ -716,16 +716,36 @@ def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySe
     outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
     unseen = [kind for kind, section in SECTION_OF_KIND.items() if section not in sections]
     return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle).exclude(kind__in=unseen)
-def my_work_for_reading(*, actor: Actor, limit: int = 200, due: str = "") -> dict[str, list[Any]]:
-    """``my_work`` (with its ``due`` filter), up to ``limit`` tasks a group, and the plan actions due
-    (``actions``). Task titles and actions are free text that may name someone: reading them is
-    recorded (how many of each group)."""
-    groups: dict[str, list[Any]] = {name: list(tasks[:limit])
-                                    for name, tasks in my_work(actor=actor, due=due).items()}
-    groups["actions"] = list(plan_actions_due(actor=actor)[:limit])
+#: The groups of "My work", in the order of the page, and the rows each shows at a time.
+MY_WORK_GROUPS = ("overdue", "mine", "team", "actions")
+MY_WORK_PAGE = 25
+#: The order of every group: the earliest due first, the id breaking ties.
+MY_WORK_ORDERING = ("due", "pk")
+
+
+def my_work_for_reading(*, actor: Actor, limit: int = MY_WORK_PAGE, due: str = "",
+                        cursors: dict[str, str] | None = None) -> dict[str, Any]:
+    """``my_work`` (with its ``due`` filter) and the plan actions due (``actions``): ``limit`` rows a
+    group, each group from its own cursor (``cursors[name]``, ``keyset.page``; raises ``BadCursor``
+    before anything is read), with its count up to ``keyset.COUNT_CAP``. Gives each group's rows
+    (``mine``…), ``pages`` (the keyset pages, for the "more" links) and ``totals`` (the capped counts).
+    Task titles and actions are free text that may name someone: reading them is recorded (how many of
+    each group were shown, and the capped totals)."""
+    cursors = cursors or {}
+    queries: dict[str, QuerySet[Any]] = dict(my_work(actor=actor, due=due))
+    queries["actions"] = plan_actions_due(actor=actor)
+    for name, cursor in cursors.items():  # every cursor checked before the first row is read
+        if cursor:
+            keyset.read_cursor(f"my_work.{name}", MY_WORK_ORDERING, cursor)
+    pages = {name: keyset.page(queries[name], name=f"my_work.{name}", ordering=MY_WORK_ORDERING,
+                               cursor=cursors.get(name) or None, size=limit) for name in MY_WORK_GROUPS}
+    totals = {name: keyset.capped_count(queries[name]) for name in MY_WORK_GROUPS}
+    groups: dict[str, Any] = {name: pages[name].rows for name in MY_WORK_GROUPS}
     audit.record(actor, "case.tasks_listed", None, purpose="my work",
-                 detail={name: len(rows) for name, rows in groups.items()})
-    return groups
+                 detail={**{name: len(rows) for name, rows in groups.items()},
+                         "totals": {name: total.shown for name, total in totals.items()},
+                         "totals_capped": sorted(name for name, total in totals.items() if total.more)})
+    return {**groups, "pages": pages, "totals": totals}
 
 
 def _listed(actor: Actor, case: Case, action: str, rows: list, via: Via) -> list:

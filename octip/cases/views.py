@@ -125,7 +125,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                                           cursor=None if person_search else cursor)
         except BadCursor:
             bad_cursor = True
-            filter_form.is_valid()
+            filter_form.errors  # noqa: B018 - cleans the form (bound or not), so that an error can be added
             filter_form.add_error(None, BAD_CURSOR)
     return render(request, "cases/case_list.html", {
         "person_form": person_form, "filter_form": filter_form, "page": listing.page, "rows": listing.rows,
@@ -142,8 +142,15 @@ def my_work(request: HttpRequest) -> HttpResponse:
     require(request.user, "case.view")
     form = forms.MyWorkFilterForm(request.GET or None)
     due = form.cleaned_data["due"] if form.is_valid() else ""
-    groups = selectors.my_work_for_reading(actor=request.user, due=due)
-    return render(request, "cases/my_work.html", {**groups, "today": timezone.localdate(), "form": form, "due": due},
+    cursors = {name: request.GET.get(f"{name}_cursor", "") for name in selectors.MY_WORK_GROUPS}
+    try:
+        groups = selectors.my_work_for_reading(actor=request.user, due=due, cursors=cursors)
+    except BadCursor:
+        form.errors  # noqa: B018 - cleans the form, so that an error can be added
+        form.add_error(None, BAD_CURSOR)
+        groups = {name: [] for name in selectors.MY_WORK_GROUPS}
+    return render(request, "cases/my_work.html", {**groups, "today": timezone.localdate(), "form": form, "due": due,
+                                                  "query": f"due={due}" if due else ""},
                   status=400 if form.errors else 200)
 
 
