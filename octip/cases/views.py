@@ -82,6 +82,8 @@ def _identity_in(data) -> bool:
 IDENTITY_IN_ADDRESS = gettext_lazy("Search by name, date of birth or phone with the “Find a person” form: "
                                    "these are sent privately and never put in a web address.")
 PERSON_SEARCH_LIMIT = 100
+#: Cases a page of the list shows.
+LIST_PAGE = 25
 BAD_CURSOR = gettext_lazy("This page link is not valid (it was changed, or is from an older version): "
                           "start again from the first page.")
 
@@ -121,11 +123,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
             # A person search shows its first matches only, so that its criteria never need to travel
             # in a next-page link (they stay in the POSTed body).
             listing = selectors.case_rows(actor=request.user, filters=filters,
-                                          per_page=PERSON_SEARCH_LIMIT if person_search else 25,
+                                          per_page=PERSON_SEARCH_LIMIT if person_search else LIST_PAGE,
                                           cursor=None if person_search else cursor)
         except BadCursor:
             bad_cursor = True
-            filter_form.errors  # noqa: B018 - cleans the form (bound or not), so that an error can be added
+            filter_form = forms.CaseFilterForm(filter_data, owners=owners)  # bound, to carry the error
+            filter_form.errors  # noqa: B018 - cleans the form, so that an error can be added
             filter_form.add_error(None, BAD_CURSOR)
     return render(request, "cases/case_list.html", {
         "person_form": person_form, "filter_form": filter_form, "page": listing.page, "rows": listing.rows,
