@@ -22,9 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "octip.settings")
-VAR_DIR = tempfile.mkdtemp(prefix="octip-bench-")
+# OCTIP_BENCH_VAR_DIR: a kept var/ for a database that outlives the run (a seeded PostgreSQL given by
+# DATABASE_URL): its field keys must stay with it. Otherwise a throwaway one.
+VAR_DIR = os.environ.get("OCTIP_BENCH_VAR_DIR") or tempfile.mkdtemp(prefix="octip-bench-")
 os.environ["OCTIP_VAR_DIR"] = VAR_DIR
-atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)  # the database of a big run is 100 MB or more
+if not os.environ.get("OCTIP_BENCH_VAR_DIR"):
+    atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)  # the database of a big run is 100 MB or more
 # DEBUG off, as in production: no per-query logging outside the counted request, no debug pages.
 os.environ.setdefault("OCTIP_DEBUG", "0")
 warnings.filterwarnings("ignore", message="No directory at")  # no collectstatic here

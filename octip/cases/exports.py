@@ -126,7 +126,7 @@ def _rows(actor: Any, filters: selectors.CaseFilters, chosen: list[str], fmt: st
     identifying = _identifying(actor)
     by_name = {c.name: c for c in columns(CASE_LEVEL, identifying=identifying)}
     section_columns = [by_name[name] for name in chosen if name in by_name]
-    cases = _loaded_only(selectors.case_list(actor=actor, filters=filters), section_columns)
+    cases = _loaded_only(selectors.case_list(actor=actor, filters=filters, annotate=False), section_columns)
     reads_identity = identifying and any(c.section == "identity" for c in section_columns)
     # The events are written while the body streams, after the view has returned: they keep the
     # request's id and address.
@@ -137,6 +137,8 @@ def _rows(actor: Any, filters: selectors.CaseFilters, chosen: list[str], fmt: st
     batches = keyset.iterate(cases, ordering=selectors.CASE_ORDERING, batch=BATCH)
     done = 0
     for number, (batch, last) in enumerate(_with_last(batches), start=1):
+        if "overdue_tasks" in chosen:
+            selectors.flag_rows(batch)
         ids = [str(case.pk) for case in batch]
         sections = selectors.sections_for_cases(actor, batch) if batch else {}
         named = sorted(str(pk) for pk in selectors.identity_readable_case_ids(actor)
