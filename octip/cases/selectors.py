@@ -432,7 +432,7 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None, annotate: boo
         cases = cases.filter(report_due_q())
     cases = cases.select_related("region", "owner_organization", "owner_team", "owner_worker")
     if annotate:
-        cases = cases.annotate(has_overdue=overdue_q(), report_due=report_due_q())
+        return cases.annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by("-opened_at")
     return cases.order_by("-opened_at")
 
 
@@ -447,8 +447,9 @@ def flag_rows(rows: list[Case], today: datetime.date | None = None) -> list[Case
     youth = [case.pk for case in rows if case.track == Track.YOUTH]
     reported = set(DutyToReport.objects.filter(case_id__in=youth).values_list("case_id", flat=True)) if youth else set()
     for case in rows:
-        case.has_overdue = case.pk in late
-        case.report_due = case.track == Track.YOUTH and case.pk not in reported
+        # The names of the list's annotations (``case_list(annotate=True)``): templates read either.
+        case.has_overdue = case.pk in late  # type: ignore[attr-defined]
+        case.report_due = case.track == Track.YOUTH and case.pk not in reported  # type: ignore[attr-defined]
     return rows
 
 
