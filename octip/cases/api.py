@@ -451,9 +451,15 @@ def list_emergency_access(request, response: HttpResponse, unreviewed: bool = Tr
                           cursor: str = Query("", max_length=2000)):
     """Emergency accesses (those awaiting review by default), newest first; ``limit`` a page, the next
     page by ``cursor`` (``X-Next-Cursor``)."""
+    ordering = ("-started_at", "-pk")
+    if cursor:  # checked before the listing is recorded: a bad cursor changes nothing
+        try:
+            keyset.read_cursor("emergency-access", ordering, cursor)
+        except keyset.BadCursor as bad:
+            raise keyset.bad_cursor_error() from bad
     rows = keyset.api_page(selectors.emergency_accesses(actor=request.auth, unreviewed_only=unreviewed, via="api"),
                            request=request, response=response, name="emergency-access", cursor=cursor,
-                           limit=limit, ordering=("-started_at", "-pk"))
+                           limit=limit, ordering=ordering)
     return [_access_json(access) for access in rows]
 
 

@@ -170,8 +170,10 @@ def test_api_lists_refuse_a_bad_cursor_and_an_out_of_range_limit(world, client_f
             "/api/v1/emergency-access": world.auditor}.get(path, world.caseworker_a)
     client = client_for(user)
     assert client.get(path).status_code == 200
+    before = AuditEvent.objects.count()
     bad = client.get(path, {"cursor": "forged"})
     assert bad.status_code == 400 and "cursor" in bad.json()["errors"]
+    assert AuditEvent.objects.count() == before  # nothing read, nothing recorded
     if path != "/api/v1/cases":  # /cases clamps its limit, as it always has
         assert client.get(path, {"limit": 201}).status_code == 400
         assert client.get(path, {"limit": 0}).status_code == 400
