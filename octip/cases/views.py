@@ -136,7 +136,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "more_than_shown": person_search and listing.total is not None
         and listing.total.count > PERSON_SEARCH_LIMIT, "search_limit": PERSON_SEARCH_LIMIT,
         "can_create": allows(request.user, "case.create"), "can_export": allows(request.user, "case.export"),
-        "export_columns": exports.allowed_columns(request.user)},
+        "export_columns": exports.allowed_columns(request.user),
+        "filter_items": [(k, v) for k, values in filter_data.lists() for v in values]},
         status=400 if (form.errors or refused or bad_cursor) else 200)
 
 

@@ -289,3 +289,8 @@ def test_an_export_records_each_batch_before_it_leaves_and_says_when_complete(wo
     assert sorted(exported) == sorted(str(pk) for pk in [world.case_a.pk, *(c.pk for c in made)])
     assert sorted(exported) == sorted(row[1] for row in body[1:])
     assert sorted(pk for e in events for pk in e.detail["identifying_case_ids"]) == sorted(exported)
+
+
+def test_the_list_page_offers_the_columns_the_reader_may_export_with_the_filters(world, client_for):
+    html = client_for(world.caseworker_a).get(reverse("cases:list"), {"stage": "intake"}).content.decode()
+    assert 'name="columns" value="legal_name"' in html and 'name="stage" value="intake"' in html
