@@ -58,8 +58,15 @@ class OctipAPI(NinjaAPI):
         return schema
 
 
+#: How every long list pages (``octip.core.keyset``; docs/lists-and-exports.md).
+PAGING = ("Long lists (cases, referrals, transfers, hotline contacts, screenings, emergency accesses) answer "
+          "a page of `limit` rows (1 to 200, default 50) as a plain JSON list. The next page: send the "
+          "`X-Next-Cursor` header of the answer back as `cursor` (a GET also has a `Link` header, "
+          "rel=\"next\" / rel=\"prev\"). A cursor is signed: an altered or outdated one is a 400 naming "
+          "`cursor`. `offset` on /cases still works (up to 100,000) but is deprecated.")
+
 api = OctipAPI(title="OCTIP Platform API", version="1", auth=STAFF_AUTH, urls_namespace="api",
-               docs_url=None)  # the docs page loads Swagger UI from a CDN: not here
+               description=PAGING, docs_url=None)  # the docs page loads Swagger UI from a CDN: not here
 
 
 @api.exception_handler(AuthenticationError)

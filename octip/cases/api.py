@@ -16,6 +16,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from octip.core import keyset
 from octip.core.access import require
 from octip.core.bounds import BoundedDate
 
@@ -86,7 +87,10 @@ class CaseQuery(Schema):
     overdue: bool = False
     report_due: bool = False
     limit: int = Field(50, ge=-(2**31), le=2**31 - 1)  # clamped to 1..200 below
+    #: Deprecated: pass ``cursor`` (from the ``X-Next-Cursor`` header) instead. Still served, bounded.
     offset: int = Field(0, ge=0, le=100_000)
+    #: Where the page starts: the ``X-Next-Cursor`` (or ``X-Prev-Cursor``) of the previous answer.
+    cursor: str = Field("", max_length=2000)
 
 
 class DetailOut(Schema):
@@ -94,7 +98,7 @@ class DetailOut(Schema):
 
 
 @router.get("/cases", response={200: list[s.CaseOut], 400: DetailOut})
-def list_cases(request, query: Query[CaseQuery]):
+def list_cases(request, response: HttpResponse, query: Query[CaseQuery]):
     """Visible cases, newest first. ``search`` takes a case number here. To search for a person (a name,
     a date of birth, a phone) use ``POST /cases/search``: a query string ends up in proxy and server
     logs and in history, so such criteria are refused here (400)."""
@@ -102,7 +106,7 @@ def list_cases(request, query: Query[CaseQuery]):
     if (query.search.strip() and not selectors.CASE_NUMBER.match(query.search.strip())) or query.date_of_birth \
             or query.phone:
         return Status(400, {"detail": str(IDENTITY_IN_ADDRESS)})
-    return _list_cases(request.auth, query)
+    return _list_cases(request, response, query)
 
 
 #: Why ``GET /cases`` refuses a name, a date of birth or a phone.
@@ -111,19 +115,31 @@ IDENTITY_IN_ADDRESS = gettext_lazy("Send a search by name, date of birth or phon
 
 
 @router.post("/cases/search", response=list[s.CaseOut])
-def search_cases(request, body: CaseQuery):
+def search_cases(request, response: HttpResponse, body: CaseQuery):
     """The same search as ``GET /cases`` with the criteria in the request body, so that no name, date
-    of birth or phone is written in an address (proxy and server logs, history)."""
-    return _list_cases(request.auth, body)
+    of birth or phone is written in an address (proxy and server logs, history). The next page: the same
+    body with ``cursor`` set to the answer's ``X-Next-Cursor``."""
+    return _list_cases(request, response, body)
 
 
-def _list_cases(actor, query: CaseQuery) -> list[dict]:
+def _list_cases(request, response: HttpResponse, query: CaseQuery) -> list[dict]:
+    """A page of cases: by ``cursor`` (keyset; the answer's ``X-Next-Cursor`` / ``X-Prev-Cursor``
+    headers, and ``Link`` for a GET), or by the older ``offset``."""
+    actor = request.auth
     require(actor, "case.view")
+    if query.cursor and query.offset:
+        raise ValidationError({"offset": [_("Give a cursor or an offset, not both.")]})
     filters = selectors.CaseFilters(q=query.search, phonetic=query.phonetic, date_of_birth=query.date_of_birth,
                                     phone=query.phone, stage=query.stage, track=query.track, region=query.region,
                                     owner=query.owner, overdue=query.overdue, report_due=query.report_due)
-    listing = selectors.case_rows(actor=actor, filters=filters, offset=query.offset,
-                                  per_page=max(1, min(query.limit, 200)), via="api")
+    try:
+        listing = selectors.case_rows(actor=actor, filters=filters, cursor=query.cursor or None,
+                                      offset=query.offset or None, per_page=keyset.clamp_limit(query.limit),
+                                      count=False, via="api")
+    except keyset.BadCursor as bad:
+        raise keyset.bad_cursor_error() from bad
+    if listing.page is not None:
+        keyset.set_headers(request, response, listing.page)
     return [case_json(c, c.sections, c.person) for c in listing.rows]
 
 
@@ -430,8 +446,20 @@ def _access_json(access: EmergencyAccess) -> dict:
 
 
 @router.get("/emergency-access", response=list[s.EmergencyAccessReviewOut])
-def list_emergency_access(request, unreviewed: bool = True):
-    rows = selectors.emergency_accesses(actor=request.auth, unreviewed_only=unreviewed, via="api")[:500]
+def list_emergency_access(request, response: HttpResponse, unreviewed: bool = True,
+                          limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                          cursor: str = Query("", max_length=2000)):
+    """Emergency accesses (those awaiting review by default), newest first; ``limit`` a page, the next
+    page by ``cursor`` (``X-Next-Cursor``)."""
+    ordering = ("-started_at", "-pk")
+    if cursor:  # checked before the listing is recorded: a bad cursor changes nothing
+        try:
+            keyset.read_cursor("emergency-access", ordering, cursor)
+        except keyset.BadCursor as bad:
+            raise keyset.bad_cursor_error() from bad
+    rows = keyset.api_page(selectors.emergency_accesses(actor=request.auth, unreviewed_only=unreviewed, via="api"),
+                           request=request, response=response, name="emergency-access", cursor=cursor,
+                           limit=limit, ordering=ordering)
     return [_access_json(access) for access in rows]
 
 

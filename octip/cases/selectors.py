@@ -16,13 +16,12 @@ from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from octip.core import audit
+from octip.core import audit, keyset
 from octip.core.access import Actor, allows, get_visible_or_404, require
 from octip.core.crypto import blind_index, index_key_ids
 from octip.partners.models import User
@@ -362,21 +361,20 @@ class CaseOwners:
 
 
 def case_owners(*, actor: Actor) -> CaseOwners:
-    """The caseworkers and teams owning a case the actor can see, in one query (the choices of the
-    case list's "caseworker" and "team" filters)."""
-    workers: dict[int, str] = {}
-    teams: dict[int, str] = {}
-    rows = (Case.objects.visible_to(actor)
-            .values_list("owner_worker_id", "owner_worker__full_name", "owner_worker__organization__name",
-                         "owner_team_id", "owner_team__name", "owner_team__organization__name")
-            .order_by().distinct())
-    for worker_id, worker, worker_org, team_id, team, team_org in rows:
-        if worker_id is not None:
-            workers[worker_id] = f"{worker} ({worker_org})"
-        if team_id is not None:
-            teams[team_id] = f"{team} ({team_org})"
-    return CaseOwners(workers=sorted(workers.items(), key=lambda item: (item[1], item[0])),
-                      teams=sorted(teams.items(), key=lambda item: (item[1], item[0])))
+    """The caseworkers and teams owning a case the actor can see, in two queries (the choices of the
+    case list's "caseworker" and "team" filters). Each asks, per member of staff and per team, whether
+    one visible case of theirs exists (an index probe), rather than reading every visible case."""
+    from octip.partners.models import Team
+
+    visible = Case.objects.visible_to(actor)
+    workers = [(pk, f"{name} ({org})") for pk, name, org in
+               User.objects.filter(Exists(visible.filter(owner_worker_id=OuterRef("pk"))))
+               .values_list("pk", "full_name", "organization__name")]
+    teams = [(pk, f"{name} ({org})") for pk, name, org in
+             Team.objects.filter(Exists(visible.filter(owner_team_id=OuterRef("pk"))))
+             .values_list("pk", "name", "organization__name")]
+    return CaseOwners(workers=sorted(workers, key=lambda item: (item[1], item[0])),
+                      teams=sorted(teams, key=lambda item: (item[1], item[0])))
 
 
 def report_due_q() -> Q:
@@ -384,8 +382,10 @@ def report_due_q() -> Q:
     return Q(track=Track.YOUTH) & ~Q(Exists(DutyToReport.objects.filter(case=OuterRef("pk"))))
 
 
-def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(*, actor: Actor, filters: CaseFilters | None = None, annotate: bool = True) -> QuerySet[Case]:
     """Visible cases matching the filters, newest first, ready for a list page (bounded queries).
+    ``annotate``: each row's ``has_overdue`` and ``report_due`` in the query; a page or a batch of rows
+    gets them cheaper afterwards with ``flag_rows``.
 
     Identity criteria (name, date of birth, phone) match blind indexes: only users allowed to see
     identifying data can search by them, and only among cases whose identity section they see.
@@ -432,8 +432,27 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         cases = cases.filter(overdue_q())
     if f.report_due:
         cases = cases.filter(report_due_q())
-    return (cases.select_related("region", "owner_organization", "owner_team", "owner_worker")
-            .annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by("-opened_at"))
+    cases = cases.select_related("region", "owner_organization", "owner_team", "owner_worker")
+    if annotate:
+        return cases.annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by("-opened_at")
+    return cases.order_by("-opened_at")
+
+
+def flag_rows(rows: list[Case], today: datetime.date | None = None) -> list[Case]:
+    """Set ``has_overdue`` and ``report_due`` on each of ``rows`` in two queries on those rows only. (As
+    annotations of the list's query, PostgreSQL hashes every open overdue task and every duty-to-report
+    of the database for each page: a cost that grows with all the cases, not with the page.)"""
+    today = today or timezone.localdate()
+    ids = [case.pk for case in rows]
+    late = set(Task.objects.filter(case_id__in=ids, done_at__isnull=True, due__lt=today)
+               .values_list("case_id", flat=True).distinct()) if ids else set()
+    youth = [case.pk for case in rows if case.track == Track.YOUTH]
+    reported = set(DutyToReport.objects.filter(case_id__in=youth).values_list("case_id", flat=True)) if youth else set()
+    for case in rows:
+        # The names of the list's annotations (``case_list(annotate=True)``): templates read either.
+        case.has_overdue = case.pk in late  # type: ignore[attr-defined]
+        case.report_due = case.track == Track.YOUTH and case.pk not in reported  # type: ignore[attr-defined]
+    return rows
 
 
 def _identity_q(actor: Actor, *, name: str = "", dob: datetime.date | None = None, phone: str = "",
@@ -508,25 +527,48 @@ class CaseRows:
     ``shows_summary``, and ``shown_person``: its person, only when the identity section is open."""
 
     rows: list[Case]
-    #: The page of a numbered list; None when the rows were asked by offset (the API).
-    page: Page | None = None
+    #: The keyset page (its cursors); None when the rows were asked by offset (the API's old way).
+    page: keyset.KeysetPage[Case] | None = None
+    #: How many cases match, counted up to ``keyset.COUNT_CAP`` (None when not asked).
+    total: keyset.CappedCount | None = None
 
 
-def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, page: int | str | None = 1,
-              offset: int | None = None, via: Via = "page") -> CaseRows:
-    """One page of ``case_list`` (``page``, numbered from 1), or ``per_page`` rows from ``offset``.
+#: The name cursors of the case list are signed under (a cursor of another list is refused).
+CASE_CURSOR = "cases"
+#: The case list's order: newest first, the id breaking ties (two cases opened in the same instant).
+CASE_ORDERING = ("-opened_at", "-pk")
+#: The person's fields a list row shows (name, age band, gender, for the identity and summary
+#: sections): the others (date of birth, phone, address, documents…) are never loaded, so never decrypted.
+LISTED_PERSON_FIELDS = ("person__legal_name", "person__preferred_name", "person__age_band", "person__gender")
 
-    The read is recorded here, once: ``case.searched`` when a criterion names a person, and
+
+def _listed_person_only(cases: QuerySet[Case]) -> QuerySet[Case]:
+    person_fields = {f.name for f in Person._meta.concrete_fields if f.name != "id"}
+    listed = {name.split("__", 1)[1] for name in LISTED_PERSON_FIELDS}
+    return cases.defer(*(f"person__{name}" for name in sorted(person_fields - listed)))
+
+
+def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, cursor: str | None = None,
+              offset: int | None = None, count: bool = True, via: Via = "page") -> CaseRows:
+    """One page of ``case_list``: ``per_page`` rows from ``cursor`` (keyset, ``keyset.page``; None: the
+    first page), or from ``offset`` (the API's older way, bounded by its schema). ``count``: also count
+    the matches up to ``keyset.COUNT_CAP``. Raises ``keyset.BadCursor`` (nothing read, nothing recorded).
+
+    The read is recorded here, once: ``case.searched`` when a criterion names a person (its
+    ``results`` is the capped count, ``results_capped`` says when it stopped at the cap), and
     ``person.listed`` with the cases whose person is shown.
     """
-    matches = case_list(actor=actor, filters=filters).select_related("person")
+    matches = case_list(actor=actor, filters=filters, annotate=False).select_related("person")
+    if via == "page":  # the API answers with every identity field (``case_json``); a page row shows a name
+        matches = _listed_person_only(matches)
     window = None
     if offset is None:
-        window = Paginator(matches, per_page).get_page(page)
-        rows = list(window.object_list)
-        window.object_list = rows
+        window = keyset.page(matches, name=CASE_CURSOR, ordering=CASE_ORDERING, cursor=cursor, size=per_page)
+        rows = window.rows
     else:
-        rows = list(matches[offset:offset + per_page])
+        rows = list(matches.order_by(*CASE_ORDERING)[offset:offset + per_page])
+    flag_rows(rows)
+    total = keyset.capped_count(matches) if count else None
     sections = sections_for_cases(actor, rows)
     for case in rows:
         case.sections = sections.get(case.pk, frozenset())
@@ -536,14 +578,15 @@ def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, page: i
         case.shown_person = case.person if "identity" in case.sections else None
     criteria = filters.identity_criteria()
     if criteria:
+        found = total or keyset.capped_count(matches)
         audit.record(actor, "case.searched", None, detail={
             "criteria": criteria, "phonetic": filters.phonetic,
-            "results": window.paginator.count if window is not None else len(rows), **_via(via)})
+            "results": found.shown, "results_capped": found.more, "cap": found.cap, **_via(via)})
     named = [case for case in rows if case.shown_person is not None]
     if named:
         audit.record(actor, "person.listed", None, purpose="case list" if via == "page" else "api case list",
                      detail={"case_ids": [str(case.pk) for case in named]})
-    return CaseRows(rows, window)
+    return CaseRows(rows, window, total)
 
 
 @dataclass(frozen=True)
@@ -715,16 +758,36 @@ def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySe
     outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
     unseen = [kind for kind, section in SECTION_OF_KIND.items() if section not in sections]
     return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle).exclude(kind__in=unseen)
-def my_work_for_reading(*, actor: Actor, limit: int = 200, due: str = "") -> dict[str, list[Any]]:
-    """``my_work`` (with its ``due`` filter), up to ``limit`` tasks a group, and the plan actions due
-    (``actions``). Task titles and actions are free text that may name someone: reading them is
-    recorded (how many of each group)."""
-    groups: dict[str, list[Any]] = {name: list(tasks[:limit])
-                                    for name, tasks in my_work(actor=actor, due=due).items()}
-    groups["actions"] = list(plan_actions_due(actor=actor)[:limit])
+#: The groups of "My work", in the order of the page, and the rows each shows at a time.
+MY_WORK_GROUPS = ("overdue", "mine", "team", "actions")
+MY_WORK_PAGE = 25
+#: The order of every group: the earliest due first, the id breaking ties.
+MY_WORK_ORDERING = ("due", "pk")
+
+
+def my_work_for_reading(*, actor: Actor, limit: int = MY_WORK_PAGE, due: str = "",
+                        cursors: dict[str, str] | None = None) -> dict[str, Any]:
+    """``my_work`` (with its ``due`` filter) and the plan actions due (``actions``): ``limit`` rows a
+    group, each group from its own cursor (``cursors[name]``, ``keyset.page``; raises ``BadCursor``
+    before anything is read), with its count up to ``keyset.COUNT_CAP``. Gives each group's rows
+    (``mine``…), ``pages`` (the keyset pages, for the "more" links) and ``totals`` (the capped counts).
+    Task titles and actions are free text that may name someone: reading them is recorded (how many of
+    each group were shown, and the capped totals)."""
+    cursors = cursors or {}
+    queries: dict[str, QuerySet[Any]] = dict(my_work(actor=actor, due=due))
+    queries["actions"] = plan_actions_due(actor=actor)
+    for name, cursor in cursors.items():  # every cursor checked before the first row is read
+        if cursor:
+            keyset.read_cursor(f"my_work.{name}", MY_WORK_ORDERING, cursor)
+    pages = {name: keyset.page(queries[name], name=f"my_work.{name}", ordering=MY_WORK_ORDERING,
+                               cursor=cursors.get(name) or None, size=limit) for name in MY_WORK_GROUPS}
+    totals = {name: keyset.capped_count(queries[name]) for name in MY_WORK_GROUPS}
+    groups: dict[str, Any] = {name: pages[name].rows for name in MY_WORK_GROUPS}
     audit.record(actor, "case.tasks_listed", None, purpose="my work",
-                 detail={name: len(rows) for name, rows in groups.items()})
-    return groups
+                 detail={**{name: len(rows) for name, rows in groups.items()},
+                         "totals": {name: total.shown for name, total in totals.items()},
+                         "totals_capped": sorted(name for name, total in totals.items() if total.more)})
+    return {**groups, "pages": pages, "totals": totals}
 
 
 def _listed(actor: Actor, case: Case, action: str, rows: list, via: Via) -> list:

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from octip.core.access import allows, require
 from octip.core.csv_safety import form_errors_as_text, plain_text_refusal
 from octip.core.forms import apply_validation_error
+from octip.core.keyset import BadCursor
 from octip.core.versioning import StaleVersion
 
 from . import exports, forms, reference, selectors, services
@@ -81,6 +82,10 @@ def _identity_in(data) -> bool:
 IDENTITY_IN_ADDRESS = gettext_lazy("Search by name, date of birth or phone with the “Find a person” form: "
                                    "these are sent privately and never put in a web address.")
 PERSON_SEARCH_LIMIT = 100
+#: Cases a page of the list shows.
+LIST_PAGE = 25
+BAD_CURSOR = gettext_lazy("This page link is not valid (it was changed, or is from an older version): "
+                          "start again from the first page.")
 
 
 @login_required
@@ -89,7 +94,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     that no name, date of birth or phone lands in the address bar, history or server logs."""
     require(request.user, "case.view")
     filter_data = request.GET.copy()
-    for key in (*forms.IDENTITY_CRITERIA, "page"):
+    cursor = filter_data.get("cursor") or None
+    # "page" was the old page number: a bookmark of one opens the first page.
+    for key in (*forms.IDENTITY_CRITERIA, "page", "cursor"):
         filter_data.pop(key, None)
     person_data: dict[str, Any] = {}
     refused = False
@@ -105,22 +112,33 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = forms.CaseSearchForm({**filter_data.dict(), **person_data} or None, owners=owners)
     filters = _filters_from(form)
     person_search = request.method == "POST" and bool(filters.identity_criteria())
+    bad_cursor = False
+    listing = selectors.CaseRows([])
     if refused:
         person_form = forms.PersonSearchForm({})
         person_form.is_valid()
         person_form.add_error(None, IDENTITY_IN_ADDRESS)
-        page, rows = Paginator([], 25).get_page(1), []
     else:
-        listing = selectors.case_rows(actor=request.user, filters=filters,
-                                      per_page=PERSON_SEARCH_LIMIT if person_search else 25,
-                                      page=1 if person_search else request.GET.get("page"))
-        page, rows = listing.page, listing.rows
+        try:
+            # A person search shows its first matches only, so that its criteria never need to travel
+            # in a next-page link (they stay in the POSTed body).
+            listing = selectors.case_rows(actor=request.user, filters=filters,
+                                          per_page=PERSON_SEARCH_LIMIT if person_search else LIST_PAGE,
+                                          cursor=None if person_search else cursor)
+        except BadCursor:
+            bad_cursor = True
+            filter_form = forms.CaseFilterForm(filter_data, owners=owners)  # bound, to carry the error
+            filter_form.errors  # noqa: B018 - cleans the form, so that an error can be added
+            filter_form.add_error(None, BAD_CURSOR)
     return render(request, "cases/case_list.html", {
-        "person_form": person_form, "filter_form": filter_form, "page": page, "rows": rows,
-        "query": filter_data.urlencode(), "person_search": person_search,
-        "more_than_shown": person_search and page.paginator.count > PERSON_SEARCH_LIMIT,
-        "can_create": allows(request.user, "case.create"), "can_export": allows(request.user, "case.export")},
-        status=400 if (form.errors or refused) else 200)
+        "person_form": person_form, "filter_form": filter_form, "page": listing.page, "rows": listing.rows,
+        "total": listing.total, "query": filter_data.urlencode(), "person_search": person_search,
+        "more_than_shown": person_search and listing.total is not None
+        and listing.total.count > PERSON_SEARCH_LIMIT, "search_limit": PERSON_SEARCH_LIMIT,
+        "can_create": allows(request.user, "case.create"), "can_export": allows(request.user, "case.export"),
+        "export_columns": exports.allowed_columns(request.user),
+        "filter_items": [(k, v) for k, values in filter_data.lists() for v in values]},
+        status=400 if (form.errors or refused or bad_cursor) else 200)
 
 
 @login_required
@@ -128,8 +146,15 @@ def my_work(request: HttpRequest) -> HttpResponse:
     require(request.user, "case.view")
     form = forms.MyWorkFilterForm(request.GET or None)
     due = form.cleaned_data["due"] if form.is_valid() else ""
-    groups = selectors.my_work_for_reading(actor=request.user, due=due)
-    return render(request, "cases/my_work.html", {**groups, "today": timezone.localdate(), "form": form, "due": due},
+    cursors = {name: request.GET.get(f"{name}_cursor", "") for name in selectors.MY_WORK_GROUPS}
+    try:
+        groups = selectors.my_work_for_reading(actor=request.user, due=due, cursors=cursors)
+    except BadCursor:
+        form.errors  # noqa: B018 - cleans the form, so that an error can be added
+        form.add_error(None, BAD_CURSOR)
+        groups = {name: [] for name in selectors.MY_WORK_GROUPS}
+    return render(request, "cases/my_work.html", {**groups, "today": timezone.localdate(), "form": form, "due": due,
+                                                  "query": f"due={due}" if due else ""},
                   status=400 if form.errors else 200)
 
 
@@ -141,7 +166,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = forms.CaseSearchForm(request.GET or None, actor=request.user)
     if request.GET and not form.is_valid():
         return form_errors_as_text(form)
-    return exports.export_response(actor=request.user, filters=_filters_from(form), fmt=fmt)
+    return exports.export_response(actor=request.user, filters=_filters_from(form), fmt=fmt,
+                                   asked_columns=request.GET.getlist("columns"))
 
 
 # --- Intake -----------------------------------------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from octip.cases.selectors import is_visible_case
+from octip.core import keyset
 from octip.core.access import require
 from octip.partners.models import Region
 from octip.screening.selectors import is_visible_screening
@@ -55,13 +57,18 @@ def _out(contact: Contact, *, full: bool, actor=None) -> dict:
 
 
 @router.get("/hotline/contacts", response=list[ContactSummaryOut])
-def list_contacts(request, open_only: bool = False):
-    """Contacts in the caller's scope, newest first, without their protected text."""
+def list_contacts(request, response: HttpResponse, open_only: bool = False,
+                  limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                  cursor: str = Query("", max_length=2000)):
+    """Contacts in the caller's scope, newest first, without their protected text; ``limit`` a page,
+    the next page by ``cursor`` (``X-Next-Cursor``)."""
     require(request.auth, "hotline.view")
     contacts = selectors.contacts_for(actor=request.auth).defer(*selectors.PROTECTED_FIELDS)
     if open_only:
         contacts = contacts.open()
-    return [_out(c, full=False) for c in contacts[:500]]
+    rows = keyset.api_page(contacts, request=request, response=response, name="hotline.contacts", cursor=cursor,
+                           limit=limit, ordering=("-received_at", "-pk"))
+    return [_out(c, full=False) for c in rows]
 
 
 @router.post("/hotline/contacts", response={201: ContactOut})

@@ -10,11 +10,12 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from octip.cases.selectors import case_or_404
 from octip.cases.sharing import require_own_scope
 from octip.consent.policy import DisclosureRefused
+from octip.core import keyset
 from octip.partners.models import Organization
 
 from . import secure_exports, selectors, services
@@ -86,8 +87,13 @@ def list_case_referrals(request, case_id: UUID):
 
 
 @router.get("/referrals", response=list[ReferralOut])
-def list_referrals(request, box: Literal["inbox", "outbox"] = "inbox", status: str = ""):
-    rows = list(selectors.referrals(actor=request.auth, box=box, status=status)[:500])
+def list_referrals(request, response: HttpResponse, box: Literal["inbox", "outbox"] = "inbox", status: str = "",
+                   limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                   cursor: str = Query("", max_length=2000)):
+    """Referrals in or out, newest first, ``limit`` a page; the next page by ``cursor`` (``X-Next-Cursor``)."""
+    rows = keyset.api_page(selectors.referrals(actor=request.auth, box=box, status=status), request=request,
+                           response=response, name="referrals", cursor=cursor, limit=limit,
+                           ordering=("-sent_at", "-pk"))
     rows = selectors.withhold_ended_details(actor=request.auth, rows=rows)
     return selectors.listed_for_reading(actor=request.auth, action="referral.listed", rows=rows)
 
@@ -120,9 +126,14 @@ def create_transfer(request, case_id: UUID, body: TransferIn):
 
 
 @router.get("/transfers", response=list[TransferOut])
-def list_transfers(request, box: Literal["inbox", "outbox"] = "inbox", status: str = ""):
-    rows = selectors.withhold_ended_transfer_details(
-        actor=request.auth, rows=list(selectors.transfers(actor=request.auth, box=box, status=status)[:500]))
+def list_transfers(request, response: HttpResponse, box: Literal["inbox", "outbox"] = "inbox", status: str = "",
+                   limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                   cursor: str = Query("", max_length=2000)):
+    """Transfers in or out, newest first, ``limit`` a page; the next page by ``cursor`` (``X-Next-Cursor``)."""
+    page = keyset.api_page(selectors.transfers(actor=request.auth, box=box, status=status), request=request,
+                           response=response, name="transfers", cursor=cursor, limit=limit,
+                           ordering=("-sent_at", "-pk"))
+    rows = selectors.withhold_ended_transfer_details(actor=request.auth, rows=page)
     return selectors.listed_for_reading(actor=request.auth, action="transfer.listed", rows=rows)
 
 

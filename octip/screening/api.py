@@ -5,11 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import get_language
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from octip.cases.selectors import case_or_none, visible_case_ids
+from octip.core import keyset
 from octip.core.access import allows, require
 
 from . import engine, selectors, services
@@ -97,10 +98,14 @@ def create_screening(request, body: ScreeningIn):
 
 
 @router.get("/screenings", response=list[ScreeningSummaryOut])
-def list_screenings(request, limit: int = 50):
-    """Screenings you can see, newest first (no answers or notes; open one for those)."""
+def list_screenings(request, response: HttpResponse,
+                    limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                    cursor: str = Query("", max_length=2000)):
+    """Screenings you can see, newest first (no answers or notes; open one for those); ``limit`` a page,
+    the next page by ``cursor`` (``X-Next-Cursor``)."""
     require(request.auth, "screening.use")
-    rows = list(selectors.screenings_for(actor=request.auth)[:max(1, min(limit, 200))])
+    rows = keyset.api_page(selectors.screenings_for(actor=request.auth), request=request, response=response,
+                           name="screenings", cursor=cursor, limit=limit, ordering=("-created_at", "-pk"))
     # Like a single screening: the linked case's id only for a case the caller can (still) see.
     visible = visible_case_ids(actor=request.auth, ids=(s.case_id for s in rows))
     return [{"id": s.id, "framework": s.framework.slug, "version": s.framework.version, "conclusion": s.conclusion,

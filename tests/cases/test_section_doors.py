@@ -242,7 +242,7 @@ def _check_exports(client, case, chosen):
         value = sections.cell(field, case) if shown else ""
         assert cells[name] == str(neutralise(value)), name
 
-    book = load_workbook(io.BytesIO(client.get(reverse("cases:export_xlsx")).content))
+    book = load_workbook(io.BytesIO(b"".join(client.get(reverse("cases:export_xlsx")).streaming_content)))
     sheet_rows = [list(r) for r in book.active.iter_rows(values_only=True)]
     sheet = dict(zip(sheet_rows[0], next(r for r in sheet_rows[1:] if r[0] == case.number), strict=True))
     for name, (field, shown) in expected.items():

@@ -287,7 +287,7 @@ def listed_rows(client, url: str) -> int:
     if name == "cases:my_work":
         return len(context["actions"] if "actions" in url else context["mine"])
     return {
-        "cases:list": lambda: context["page"].paginator.count,
+        "cases:list": lambda: context["total"].count,
         "cases:emergency_review_list": lambda: context["page"].paginator.count,
         "referrals:inbox": lambda: len(context["referrals"]),
         "referrals:transfers": lambda: len(context["transfers"]),
