@@ -227,8 +227,14 @@ def main() -> None:
         load_avg_after = os.getloadavg()
         cpu_after = _tree_cpu(gunicorn.pid)
 
-        ref_all = summarize(json.loads(ref_samples.read_text()))
-        load_all = summarize(json.loads(load_samples.read_text()))
+        out = Path(args.out)
+        try:
+            ref_all = summarize(json.loads(ref_samples.read_text()))
+            load_all = summarize(json.loads(load_samples.read_text()))
+        except Exception:
+            # Keep the raw timings (names and times only: no account data) rather than lose the run.
+            shutil.copy(load_samples, out.with_suffix(".samples.json"))
+            raise
         ref, load = ref_all["steady"], load_all["steady"]
         server_log = (tmp / "gunicorn.log").read_text().splitlines()
         result = {
@@ -280,7 +286,6 @@ def main() -> None:
                         "uncommitted_app_files": _git("status", "--porcelain", "--", "octip",
                                                       "templates").splitlines()},
         }
-        out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         _print_summary(result, out)
@@ -322,7 +327,7 @@ def _tree_cpu(pid: int) -> float:
 def _cpu_per_request(before: float, after: float, load_all: dict) -> dict:
     """The web tier's own CPU per request over both phases (sign-ins included): a measure that does not
     depend on how busy the rest of the machine is, unlike the wall times. PostgreSQL's CPU is not in it."""
-    requests = load_all["steady"]["overall"]["requests"] + load_all["sign_in_ramp"]["requests"]
+    requests = load_all["steady"]["overall"]["requests"] + load_all["sign_in_ramp"]["overall"]["requests"]
     return {"gunicorn_cpu_seconds_load_phase": round(after - before, 1), "requests_load_phase": requests,
             "ms_per_request": round(1000 * (after - before) / max(requests, 1), 1)}
 
