@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "octip.core.middleware.PrivateCacheMiddleware",
     "octip.core.input_safety.RefuseUnsafeInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "octip.core.middleware.SessionIdleRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "octip.site.middleware.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,10 +183,12 @@ if PRODUCTION and not OCTIP_REQUIRE_MFA:
     raise ImproperlyConfigured("OCTIP_REQUIRE_MFA cannot be switched off in production.")
 OTP_TOTP_ISSUER = "OCTIP Platform"
 
-# Sessions end after inactivity: the cookie age is renewed on every request.
+# Sessions end after inactivity: a session in use is renewed (saved with a fresh expiry) once a minute at
+# most, by octip.core.middleware.SessionIdleRenewalMiddleware, rather than written on every request.
 OCTIP_SESSION_IDLE_MINUTES = int(os.environ.get("OCTIP_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = OCTIP_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+OCTIP_SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

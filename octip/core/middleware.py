@@ -4,6 +4,7 @@ denials written again once a rolled-back transaction is over; and no caching of 
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -73,4 +74,31 @@ class PrivateCacheMiddleware:
             directives = {d.strip().lower() for d in response.get("Cache-Control", "").split(",")}
             if "no-store" not in directives:
                 response["Cache-Control"] = self.HEADER
+        return response
+
+
+class SessionIdleRenewalMiddleware:
+    """Keeps a signed-in session alive while it is used, without writing it on every request.
+
+    A session ends ``SESSION_COOKIE_AGE`` (the idle limit) after it was last saved. Saving it on every
+    request (``SESSION_SAVE_EVERY_REQUEST``) made each page view a write to the sessions table, from
+    every web node. Here a session in use is marked for saving only when its last renewal is older than
+    ``OCTIP_SESSION_RENEW_SECONDS``: the idle limit then holds to within that many seconds, and most
+    requests only read the session. Goes right after ``SessionMiddleware``.
+    """
+
+    KEY = "_octip_renewed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # An empty session (an anonymous visitor) is never saved: nothing to keep alive.
+        if session is not None and not session.is_empty() and not session.modified:
+            now = int(time.time())
+            renewed = session.get(self.KEY)
+            if not isinstance(renewed, int) or now - renewed >= settings.OCTIP_SESSION_RENEW_SECONDS:
+                session[self.KEY] = now
         return response

@@ -132,7 +132,39 @@ def test_roles_without_identifying_data_do_not_need_mfa(make_user):
 
 def test_session_expires_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE == settings.OCTIP_SESSION_IDLE_MINUTES * 60 == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    # Renewed at most once a minute by SessionIdleRenewalMiddleware, not written on every request.
+    assert settings.OCTIP_SESSION_RENEW_SECONDS == 60
+    assert "octip.core.middleware.SessionIdleRenewalMiddleware" in settings.MIDDLEWARE
+
+
+def test_a_session_in_use_is_renewed_once_a_minute_not_on_every_request(make_user, client_for):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from octip.core.middleware import SessionIdleRenewalMiddleware
+
+    user = make_user("caseworker")
+    client = client_for(user)
+    assert client.get("/app/").status_code == 200
+    session = Session.objects.get()
+    first_expiry = session.expire_date
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/app/").status_code == 200
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]
+                and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert Session.objects.get().expire_date == first_expiry
+    # A minute later the session in use is saved again, with a fresh expiry.
+    data = session.get_decoded()
+    data[SessionIdleRenewalMiddleware.KEY] -= 61
+    Session.objects.filter(pk=session.pk).update(session_data=Session.objects.encode(data))
+    assert client.get("/app/").status_code == 200
+    renewed = Session.objects.get()
+    assert renewed.expire_date > first_expiry
+    assert renewed.get_decoded()[SessionIdleRenewalMiddleware.KEY] > data[SessionIdleRenewalMiddleware.KEY]
+    assert renewed.expire_date - timedelta(minutes=29) > first_expiry - timedelta(minutes=30)
 
 
 def test_idle_session_is_refused(make_user, client_for):
