@@ -728,11 +728,15 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
     tasks = (Task.objects.filter(case__in=Case.objects.visible_to(actor), done_at__isnull=True)
              .exclude(section__in=unseen).filter(_due_q(due, today))
              .select_related("case", "assignee", "team").order_by("due", "id"))
-    teams = actor.teams.all()
+    # Subqueries rather than joins: a join through the teams' members or the case's owner repeats a task
+    # and needs a DISTINCT over every open task before the first row of the page comes out.
+    team_ids = list(actor.teams.values_list("pk", flat=True))
+    members = User.teams.through.objects.filter(team_id__in=team_ids).values("user_id")
+    owned = Case.objects.filter(owner_worker_id=actor.pk).values("pk")
     mine = tasks.filter(assignee_id=actor.pk)
-    team = tasks.filter(Q(team__in=teams) | Q(assignee__teams__in=teams)).exclude(assignee_id=actor.pk).distinct()
-    overdue = tasks.filter(due__lt=today).filter(Q(assignee_id=actor.pk) | Q(team__in=teams)
-                                                 | Q(case__owner_worker_id=actor.pk)).distinct()
+    team = tasks.filter(Q(team_id__in=team_ids) | Q(assignee_id__in=members)).exclude(assignee_id=actor.pk)
+    overdue = tasks.filter(due__lt=today).filter(Q(assignee_id=actor.pk) | Q(team_id__in=team_ids)
+                                                 | Q(case_id__in=owned))
     return {"mine": mine, "team": team, "overdue": overdue}
 
 
@@ -758,6 +762,8 @@ def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySe
     outside_the_circle = Q(restricted=False) & (Q(concerns__isnull=True) | Q(concerns_id=actor.organization_id))
     unseen = [kind for kind, section in SECTION_OF_KIND.items() if section not in sections]
     return case.timeline.select_related("actor").filter(Q(owner) | outside_the_circle).exclude(kind__in=unseen)
+
+
 #: The groups of "My work", in the order of the page, and the rows each shows at a time.
 MY_WORK_GROUPS = ("overdue", "mine", "team", "actions")
 MY_WORK_PAGE = 25
