@@ -36,7 +36,7 @@ from octip.core.csv_safety import neutralise, plain_text_refusal, stream_csv
 from octip.core.fields import encrypted_fields
 
 from . import selectors
-from .models import Person, YouthProfile
+from .models import Case, Person, YouthProfile
 from .sections import CASE_LEVEL, Column, cell, columns
 
 #: Cases read (and recorded) per batch.
@@ -141,7 +141,7 @@ def _rows(actor: Any, filters: selectors.CaseFilters, chosen: list[str], fmt: st
             selectors.flag_rows(batch)
         ids = [str(case.pk) for case in batch]
         sections = selectors.sections_for_cases(actor, batch) if batch else {}
-        named = sorted(str(pk) for pk in selectors.identity_readable_case_ids(actor)
+        named = sorted(str(pk) for pk in Case.objects.filter(selectors.identity_readable_q(actor))
                        .filter(pk__in=[case.pk for case in batch]).values_list("pk", flat=True)) \
             if reads_identity and batch else []
         done += len(batch)
