@@ -7,11 +7,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from octip.consent.policy import DisclosureRefused
+from octip.core import keyset
 from octip.core.access import allows, require
 from octip.partners.models import Organization
 
@@ -158,12 +160,20 @@ def produce_letter(request, case_id: UUID, body: LetterIn):
 
 
 @router.get("/justice/deadlines", response=list[DeadlineOut])
-def deadlines(request, all: bool = False, within_days: int | None = None):  # noqa: A002 - the query parameter
+def deadlines(request, response: HttpResponse, all: bool = False,  # noqa: A002 - the query parameter
+              within_days: int | None = None, limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+              cursor: str = Query("", max_length=2000)):
+    """Open deadlines, the earliest first, ``limit`` a page; the next page by ``cursor`` (``X-Next-Cursor``)."""
     require(request.auth, "justice.view")  # as the page: a role without it is refused, not shown nothing
     if within_days is not None and not 0 <= within_days <= 3660:
         raise ValidationError({"within_days": _("Give a number of days between 0 and 3660.")})
+
+    def page(query: QuerySet) -> list:
+        return keyset.api_page(query, request=request, response=response, name="justice.deadlines", cursor=cursor,
+                               limit=limit, ordering=selectors.DEADLINE_ORDERING)
+
     return selectors.deadlines_for(actor=request.auth, everyone=all and allows(request.auth, "case.assign"),
-                                   within_days=within_days)
+                                   within_days=within_days, page=page)
 
 
 @router.get("/justice/rules", response=list[dict])

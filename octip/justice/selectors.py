@@ -10,6 +10,7 @@ contacts with anyone else.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,16 +150,23 @@ def _deadlines(actor: Actor, *, everyone: bool, within_days: int | None,
     return deadlines
 
 
+#: The order of the deadline lists: the earliest first, the id breaking ties (the API's keyset).
+DEADLINE_ORDERING = ("due_on", "pk")
+
+
 def deadlines_for(*, actor: Actor, everyone: bool = False, within_days: int | None = None,
-                  today: datetime.date | None = None) -> list[Deadline]:
+                  today: datetime.date | None = None,
+                  page: Callable[[QuerySet[Deadline]], list[Deadline]] | None = None) -> list[Deadline]:
     """Open deadlines on the cases the actor sees (with ``within_days``: only those due within that
     many days, or overdue), the earliest first: the actor's own (cases they work) or, with
     ``everyone`` (the coordinator's overview), all of them. Only case numbers and kinds: nothing
-    identifying; the listing is recorded by count."""
+    identifying; the listing is recorded by count. ``page`` picks the rows from the ordered query (the
+    API's keyset page); without it, the first 500."""
     if not allows(actor, "justice.view"):
         return []
-    rows = list(_deadlines(actor, everyone=everyone, within_days=within_days, today=today)
-                .select_related("case", "case__owner_worker").order_by("due_on", "pk")[:500])
+    query = (_deadlines(actor, everyone=everyone, within_days=within_days, today=today)
+             .select_related("case", "case__owner_worker").order_by(*DEADLINE_ORDERING))
+    rows = page(query) if page is not None else list(query[:500])
     audit.record(actor, "justice.deadlines_listed", None, detail={"count": len(rows), "everyone": everyone})
     return rows
 

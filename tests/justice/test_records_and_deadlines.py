@@ -215,3 +215,23 @@ def test_a_letter_carries_only_the_details_the_person_chose(case, caseworker):
     text = render_to_string("justice/letters/trp_support.txt", letter_context(letter=letter, case=case,
                                                                              author=caseworker))
     assert case.person.legal_name in text and "1990-05-17" in text and case.number not in text
+
+
+def test_the_deadlines_api_pages_by_cursor_and_refuses_a_bad_one(client_for, case, caseworker, today):
+    for offset in (10, 20, 30):
+        services.record_immigration_status(actor=caseworker, case=case, kind="trp", decision="approved",
+                                           issued_on=today - days(300 - offset), expires_on=today + days(offset))
+    client = client_for(caseworker)
+    first = client.get("/api/v1/justice/deadlines", {"limit": 2})
+    assert first.status_code == 200 and len(first.json()) == 2
+    cursor = first["X-Next-Cursor"]
+    second = client.get("/api/v1/justice/deadlines", {"limit": 2, "cursor": cursor})
+    assert second.status_code == 200 and "X-Next-Cursor" not in second
+    due = [d["due_on"] for d in first.json() + second.json()]
+    assert due == sorted(due) and len(set(due)) == 3
+    listed = AuditEvent.objects.filter(action="justice.deadlines_listed", actor_id=caseworker.pk)
+    before = listed.count()
+    bad = client.get("/api/v1/justice/deadlines", {"limit": 2, "cursor": cursor[:-3] + "xyz"})
+    assert bad.status_code == 400 and "cursor" in bad.content.decode()
+    assert listed.count() == before  # refused before anything was read or recorded
+    assert client.get("/api/v1/justice/deadlines", {"limit": 0}).status_code in (400, 422)
