@@ -50,6 +50,7 @@ def main(n: int) -> dict:
     from octip.cases import bulk_demo, demo
     from octip.cases.models import Case
     from octip.partners import demo as partners_demo
+    from octip.referrals import demo as referrals_demo  # noqa: F401  (registers the referrals step, as seed_demo does)
 
     call_command("migrate", verbosity=0)
     if Case.objects.exists():

@@ -12,11 +12,9 @@ class ReferralsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from octip.cases.bulk_demo import register_batch_step
         from octip.cases.timeline import register_labels
         from octip.consent.signals import consent_withdrawn
 
-        from .bulk_demo import consents_and_referrals
         from .models import ReferralStatus, TransferStatus, Urgency
         from .receivers import on_consent_withdrawn
 
@@ -25,5 +23,3 @@ class ReferralsConfig(AppConfig):
         register_labels("urgency", Urgency)
         register_labels("referral_status", ReferralStatus)
         register_labels("transfer_status", TransferStatus)
-        # seed_demo --scale N: each batch of synthetic cases gets its consents and referrals here.
-        register_batch_step(consents_and_referrals)

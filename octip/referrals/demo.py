@@ -10,16 +10,22 @@ import random
 from django.db.models import Q
 from django.utils import timezone
 
+from octip.cases.bulk_demo import register_batch_step
 from octip.cases.models import Stage
 from octip.consent.demo import actor_for, demo_cases
 from octip.consent.models import Consent, ConsentScope
 from octip.consent.policy import DisclosureRefused
 from octip.core.access import allows
 
+from .bulk_demo import consents_and_referrals
 from .models import Referral
 from .services import change_referral_status, send_referral, without_email
 
 ORDER = 45
+# seed_demo --scale N: each batch of synthetic cases gets its consents and referrals from this step.
+# Registered here, where seed_demo imports the demo modules (before any of them runs), so that no web
+# process ever loads the bulk demo.
+register_batch_step(consents_and_referrals)
 MAX_REFERRALS = 80
 PURPOSES = ["An emergency bed tonight and a safe place for the week.", "Legal advice about an employment claim.",
             "Immigration advice about a temporary resident permit.", "Trauma-informed counselling.",

@@ -18,6 +18,7 @@ from octip.consent.models import Consent, ConsentScope, Disclosure
 from octip.consent.policy import may_disclose
 from octip.partners import demo as partners_demo
 from octip.partners.models import Organization, OrganizationType
+from octip.referrals import demo as referrals_demo  # noqa: F401  (registers the referrals step, as seed_demo does)
 from octip.referrals.models import Referral, ReferralStatus
 
 N = 200
