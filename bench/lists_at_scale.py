@@ -14,20 +14,22 @@ ratio of the medians and of the p95s (target ≤ 3). Query counts are taken on t
 filter matching few cases: they must be the same (flat in N). The case page is timed with audit and
 decryption on and then off, in this process only (``audit.record`` a no-op, ``crypto.decrypt`` a lookup of
 the plaintext already decrypted once): the overhead is the difference (target ≤ 15 %). The
-coordinator's exports (CSV and XLSX) of two sizes (one region's intake cases and the whole region: about
-850 and 5,300 rows) are timed (rows/s) and traced (tracemalloc peak) to show memory flat in the rows.
+coordinator's CSV exports at two sizes about 10x apart (the larger near 100,000 rows at N = 1,000,000) and
+the XLSX export at the smaller one, each in a process of its own: rows/s, and the process's peak resident
+memory, to show memory flat in the rows.
 
 Writes bench/results/lists_at_scale.json (lists_at_scale_N.json for another N).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+import resource
 import statistics
 import sys
 import time
-import tracemalloc
 
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     raise SystemExit("Give DATABASE_URL=postgres://… (and OCTIP_VAR_DIR): this benchmark runs on PostgreSQL.")
@@ -95,21 +97,34 @@ def _deep_cursor(actor, filters, depth: int) -> str | None:
     return keyset.make_cursor(selectors.CASE_CURSOR, selectors.CASE_ORDERING, row, "n") if row else None
 
 
-def _export(actor, filters, fmt: str, *, trace: bool) -> dict:
-    from octip.cases import exports
+def _export_child(email: str, filters_kw: dict, fmt: str, out) -> None:
+    """In a fresh process: one export read to the end; sends its time, size and the process's peak RSS."""
+    from octip.cases import exports, selectors
+    from octip.partners.models import User
 
-    if trace:
-        tracemalloc.start()
+    actor = User.objects.get(email=email)
     started = time.perf_counter()
-    response = exports.export_response(actor=actor, filters=filters, fmt=fmt)
+    response = exports.export_response(actor=actor, filters=selectors.CaseFilters(**filters_kw), fmt=fmt)
     size = sum(len(chunk) for chunk in response.streaming_content)
     took = time.perf_counter() - started
-    out = {"seconds": round(took, 2), "bytes": size}
-    if trace:
-        out["peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
-        tracemalloc.stop()
     response.close()
-    return out
+    out.send({"seconds": round(took, 2), "bytes": size,
+              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
+
+
+def _export(email: str, filters_kw: dict, fmt: str) -> dict:
+    """One export in its own process (forked after the parent's connections are closed, so that the
+    child opens its own): its peak RSS is the export's alone, on top of the same Django baseline."""
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_export_child, args=(email, filters_kw, fmt, send))
+    child.start()
+    result = receive.recv()
+    child.join()
+    return result
 
 
 def main(n: int) -> dict:
@@ -134,7 +149,7 @@ def main(n: int) -> dict:
     results: dict[str, dict] = {}
     started = time.perf_counter()
     with Progress(transient=True) as progress:
-        task = progress.add_task("requests", total=len(users) * 8 + 6)
+        task = progress.add_task("requests", total=len(users) * 8 + 5)
         for label, user in users.items():
             client = h.signed_in_client(user)
             deep = _deep_cursor(user, selectors.CaseFilters(), visible[label] // 2)
@@ -192,23 +207,24 @@ def main(n: int) -> dict:
             "how_off": "in this process only: octip.core.audit.record replaced by a no-op, octip.core.crypto.decrypt "
                        "by a lookup of the plaintext decrypted once before (no AES-GCM)"}
 
-        # Exports: two sizes, rows/s, then the same under tracemalloc for the peak.
+        # Exports: rows/s and the peak memory (RSS of a process doing only that export) at two sizes about
+        # 10x apart, the larger near 100,000 rows; XLSX at the smaller size only (a 100,000-row workbook
+        # takes many minutes on this shared machine).
         coordinator = users["coordinator"]
-        # Two sizes about 5x apart (the machine is shared: a 50,000-row export under load takes minutes).
-        sizes = {"northern, intake": selectors.CaseFilters(region="northern", stage="intake"),
-                 "northern": selectors.CaseFilters(region="northern")}
+        candidates = [{"region": region, **extra} for region in ("northern", "interior", "vancouver_island", "fraser")
+                      for extra in ({"stage": "intake"}, {"stage": "services"}, {})]
+        counted = [(selectors.case_list(actor=coordinator, filters=selectors.CaseFilters(**kw)).count(), kw)
+                   for kw in candidates]
+        small = min(counted, key=lambda c: abs(c[0] - min(10_000, n // 10)))
+        big = min(counted, key=lambda c: abs(c[0] - min(100_000, n // 2)))
         exports_out = {}
-        for size_label, filters in sizes.items():
-            count = selectors.case_list(actor=coordinator, filters=filters).count()
-            for fmt in ("csv", "xlsx"):
-                timed = _export(coordinator, filters, fmt, trace=False)
-                traced = _export(coordinator, filters, fmt, trace=True)
-                exports_out[f"{fmt}, {size_label}"] = {
-                    "rows": count, **timed, "rows_per_s": round(count / timed["seconds"]),
-                    "peak_mb_tracemalloc": traced["peak_mb"]}
-                print(f"  export {fmt} {size_label:20} {count:7} rows {timed['seconds']:7.1f} s "
-                      f"peak {traced['peak_mb']} MB", file=sys.stderr)
-                progress.advance(task)
+        for fmt, (count, filters_kw) in (("csv", small), ("csv", big), ("xlsx", small)):
+            label = ", ".join(f"{k}={v}" for k, v in filters_kw.items())
+            timed = _export(coordinator.email, filters_kw, fmt)
+            exports_out[f"{fmt}, {label}"] = {"rows": count, **timed, "rows_per_s": round(count / timed["seconds"])}
+            print(f"  export {fmt} {label:36} {count:7} rows {timed['seconds']:7.1f} s "
+                  f"peak RSS {timed['peak_rss_mb']} MB", file=sys.stderr)
+            progress.advance(task)
         results["exports (coordinator)"] = exports_out
     return {
         "cases": m.Case.objects.count(), "visible_cases": visible, "seed_seconds": seed_s,
@@ -217,8 +233,8 @@ def main(n: int) -> dict:
                     "queries": "the same for the whole database, a deep page and a filter matching few"},
         "note": "Django test client in one process against PostgreSQL; 'bare_sql' is the request's main query "
                 "(captured from the request, parameters in place) run on a raw cursor in the same run; "
-                "ratio = request / bare SQL. Exports: one timed run, then one under tracemalloc (peak of Python "
-                "allocations; slower, so its time is not used).",
+                "ratio = request / bare SQL. Exports: one run each in a process of its own; peak_rss_mb is that "
+                "process's peak resident memory (Django's baseline included), to compare between sizes.",
         "results": results,
     }
 
