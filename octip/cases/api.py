@@ -452,6 +452,7 @@ def list_emergency_access(request, response: HttpResponse, unreviewed: bool = Tr
     """Emergency accesses (those awaiting review by default), newest first; ``limit`` a page, the next
     page by ``cursor`` (``X-Next-Cursor``)."""
     ordering = ("-started_at", "-pk")
+    require(request.auth, "audit.review_emergency_access")  # refused (and recorded) before the cursor is read
     if cursor:  # checked before the listing is recorded: a bad cursor changes nothing
         try:
             keyset.read_cursor("emergency-access", ordering, cursor)

@@ -36,7 +36,7 @@ from octip.core.csv_safety import neutralise, plain_text_refusal, stream_csv
 from octip.core.fields import encrypted_fields
 
 from . import selectors
-from .models import Case, Person, YouthProfile
+from .models import Person, YouthProfile
 from .sections import CASE_LEVEL, Column, cell, columns
 
 #: Cases read (and recorded) per batch.
@@ -127,7 +127,11 @@ def _rows(actor: Any, filters: selectors.CaseFilters, chosen: list[str], fmt: st
     by_name = {c.name: c for c in columns(CASE_LEVEL, identifying=identifying)}
     section_columns = [by_name[name] for name in chosen if name in by_name]
     cases = _loaded_only(selectors.case_list(actor=actor, filters=filters, annotate=False), section_columns)
-    reads_identity = identifying and any(c.section == "identity" for c in section_columns)
+    # Every identifying column counts (a trusted contact in the safety plan, a note's body), not only
+    # the identity section's: the audit names each case whose identifying data left, that is each case
+    # whose reader sees the section of a chosen identifying column.
+    identifying_sections = {c.section for c in section_columns if identifying and (c.section == "identity"
+                                                                                  or c.field.identifying)}
     # The events are written while the body streams, after the view has returned: they keep the
     # request's id and address.
     ctx = context.current()
@@ -141,9 +145,7 @@ def _rows(actor: Any, filters: selectors.CaseFilters, chosen: list[str], fmt: st
             selectors.flag_rows(batch)
         ids = [str(case.pk) for case in batch]
         sections = selectors.sections_for_cases(actor, batch) if batch else {}
-        named = sorted(str(pk) for pk in Case.objects.filter(selectors.identity_readable_q(actor))
-                       .filter(pk__in=[case.pk for case in batch]).values_list("pk", flat=True)) \
-            if reads_identity and batch else []
+        named = sorted(str(case.pk) for case in batch if identifying_sections & sections.get(case.pk, frozenset()))
         done += len(batch)
         detail: dict[str, Any] = {"format": fmt, "identifying": identifying, "export_id": export_id,
                                   "batch": number, "case_ids": ids, "identifying_case_ids": named,

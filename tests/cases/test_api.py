@@ -248,6 +248,11 @@ def test_youth_profile_reopen_assignment_and_review_through_api(world, client_fo
     assert post(auditor, f"/api/v1/emergency-access/{access['id']}/review",
                 {"review": "justified"}).json()["review"] == "justified"
     assert auditor.get("/api/v1/emergency-access").json() == []
+    # A role without the review permission is refused (and the refusal recorded) before its cursor is read.
+    refused = worker.get("/api/v1/emergency-access", {"cursor": "not-a-cursor"})
+    assert refused.status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor_id=world.caseworker_a.pk,
+                                     detail__permission="audit.review_emergency_access").exists()
 
 
 def test_reopen_through_api(world, client_for):

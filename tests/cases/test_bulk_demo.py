@@ -200,6 +200,14 @@ def test_a_bad_scale_is_refused_and_nothing_is_written(db, bad):
     assert (Organization.objects.count(), m.Case.objects.count()) == before == (0, 0)
 
 
+@pytest.mark.parametrize("args", [(), ("--scale", "100")])
+def test_seed_demo_refuses_to_run_in_production(db, settings, args):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo", *args, stdout=io.StringIO(), stderr=io.StringIO())
+    assert (Organization.objects.count(), m.Case.objects.count()) == (0, 0)
+
+
 def test_check_scale_says_what_is_accepted():
     with pytest.raises(bulk_demo.ScaleError, match="whole number"):
         bulk_demo.check_scale("10")

@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from faker import Faker
@@ -26,6 +27,10 @@ class Command(BaseCommand):
                             help="Generate this many synthetic cases (for benchmarks) instead of the default.")
 
     def handle(self, *args: Any, scale: int | None, **options: Any) -> None:
+        # The demo's staff accounts share a published password: they must never exist beside real records.
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError("seed_demo refuses to run in production (OCTIP_ENV=production): demo accounts share "
+                               "a published password, and synthetic cases must not mix with real ones.")
         if scale is not None and scale < 0:
             self.stderr.write("--scale must be 0 or more.")
             raise SystemExit(2)
