@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from octip.core.access import allows
@@ -55,7 +56,9 @@ def seed(*, scale: int | None, stdout) -> None:
         stdout.write("Consents: no demo coordinator (run the partners demo first); skipped.")
         return
     partners = list(Organization.objects.filter(name__in=SHARE_WITH, is_active=True).order_by("name"))
-    cases = list(demo_cases().exclude(pk__in=Consent.objects.values("case_id"))
+    # An anti-join (NOT EXISTS): "NOT IN (every consent's case)" is re-scanned per case by PostgreSQL once
+    # the consents outgrow work_mem, which took minutes at a million cases (seed_demo --scale).
+    cases = list(demo_cases().filter(~Exists(Consent.objects.filter(case_id=OuterRef("pk"))))
                  .select_related("owner_worker", "owner_organization")[:MAX_CASES])
     if not cases:
         stdout.write("Consents: every demo case already has its consents; nothing to add.")
