@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -360,10 +361,27 @@ class CaseOwners:
     teams: list[tuple[int, str]]
 
 
+#: How long the choices of the case list's owner filters are kept (seconds).
+OWNER_CHOICES_SECONDS = 300
+
+
 def case_owners(*, actor: Actor) -> CaseOwners:
-    """The caseworkers and teams owning a case the actor can see, in two queries (the choices of the
-    case list's "caseworker" and "team" filters). Each asks, per member of staff and per team, whether
-    one visible case of theirs exists (an index probe), rather than reading every visible case."""
+    """The caseworkers and teams owning a case the actor can see (the choices of the case list's
+    "caseworker" and "team" filters), kept in the shared cache for ``OWNER_CHOICES_SECONDS``.
+
+    Each is asked, per member of staff and per team, whether one visible case of theirs exists. For a
+    reader whose scope is every case that is an index probe; for a team's or an organization's reader a
+    probe may read the whole caseload of someone none of whose cases they see, which grows with the
+    number of cases (a second at a million): hence the cache. The key holds the actor's role,
+    organization and teams, so a change of scope is never answered from an older entry; a worker who
+    just gained or lost a case appears or goes within five minutes. Staff and team names only."""
+    teams = ",".join(str(pk) for pk in sorted(team.pk for team in actor.teams.all()))
+    key = f"cases.owners:{actor.pk}:{actor.role}:{actor.organization_id}:{teams}"
+    owners = cache.get_or_set(key, lambda: _case_owners(actor), OWNER_CHOICES_SECONDS)
+    return owners if isinstance(owners, CaseOwners) else _case_owners(actor)
+
+
+def _case_owners(actor: Actor) -> CaseOwners:
     from octip.partners.models import Team
 
     visible = Case.objects.visible_to(actor)
@@ -730,7 +748,7 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
              .select_related("case", "assignee", "team").order_by("due", "id"))
     # Subqueries rather than joins: a join through the teams' members or the case's owner repeats a task
     # and needs a DISTINCT over every open task before the first row of the page comes out.
-    team_ids = list(actor.teams.values_list("pk", flat=True))
+    team_ids = [team.pk for team in actor.teams.all()]
     members = User.teams.through.objects.filter(team_id__in=team_ids).values("user_id")
     owned = Case.objects.filter(owner_worker_id=actor.pk).values("pk")
     mine = tasks.filter(assignee_id=actor.pk)
