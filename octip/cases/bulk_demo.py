@@ -344,7 +344,7 @@ def seed_scale(*, target: int, stdout: Any, world: World, demo_cases: Callable[[
     counts: Counter[str] = Counter()
     made = 0
     sizes = [min(batch_size, missing - done) for done in range(0, missing, batch_size)]
-    workers = _workers() if on_batch is None else 1
+    workers = _workers(len(sizes)) if on_batch is None else 1
     with _Progress(missing, stdout) as progress:
         if workers == 1:
             shared: dict[str, Any] = {}
@@ -370,17 +370,24 @@ def seed_scale(*, target: int, stdout: Any, world: World, demo_cases: Callable[[
     return summary
 
 
-def _workers() -> int:
-    """Processes that write batches at once: 2 on PostgreSQL (one builds rows while the database
-    takes another's), ``OCTIP_SEED_WORKERS`` to choose; 1 on SQLite (one writer at a time) and inside
-    a transaction."""
+#: From how many batches a run on PostgreSQL uses worker processes by default.
+PARALLEL_FROM_BATCHES = 20
+
+
+def _workers(batches: int) -> int:
+    """Processes that write batches at once: ``OCTIP_SEED_WORKERS`` if given; else 2 on PostgreSQL for a
+    run of ``PARALLEL_FROM_BATCHES`` batches or more (one builds rows while the database takes another's),
+    and 1 otherwise. Always 1 on SQLite (one writer at a time) and inside a transaction. A small run
+    gains nothing from forking, and a fork from a threaded process (a test's live server) can hang."""
     import os
 
     connection = connections[router.db_for_write(m.Case)]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         # Inside the caller's transaction (a test) the workers could not see its rows: one writer.
         return 1
-    return max(1, int(os.environ.get("OCTIP_SEED_WORKERS", "2")))
+    if "OCTIP_SEED_WORKERS" in os.environ:
+        return max(1, int(os.environ["OCTIP_SEED_WORKERS"]))
+    return 2 if batches >= PARALLEL_FROM_BATCHES else 1
 
 
 #: What a worker process inherits from the parent at the fork (pools, world): never pickled.
