@@ -421,10 +421,7 @@ def _worker_batch(size: int) -> tuple[int, Counter]:
     """One batch in a worker process (see ``_in_parallel``)."""
     today = timezone.localdate()
     with transaction.atomic():
-        counter, _created = m.CaseNumberCounter.objects.select_for_update().get_or_create(year=today.year)
-        first_number = counter.last + 1
-        counter.last += size
-        counter.save(update_fields=["last"])
+        first_number = m.CaseNumberCounter.claim(today.year, size)
     with transaction.atomic():
         _relaxed_commit()
         batch = _batch(first_number, size, index=first_number // size, pools=_INHERITED["pools"],
@@ -499,10 +496,7 @@ def _batch(first: int, size: int, *, index: int, pools: Pools, world: World, sha
     batch = Batch(index=index, rng=rng, plans=[], creator=world.creator, now=now, today=today,
                   shared=shared)
     if first_number is None:
-        counter, _created = m.CaseNumberCounter.objects.select_for_update().get_or_create(year=today.year)
-        first_number = counter.last + 1
-        counter.last += size
-        counter.save(update_fields=["last"])
+        first_number = m.CaseNumberCounter.claim(today.year, size)
     settings_codes = [t.code for t in reference.polaris_settings()]
     control_codes = [t.code for t in reference.means_of_control()]
     domains = [t.code for t in reference.needs_domains()]

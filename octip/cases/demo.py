@@ -167,10 +167,7 @@ def _progress(total: int, stdout):
 def _make_chunk(size: int, *, rng, fakers, weights, teams, workers, regions, creator) -> None:
     today = timezone.localdate()
     now = timezone.now()
-    counter, _created = m.CaseNumberCounter.objects.select_for_update().get_or_create(year=today.year)
-    first_number = counter.last + 1
-    counter.last += size
-    counter.save(update_fields=["last"])
+    first_number = m.CaseNumberCounter.claim(today.year, size)
     settings_codes = [t.code for t in reference.polaris_settings()]
     control_codes = [t.code for t in reference.means_of_control()]
     domains = [t.code for t in reference.needs_domains()]

@@ -409,6 +409,16 @@ class CaseNumberCounter(models.Model):
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
 
+    @classmethod
+    def claim(cls, year: int, count: int = 1) -> int:
+        """Take the next ``count`` case numbers of ``year``; returns the first. Call inside a transaction:
+        the year's row stays locked until it ends, so no two callers get the same numbers."""
+        counter, _created = cls.objects.select_for_update().get_or_create(year=year)
+        first = counter.last + 1
+        counter.last += count
+        counter.save(update_fields=["last"])
+        return first
+
 
 # --- Access grants ----------------------------------------------------------------------------
 

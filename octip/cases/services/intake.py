@@ -24,10 +24,7 @@ from ..validation import CASE_FIELDS, PERSON_FIELDS, clean_case_fields, clean_pe
 
 
 def _next_case_number(today: datetime.date) -> str:
-    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(year=today.year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"BC-{today.year}-{counter.last:06d}"
+    return f"BC-{today.year}-{CaseNumberCounter.claim(today.year):06d}"
 
 
 def youth_at_intake(*, date_of_birth: datetime.date | None, estimated_age: int | None,
