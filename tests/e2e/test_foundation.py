@@ -21,6 +21,8 @@ def test_caseworker_enrols_mfa_signs_out_and_in_again(page, make_user, sign_in, 
     assert key  # the manual key is shown for people who cannot scan
     page.get_by_role("textbox", name="Code").fill(totp_code(device))
     page.get_by_role("button", name="Confirm").click()
+    # all_inner_texts does not wait: wait for the codes page before reading it.
+    page.locator(".recovery-codes li").first.wait_for()
     codes = page.locator(".recovery-codes li").all_inner_texts()
     assert len(codes) == 10
     page.get_by_role("link", name="I have saved them — continue").click()
