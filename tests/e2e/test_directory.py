@@ -1,6 +1,7 @@
 """Browser journeys of the directory: a caseworker finds a service; a steward edits one; axe clean."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories.directory import make_service, taxonomy_with_needs
 
@@ -30,21 +31,21 @@ def test_caseworker_searches_the_directory_and_opens_a_service(page, make_user, 
     page.get_by_label("Region").select_option(label="Fraser")
     page.get_by_role("button", name="Search").click()
     results = page.get_by_role("region", name="1 service")
-    assert results.get_by_role("link", name="Fraser Legal Advocacy Clinic").is_visible()
+    expect(results.get_by_role("link", name="Fraser Legal Advocacy Clinic")).to_be_visible()
     assert page.get_by_text("Northern Youth Drop-in").count() == 0
     assert_accessible(page)
     results.get_by_role("link", name="Fraser Legal Advocacy Clinic").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Fraser Legal Advocacy Clinic"
-    assert page.get_by_role("heading", name="How to refer").is_visible()
-    assert page.get_by_text("the clinic calls back within a day").is_visible()
-    assert page.get_by_role("table", name="Opening hours (Vancouver time)").is_visible()
+    expect(page.get_by_role("heading", name="How to refer")).to_be_visible()
+    expect(page.get_by_text("the clinic calls back within a day")).to_be_visible()
+    expect(page.get_by_role("table", name="Opening hours (Vancouver time)")).to_be_visible()
     assert_accessible(page)
 
     # Partners-only services are found by partner staff, and flagged as confidential.
     page.goto("/app/directory/?q=Shelter")
     page.get_by_role("link", name="Surrey Emergency Shelter for Women").click()
-    assert page.get_by_text("77 Hidden Lane").is_visible()
-    assert page.get_by_text("Confidential service").is_visible()
+    expect(page.get_by_text("77 Hidden Lane")).to_be_visible()
+    expect(page.get_by_text("Confidential service")).to_be_visible()
 
 
 def test_coordinator_edits_a_service_and_sees_the_history(page, make_user, sign_in, assert_accessible, directory):
@@ -56,16 +57,16 @@ def test_coordinator_edits_a_service_and_sees_the_history(page, make_user, sign_
     page.get_by_role("button", name="Save service").click()
     page.wait_for_url(f"**/app/directory/{directory['legal'].pk}/")
     history = page.get_by_role("table", name="Changes to this service, newest first")
-    assert history.get_by_text("Three days").is_visible()
+    expect(history.get_by_text("Three days")).to_be_visible()
     assert_accessible(page)
 
 
 def test_public_directory_is_accessible_and_shows_public_services_only(page, assert_accessible, directory):
     page.goto("/services/")
     assert_accessible(page)
-    assert page.get_by_role("link", name="Fraser Legal Advocacy Clinic").is_visible()
+    expect(page.get_by_role("link", name="Fraser Legal Advocacy Clinic")).to_be_visible()
     assert page.get_by_text("Surrey Emergency Shelter for Women").count() == 0
-    assert page.get_by_role("link", name="Quick exit").is_visible()
+    expect(page.get_by_role("link", name="Quick exit")).to_be_visible()
     page.get_by_role("link", name="Fraser Legal Advocacy Clinic").click()
-    assert page.get_by_role("heading", name="How to get this service").is_visible()
+    expect(page.get_by_role("heading", name="How to get this service")).to_be_visible()
     assert_accessible(page)

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import confirmed_totp, totp_code
 
@@ -53,7 +54,7 @@ def test_recovery_code_signs_in_once(page, make_user):
             page.get_by_role("button", name="Sign out").click()
         else:
             assert "/accounts/mfa/verify/" in page.url
-            assert page.get_by_text("That code is not valid").is_visible()
+            expect(page.get_by_text("That code is not valid")).to_be_visible()
 
 
 def test_switch_to_french_and_back(page, make_user, sign_in):
@@ -62,7 +63,7 @@ def test_switch_to_french_and_back(page, make_user, sign_in):
     page.get_by_role("button", name="Français").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("button", name="Se déconnecter").is_visible()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"

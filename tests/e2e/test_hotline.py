@@ -2,6 +2,7 @@
 in the queue; quick exit leaves the report page. axe checks each page on the way."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import OrganizationFactory, region
 
@@ -23,7 +24,7 @@ def test_public_report_in_french_reaches_the_operators_queue(page, browser, live
 
     # Send with nothing filled in: clear errors, nothing stored.
     page.get_by_role("button", name="Envoyer mon signalement").click()
-    assert page.get_by_text("Dites-nous ce que vous avez vu ou entendu.").first.is_visible()
+    expect(page.get_by_text("Dites-nous ce que vous avez vu ou entendu.").first).to_be_visible()
 
     page.get_by_role("group", name="Quelqu'un est-il en danger en ce moment?").get_by_label(
         "Non", exact=True).check()
@@ -36,7 +37,7 @@ def test_public_report_in_french_reaches_the_operators_queue(page, browser, live
     page.get_by_role("heading", name="Merci : votre signalement a été envoyé").wait_for()
     reference = page.locator("#reference-code").inner_text().strip()
     assert len(reference) == 11
-    assert page.get_by_text("1-888-712-7974").is_visible()
+    expect(page.get_by_text("1-888-712-7974")).to_be_visible()
     assert_accessible(page)
 
     staff = browser.new_context(base_url=live_server.url, locale="en-CA")
@@ -48,7 +49,7 @@ def test_public_report_in_french_reaches_the_operators_queue(page, browser, live
         assert "Web report" in row.inner_text() and "Routine" in row.inner_text()
         assert_accessible(desk)
         row.get_by_role("link", name=reference).click()
-        assert desk.get_by_text("Exemple synthétique : des travailleurs dorment sur place.").is_visible()
+        expect(desk.get_by_text("Exemple synthétique : des travailleurs dorment sur place.")).to_be_visible()
         assert_accessible(desk)
     finally:
         staff.close()
@@ -92,5 +93,5 @@ def test_operator_logs_an_emergency_call_and_checks_who_is_on_call(page, make_us
     assert "call 911" in note.inner_text()
     assert_accessible(page)
     page.get_by_role("link", name="On call").first.click()
-    assert page.get_by_text("Synthetic Escalation Lead").first.is_visible()
+    expect(page.get_by_text("Synthetic Escalation Lead").first).to_be_visible()
     assert_accessible(page)

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from octip.justice import services
 from tests.factories.cases import make_case
@@ -36,7 +37,7 @@ def test_a_caseworker_records_a_trp_and_sees_its_deadline_in_my_work(page, make_
     clean(assert_accessible, page)
     page.get_by_role("link", name="Record a contact with police").click()
     page.get_by_role("button", name="Save").click()  # sent empty: the errors are accessible too
-    assert page.locator("#form-errors").is_visible()
+    expect(page.locator("#form-errors")).to_be_visible()
     clean(assert_accessible, page)
     page.goto(f"/app/justice/case/{case.pk}/status/new/")
     clean(assert_accessible, page)
@@ -44,12 +45,12 @@ def test_a_caseworker_records_a_trp_and_sees_its_deadline_in_my_work(page, make_
     page.get_by_label("Decision").select_option("approved")
     page.get_by_label("Issued on").fill(issued.isoformat())
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The status is recorded.").is_visible()
-    assert page.get_by_role("cell", name=expires.isoformat()).first.is_visible()
+    expect(page.get_by_text("The status is recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name=expires.isoformat()).first).to_be_visible()
     page.goto("/app/cases/my-work/")
-    assert page.get_by_text(f"TRP expires: {expires.isoformat()}").first.is_visible()
+    expect(page.get_by_text(f"TRP expires: {expires.isoformat()}").first).to_be_visible()
     page.goto("/app/justice/deadlines/")
-    assert page.get_by_role("link", name=case.number).is_visible()
+    expect(page.get_by_role("link", name=case.number)).to_be_visible()
     clean(assert_accessible, page)
     page.get_by_role("button", name="Français").click()
     page.wait_for_load_state()
@@ -58,7 +59,7 @@ def test_a_caseworker_records_a_trp_and_sees_its_deadline_in_my_work(page, make_
     page.goto(f"/app/justice/case/{case.pk}/")
     clean(assert_accessible, page)
     page.goto("/app/justice/rules/")
-    assert page.get_by_text("à vérifier").first.is_visible()
+    expect(page.get_by_text("à vérifier").first).to_be_visible()
     clean(assert_accessible, page)
 
 
@@ -77,11 +78,11 @@ def test_a_police_liaison_sees_only_the_disclosed_case(page, make_user, sign_in,
 
     sign_in(page, liaison)
     page.goto("/app/cases/")
-    assert page.get_by_role("link", name=disclosed.number).is_visible()
+    expect(page.get_by_role("link", name=disclosed.number)).to_be_visible()
     assert page.get_by_role("link", name=other.number).count() == 0
     page.get_by_role("link", name=disclosed.number).click()
     page.get_by_role("link", name="Justice and immigration").click()
-    assert page.get_by_text("Synthetic Accused E2E").is_visible()
+    expect(page.get_by_text("Synthetic Accused E2E")).to_be_visible()
     assert page.get_by_role("link", name="Record criminal proceedings").count() == 0
     clean(assert_accessible, page)
     assert page.goto(f"/app/cases/{other.pk}/").status == 404

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from octip.hotline.models import OnCallShift
 from octip.hotline.services import log_contact
@@ -31,10 +32,10 @@ def test_the_person_on_call_acknowledges_an_emergency_and_sets_preferences(page,
     sign_in(page, on_call)
     page.get_by_role("link", name="Notifications").first.click()
     page.wait_for_url("**/app/notifications/")
-    assert page.get_by_text(f"Emergency 24/7 contact {contact.reference}").is_visible()
+    expect(page.get_by_text(f"Emergency 24/7 contact {contact.reference}")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Acknowledge").click()
-    assert page.get_by_text("Acknowledged: nobody else will be alerted.").is_visible()
+    expect(page.get_by_text("Acknowledged: nobody else will be alerted.")).to_be_visible()
     assert Notification.objects.get(recipient=on_call).acknowledged_at is not None
     assert_accessible(page)
 
@@ -42,7 +43,7 @@ def test_the_person_on_call_acknowledges_an_emergency_and_sets_preferences(page,
     assert_accessible(page)
     page.get_by_role("group", name="A task of mine is due").get_by_label("In the app and in the daily digest").check()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Your notification preferences are saved.").is_visible()
+    expect(page.get_by_text("Your notification preferences are saved.")).to_be_visible()
     assert page.get_by_role("group", name="An emergency 24/7 contact").get_by_label("Off").count() == 0
 
     page.get_by_role("button", name="Français").click()
@@ -50,7 +51,7 @@ def test_the_person_on_call_acknowledges_an_emergency_and_sets_preferences(page,
     assert page.get_by_role("heading", level=1).inner_text() == "Préférences de notification"
     assert_accessible(page)
     page.goto("/app/notifications/")
-    assert page.get_by_text(f"Contact d’urgence 24/7 {contact.reference}").is_visible()
+    expect(page.get_by_text(f"Contact d’urgence 24/7 {contact.reference}")).to_be_visible()
     assert_accessible(page)
 
 
@@ -61,5 +62,5 @@ def test_the_failed_jobs_page_is_accessible(page, make_user, sign_in, assert_acc
                               exception_class="smtplib.SMTPException", exhausted=True)
     sign_in(page, make_user("system_admin"))
     page.get_by_role("link", name="Failed jobs").first.click()
-    assert page.get_by_text("octip.notifications.tasks.send_daily_digests").is_visible()
+    expect(page.get_by_text("octip.notifications.tasks.send_daily_digests")).to_be_visible()
     assert_accessible(page)

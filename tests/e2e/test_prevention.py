@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from octip import settings as project_settings
 from octip.prevention import credentials, services
@@ -60,7 +61,7 @@ def test_a_learner_takes_the_course_passes_downloads_the_pdf_and_it_verifies(pag
     page.get_by_role("group", name="Which are means?").get_by_label("Deception").check()
     page.get_by_role("button", name="Submit answers").click()
     page.get_by_text("Not passed: 0 %.").wait_for()
-    assert page.get_by_text("Consent is no defence.").is_visible()
+    expect(page.get_by_text("Consent is no defence.")).to_be_visible()
     page.get_by_role("group", name="Is consent a defence?").get_by_label("No").check()
     page.get_by_role("group", name="Which are means?").get_by_label("Deception").check()
     page.get_by_role("group", name="Which are means?").get_by_label("Force").check()

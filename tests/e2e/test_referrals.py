@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import OrganizationFactory, TeamFactory, confirmed_totp
 from tests.factories.cases import make_case
@@ -54,7 +55,7 @@ def test_refer_accept_and_see_only_what_was_shared(page, world, sign_in, assert_
     page.get_by_label("Needs assessment").check()
     page.get_by_role("button", name="Send the referral").click()
     page.wait_for_url(re.compile(r".*/app/referrals/[0-9a-f-]{36}/$"))
-    assert page.get_by_text("The referral is sent to Cedar House Shelter (test B).").is_visible()
+    expect(page.get_by_text("The referral is sent to Cedar House Shelter (test B).")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/accounts/login/")
@@ -64,11 +65,11 @@ def test_refer_accept_and_see_only_what_was_shared(page, world, sign_in, assert_
     assert_accessible(page)
     page.get_by_role("link", name=case.number).click()
     page.get_by_role("button", name="Accept").click()
-    assert page.get_by_text("The referral is now: Accepted.").is_visible()
+    expect(page.get_by_text("The referral is now: Accepted.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Open the shared sections of the case").click()
     page.wait_for_url(f"**/app/cases/{case.pk}/")
-    assert page.get_by_role("heading", name="Needs assessment").is_visible()
+    expect(page.get_by_role("heading", name="Needs assessment")).to_be_visible()
     assert page.get_by_role("heading", name="Notes").count() == 0
     assert page.get_by_text("Private note that stays").count() == 0
     assert page.get_by_text("Synthetic Quill Person").count() == 0
@@ -93,7 +94,7 @@ def test_record_and_withdraw_a_consent_then_a_referral_is_refused(page, world, s
     page.get_by_label("An interpreter was used").check()
     page.get_by_role("button", name="Record the consent").click()
     page.wait_for_url(f"**/app/consents/case/{case.pk}/")
-    assert page.get_by_text("The consent is recorded.").is_visible()
+    expect(page.get_by_text("The consent is recorded.")).to_be_visible()
     page.get_by_role("link", name=re.compile("Withdraw “Share with an organization”")).click()
     assert_accessible(page)
     page.get_by_label("Reason").fill("The person asked us to stop sharing.")
@@ -136,7 +137,7 @@ def test_transfer_export_and_notification_pages_are_accessible(page, world, sign
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(f"transfer case {case.number}")).click()
     page.get_by_role("button", name="Accept").click()
-    assert page.get_by_text("The transfer is now: Accepted.").is_visible()
+    expect(page.get_by_text("The transfer is now: Accepted.")).to_be_visible()
     assert_accessible(page)
     page.goto("/app/referrals/transfers/")
     assert_accessible(page)
@@ -162,4 +163,4 @@ def test_a_caseworker_finds_a_service_in_the_directory_and_refers_a_case_to_it(p
     page.get_by_label("Needs assessment").check()
     page.get_by_role("button", name="Send the referral").click()
     page.wait_for_url(re.compile(r".*/app/referrals/[0-9a-f-]{36}/$"))
-    assert page.get_by_text("The referral is sent to Cedar House Shelter (test B).").is_visible()
+    expect(page.get_by_text("The referral is sent to Cedar House Shelter (test B).")).to_be_visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from octip.screening.loader import load_frameworks
 from octip.screening.models import Framework, Screening
@@ -51,12 +52,12 @@ def test_screener_completes_an_anonymous_screening_and_reads_the_result(page, ma
 
     page.wait_for_url("**/app/screening/*-*/")
     assert page.get_by_role("heading", level=1).inner_text() == "Screening result"
-    assert page.get_by_text("Trafficking indicated: refer for formal identification").first.is_visible()
-    assert page.get_by_text("a person is never labelled by it").is_visible()
-    assert page.get_by_text("Provisional").first.is_visible()
-    assert page.get_by_role("link", name="1-888-712-7974").is_visible()
-    assert page.get_by_role("heading", name="Duty to report: the person may be under 19").is_visible()
-    assert page.get_by_role("link", name="1-800-663-9122").is_visible()
+    expect(page.get_by_text("Trafficking indicated: refer for formal identification").first).to_be_visible()
+    expect(page.get_by_text("a person is never labelled by it")).to_be_visible()
+    expect(page.get_by_text("Provisional").first).to_be_visible()
+    expect(page.get_by_role("link", name="1-888-712-7974")).to_be_visible()
+    expect(page.get_by_role("heading", name="Duty to report: the person may be under 19")).to_be_visible()
+    expect(page.get_by_role("link", name="1-800-663-9122")).to_be_visible()
     assert_accessible(page)
 
     screening = Screening.objects.get()
@@ -81,7 +82,7 @@ def test_the_guided_screening_works_without_javascript(browser, live_server, mak
         page.get_by_role("button", name="See the result").click()
         page.wait_for_url("**/app/screening/*-*/")
         conclusion = "Some elements are not known yet; the answers could support them."
-        assert page.get_by_text(conclusion, exact=True).is_visible()
+        expect(page.get_by_text(conclusion, exact=True)).to_be_visible()
         assert page.get_by_text("Duty to report").count() == 0
     finally:
         context.close()
@@ -94,7 +95,7 @@ def test_coordinator_reads_framework_pages_and_the_publish_form(page, make_user,
     page.goto("/app/screening/frameworks/")
     assert_accessible(page)
     page.get_by_role("link", name="ILO–EC indicators: adults, labour exploitation").click()
-    assert page.get_by_text("Provisional").first.is_visible()
+    expect(page.get_by_text("Provisional").first).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Change the thresholds").click()
     assert_accessible(page)
@@ -104,5 +105,5 @@ def test_coordinator_reads_framework_pages_and_the_publish_form(page, make_user,
     page.get_by_label("What changed and why").fill("Nothing yet")
     page.get_by_label("Framework definition (YAML)").fill("id: [broken")
     page.get_by_role("button", name="Check and publish").click()
-    assert page.get_by_text("not valid YAML").is_visible()
+    expect(page.get_by_text("not valid YAML")).to_be_visible()
     assert Framework.objects.filter(slug="ilo-adult-labour").count() == 1

@@ -2,6 +2,7 @@
 also works with JavaScript switched off."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.stats.conftest import YEAR, analyst, stats_world  # noqa: F401 — fixtures
 
@@ -22,7 +23,7 @@ def test_analyst_dashboard_and_release_download(page, browser, live_server, anal
     page.get_by_role("button", name="Show").click()
     page.get_by_role("heading", name="Cases by gender").wait_for()
     assert page.locator("svg[role=img]").count() >= 10
-    assert page.get_by_text("Cases left out for want of an active consent").is_visible()
+    expect(page.get_by_text("Cases left out for want of an active consent")).to_be_visible()
     assert_accessible(page)
 
     with page.expect_download() as csv_download:
