@@ -93,20 +93,30 @@ def may_read_consent(*, actor: Actor, consent: Consent) -> bool:
     return _consents_of(actor, consent.case).filter(pk=consent.pk).exists()
 
 
-def consents_section_content(case: Case, disclosure: Disclosure | None = None) -> list[dict[str, Any]]:
+def consents_section_content(case: Case, disclosure: Disclosure | None = None, *,
+                             reader: Actor | None = None) -> list[dict[str, Any]]:
     """The ``consents`` section of ``case`` as plain JSON data, for ``disclosure``, which shares it (the
     secure export). ``cases.sections`` declares the case-owned sections; this one is the consent app's.
 
     The recipient is outside the person's circle, so it gets only the consent(s) the disclosure rests
-    on, never the person's other sharing (``_consents_of``); without a disclosure, nothing."""
+    on, never the person's other sharing (``_consents_of``); without a disclosure, nothing.
+
+    With ``reader`` instead (a door that shows the section to a reader of the platform: the printable
+    summary), the consents that reader may read (``_consents_of``: all for the owning circle, the one
+    its access rests on for a receiver), and nothing unless the consents section is open to them."""
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
-    resting_on = [pk for pk in (getattr(disclosure, "consent_id", None), getattr(disclosure, "police_consent_id", None))
-                  if pk is not None]
+    if reader is not None:
+        rows = (_consents_of(reader, case) if "consents" in sections_visible_to(reader, case)
+                else Consent.objects.none())
+    else:
+        resting_on = [pk for pk in (getattr(disclosure, "consent_id", None),
+                                    getattr(disclosure, "police_consent_id", None)) if pk is not None]
+        rows = Consent.objects.filter(case=case, pk__in=resting_on)
     return [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
              "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at)}
-            for c in Consent.objects.filter(case=case, pk__in=resting_on).select_related("organization")]
+            for c in rows.select_related("organization")]
 
 
 #: How far ahead "expiring soon" looks, in days.
