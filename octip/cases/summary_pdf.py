@@ -35,7 +35,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .sections import Fact, FieldKind
 from .selectors import CaseSummary, PrintedSection
@@ -50,6 +50,10 @@ FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
 )
 PDF = "application/pdf"
 _MARGIN = 0.75 * inch
+
+
+def _RULE() -> HRFlowable:  # noqa: N802 - reads as a constant: the line between two rows of a section
+    return HRFlowable(width="100%", thickness=0.5, color=colors.grey, spaceBefore=3, spaceAfter=5)
 
 
 @functools.cache
@@ -104,16 +108,35 @@ def _grid(rows: list[list[Paragraph]]) -> Table:
     return table
 
 
-def _fact_rows(facts: Iterable[Fact], styles: _Styles) -> list[list[Paragraph]]:
-    rows = []
+def _facts(facts: Iterable[Fact], styles: _Styles) -> list[Any]:
+    """Short facts side by side in a grid; a long text (and the rows of a ``ROWS`` field) below its label,
+    full width, in paragraphs that run on to the next page (a table cell cannot)."""
+    out: list[Any] = []
+    grid: list[list[Paragraph]] = []
+
+    def flush() -> None:
+        if grid:
+            out.append(_grid(list(grid)))
+            grid.clear()
+
     for fact in facts:
+        label = Paragraph(escape(str(fact.label)), styles.label)
         if fact.field.kind == FieldKind.ROWS:
-            children = [Paragraph(" · ".join(f"{escape(str(c.label))}: {_markup(c.text)}" for c in child_facts),
-                                  styles.body) for _child, child_facts in fact.rows] or [Paragraph("—", styles.body)]
-            rows.append([Paragraph(escape(str(fact.label)), styles.label), children])
+            flush()
+            out.append(label)
+            for _child, child_facts in fact.rows:
+                out.append(Paragraph(" · ".join(f"<b>{escape(str(c.label))}</b>: {_markup(c.text)}"
+                                                for c in child_facts) or "—", styles.nested))
+            if not fact.rows:
+                out.append(Paragraph("—", styles.nested))
+        elif fact.long:
+            flush()
+            out.append(label)
+            out += [Paragraph(_markup(line) or "&nbsp;", styles.nested) for line in _plain(fact.text).split("\n")]
         else:
-            rows.append([Paragraph(escape(str(fact.label)), styles.label), Paragraph(_markup(fact.text), styles.body)])
-    return rows
+            grid.append([label, Paragraph(_markup(fact.text), styles.body)])
+    flush()
+    return out
 
 
 def _label_of_key(key: str) -> str:
@@ -154,13 +177,13 @@ def _section(part: PrintedSection, styles: _Styles) -> list[Any]:
     if part.owned_elsewhere:
         story += _data(part.data, styles) if part.data else [Paragraph(escape(_("Nothing recorded.")), styles.body)]
     elif part.rows is None:
-        story.append(_grid(_fact_rows(part.facts, styles)) if part.facts
-                     else Paragraph(escape(_("Nothing recorded.")), styles.body))
+        story += _facts(part.facts, styles) if part.facts else [Paragraph(escape(_("Nothing recorded.")), styles.body)]
     elif not part.rows:
         story.append(Paragraph(escape(_("Nothing recorded.")), styles.body))
     else:
         for facts in part.rows:
-            story += [_grid(_fact_rows(facts, styles)), Spacer(1, 4)]
+            # A row whose every field was left out (identifying, without the export permission) still counts.
+            story += [*(_facts(facts, styles) or [Paragraph("—", styles.body)]), _RULE()]
     return story
 
 
