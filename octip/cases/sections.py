@@ -8,6 +8,7 @@ identifying. Every door derives what it shows from here:
 - the API (``cases.api.case_json`` and the output schemas in ``cases.schemas``);
 - the CSV and XLSX case exports (``columns`` and ``cell``);
 - the secure export ZIP (``content``);
+- the printable case summary (``selectors.case_summary_for_printing``, on ``facts`` and ``open_rows``);
 - the case pages (the ``case_sections`` template tags, built on ``facts``).
 
 So a field added to a section here appears at every door with no other edit, and a door cannot show a

@@ -14,6 +14,7 @@ the case number only (a case number names nobody), never the person; the respons
 
 from __future__ import annotations
 
+import datetime
 import functools
 import io
 import re
@@ -94,6 +95,8 @@ class _Styles:
                                       leading=15, spaceBefore=10, spaceAfter=4, keepWithNext=1)
         self.body = ParagraphStyle("SummaryBody", parent=base["Normal"], fontName=regular, fontSize=9.5, leading=12)
         self.label = ParagraphStyle("SummaryLabel", parent=self.body, fontName=bold)
+        # The label above a long text stays on the page of the text's first line.
+        self.long_label = ParagraphStyle("SummaryLongLabel", parent=self.label, spaceBefore=3, keepWithNext=1)
         self.nested = ParagraphStyle("SummaryNested", parent=self.body, leftIndent=14)
         self.notice = ParagraphStyle("SummaryNotice", parent=self.body, textColor=colors.HexColor("#7a2e00"))
         self.regular, self.bold = regular, bold
@@ -120,7 +123,7 @@ def _facts(facts: Iterable[Fact], styles: _Styles) -> list[Any]:
             grid.clear()
 
     for fact in facts:
-        label = Paragraph(escape(str(fact.label)), styles.label)
+        label = Paragraph(escape(str(fact.label)), styles.long_label if fact.long or fact.rows else styles.label)
         if fact.field.kind == FieldKind.ROWS:
             flush()
             out.append(label)
@@ -140,7 +143,29 @@ def _facts(facts: Iterable[Fact], styles: _Styles) -> list[Any]:
 
 
 def _label_of_key(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    # A key in code (``court_dates``) reads as words; a key the owning app gave as a label stays as it is.
+    return key.replace("_", " ").capitalize() if "_" in key or key.islower() else key
+
+
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _value_text(value: Any) -> str:
+    """A value of plain data as a person reads it (a time in ISO 8601 as local YYYY-MM-DD HH:MM)."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return ", ".join(_value_text(v) for v in value)
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+        return local.strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
 
 def _data(data: Any, styles: _Styles, depth: int = 0) -> list[Any]:
@@ -153,9 +178,8 @@ def _data(data: Any, styles: _Styles, depth: int = 0) -> list[Any]:
                 out.append(Paragraph(f"<b>{escape(_label_of_key(str(key)))}</b>", style))
                 out += _data(value, styles, depth + 1)
             else:
-                shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-                out.append(Paragraph(f"<b>{escape(_label_of_key(str(key)))}</b>: "
-                                     f"{_markup('—' if shown in (None, '', []) else shown)}", style))
+                out.append(Paragraph(f"<b>{escape(_label_of_key(str(key)))}</b>: {_markup(_value_text(value))}",
+                                     style))
         return out
     if isinstance(data, list):
         if not data:
@@ -167,9 +191,9 @@ def _data(data: Any, styles: _Styles, depth: int = 0) -> list[Any]:
                     out.append(Paragraph(f"{number}.", style))
                 out += _data(item, styles, depth + 1)
             else:
-                out.append(Paragraph(_markup(item), style))
+                out.append(Paragraph(_markup(_value_text(item)), style))
         return out
-    return [Paragraph(_markup("—" if data in (None, "") else data), style)]
+    return [Paragraph(_markup(_value_text(data)), style)]
 
 
 def _section(part: PrintedSection, styles: _Styles) -> list[Any]:

@@ -13,10 +13,11 @@ class ConsentConfig(AppConfig):
         from octip.cases.timeline import register_labels
 
         from .models import ConsentScope, DisclosureBasis, section_label
-        from .selectors import consents_section_content
+        from .selectors import consents_section_for_printing
 
         # The printable case summary shows the consents a reader may read, asked of this app.
-        register_reader_content("consents", lambda reader, case, chosen: consents_section_content(case, reader=reader))
+        register_reader_content("consents", lambda reader, case, chosen: consents_section_for_printing(
+            reader=reader, case=case))
 
         # The case timeline tells of consents and disclosures in the reader's language by these labels.
         register_labels("consent_scope", ConsentScope)

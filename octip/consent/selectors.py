@@ -8,13 +8,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from octip.cases.models import Case
 from octip.cases.selectors import sections_visible_to
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
 
-from .models import Consent, ConsentQuerySet, ConsentScope, Disclosure
+from .models import Consent, ConsentQuerySet, ConsentScope, Disclosure, section_label
 
 
 def _require_consents_section(actor: Actor, case: Case) -> None:
@@ -117,6 +119,24 @@ def consents_section_content(case: Case, disclosure: Disclosure | None = None, *
     return [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
              "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at)}
             for c in rows.select_related("organization")]
+
+
+def consents_section_for_printing(*, reader: Actor, case: Case) -> list[dict[str, str]]:
+    """``consents_section_content`` for ``reader`` as a person reads it, in the reader's language
+    (labels for the scope and the sections, local dates): the ``consents`` section of the printable
+    case summary (registered in ``apps.py``)."""
+    def label(name: str) -> str:
+        return capfirst(str(getattr(Consent._meta.get_field(name), "verbose_name", name)))
+
+    def when(value: str | None) -> str:
+        return timezone.localtime(datetime.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+    return [{label("scope"): str(ConsentScope(c["scope"]).label) if c["scope"] in ConsentScope.values else c["scope"],
+             gettext("Recipient"): c["recipient"] or "—",
+             label("sections"): ", ".join(section_label(name) for name in sorted(c["sections"] or [])) or "—",
+             label("given_at"): when(c["given_at"]), label("expires_at"): when(c["expires_at"]),
+             label("withdrawn_at"): when(c["withdrawn_at"])}
+            for c in consents_section_content(case, reader=reader)]
 
 
 #: How far ahead "expiring soon" looks, in days.
