@@ -29,6 +29,7 @@ from .ratelimit import TOO_MANY_CHECKS, TooManyChecks
 from .sections import Field as SectionField
 from .sections import fields_of, value, values, withheld
 from .sharing import require_own_scope
+from .summary_pdf import PDF, summary_response
 from .validation import active_user, refuse_oversized, region_from_code, team_from_id
 
 router = Router(tags=["cases"])
@@ -385,6 +386,16 @@ def download_document(request, case_id: UUID, document_id: UUID, t: str = ""):
         return HttpResponse(json.dumps({"detail": _("This download link has expired or is not yours.")}),
                             status=410, content_type="application/json")
     return document_response(actor=request.auth, document=document)
+
+
+@router.get("/cases/{case_id}/summary.pdf", openapi_extra={"responses": {200: {
+    "description": "The printable case summary: the sections you may see, as a PDF attachment.",
+    "content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}}})
+def case_summary_pdf(request, case_id: UUID):
+    """The printable case summary (PDF) of exactly the sections you may see; identifying data only with
+    ``case.export_identifying``. Printing is recorded as an export (``case.exported``, format ``pdf``)."""
+    summary = selectors.case_summary_for_printing(actor=request.auth, case_id=case_id, via="api")
+    return summary_response(summary, reader=request.auth)
 
 
 # --- Youth profile, reopening, assignment -----------------------------------------------------

@@ -60,7 +60,7 @@ def _clean(value: Any) -> Any:
 
 
 def _identifying(actor: Any) -> bool:
-    return allows(actor, "case.export_identifying") and allows(actor, "case.view_identifying")
+    return selectors.may_export_identifying(actor)
 
 
 def allowed_columns(actor: Any) -> list[str]:

@@ -8,6 +8,7 @@ identifying. Every door derives what it shows from here:
 - the API (``cases.api.case_json`` and the output schemas in ``cases.schemas``);
 - the CSV and XLSX case exports (``columns`` and ``cell``);
 - the secure export ZIP (``content``);
+- the printable case summary (``selectors.case_summary_for_printing``, on ``facts`` and ``open_rows``);
 - the case pages (the ``case_sections`` template tags, built on ``facts``).
 
 So a field added to a section here appears at every door with no other edit, and a door cannot show a
@@ -433,6 +434,32 @@ def sections_held(case: Case) -> frozenset[str]:
     it, and it must not be widened for them; a section with nothing in it discloses nothing, so it is
     not asked for. Once the case holds something there, the consent must name it."""
     return frozenset(name for name in ALL_SECTIONS if name not in _OWNED_HOLDS or _OWNED_HOLDS[name](case))
+
+
+#: Section name → the function giving its content of a case as one reader may read it
+#: (``provider(reader, case, chosen_sections)``), for the doors that show whole sections to a reader of
+#: the platform (the printable summary): the ``consents`` section for a receiver holds only the consent
+#: its own access rests on. Registered by the owning app in its ``AppConfig.ready``.
+_READER_CONTENT: dict[str, Callable[[Any, Case, frozenset[str]], Any]] = {}
+
+
+def register_reader_content(name: str, provider: Callable[[Any, Case, frozenset[str]], Any]) -> None:
+    """``provider(reader, case, chosen_sections)`` gives section ``name``'s content as ``reader`` may read
+    it, for a section whose owner is another app (see ``owned_content``)."""
+    if name not in DECLARED or DECLARED[name].owner == "cases":
+        raise ValueError(f"cases.sections: {name} is not a section owned by another app")
+    _READER_CONTENT[name] = provider
+
+
+def owned_content(name: str, case: Case, chosen: Iterable[str], *, reader: Any) -> Any:
+    """The content of section ``name`` (owned by another app) of ``case`` as plain data, for ``reader``
+    who sees the sections ``chosen``: what the owning app gives that reader (``register_reader_content``),
+    else what it gives every door (``register_content``); None when it registered nothing."""
+    if name in _READER_CONTENT:
+        return _READER_CONTENT[name](reader, case, frozenset(chosen))
+    if name in _OWNED_CONTENT:
+        return _OWNED_CONTENT[name](case, frozenset(chosen))
+    return None
 
 
 # --- The doors' shapes ------------------------------------------------------------------------

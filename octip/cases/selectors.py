@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from django.core.cache import cache
@@ -21,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from octip.core import audit, keyset
 from octip.core.access import Actor, allows, get_visible_or_404, require
@@ -58,7 +60,18 @@ from .models import (
 )
 from .ratelimit import TooManyChecks, count_duplicate_check
 from .reference import Term
-from .sections import ALL_SECTIONS, DECLARED, open_rows, sections_of_row
+from .sections import (
+    ALL_SECTIONS,
+    DECLARED,
+    Fact,
+    FieldKind,
+    facts,
+    open_fields,
+    open_rows,
+    owned_content,
+    sections_of_row,
+)
+from .sections import Field as SectionField
 from .timeline import SECTION_OF_KIND
 from .validation import (
     DUPLICATE_CHECK_REASONS,
@@ -884,6 +897,113 @@ def safety_plan_for_printing(*, actor: Actor, case: Case) -> SafetyPlan:
     plan = get_object_or_404(SafetyPlan, case=case)
     audit.record(actor, "case.safety_plan_printed", case)
     return plan
+
+
+def may_export_identifying(actor: Actor) -> bool:
+    """Whether what leaves the platform from ``actor`` (a case-list export, a printed summary) may carry
+    identifying data: the identity section and every field marked identifying."""
+    return allows(actor, "case.export_identifying") and allows(actor, "case.view_identifying")
+
+
+@dataclass(frozen=True)
+class PrintedSection:
+    """One section of a printed case summary: ``facts`` for a section about the case itself (identity,
+    summary), ``rows`` (the facts of each row) for a section of rows, ``data`` (plain data as the owning
+    app gives it) for a section another app owns."""
+
+    name: str
+    label: Promise | str
+    facts: tuple[Fact, ...] = ()
+    rows: tuple[tuple[Fact, ...], ...] | None = None
+    data: Any = None
+
+    @property
+    def owned_elsewhere(self) -> bool:
+        return DECLARED[self.name].owner != "cases"
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A case as one reader may print it: the sections in declared order, and those open to the reader
+    on screen that the printout leaves out (``left_out``: identifying data without the export permission)."""
+
+    case: Case
+    sections: tuple[PrintedSection, ...]
+    identifying: bool
+    left_out: frozenset[str]
+    fields_left_out: bool
+
+
+#: The most timeline entries a printed summary carries (newest first).
+SUMMARY_TIMELINE_LIMIT = 500
+
+
+def _printable_fields(fields_: Iterable[SectionField], identifying: bool) -> tuple[SectionField, ...]:
+    # Without the export permission a printout carries no identifying field, as a case-list export.
+    if identifying:
+        return tuple(fields_)
+    out = []
+    for field in fields_:
+        if field.identifying:
+            continue
+        if field.kind == FieldKind.ROWS:
+            field = replace(field, fields=tuple(f for f in field.fields if not f.identifying))
+        out.append(field)
+    return tuple(out)
+
+
+def _carries_identifying(section: PrintedSection, fields_: tuple[SectionField, ...], identifying: bool) -> bool:
+    if not identifying:
+        return section.owned_elsewhere and bool(section.data)
+    if section.name == "identity" or section.owned_elsewhere:
+        return True
+    return any(f.identifying or any(c.identifying for c in f.fields) for f in fields_)
+
+
+def case_summary_for_printing(*, actor: Actor, case_id: Any, via: Via = "page") -> CaseSummary:
+    """The printable summary of a case: exactly the sections ``actor`` may see (``sections_visible_to``),
+    each as ``cases.sections`` declares it (rows through ``open_rows``; a section another app owns as that
+    app gives it to this reader), a 404 (the probe recorded) when the case is out of their sight.
+
+    A printout leaves the platform, so it is an export: it carries identifying data (the identity
+    section, every field marked identifying) only with ``case.export_identifying`` as a case-list
+    export does (``may_export_identifying``), and it is recorded as one: ``case.exported`` with
+    ``format: pdf``, the sections printed and whether identifying data went with them."""
+    case = case_or_404(actor=actor, case_id=case_id)
+    visible = sections_visible_to(actor, case)
+    identifying = may_export_identifying(actor)
+    printed = visible if identifying else visible - {"identity"}
+    parts: list[PrintedSection] = []
+    carried: list[str] = []
+    fields_left_out = False
+    for name, declared in DECLARED.items():
+        if name not in printed:
+            continue
+        if declared.owner != "cases":
+            part = PrintedSection(name, declared.label, data=owned_content(name, case, printed, reader=actor))
+            shown: tuple[SectionField, ...] = ()
+        else:
+            shown = _printable_fields(open_fields(name, printed), identifying)
+            fields_left_out = fields_left_out or len(shown) < len(open_fields(name, printed))
+            if declared.rows is None:
+                part = PrintedSection(name, declared.label, facts=tuple(facts(shown, case)))
+            else:
+                rows: Iterable[Any] = declared.rows(case)
+                if name == "timeline":  # a receiver does not read of the case's other sharing
+                    rows = timeline(actor=actor, case=case, sections=printed)[:SUMMARY_TIMELINE_LIMIT]
+                part = PrintedSection(name, declared.label,
+                                      rows=tuple(tuple(facts(shown, row)) for row in open_rows(name, rows, printed)))
+        parts.append(part)
+        if _carries_identifying(part, shown, identifying):
+            carried.append(name)
+    summary = CaseSummary(case=case, sections=tuple(parts), identifying=bool(carried),
+                          left_out=visible - printed, fields_left_out=fields_left_out)
+    audit.record(actor, "case.exported", case, purpose="export", detail={
+        "format": "pdf", "identifying": bool(carried), "export_id": str(uuid.uuid4()),
+        "case_ids": [str(case.pk)], "identifying_case_ids": [str(case.pk)] if carried else [],
+        "sections": sorted(printed), "identifying_sections": sorted(carried),
+        "left_out": sorted(visible - printed), "complete": True, "batches": 1, "rows": 1, **_via(via)})
+    return summary
 
 
 @dataclass(frozen=True)

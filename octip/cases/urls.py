@@ -33,6 +33,7 @@ urlpatterns = [
     path("<uuid:case_id>/notes/new/", views.note_add, name="note_add"),
     path("<uuid:case_id>/safety-plan/", views.safety_plan_edit, name="safety_plan"),
     path("<uuid:case_id>/safety-plan/print/", views.safety_plan_print, name="safety_plan_print"),
+    path("<uuid:case_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("<uuid:case_id>/documents/new/", views.document_upload, name="document_upload"),
     path("<uuid:case_id>/documents/<uuid:document_id>/link/", views.document_link, name="document_link"),
     path("<uuid:case_id>/documents/<uuid:document_id>/download/", views.document_download, name="document_download"),

@@ -35,6 +35,7 @@ from . import exports, forms, reference, selectors, services
 from .downloads import document_response
 from .models import STAGE_TRANSITIONS, Case, Stage
 from .ratelimit import TOO_MANY_CHECKS, TooManyChecks
+from .summary_pdf import summary_response
 from .validation import refuse_oversized
 
 
@@ -539,6 +540,13 @@ def safety_plan_print(request, case_id):
     case = selectors.case_or_404(actor=request.user, case_id=case_id)
     plan = selectors.safety_plan_for_printing(actor=request.user, case=case)
     return render(request, "cases/safety_plan_print.html", {"case": case, "plan": plan})
+
+
+@login_required
+def summary_pdf(request, case_id):
+    """The printable case summary (a PDF of the sections the reader may see); recorded as an export."""
+    summary = selectors.case_summary_for_printing(actor=request.user, case_id=case_id)
+    return summary_response(summary, reader=request.user)
 
 
 @login_required

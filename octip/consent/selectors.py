@@ -8,13 +8,15 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from octip.cases.models import Case
 from octip.cases.selectors import sections_visible_to
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
 
-from .models import Consent, ConsentQuerySet, ConsentScope, Disclosure
+from .models import Consent, ConsentQuerySet, ConsentScope, Disclosure, section_label
 
 
 def _require_consents_section(actor: Actor, case: Case) -> None:
@@ -93,20 +95,48 @@ def may_read_consent(*, actor: Actor, consent: Consent) -> bool:
     return _consents_of(actor, consent.case).filter(pk=consent.pk).exists()
 
 
-def consents_section_content(case: Case, disclosure: Disclosure | None = None) -> list[dict[str, Any]]:
+def consents_section_content(case: Case, disclosure: Disclosure | None = None, *,
+                             reader: Actor | None = None) -> list[dict[str, Any]]:
     """The ``consents`` section of ``case`` as plain JSON data, for ``disclosure``, which shares it (the
     secure export). ``cases.sections`` declares the case-owned sections; this one is the consent app's.
 
     The recipient is outside the person's circle, so it gets only the consent(s) the disclosure rests
-    on, never the person's other sharing (``_consents_of``); without a disclosure, nothing."""
+    on, never the person's other sharing (``_consents_of``); without a disclosure, nothing.
+
+    With ``reader`` instead (a door that shows the section to a reader of the platform: the printable
+    summary), the consents that reader may read (``_consents_of``: all for the owning circle, the one
+    its access rests on for a receiver), and nothing unless the consents section is open to them."""
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
-    resting_on = [pk for pk in (getattr(disclosure, "consent_id", None), getattr(disclosure, "police_consent_id", None))
-                  if pk is not None]
+    if reader is not None:
+        rows = (_consents_of(reader, case) if "consents" in sections_visible_to(reader, case)
+                else Consent.objects.none())
+    else:
+        resting_on = [pk for pk in (getattr(disclosure, "consent_id", None),
+                                    getattr(disclosure, "police_consent_id", None)) if pk is not None]
+        rows = Consent.objects.filter(case=case, pk__in=resting_on)
     return [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
              "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at)}
-            for c in Consent.objects.filter(case=case, pk__in=resting_on).select_related("organization")]
+            for c in rows.select_related("organization")]
+
+
+def consents_section_for_printing(*, reader: Actor, case: Case) -> list[dict[str, str]]:
+    """``consents_section_content`` for ``reader`` as a person reads it, in the reader's language
+    (labels for the scope and the sections, local dates): the ``consents`` section of the printable
+    case summary (registered in ``apps.py``)."""
+    def label(name: str) -> str:
+        return capfirst(str(getattr(Consent._meta.get_field(name), "verbose_name", name)))
+
+    def when(value: str | None) -> str:
+        return timezone.localtime(datetime.datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+    return [{label("scope"): str(ConsentScope(c["scope"]).label) if c["scope"] in ConsentScope.values else c["scope"],
+             gettext("Recipient"): c["recipient"] or "—",
+             label("sections"): ", ".join(section_label(name) for name in sorted(c["sections"] or [])) or "—",
+             label("given_at"): when(c["given_at"]), label("expires_at"): when(c["expires_at"]),
+             label("withdrawn_at"): when(c["withdrawn_at"])}
+            for c in consents_section_content(case, reader=reader)]
 
 
 #: How far ahead "expiring soon" looks, in days.

@@ -2,7 +2,7 @@
 
 A receiver of a referral given sections S sees exactly S — every declared field of a shared section and
 nothing of the others — through the case page, the API (the case and its sub-resources), the CSV and
-XLSX exports and the secure export ZIP. And a field added to a section's declaration appears at every
+XLSX exports, the secure export ZIP and the printable case summary (PDF, page and API). And a field added to a section's declaration appears at every
 door with no other edit.
 """
 
@@ -282,6 +282,52 @@ def _check_secure_export(caseworker, case, chosen):  # noqa: F811
         assert {c["recipient"] for c in content["consents"]} >= {RECIPIENT}
 
 
+def _flat(value) -> str:
+    from octip.cases.summary_pdf import _plain
+
+    return " ".join(_plain(value).split())
+
+
+def _check_summary_pdf(client, reader, case, chosen):
+    from tests.cases.pdf_text import text as pdf_text
+
+    response = client.get(reverse("cases:summary_pdf", args=[case.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    api = client.get(f"/api/v1/cases/{case.pk}/summary.pdf")
+    assert api.status_code == 200 and api["Content-Type"] == "application/pdf"
+    printed = pdf_text(response.content)
+    assert sections_visible_to(reader, case) == set(chosen)
+    for name in sections.SECTIONS:
+        label = " ".join(str(sections.section(name).label).split())
+        if "(" in label:  # a label no other text of the summary repeats (a timeline entry says "Safety plan updated")
+            assert (label in printed) == (name in chosen), name
+        elif name in chosen:
+            assert label in printed, name
+    for name in chosen:
+        declared = sections.section(name)
+        if declared.owner != "cases":
+            continue
+        if declared.rows is None:
+            rows = [case]
+        elif name == "timeline":
+            rows = timeline(actor=reader, case=case, sections=frozenset(chosen))
+        else:
+            rows = sections.open_rows(name, declared.rows(case), chosen)
+        for row in rows:
+            for fact in sections.facts(sections.open_fields(name, chosen), row):
+                assert " ".join(str(fact.label).split()) in printed, (name, fact.field.name)
+                texts = ([c.text for _child, child_facts in fact.rows for c in child_facts]
+                         if fact.field.kind == FieldKind.ROWS else [fact.text])
+                for shown in texts:
+                    assert _flat(shown) in printed, (name, fact.field.name)
+    for name, markers in MARKERS.items():
+        for marker in markers:
+            if name != "consents":
+                assert (marker in printed) == (name in chosen and ALSO_NEEDS.get(marker, name) in chosen), marker
+    # Restricted notes never leave the owning team; a receiver reads only the consent its access rests on.
+    assert RESTRICTED not in printed and RECIPIENT not in printed
+
+
 @pytest.mark.parametrize("chosen", COMBINATIONS, ids=["+".join(c) for c in COMBINATIONS])
 def test_a_receiver_given_sections_sees_exactly_them_at_every_door(client_for, rich_case, caseworker,  # noqa: F811
                                                                    partner_org, partner_worker, chosen):  # noqa: F811
@@ -291,6 +337,7 @@ def test_a_receiver_given_sections_sees_exactly_them_at_every_door(client_for, r
     _check_api(receiver, rich_case, chosen)
     _check_exports(receiver, rich_case, chosen)
     _check_secure_export(caseworker, rich_case, chosen)
+    _check_summary_pdf(receiver, partner_worker, rich_case, chosen)
 
 
 def test_a_field_added_to_a_section_appears_at_every_door(client_for, rich_case, caseworker, partner_org,  # noqa: F811
@@ -320,6 +367,11 @@ def test_a_field_added_to_a_section_appears_at_every_door(client_for, rich_case,
     _check_api(receiver, rich_case, chosen)
     _check_exports(receiver, rich_case, chosen)
     _check_secure_export(caseworker, rich_case, chosen)
+    from tests.cases.pdf_text import text as pdf_text
+
+    printed = pdf_text(receiver.get(reverse("cases:summary_pdf", args=[rich_case.pk])).content)
+    assert "Estimated age (added) 31" in printed and "Written down (added)" in printed
+    _check_summary_pdf(receiver, partner_worker, rich_case, chosen)
 
 
 def test_the_api_shapes_are_the_declared_fields():
