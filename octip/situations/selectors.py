@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from octip.cases.models import Case, CaseAccessGrant, name_index, phone_index
 from octip.core import audit, crypto
-from octip.core.access import Actor, allows, role_of
+from octip.core.access import Actor, allows, require, role_of
 
 from .models import PersonOfInterest, PersonOfInterestCase, PersonOfInterestToken, Situation, SituationCase, TokenKind
 
@@ -75,6 +75,9 @@ class SituationList:
 def situations_for(*, actor: Actor, page: int = 1) -> SituationList:
     """The situations the reader meets: whole ones first (newest first), then those met through a
     case, a page of ``PAGE_SIZE`` at a time. Audited (``situation.listed``, ids only)."""
+    if not allows(actor, "case.view"):
+        # A role that holds neither whole situations nor cases has nothing to meet one through.
+        require(actor, "situation.view")
     page = max(1, page)
     whole = list(Situation.objects.visible_to(actor).order_by("-created_at", "-pk"))
     whole_ids = {s.pk for s in whole}
