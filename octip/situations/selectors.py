@@ -74,31 +74,36 @@ class SituationList:
 
 def situations_for(*, actor: Actor, page: int = 1) -> SituationList:
     """The situations the reader meets: whole ones first (newest first), then those met through a
-    case, a page of ``PAGE_SIZE`` at a time. Audited (``situation.listed``, ids only)."""
+    case, a page of ``PAGE_SIZE`` at a time (the whole ones sliced in SQL). Audited
+    (``situation.listed``, ids only)."""
     if not allows(actor, "case.view"):
         # A role that holds neither whole situations nor cases has nothing to meet one through.
         require(actor, "situation.view")
     page = max(1, page)
-    whole = list(Situation.objects.visible_to(actor).order_by("-created_at", "-pk"))
-    whole_ids = {s.pk for s in whole}
-    through: dict[int, list[Case]] = {}
-    if allows(actor, "case.view"):
+    start, stop = (page - 1) * PAGE_SIZE, page * PAGE_SIZE
+    whole_qs = Situation.objects.visible_to(actor).order_by("-created_at", "-pk")
+    whole_count = whole_qs.count()
+    rows = [SituationRow(s, True) for s in whole_qs[start:stop]] if start < whole_count else []
+    has_next = whole_count > stop
+    if len(rows) < PAGE_SIZE and allows(actor, "case.view"):
+        # Then the situations met through a case (few: each is a disclosed case of the reader's).
         links = (SituationCase.objects.filter(case__in=_cases_through_disclosure(actor))
-                 .exclude(situation_id__in=whole_ids).select_related("case", "situation")
+                 .exclude(situation__in=whole_qs).select_related("case", "situation")
                  .defer("situation__title", "situation__description").order_by("-situation__created_at", "pk"))
         situations: dict[int, Situation] = {}
+        through: dict[int, list[Case]] = {}
         for link in links:
             situations.setdefault(link.situation_id, link.situation)
             through.setdefault(link.situation_id, []).append(link.case)
-    rows = [SituationRow(s, True) for s in whole] + [
-        SituationRow(situations[pk], False, cases) for pk, cases in through.items()]
-    start = (page - 1) * PAGE_SIZE
-    shown = rows[start:start + PAGE_SIZE]
-    if shown:
+        first = max(0, start - whole_count)
+        wanted = list(through)[first:first + PAGE_SIZE - len(rows)]
+        rows += [SituationRow(situations[pk], False, through[pk]) for pk in wanted]
+        has_next = len(through) > first + len(wanted)
+    if rows:
         audit.record(actor, "situation.listed", None, detail={
-            "whole": [r.situation.pk for r in shown if r.whole],
-            "through_case": [r.situation.pk for r in shown if not r.whole]})
-    return SituationList(rows=shown, page=page, has_next=len(rows) > start + PAGE_SIZE)
+            "whole": [r.situation.pk for r in rows if r.whole],
+            "through_case": [r.situation.pk for r in rows if not r.whole]})
+    return SituationList(rows=rows, page=page, has_next=has_next)
 
 
 def situation_choices(*, actor: Actor) -> list[Situation]:

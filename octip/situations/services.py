@@ -275,7 +275,8 @@ _NANP = re.compile(r"(?<!\d)(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{
 #: Any other run of digits with the separators phones are written with (an international number).
 _PHONE_LIKE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")
 ALERT_KIND = f"{NotificationKind.EMERGENCY_CONTACT}.person_of_interest"
-ALERT_TEMPLATE = gettext_noop("A 24/7 contact may concern case %(number)s. Open the case to see why.")
+ALERT_TEMPLATE = gettext_noop("A 24/7 contact (%(reference)s) may concern case %(number)s: it gave a phone number "
+                              "of a person of interest on the case. Ask the 24/7 line about this reference.")
 
 
 def phones_in(text: str) -> list[str]:
@@ -296,7 +297,7 @@ def _owners_of(case: Case) -> list[Any]:
     return staff_with_permission("case.assign", organization_id=case.owner_organization_id)
 
 
-def alert_for_phones(*, contact_id: int, text: str) -> list[Case]:
+def alert_for_phones(*, contact_id: int, text: str, reference: str = "") -> list[Case]:
     """When the reporter's contact details of a 24/7 contact hold a phone of a person of interest
     linked to a case, tell that case's owner (only them), and audit it. Nothing is shown to, or
     recorded as done by, the operator. Returns the cases whose owners were told."""
@@ -313,7 +314,8 @@ def alert_for_phones(*, contact_id: int, text: str) -> list[Case]:
         for case in cases:
             recipients = _owners_of(case)
             sent = notify(recipients=recipients, kind=ALERT_KIND, template=ALERT_TEMPLATE,
-                          params={"number": case.number}, link=reverse("cases:detail", args=[case.pk]),
+                          params={"number": case.number, "reference": reference},
+                          link=reverse("cases:detail", args=[case.pk]),
                           subject=f"contact:{contact_id}:case:{case.pk}")
             # The system acts, not the operator: the event is nobody's, and names no value.
             audit.record(None, "situation.poi_alerted", case, detail={
@@ -328,8 +330,10 @@ def alert_on_contact(*, contact_id: int) -> list[Case]:
     from octip.hotline.models import Contact
 
     # The system's read of one field of one contact, by id: no reader sees it.
-    text = Contact.objects.filter(pk=contact_id).values_list("reporter_contact", flat=True).first()
-    return alert_for_phones(contact_id=contact_id, text=text or "")
+    row = Contact.objects.filter(pk=contact_id).values_list("reporter_contact", "reference").first()
+    if row is None:
+        return []
+    return alert_for_phones(contact_id=contact_id, text=row[0] or "", reference=row[1])
 
 
 def matching_cases(phones: Sequence[str]) -> list[Case]:

@@ -41,7 +41,8 @@ def _steady(response):
 
 
 def test_a_matching_phone_alerts_only_the_case_owner_and_the_operator_sees_nothing(
-        lone_poi, situation, case1, worker1, worker2, coordinator_a, operator, client_for, django_capture_on_commit_callbacks):
+        lone_poi, situation, case1, worker1, worker2, coordinator_a, operator, client_for,
+        django_capture_on_commit_callbacks):
     client = client_for(operator)
     plain = _log(client, django_capture_on_commit_callbacks, "Text back on 778 555 0111")
     assert not Notification.objects.filter(kind=services.ALERT_KIND).exists()
@@ -49,8 +50,10 @@ def test_a_matching_phone_alerts_only_the_case_owner_and_the_operator_sees_nothi
     assert _steady(plain) == _steady(matched)
 
     [notice] = Notification.objects.filter(kind=services.ALERT_KIND)
-    assert notice.recipient == worker1 and notice.params == {"number": case1.number}
-    assert notice.message == f"A 24/7 contact may concern case {case1.number}. Open the case to see why."
+    reference = matched.json()["reference"]
+    assert notice.recipient == worker1 and notice.params == {"number": case1.number, "reference": reference}
+    assert notice.message == (f"A 24/7 contact ({reference}) may concern case {case1.number}: it gave a phone "
+                              "number of a person of interest on the case. Ask the 24/7 line about this reference.")
     # Cases 2 and 3 share a situation with case 1, but not this person of interest: nobody else is told.
     told = {n.recipient_id: n.params["number"] for n in Notification.objects.filter(kind=services.ALERT_KIND)}
     assert told == {worker1.pk: case1.number}

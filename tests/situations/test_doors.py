@@ -192,3 +192,19 @@ def test_the_pages_record_show_and_edit(worker1, client_for, case1):
     assert "Synthetic Bakery" in case_page and "Linked to 0 other cases." in case_page
     assert client.get(reverse("situations:list")).status_code == 200
     assert client.get(reverse("situations:case_link", args=[case1.pk])).status_code == 200
+
+
+def test_the_list_pages_whole_situations_then_those_met_through_a_case(worker1, monkeypatch, client_for,
+                                                                       django_assert_max_num_queries):
+    from octip.situations import services
+
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    made = [services.create_situation(actor=worker1, kind="network", title=f"Synthetic {i}") for i in range(7)]
+    first = selectors.situations_for(actor=worker1, page=1)
+    assert [r.situation.pk for r in first.rows] == [s.pk for s in reversed(made)][:3] and first.has_next
+    last = selectors.situations_for(actor=worker1, page=3)
+    assert [r.situation.pk for r in last.rows] == [made[0].pk] and not last.has_next
+    client = client_for(worker1)
+    assert client.get(reverse("situations:list")).status_code == 200  # renews the fresh session first
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("situations:list") + "?page=2").status_code == 200
