@@ -6,10 +6,10 @@ Two ways in:
   (``Situation.objects.visible_to``). They see the situation, its persons of interest, the linked
   cases they may open (``Case.objects.visible_to``) and a *count* of the others: never their
   number, owner or anything else.
-- **Through a case**: anyone else (another organization, a police liaison, a screener) meets a
-  situation only through a linked case that reached them by a disclosure (an active access grant)
-  or lies in their own organization and sight. They see its kind and those cases, and nothing
-  more: no title, no persons of interest, no count of the other cases.
+- **Through a disclosure**: anyone else (another organization, a police liaison, a screener, a
+  24/7 operator) meets a situation only through a linked case disclosed to them (an active access
+  grant reaching them). They see its kind and those cases, and nothing more: no title, no persons
+  of interest, no count of the other cases.
 """
 
 from __future__ import annotations
@@ -37,15 +37,15 @@ def _visible_cases(actor: Actor) -> QuerySet[Case]:
 
 
 def _cases_through_disclosure(actor: Actor) -> QuerySet[Case]:
-    """The cases through which a reader without the whole situation meets it: those they can see
-    that were disclosed to them (an active grant reaching them) or belong to their own organization.
-    A role whose case scope is "all" sees every case, but that is no disclosure: it meets another
-    organization's situation only through a grant, like everyone else."""
+    """The cases through which a reader without the whole situation meets it: those disclosed to
+    them (an active access grant reaching them: a referral, a transfer, a police contact) that they
+    can see. Nothing else: a case they see by their role's scope (a 24/7 operator's organization, an
+    office coordinator's "all") is no disclosure, and the links between cases are not theirs."""
     role = role_of(actor)
     if role is None:
         return Case.objects.none()
     granted = CaseAccessGrant.objects.active().reaching(actor, role.scope).values("case_id")
-    return _visible_cases(actor).filter(Q(owner_organization_id=actor.organization_id) | Q(pk__in=granted))
+    return _visible_cases(actor).filter(pk__in=granted)
 
 
 def _id_or_none(value: Any) -> int | None:

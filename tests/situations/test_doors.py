@@ -208,3 +208,37 @@ def test_the_list_pages_whole_situations_then_those_met_through_a_case(worker1, 
     assert client.get(reverse("situations:list")).status_code == 200  # renews the fresh session first
     with django_assert_max_num_queries(20):
         assert client.get(reverse("situations:list") + "?page=2").status_code == 200
+
+
+def test_an_operator_of_the_owning_organization_meets_no_situation_through_the_cases_they_see(
+        situation, operator, client_for, case1):
+    client = client_for(operator)
+    assert client.get(f"/api/v1/cases/{case1.pk}").status_code == 200  # the operator sees the case...
+    assert client.get("/api/v1/situations").json() == []  # ...but it was disclosed to nobody
+    assert client.get(f"/api/v1/situations/{situation.pk}").status_code == 404
+    assert "Synthetic Farms" not in client.get(reverse("cases:detail", args=[case1.pk])).content.decode()
+
+
+def test_another_organizations_case_is_counted_not_named_and_they_see_only_what_was_disclosed(
+        situation, coordinator_a, worker1, worker_b, other_org, client_for, case1, case2, case3):
+    from octip.situations import services
+    from tests.factories.cases import make_case
+
+    theirs = make_case(organization=other_org, worker=worker_b)
+    # The office's coordinator (scope "all": B's case is in their own circle) links B's case.
+    services.link_case(actor=coordinator_a, situation=situation, case=theirs)
+    html = client_for(worker1).get(reverse("cases:detail", args=[case1.pk])).content.decode()
+    assert "Linked to 3 other cases." in html and "2 of them are outside your scope." in html
+    assert theirs.number not in html and case3.number not in html and case2.number in html
+    # B's caseworker sees their own case, and no situation of A on it (it was not disclosed to them).
+    client = client_for(worker_b)
+    page = client.get(reverse("cases:detail", args=[theirs.pk])).content.decode()
+    assert "Synthetic Farms" not in page and "other case" not in page
+    assert client.get(f"/api/v1/situations/{situation.pk}").status_code == 404
+    # When A refers case 1 to B, B meets the situation through that case only: no title, no count.
+    grant_case_access(actor=coordinator_a, case=case1, organization=other_org, sections=["summary"],
+                      source="referral", source_id="t")
+    detail = client.get(f"/api/v1/situations/{situation.pk}").json()
+    assert detail["whole"] is False and detail["title"] is None and detail["cases"] == {
+        "shown": [{"id": str(case1.pk), "number": case1.number}], "hidden": None}
+    assert client.get(f"/api/v1/cases/{case1.pk}/situations").json() == []
