@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from octip.cases.models import name_index, phone_index
 from octip.core import crypto
 from octip.core.access import ScopedQuerySet
 from octip.core.fields import EncryptedJSON, EncryptedText
@@ -143,6 +144,19 @@ class PersonOfInterest(VersionedModel):
     def role_labels(self) -> list[str]:
         return [str(RoleInProcess(code).label) for code in self.roles_in_process if code in RoleInProcess.values]
 
+    # Blind-indexed like ``cases.Person`` (``core.fields.blind_indexed_models``): ``manage.py
+    # rotate_blind_index_key`` moves the rows of an older key version and rewrites their tokens.
+    INDEXED_FIELDS = ["index_key_id"]
+
+    def refresh_indexes(self) -> None:
+        self.index_key_id = crypto.key_ring().blind_index_id
+
+    @classmethod
+    def reindexed(cls, rows: list[PersonOfInterest]) -> None:
+        """Rewrite the tokens of these saved rows under their (new) key version."""
+        PersonOfInterestToken.objects.filter(poi__in=rows).delete()
+        PersonOfInterestToken.objects.bulk_create([token for row in rows for token in poi_tokens(row)])
+
 
 class TokenKind(models.TextChoices):
     NAME = "name", _("name")
@@ -163,6 +177,17 @@ class PersonOfInterestToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} token of person of interest {self.poi_id}"
+
+
+def poi_tokens(poi: PersonOfInterest) -> list[PersonOfInterestToken]:
+    """The blind indexes a saved person of interest is found by, under its key version: each name and
+    alias (``cases.models.name_index``) and each phone (``phone_index``, after the same
+    normalisation as a person's phone), each once."""
+    key_id = poi.index_key_id
+    names = {name_index(n, key_id) for n in [*(poi.names or []), *(poi.aliases or [])]} - {""}
+    phones = {phone_index(p, key_id) for p in poi.phones or []} - {""}
+    return ([PersonOfInterestToken(poi=poi, kind=TokenKind.NAME, key_id=key_id, token=t) for t in sorted(names)]
+            + [PersonOfInterestToken(poi=poi, kind=TokenKind.PHONE, key_id=key_id, token=t) for t in sorted(phones)])
 
 
 class PersonOfInterestCase(models.Model):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from octip.cases import timeline
-from octip.cases.models import Case, name_index, normalize_phone, phone_index
+from octip.cases.models import Case, normalize_phone, phone_index
 from octip.cases.sharing import require_own_scope
 from octip.core import audit, crypto
 from octip.core.access import Actor, require
@@ -42,7 +42,7 @@ from .models import (
     Situation,
     SituationCase,
     SituationKind,
-    TokenKind,
+    poi_tokens,
 )
 
 logger = logging.getLogger(__name__)
@@ -173,28 +173,20 @@ def _clean_poi(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def tokens_for(poi: PersonOfInterest) -> list[PersonOfInterestToken]:
-    """The blind indexes a saved person of interest is found by, under its key version: each name and
-    alias (``cases.models.name_index``) and each phone (``phone_index``, after the same
-    normalisation as a person's phone), each once."""
-    key_id = poi.index_key_id
-    names = {name_index(n, key_id) for n in [*(poi.names or []), *(poi.aliases or [])]} - {""}
-    phones = {phone_index(p, key_id) for p in poi.phones or []} - {""}
-    return ([PersonOfInterestToken(poi=poi, kind=TokenKind.NAME, key_id=key_id, token=t) for t in sorted(names)]
-            + [PersonOfInterestToken(poi=poi, kind=TokenKind.PHONE, key_id=key_id, token=t) for t in sorted(phones)])
+    """The blind-index tokens of a saved person of interest (``models.poi_tokens``)."""
+    return poi_tokens(poi)
 
 
 def reindex(pois: Iterable[PersonOfInterest]) -> int:
-    """Make the tokens of these persons of interest again under the current key version (after a
-    blind-index key rotation: ``PersonOfInterest.objects.exclude(index_key_id=<current>)``)."""
-    count = 0
+    """Make the tokens of these persons of interest again under the current key version (what
+    ``manage.py rotate_blind_index_key`` does, through ``PersonOfInterest.reindexed``)."""
+    rows = list(pois)
     with transaction.atomic():
-        for poi in pois:
-            poi.index_key_id = crypto.key_ring().blind_index_id
+        for poi in rows:
+            poi.refresh_indexes()
             PersonOfInterest.objects.filter(pk=poi.pk).update(index_key_id=poi.index_key_id)
-            PersonOfInterestToken.objects.filter(poi=poi).delete()
-            PersonOfInterestToken.objects.bulk_create(tokens_for(poi))
-            count += 1
-    return count
+        PersonOfInterest.reindexed(rows)
+    return len(rows)
 
 
 def _check_situation(actor: Actor, situation: Situation | None) -> None:

@@ -77,3 +77,42 @@ def test_a_bad_edit_changes_nothing(poi, worker1, client_for):
     assert response.status_code == 400
     poi.refresh_from_db()
     assert poi.phones == ["+1 604-555-0100"] and poi.names == ["Synthetic Boss"]
+
+
+@pytest.fixture
+def rotating_keys(settings):
+    from octip.core import crypto
+
+    old, new = crypto.new_key(), crypto.new_key()
+    settings.OCTIP_BLIND_INDEX_KEY = f"b1:{old}"
+    crypto.reset_key_ring()
+
+    def rotate() -> None:
+        settings.OCTIP_BLIND_INDEX_KEY = f"b1:{old},b2:{new}"
+        crypto.reset_key_ring()
+
+    yield rotate
+    crypto.reset_key_ring()
+
+
+def test_a_key_rotation_re_indexes_persons_of_interest_and_they_are_found_meanwhile(
+        rotating_keys, coordinator_a, situation):
+    import io
+
+    from django.core.management import call_command
+
+    from octip.core.fields import blind_indexed_models
+
+    assert PersonOfInterest in blind_indexed_models()
+    made = services.create_poi(actor=coordinator_a, situation=situation, names=["Synthetic Rotor"],
+                               phones=["604-555-0133"])
+    assert made.index_key_id == "b1"
+    rotating_keys()
+    # During the rotation the rows are still under b1: a search and the alert look under every version.
+    assert selectors.find_persons_of_interest(actor=coordinator_a, phone="6045550133") == [made]
+    assert services.matching_cases(["6045550133"])
+    call_command("rotate_blind_index_key", stdout=io.StringIO())
+    made.refresh_from_db()
+    assert made.index_key_id == "b2"
+    assert set(PersonOfInterestToken.objects.filter(poi=made).values_list("key_id", flat=True)) == {"b2"}
+    assert selectors.find_persons_of_interest(actor=coordinator_a, name="synthetic rotor") == [made]
