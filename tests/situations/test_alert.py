@@ -111,3 +111,22 @@ def test_the_signal_carries_only_the_contact_id(poi, operator, client_for, djang
     finally:
         contact_logged.disconnect(dispatch_uid="test.listener")
     assert len(seen) == 1 and set(seen[0]) == {"contact_id", "signal"}
+
+
+def test_a_public_report_giving_a_known_phone_alerts_the_owner_too(lone_poi, worker1, case1,
+                                                                    django_capture_on_commit_callbacks):
+    from octip.hotline.services import receive_public_report
+    from tests.factories import region
+
+    with django_capture_on_commit_callbacks(execute=True):
+        receive_public_report(what_happened="Synthetic report", region=region("fraser"), place="", seen_when="",
+                              danger_now="", anonymous=False, contact_details="text me: 604.555.0100",
+                              language="en")
+    assert [(n.recipient, n.params["number"]) for n in Notification.objects.filter(kind=services.ALERT_KIND)] == [
+        (worker1, case1.number)]
+    # An anonymous report keeps no contact details: nothing to match.
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        receive_public_report(what_happened="Synthetic report", region=region("fraser"), place="", seen_when="",
+                              danger_now="", anonymous=True, contact_details="604.555.0100", language="en")
+    assert not Notification.objects.filter(kind=services.ALERT_KIND).exists()
