@@ -109,5 +109,6 @@ def _invalid(request, exc):
 
 # Each bounded context exposes ``router`` in its api.py, with its full paths (e.g. "/cases"). The
 # directory has none here: its API is the HSDS one, at /hsds/ (octip/directory/urls_hsds.py).
-for _module in ("partners", "cases", "consent", "screening", "hotline", "referrals", "stats", "justice", "prevention"):
+for _module in ("partners", "cases", "consent", "screening", "hotline", "referrals", "stats", "justice", "prevention",
+                "situations"):
     api.add_router("", importlib.import_module(f"octip.{_module}.api").router)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "octip.stats",
     "octip.justice",
     "octip.prevention",
+    "octip.situations",
 ]
 
 MIDDLEWARE = [

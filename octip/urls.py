@@ -26,6 +26,7 @@ urlpatterns = [
     path("app/stats/", include("octip.stats.urls")),
     path("app/justice/", include("octip.justice.urls")),
     path("app/prevention/", include("octip.prevention.urls")),
+    path("app/situations/", include("octip.situations.urls")),
     path("api/v1/", api.urls),
     path("hsds/", include("octip.directory.urls_hsds")),
     path("report/", include("octip.hotline.urls_public")),

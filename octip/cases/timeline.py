@@ -92,6 +92,8 @@ class Kind(models.TextChoices):
     POLICE_ACCESS_ENDED = "justice.police_access_ended"
     POLICE_CHOICE = "justice.police_choice"
     JUSTICE_RECORDED = "justice.recorded"
+    SITUATION_LINKED = "situation.case_linked"
+    SITUATION_UNLINKED = "situation.case_unlinked"
 
 
 #: Entries that tell of a section's content, readable only by whoever may see that section (a reader
@@ -182,6 +184,8 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
         "cvap": gettext_noop("CVAP application recorded."),
         "letter": gettext_noop("Letter produced: %(letter)s."),
     },
+    Kind.SITUATION_LINKED: gettext_noop("Linked to a situation (%(kind)s)."),
+    Kind.SITUATION_UNLINKED: gettext_noop("No longer linked to a situation (%(kind)s)."),
 }
 
 

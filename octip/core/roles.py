@@ -68,6 +68,9 @@ PERMISSIONS: dict[str, str] = {
     "audit.review_emergency_access": "Review emergency (break-the-glass) access",
     "token.create": "Create personal API tokens",
     "jobs.manage": "See the background jobs that failed and run them again",
+    "situation.view": "See the organization's situations (operations, employers, networks) and their persons of "
+                      "interest",
+    "situation.edit": "Record situations and persons of interest, and link cases of one's own circle to them",
 }
 
 
@@ -107,10 +110,11 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           _CASEWORK | {"case.assign", "case.approve_closure", "case.break_glass", "consent.legal_basis",
                        "screening.publish_framework", "hotline.view", "hotline.edit", "hotline.roster",
                        "directory.edit", "justice.view", "justice.edit", "stats.view", "user.view",
-                       "user.approve_role", "prevention.curate_practices"},
+                       "user.approve_role", "prevention.curate_practices", "situation.view", "situation.edit"},
           True, _("Coordinates the response across partners; approves closures.")),
     # Justice records (police contacts, proceedings, permits, CVAP) are part of casework on their own cases.
-    _role("caseworker", _("Caseworker"), Scope.TEAM, _CASEWORK | {"justice.view", "justice.edit"},
+    _role("caseworker", _("Caseworker"), Scope.TEAM,
+          _CASEWORK | {"justice.view", "justice.edit", "situation.view", "situation.edit"},
           True, _("Works with persons on their team's cases.")),
     _role("screener", _("Front-line screener"), Scope.OWN,
           {"screening.use", "case.view", "case.create", "directory.view_partner_services", "token.create"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +32,7 @@ from octip.screening.selectors import is_visible_screening
 
 from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, Outcome, SeenWhen, Urgency
 from .selectors import contact_or_404
+from .signals import send_contact_logged
 from .targets import response_targets
 
 #: Fields an operator may set when logging or editing a contact.
@@ -121,6 +123,7 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     audit.record(actor, "hotline.contact.created", contact,
                  detail={"channel": contact.channel, "urgency": contact.urgency})
     alert_on_call(contact=contact)
+    transaction.on_commit(functools.partial(send_contact_logged, contact.pk))
     return contact
 
 
@@ -207,6 +210,7 @@ def receive_public_report(*, what_happened: str, region: Region, place: str, see
     with _anonymous_reporter():
         audit.record(None, "hotline.report.received", contact, detail={"urgency": contact.urgency})
     alert_on_call(contact=contact)
+    transaction.on_commit(functools.partial(send_contact_logged, contact.pk))
     return contact
 
 
