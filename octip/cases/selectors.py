@@ -302,6 +302,8 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
         content["timeline"] = list(timeline(actor=actor, case=case, sections=sections)[:200])
     extra: dict[str, Any] = {}
     if "summary" in sections:
+        open_flags = case.flags.filter(resolved_at__isnull=True).select_related("raised_by")
+        case.open_flags = list(open_flags if own else open_flags.defer("reason", "resolution_note"))
         content["flags"] = _shown_flags(case.open_flag_list(), reasons=own)
         if own and content["flags"]:
             # The reasons are free text: their reading is part of this visit's record.
