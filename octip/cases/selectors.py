@@ -301,14 +301,17 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if "timeline" in sections:
         content["timeline"] = list(timeline(actor=actor, case=case, sections=sections)[:200])
     extra: dict[str, Any] = {}
+    # The reasons and the risk history: the own circle, and a coordinator in an emergency (who opened
+    # every section, audited and reviewed, precisely to keep the person safe).
+    circle = own or emergency
     if "summary" in sections:
         open_flags = case.flags.filter(resolved_at__isnull=True).select_related("raised_by")
-        case.open_flags = list(open_flags if own else open_flags.defer("reason", "resolution_note"))
-        content["flags"] = _shown_flags(case.open_flag_list(), reasons=own)
-        if own and content["flags"]:
+        case.open_flags = list(open_flags if circle else open_flags.defer("reason", "resolution_note"))
+        content["flags"] = _shown_flags(case.open_flag_list(), reasons=circle)
+        if circle and content["flags"]:
             # The reasons are free text: their reading is part of this visit's record.
             extra["flag_reasons_shown"] = len(content["flags"])
-    if own:
+    if circle:
         content["risk_history"] = list(case.risk_assessments.select_related("assessed_by")[:RISK_HISTORY_SHOWN])
         if content["risk_history"]:
             extra["risk_rationales_shown"] = len(content["risk_history"])
@@ -358,10 +361,10 @@ class CaseFlags:
 
 def case_flags(*, actor: Actor, case: Case, include_resolved: bool = False, via: Via = "api") -> CaseFlags:
     """The case's flags (open ones, or every one with ``include_resolved``) for a reader of the summary
-    (404 without it). The kinds are the summary's; the reasons only the own circle reads, and that
-    read is recorded (``case.flags_listed``)."""
+    (404 without it). The kinds are the summary's; the reasons only the own circle (and an emergency
+    access) reads, and that read is recorded (``case.flags_listed``)."""
     require_section_or_404(actor=actor, case=case, section="summary")
-    own = is_own_case(actor, case)
+    own = is_own_case(actor, case) or has_emergency_access(actor, case)
     flags = case.flags.select_related("raised_by", "resolved_by")
     if not include_resolved:
         flags = flags.filter(resolved_at__isnull=True)
@@ -386,8 +389,9 @@ def flag_or_404(*, actor: Actor, case: Case, flag_id: Any) -> CaseFlag:
 
 def risk_history(*, actor: Actor, case: Case, via: Via = "api") -> list[RiskAssessment]:
     """The case's risk assessments, newest first, with their rationales: the own circle only (a 404
-    for anyone else, the probe audited); the read is recorded (``case.risk_history_viewed``)."""
-    if not is_own_case(actor, case):
+    for anyone else, the probe audited; a coordinator's emergency access opens it too); the read is
+    recorded (``case.risk_history_viewed``)."""
+    if not (is_own_case(actor, case) or has_emergency_access(actor, case)):
         audit.record_denial(actor, "case.view", case)
         raise Http404
     rows = list(case.risk_assessments.select_related("assessed_by")[:500])

@@ -410,3 +410,21 @@ def test_a_caseworker_outside_the_case_is_refused_by_the_service(world):
     with pytest.raises(AccessDenied):
         services.raise_flag(actor=world.caseworker_b, case=world.case_a, kind="safety_concern", reason="x",
                             review_date=_in(2))
+
+
+def test_an_emergency_access_outside_the_circle_reads_the_reasons_and_the_risk_history(world, client_for,
+                                                                                      monkeypatch):
+    from tests.factories import UserFactory
+
+    _raise(world, kind="trafficker_contact")
+    services.assess_risk(actor=world.caseworker_a, case=world.case_a, level="critical", rationale=RATIONALE)
+    coordinator = UserFactory(role="coordinator", organization=world.org_b)
+    services.break_glass(actor=coordinator, case=world.case_a, reason="Police called about an immediate risk.")
+    # Only coordinators break the glass, and their scope is every case: as if it were not (a role that
+    # may break the glass on cases outside its scope), the emergency alone opens the reasons.
+    monkeypatch.setattr(selectors, "is_own_case", lambda actor, case: actor.pk != coordinator.pk)
+    client = client_for(coordinator)
+    html = client.get(reverse("cases:detail", args=[world.case_a.pk])).content.decode()
+    assert "FLAGREASONMARK" in html and "RISKMARK" in html and "Raise a flag" not in html
+    assert client.get(f"/api/v1/cases/{world.case_a.pk}/flags").json()[0]["reason"] == REASON
+    assert client.get(f"/api/v1/cases/{world.case_a.pk}/risk").status_code == 200
