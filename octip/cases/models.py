@@ -405,7 +405,7 @@ class Case(VersionedModel):
         verbose_name = _("case")
         indexes = [models.Index(fields=["owner_organization", "stage"]),
                    # The case list's order (``selectors.CASE_ORDERING``): risk, then newest first.
-                   models.Index(fields=["-risk_level", "-opened_at"], name="case_risk_opened")]
+                   models.Index(fields=["-risk_level", "-opened_at", "-id"], name="case_risk_opened")]
 
     def __str__(self) -> str:
         return self.number

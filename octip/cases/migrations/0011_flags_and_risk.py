@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['-risk_level', '-opened_at'], name='case_risk_opened'),
+            index=models.Index(fields=['-risk_level', '-opened_at', '-id'], name='case_risk_opened'),
         ),
         migrations.AddField(
             model_name='caseflag',
