@@ -376,11 +376,10 @@ def case_flags(*, actor: Actor, case: Case, include_resolved: bool = False, via:
 
 
 def flag_or_404(*, actor: Actor, case: Case, flag_id: Any) -> CaseFlag:
-    """One flag of ``case`` for a change by the own circle; a 404 for anyone else (a receiver of the
-    summary may read the kinds, never change a flag nor read its reason), the probe audited."""
-    if not is_own_case(actor, case):
-        audit.record_denial(actor, "case.edit", case)
-        raise Http404
+    """One flag of ``case``, for a change: a 404 unless the actor reads the case's summary (where the
+    flags are listed). Whether they may change it is the service's decision (the own circle only: a
+    receiver of the summary is refused there, as for every change of the case's core record)."""
+    require_section_or_404(actor=actor, case=case, section="summary")
     try:
         return case.flags.get(pk=int(flag_id))
     except (CaseFlag.DoesNotExist, TypeError, ValueError, OverflowError):

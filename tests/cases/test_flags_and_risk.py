@@ -188,7 +188,8 @@ def test_a_receiver_of_the_summary_sees_the_kinds_and_level_but_no_reason_and_ch
         "kind": "safety_concern", "reason": "x", "review_date": _in(3).isoformat()},
         content_type="application/json").status_code == 403
     assert receiver.post(f"/api/v1/cases/{world.case_a.pk}/flags/{flag.pk}/resolve", {"version": flag.version},
-                         content_type="application/json").status_code == 404
+                         content_type="application/json").status_code == 403
+    assert receiver.get(reverse("cases:flag_resolve", args=[world.case_a.pk, flag.pk])).status_code == 403
     assert receiver.get(reverse("cases:flag_add", args=[world.case_a.pk])).status_code == 403
     assert _counts() == before
     # The filter finds the case for a reader of its summary.
