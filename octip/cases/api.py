@@ -21,8 +21,8 @@ from octip.core.access import require
 from octip.core.bounds import BoundedDate
 
 from . import models as m  # case_json below still names models through it
+from . import reference, selectors, services
 from . import schemas as s
-from . import selectors, services
 from .downloads import document_response
 from .models import EmergencyAccess, YouthProfile
 from .ratelimit import TOO_MANY_CHECKS, TooManyChecks
@@ -87,6 +87,8 @@ class CaseQuery(Schema):
     owner: str = Field("", max_length=20)
     overdue: bool = False
     report_due: bool = False
+    #: A flag kind code (``cases/data/flag_kinds.yaml``): cases with an open flag of that kind.
+    flag: str = Field("", max_length=40)
     limit: int = Field(50, ge=-(2**31), le=2**31 - 1)  # clamped to 1..200 below
     #: Deprecated: pass ``cursor`` (from the ``X-Next-Cursor`` header) instead. Still served, bounded.
     offset: int = Field(0, ge=0, le=100_000)
@@ -130,9 +132,12 @@ def _list_cases(request, response: HttpResponse, query: CaseQuery) -> list[dict]
     require(actor, "case.view")
     if query.cursor and query.offset:
         raise ValidationError({"offset": [_("Give a cursor or an offset, not both.")]})
+    if query.flag and reference.flag_kind(query.flag) is None:
+        raise ValidationError({"flag": [_("Unknown flag kind.")]})
     filters = selectors.CaseFilters(q=query.search, phonetic=query.phonetic, date_of_birth=query.date_of_birth,
                                     phone=query.phone, stage=query.stage, track=query.track, region=query.region,
-                                    owner=query.owner, overdue=query.overdue, report_due=query.report_due)
+                                    owner=query.owner, overdue=query.overdue, report_due=query.report_due,
+                                    flag=query.flag)
     try:
         listing = selectors.case_rows(actor=actor, filters=filters, cursor=query.cursor or None,
                                       offset=query.offset or None, per_page=keyset.clamp_limit(query.limit),
@@ -480,3 +485,70 @@ def review_emergency_access(request, access_id: int, body: s.EmergencyReviewIn):
     access = selectors.emergency_access_or_404(actor=request.auth, access_id=access_id)
     services.review_emergency_access(actor=request.auth, access=access, review=body.review, note=body.note)
     return _access_json(access)
+
+
+# --- Flags and risk ---------------------------------------------------------------------------
+
+def _flag_json(flag: m.CaseFlag) -> dict:
+    """A flag as the API shows it: the reason and the resolution note only when ``reason_shown`` (the
+    own circle; ``selectors.case_flags`` decides)."""
+    shown = getattr(flag, "reason_shown", True)
+    return {"id": flag.pk, "kind": flag.kind, "kind_label": flag.kind_label(), "reason": flag.reason if shown else None,
+            "review_date": flag.review_date, "review_due": flag.review_due, "raised_by_id": flag.raised_by_id,
+            "raised_at": flag.raised_at, "resolved_by_id": flag.resolved_by_id, "resolved_at": flag.resolved_at,
+            "resolution_note": flag.resolution_note if shown else None, "version": flag.version}
+
+
+def _assessment_json(assessment: m.RiskAssessment) -> dict:
+    return {"id": assessment.pk, "level": assessment.level_code(), "level_label": assessment.get_level_display(),
+            "rationale": assessment.rationale, "assessed_by_id": assessment.assessed_by_id,
+            "assessed_at": assessment.assessed_at}
+
+
+@router.get("/cases/{case_id}/flags", response=list[s.FlagOut])
+def list_flags(request, case_id: UUID, include_resolved: bool = False):
+    """The case's open flags (``include_resolved``: every one), for a reader of the summary section.
+    The reasons are given to the case's own circle only (``null`` for a receiver)."""
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    flags = selectors.case_flags(actor=request.auth, case=case, include_resolved=include_resolved, via="api")
+    return [_flag_json(f) for f in flags.rows]
+
+
+@router.post("/cases/{case_id}/flags", response={201: s.FlagOut})
+def raise_flag(request, case_id: UUID, body: s.FlagIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    flag = services.raise_flag(actor=request.auth, case=case, kind=body.kind, reason=body.reason,
+                               review_date=body.review_date)
+    return Status(201, _flag_json(flag))
+
+
+@router.patch("/cases/{case_id}/flags/{flag_id}", response=s.FlagOut)
+def edit_flag(request, case_id: UUID, flag_id: int, body: s.FlagPatch):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    flag = selectors.flag_or_404(actor=request.auth, case=case, flag_id=flag_id)
+    return _flag_json(services.edit_flag(actor=request.auth, flag=flag, reason=body.reason,
+                                         review_date=body.review_date, expected_version=body.version))
+
+
+@router.post("/cases/{case_id}/flags/{flag_id}/resolve", response=s.FlagOut)
+def resolve_flag(request, case_id: UUID, flag_id: int, body: s.FlagResolveIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    flag = selectors.flag_or_404(actor=request.auth, case=case, flag_id=flag_id)
+    return _flag_json(services.resolve_flag(actor=request.auth, flag=flag, note=body.note,
+                                            expected_version=body.version))
+
+
+@router.get("/cases/{case_id}/risk", response=list[s.RiskAssessmentOut])
+def get_risk_history(request, case_id: UUID):
+    """The case's risk assessments, newest first, with their rationales: the case's own circle only
+    (404 for anyone else; the current level is the case's ``risk_level``, in its summary)."""
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return [_assessment_json(a) for a in selectors.risk_history(actor=request.auth, case=case, via="api")]
+
+
+@router.post("/cases/{case_id}/risk", response={201: s.RiskAssessmentOut})
+def assess_risk(request, case_id: UUID, body: s.RiskIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    assessment = services.assess_risk(actor=request.auth, case=case, level=body.level, rationale=body.rationale,
+                                      expected_version=body.version)
+    return Status(201, _assessment_json(assessment))

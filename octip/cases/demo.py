@@ -20,6 +20,7 @@ from octip.partners.models import Organization, Region, Team, User
 
 from . import bulk_demo, reference
 from . import models as m
+from .demo_flags import seed_flags_and_risk
 from .search_index import index_persons
 from .timeline import Kind, build, record_all
 
@@ -74,6 +75,8 @@ def seed(*, scale: int | None, stdout) -> None:
     _seed_cases(scale=scale, stdout=stdout)
     with transaction.atomic():
         _seed_emergency_accesses(stdout=stdout)
+    if scale is None:
+        seed_flags_and_risk(demo_cases=_demo_cases(), stdout=stdout)
 
 
 #: Emergency accesses a demo coordinator opened, for the auditors' review (the reasons are synthetic).

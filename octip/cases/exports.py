@@ -143,6 +143,8 @@ def _rows(actor: Any, filters: selectors.CaseFilters, chosen: list[str], fmt: st
     for number, (batch, last) in enumerate(_with_last(batches), start=1):
         if "overdue_tasks" in chosen:
             selectors.flag_rows(batch)
+        if "flags" in chosen:  # the open flags' kinds, in one query per batch
+            selectors.attach_open_flags(batch)
         ids = [str(case.pk) for case in batch]
         sections = selectors.sections_for_cases(actor, batch) if batch else {}
         named = sorted(str(case.pk) for case in batch if identifying_sections & sections.get(case.pk, frozenset()))

@@ -14,6 +14,7 @@ from octip.partners.models import Region, Team, User
 
 from . import reference
 from .models import (
+    RISK_CODES,
     Case,
     ClosureOutcome,
     ConsentGiver,
@@ -27,6 +28,7 @@ from .models import (
     Priority,
     ReferralSource,
     ReportOffice,
+    RiskLevel,
     Sensitivity,
     Separation,
     Stage,
@@ -293,6 +295,48 @@ class SafetyPlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+#: The warning under every free-text box of a flag or an assessment: anyone in the owning circle reads it.
+_NO_NAMES = _("Write what a colleague needs to know to keep the person safe. Avoid names where you can.")
+
+
+class FlagForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of flag"), choices=())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                             help_text=_NO_NAMES)
+    review_date = BoundedDateField(label=_("Review by"), widget=DateInput(),
+                                   help_text=_("A review task is due on this date."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Choose…"))] + reference.choices(reference.flag_kinds())
+
+
+class FlagEditForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
+                             help_text=_NO_NAMES)
+    review_date = BoundedDateField(label=_("Review by"), widget=DateInput(),
+                                   help_text=_("The next review: its task moves to this date."))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FlagResolveForm(forms.Form):
+    note = forms.CharField(label=_("Why it no longer applies (optional)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, help_text=_NO_NAMES)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RiskForm(forms.Form):
+    level = forms.ChoiceField(label=_("Risk level"), choices=())
+    rationale = forms.CharField(label=_("What the assessment rests on"), widget=forms.Textarea(attrs={"rows": 4}),
+                                max_length=4000, help_text=_NO_NAMES)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", _("Choose…"))] + [
+            (RISK_CODES[level], label) for level, label in RiskLevel.choices if level != RiskLevel.NOT_ASSESSED]
+
+
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type of document"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG or plain text, up to 10 MB. Do not write "
@@ -326,9 +370,11 @@ class CaseFilterForm(forms.Form):
     open = forms.BooleanField(label=_("Open cases only"), required=False)
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
     report_due = forms.BooleanField(label=_("Youth cases awaiting the duty-to-report"), required=False)
+    flag = forms.ChoiceField(label=_("Flag"), required=False)
 
     def __init__(self, *args, actor=None, owners: CaseOwners | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["flag"].choices = [("", _("Any"))] + reference.choices(reference.flag_kinds())
         self.fields["region"].choices = [("", _("Any"))] + [(r.code, str(r)) for r in Region.objects.all()]
         # The caseworkers and teams offered are those owning a case the reader can see: staff names,
         # never a person's. Without a reader (no one to ask about), only "anyone".

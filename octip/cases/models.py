@@ -269,6 +269,28 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class RiskLevel(models.IntegerChoices):
+    """The assessed risk to the person, highest last: a number so that lists order by it (highest
+    first). The API and exports give its code (``RISK_CODES``)."""
+
+    NOT_ASSESSED = 0, _("Not assessed")
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+    CRITICAL = 4, _("Critical")
+
+
+#: Level → the code the API, the exports and the timeline use; and back.
+RISK_CODES: dict[int, str] = {0: "not_assessed", 1: "low", 2: "medium", 3: "high", 4: "critical"}
+RISK_LEVEL_OF: dict[str, int] = {code: level for level, code in RISK_CODES.items()}
+
+
+def risk_label(code: str) -> str:
+    """The label of a risk code in the active language (the code itself when unknown)."""
+    level = RISK_LEVEL_OF.get(code)
+    return str(RiskLevel(level).label) if level is not None else code
+
+
 class CaseQuerySet(ScopedQuerySet):
     """The only door to case rows: role scope for holders of ``case.view``, plus active grants
     (referral, transfer, emergency access) to the user or the user's organization."""
@@ -364,6 +386,9 @@ class Case(VersionedModel):
     opened_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: The current risk level, the latest ``RiskAssessment`` (denormalised so lists order by it).
+    risk_level = models.PositiveSmallIntegerField(_("risk level"), choices=RiskLevel.choices,
+                                                  default=RiskLevel.NOT_ASSESSED)
 
     objects = CaseQuerySet.as_manager()
 
@@ -372,14 +397,40 @@ class Case(VersionedModel):
     sections: frozenset[str]
     shows_summary: bool
     shown_person: Person | None
+    #: Set by ``selectors.attach_open_flags`` (lists); ``open_flag_list`` reads them otherwise.
+    open_flags: list[CaseFlag]
 
     class Meta:
         ordering = ["-opened_at"]
         verbose_name = _("case")
-        indexes = [models.Index(fields=["owner_organization", "stage"])]
+        indexes = [models.Index(fields=["owner_organization", "stage"]),
+                   # The case list's order (``selectors.CASE_ORDERING``): risk, then newest first.
+                   models.Index(fields=["-risk_level", "-opened_at", "-id"], name="case_risk_opened")]
 
     def __str__(self) -> str:
         return self.number
+
+    def risk_code(self) -> str:
+        return RISK_CODES.get(self.risk_level, "not_assessed")
+
+    def open_flag_list(self) -> list[CaseFlag]:
+        """The open flags, in the order of the flag-kind list. A list page sets ``open_flags`` on its
+        rows in one query (``selectors.attach_open_flags``); otherwise they are read here."""
+        found = getattr(self, "open_flags", None)
+        if found is None:
+            found = list(CaseFlag.objects.filter(case=self, resolved_at__isnull=True)
+                         .defer("reason", "resolution_note"))
+            self.open_flags = found
+        order = {kind.code: n for n, kind in enumerate(reference.flag_kinds())}
+        return sorted(found, key=lambda flag: (order.get(flag.kind, len(order)), flag.pk))
+
+    def flag_codes(self) -> list[str]:
+        """The kinds of the open flags (each once): the summary section's ``flags``."""
+        codes: list[str] = []
+        for flag in self.open_flag_list():
+            if flag.kind not in codes:
+                codes.append(flag.kind)
+        return codes
 
     @property
     def is_youth(self) -> bool:
@@ -829,3 +880,76 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"document {self.pk}"
+
+
+class CaseFlag(VersionedModel):
+    """Something a worker must know before contacting or meeting the person ("do not contact at home").
+
+    The kind (``reference.flag_kinds``) belongs to the summary section: a receiver of the summary sees
+    it. The reason and the resolution note are free text that can name someone: encrypted, and read
+    only by the case's own circle. A flag is reviewed by its ``review_date`` (its ``review_task`` is on
+    "My work"); resolving it ends it, and closes the task."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("kind"), max_length=40)
+    reason = EncryptedText(_("reason"))
+    review_date = models.DateField(_("review date"))
+    review_task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = EncryptedText(_("resolution note"), blank=True)
+
+    # Set by ``selectors.case_flags`` on each row a receiver reads (whether its reason is shown).
+    reason_shown: bool
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        indexes = [
+            # "Which cases have an open flag of this kind?" (the case list's filter) and a case's open flags.
+            models.Index(fields=["kind", "case"], condition=models.Q(resolved_at__isnull=True),
+                         name="caseflag_open_kind"),
+            models.Index(fields=["case"], condition=models.Q(resolved_at__isnull=True), name="caseflag_open_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"flag {self.pk} ({self.kind})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def review_due(self) -> bool:
+        """Open, and its review date has come."""
+        return self.resolved_at is None and self.review_date <= timezone.localdate()
+
+    def kind_label(self) -> str:
+        return reference.label_of(reference.flag_kinds(), self.kind)
+
+    def severity(self) -> str:
+        kind = reference.flag_kind(self.kind)
+        return kind.severity if kind is not None else "warning"
+
+
+class RiskAssessment(models.Model):
+    """One assessment of the risk to the person: the history of ``Case.risk_level`` (append-only).
+    The rationale is free text that can name someone: encrypted, read only by the own circle."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_assessments")
+    level = models.PositiveSmallIntegerField(_("risk level"), choices=RiskLevel.choices)
+    rationale = EncryptedText(_("rationale"))
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+        indexes = [models.Index(fields=["case", "-assessed_at"], name="risk_case_assessed")]
+
+    def __str__(self) -> str:
+        return f"risk {self.pk} ({self.level})"
+
+    def level_code(self) -> str:
+        return RISK_CODES.get(self.level, "not_assessed")

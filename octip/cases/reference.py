@@ -39,6 +39,29 @@ def _load(name: str) -> tuple[Term, ...]:
     return terms
 
 
+@dataclass(frozen=True)
+class FlagKind(Term):
+    """A kind of case flag (``data/flag_kinds.yaml``); ``severity`` is ``danger`` or ``warning``."""
+
+    severity: str = "warning"
+
+
+FLAG_SEVERITIES = ("danger", "warning")
+
+
+@cache
+def flag_kinds() -> tuple[FlagKind, ...]:
+    rows = yaml.safe_load((DATA / "flag_kinds.yaml").read_text(encoding="utf-8"))
+    kinds = tuple(FlagKind(r["code"], r["label"], r.get("label_fr", ""), r.get("severity", "warning")) for r in rows)
+    if len({k.code for k in kinds}) != len(kinds) or any(k.severity not in FLAG_SEVERITIES for k in kinds):
+        raise ValueError("flag_kinds.yaml repeats a code or names an unknown severity")
+    return kinds
+
+
+def flag_kind(code: str) -> FlagKind | None:
+    return next((k for k in flag_kinds() if k.code == code), None)
+
+
 def polaris_settings() -> tuple[Term, ...]:
     return _load("polaris_settings.yaml")
 

@@ -325,3 +325,53 @@ DocumentOut = declared_schema("DocumentOut", lambda: sections.fields_of("documen
     "id": (UUID, ...), "content_type": (str, ...)})
 TimelineOut = declared_schema("TimelineOut", lambda: sections.fields_of("timeline"), {
     "kind": (str, ...), "detail": (dict, ...), "actor_id": (int | None, ...)})
+
+
+# --- Flags and risk ---------------------------------------------------------------------------
+
+class FlagIn(Schema):
+    kind: str = Field(description="A flag kind code (cases/data/flag_kinds.yaml), e.g. no_home_contact")
+    reason: str = Field(min_length=1, max_length=4000)
+    review_date: BoundedDate
+
+
+class FlagPatch(Schema):
+    reason: str = Field(min_length=1, max_length=4000)
+    review_date: BoundedDate
+    version: int
+
+
+class FlagResolveIn(Schema):
+    note: str = Field("", max_length=4000)
+    version: int
+
+
+class FlagOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    #: The reason, for the case's own circle; ``None`` for a receiver of the summary.
+    reason: str | None
+    review_date: datetime.date
+    review_due: bool
+    raised_by_id: int | None
+    raised_at: datetime.datetime
+    resolved_by_id: int | None
+    resolved_at: datetime.datetime | None
+    resolution_note: str | None
+    version: int
+
+
+class RiskIn(Schema):
+    level: str = Field(description="low, medium, high or critical")
+    rationale: str = Field(min_length=1, max_length=4000)
+    version: int | None = None
+
+
+class RiskAssessmentOut(Schema):
+    id: int
+    level: str
+    level_label: str
+    rationale: str
+    assessed_by_id: int | None
+    assessed_at: datetime.datetime

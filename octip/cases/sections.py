@@ -57,6 +57,7 @@ from .models import (
     SafetyPlan,
     Sensitivity,
     Separation,
+    risk_label,
 )
 
 
@@ -184,7 +185,7 @@ _DECLARED: tuple[Section, ...] = (
         Field("guardian_relationship", _("Guardian's relationship to the youth"), on="youth", identifying=True),
     )),
     Section("summary", _("Summary (track, stage, exploitation types, region, flags — nothing identifying)"),
-            listed=("region", "immediate_danger"), fields=(
+            listed=("region", "risk_level", "immediate_danger"), fields=(
         Field("region", _("Region"), path="region.code", kind=FieldKind.REF, shown="region.name"),
         Field("first_contact_date", _("First contact"), kind=FieldKind.DATE),
         Field("referral_source", _("Referral source"), kind=FieldKind.CHOICE, labels=_choice(ReferralSource)),
@@ -195,6 +196,11 @@ _DECLARED: tuple[Section, ...] = (
               labels=_term(reference.means_of_control)),
         Field("immediate_danger", _("Immediate danger"), kind=FieldKind.BOOL, flag=_("Immediate danger"), alarm=True),
         Field("needs_interpreter", _("Needs an interpreter"), kind=FieldKind.BOOL, flag=_("Needs an interpreter")),
+        # The current level (``RiskAssessment`` is its history, kept in the owning circle with its rationale).
+        Field("risk_level", _("Risk level"), path="risk_code", kind=FieldKind.CHOICE, labels=risk_label),
+        # The kinds of the open flags only: a flag's reason is free text that can name someone, so it
+        # stays in the owning circle (``selectors.case_flags``) and is declared in no section.
+        Field("flags", _("Flags"), path="flag_codes", kind=FieldKind.CODES, labels=_term(reference.flag_kinds)),
         Field("age_band", _("Age band"), on="person"),
         Field("gender", _("Gender"), on="person", kind=FieldKind.CHOICE, labels=_choice(Gender)),
         Field("separation", _("Separated or unaccompanied"), on="youth", kind=FieldKind.CHOICE,

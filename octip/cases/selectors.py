@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -34,6 +34,7 @@ from . import reference
 from .models import (
     Case,
     CaseAccessGrant,
+    CaseFlag,
     ClosureRequest,
     Document,
     DutyToReport,
@@ -45,6 +46,7 @@ from .models import (
     Person,
     PersonSearchToken,
     PlanAction,
+    RiskAssessment,
     SafetyPlan,
     SearchTokenKind,
     Sensitivity,
@@ -207,11 +209,12 @@ def require_section_or_404(*, actor: Actor, case: Case, section: str) -> None:
         raise Http404
 
 
-def _record_case_read(actor: Actor, case: Case, sections: frozenset[str], via: Via) -> None:
+def _record_case_read(actor: Actor, case: Case, sections: frozenset[str], via: Via,
+                      extra: dict[str, Any] | None = None) -> None:
     if "identity" in sections:
         audit.record(actor, "person.viewed", case.person, purpose="case page" if via == "page" else "api",
                      detail={"case_id": str(case.pk)})
-    audit.record(actor, "case.viewed", case, detail={"sections": sorted(sections), **_via(via)})
+    audit.record(actor, "case.viewed", case, detail={"sections": sorted(sections), **(extra or {}), **_via(via)})
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,10 @@ class CasePage:
     safety_plan: SafetyPlan | None = None
     documents: list[Document] | None = None
     timeline: list[TimelineEntry] | None = None
+    #: The open flags (with the summary); their reasons only for the own circle (``flag.reason_shown``).
+    flags: list[CaseFlag] | None = None
+    #: The risk assessments, newest first (the own circle only).
+    risk_history: list[RiskAssessment] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -306,10 +313,102 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
         content["documents"] = open_rows("documents", case.documents.select_related("uploaded_by"), sections)
     if "timeline" in sections:
         content["timeline"] = list(timeline(actor=actor, case=case, sections=sections)[:200])
+    extra: dict[str, Any] = {}
+    # The reasons and the risk history: the own circle, and a coordinator in an emergency (who opened
+    # every section, audited and reviewed, precisely to keep the person safe).
+    circle = own or emergency
+    if "summary" in sections:
+        open_flags = case.flags.filter(resolved_at__isnull=True).select_related("raised_by")
+        case.open_flags = list(open_flags if circle else open_flags.defer("reason", "resolution_note"))
+        content["flags"] = _shown_flags(case.open_flag_list(), reasons=circle)
+        if circle and content["flags"]:
+            # The reasons are free text: their reading is part of this visit's record.
+            extra["flag_reasons_shown"] = len(content["flags"])
+    if circle:
+        content["risk_history"] = list(case.risk_assessments.select_related("assessed_by")[:RISK_HISTORY_SHOWN])
+        if content["risk_history"]:
+            extra["risk_rationales_shown"] = len(content["risk_history"])
     page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
                     pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
-    _record_case_read(actor, case, sections, via)
+    _record_case_read(actor, case, sections, via, extra)
     return page
+
+
+# --- Flags and risk ---------------------------------------------------------------------------
+
+#: How many assessments of a case's risk history a page shows (the API pages through all of them).
+RISK_HISTORY_SHOWN = 20
+
+
+def _shown_flags(flags: list[CaseFlag], *, reasons: bool) -> list[CaseFlag]:
+    """``flags`` as a reader sees them: outside the owning circle the reason and the resolution note are
+    blanked (in memory only: never save these rows). ``reason_shown`` says which."""
+    for flag in flags:
+        flag.reason_shown = reasons
+        if not reasons:
+            flag.reason, flag.resolution_note = "", ""
+    return flags
+
+
+def attach_open_flags(rows: list[Case]) -> list[Case]:
+    """Set ``open_flags`` on each of ``rows`` in one query on those rows only (a list page's badges and
+    the summary's ``flags``); the reasons are not loaded, so never decrypted."""
+    by_case: dict[Any, list[CaseFlag]] = {case.pk: [] for case in rows}
+    if by_case:
+        for flag in (CaseFlag.objects.filter(case_id__in=list(by_case), resolved_at__isnull=True)
+                     .defer("reason", "resolution_note").order_by("raised_at", "id")):
+            by_case[flag.case_id].append(flag)
+    for case in rows:
+        case.open_flags = by_case[case.pk]
+    return rows
+
+
+@dataclass(frozen=True)
+class CaseFlags:
+    """A case's flags as one reader sees them: ``reasons`` says whether the reasons are shown (the
+    own circle) or blanked (a receiver of the summary)."""
+
+    rows: list[CaseFlag]
+    reasons: bool
+
+
+def case_flags(*, actor: Actor, case: Case, include_resolved: bool = False, via: Via = "api") -> CaseFlags:
+    """The case's flags (open ones, or every one with ``include_resolved``) for a reader of the summary
+    (404 without it). The kinds are the summary's; the reasons only the own circle (and an emergency
+    access) reads, and that read is recorded (``case.flags_listed``)."""
+    require_section_or_404(actor=actor, case=case, section="summary")
+    own = is_own_case(actor, case) or has_emergency_access(actor, case)
+    flags = case.flags.select_related("raised_by", "resolved_by")
+    if not include_resolved:
+        flags = flags.filter(resolved_at__isnull=True)
+    if not own:
+        flags = flags.defer("reason", "resolution_note")
+    rows = _shown_flags(list(flags.order_by("raised_at", "id")[:500]), reasons=own)
+    audit.record(actor, "case.flags_listed", case, detail={"count": len(rows), "reasons": own, **_via(via)})
+    return CaseFlags(rows, own)
+
+
+def flag_or_404(*, actor: Actor, case: Case, flag_id: Any) -> CaseFlag:
+    """One flag of ``case``, for a change: a 404 unless the actor reads the case's summary (where the
+    flags are listed). Whether they may change it is the service's decision (the own circle only: a
+    receiver of the summary is refused there, as for every change of the case's core record)."""
+    require_section_or_404(actor=actor, case=case, section="summary")
+    try:
+        return case.flags.get(pk=int(flag_id))
+    except (CaseFlag.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise Http404 from None
+
+
+def risk_history(*, actor: Actor, case: Case, via: Via = "api") -> list[RiskAssessment]:
+    """The case's risk assessments, newest first, with their rationales: the own circle only (a 404
+    for anyone else, the probe audited; a coordinator's emergency access opens it too); the read is
+    recorded (``case.risk_history_viewed``)."""
+    if not (is_own_case(actor, case) or has_emergency_access(actor, case)):
+        audit.record_denial(actor, "case.view", case)
+        raise Http404
+    rows = list(case.risk_assessments.select_related("assessed_by")[:500])
+    audit.record(actor, "case.risk_history_viewed", case, detail={"count": len(rows), **_via(via)})
+    return rows
 
 
 def person_for_reading(*, actor: Actor, case: Case, purpose: str) -> Person:
@@ -339,6 +438,8 @@ class CaseFilters:
     overdue: bool = False
     report_due: bool = False
     include_closed: bool = True
+    #: A flag kind (``reference.flag_kinds``): cases with an open flag of that kind.
+    flag: str = ""
 
     def identity_criteria(self) -> list[str]:
         """The criteria that name a person: a name in ``q`` (a case number names nobody), a date of
@@ -463,10 +564,31 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None, annotate: boo
         cases = cases.filter(overdue_q())
     if f.report_due:
         cases = cases.filter(report_due_q())
+    if f.flag:
+        cases = cases.filter(flag_q(actor, f.flag))
     cases = cases.select_related("region", "owner_organization", "owner_team", "owner_worker")
     if annotate:
-        return cases.annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by("-opened_at")
-    return cases.order_by("-opened_at")
+        return cases.annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by(*CASE_ORDERING[:-1])
+    return cases.order_by(*CASE_ORDERING[:-1])
+
+
+def flag_q(actor: Actor, kind: str) -> Q:
+    """Cases with an open flag of ``kind``, among those whose summary the actor reads: the filter must
+    not tell a reader of another section which flags a case carries. An unknown kind matches nothing."""
+    if reference.flag_kind(kind) is None:
+        return Q(pk__in=[])
+    flagged = Q(Exists(CaseFlag.objects.filter(case_id=OuterRef("pk"), kind=kind, resolved_at__isnull=True)))
+    return flagged & summary_readable_q(actor)
+
+
+def summary_readable_q(actor: Actor) -> Q:
+    """Cases whose summary section the actor reads: their own scope, or a grant sharing the summary."""
+    if Case.objects.own_scope_is_all(actor):
+        return Q()
+    own = Case.objects.in_own_scope(actor).values("pk")
+    granted = [case_id for case_id, sections in _active_grants(actor).values_list("case_id", "sections")
+               if "summary" in sections] if allows(actor, "case.view") else []
+    return Q(pk__in=own) | Q(pk__in=granted)
 
 
 def flag_rows(rows: list[Case], today: datetime.date | None = None) -> list[Case]:
@@ -566,8 +688,9 @@ class CaseRows:
 
 #: The name cursors of the case list are signed under (a cursor of another list is refused).
 CASE_CURSOR = "cases"
-#: The case list's order: newest first, the id breaking ties (two cases opened in the same instant).
-CASE_ORDERING = ("-opened_at", "-pk")
+#: The case list's order: the highest risk first, then newest first, the id breaking ties (two cases
+#: opened in the same instant). The risk is in the cursor's key, so paging stays exact when levels tie.
+CASE_ORDERING = ("-risk_level", "-opened_at", "-pk")
 #: The person's fields a list row shows (name, age band, gender, for the identity and summary
 #: sections): the others (date of birth, phone, address, documents…) are never loaded, so never decrypted.
 LISTED_PERSON_FIELDS = ("person__legal_name", "person__preferred_name", "person__age_band", "person__gender")
@@ -599,6 +722,7 @@ def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, cursor:
     else:
         rows = list(matches.order_by(*CASE_ORDERING)[offset:offset + per_page])
     flag_rows(rows)
+    attach_open_flags(rows)
     total = keyset.capped_count(matches) if count else None
     sections = sections_for_cases(actor, rows)
     for case in rows:
@@ -758,7 +882,8 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
               if declared.permission and not allows(actor, declared.permission)]
     tasks = (Task.objects.filter(case__in=Case.objects.visible_to(actor), done_at__isnull=True)
              .exclude(section__in=unseen).filter(_due_q(due, today))
-             .select_related("case", "assignee", "team").order_by("due", "id"))
+             .select_related("case", "assignee", "team").annotate(risk=F("case__risk_level"))
+             .order_by("-risk", "due", "id"))
     # Subqueries rather than joins: a join through the teams' members or the case's owner repeats a task
     # and needs a DISTINCT over every open task before the first row of the page comes out.
     team_ids = [team.pk for team in actor.teams.all()]
@@ -778,7 +903,7 @@ def plan_actions_due(*, actor: Actor, today: datetime.date | None = None) -> Que
     return (PlanAction.objects.filter(goal__case__in=Case.objects.visible_to(actor), owner_id=actor.pk,
                                       done_at__isnull=True,
                                       due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
-            .select_related("goal__case").order_by("due", "id"))
+            .select_related("goal__case").annotate(risk=F("goal__case__risk_level")).order_by("-risk", "due", "id"))
 
 
 def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySet[m.TimelineEntry]:
@@ -798,8 +923,9 @@ def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySe
 #: The groups of "My work", in the order of the page, and the rows each shows at a time.
 MY_WORK_GROUPS = ("overdue", "mine", "team", "actions")
 MY_WORK_PAGE = 25
-#: The order of every group: the earliest due first, the id breaking ties.
-MY_WORK_ORDERING = ("due", "pk")
+#: The order of every group: the case's highest risk first, then the earliest due, the id breaking ties
+#: (``risk`` is the case's level, annotated on each row, so that the cursor carries it).
+MY_WORK_ORDERING = ("-risk", "due", "pk")
 
 
 def my_work_for_reading(*, actor: Actor, limit: int = MY_WORK_PAGE, due: str = "",

@@ -40,6 +40,7 @@ from .models import (
     Stage,
     TimelineEntry,
     Track,
+    risk_label,
 )
 
 if TYPE_CHECKING:
@@ -94,6 +95,10 @@ class Kind(models.TextChoices):
     JUSTICE_RECORDED = "justice.recorded"
     SITUATION_LINKED = "situation.case_linked"
     SITUATION_UNLINKED = "situation.case_unlinked"
+    FLAG_RAISED = "case.flag_raised"
+    FLAG_UPDATED = "case.flag_updated"
+    FLAG_RESOLVED = "case.flag_resolved"
+    RISK_ASSESSED = "case.risk_assessed"
 
 
 #: Entries that tell of a section's content, readable only by whoever may see that section (a reader
@@ -101,6 +106,9 @@ class Kind(models.TextChoices):
 SECTION_OF_KIND: dict[str, str] = {
     Kind.POLICE_CONTACT: "justice", Kind.POLICE_ACCESS_ENDED: "justice", Kind.POLICE_CHOICE: "justice",
     Kind.JUSTICE_RECORDED: "justice",
+    # A flag's kind and the risk level are the summary's: a reader of the timeline alone is not told.
+    Kind.FLAG_RAISED: "summary", Kind.FLAG_UPDATED: "summary", Kind.FLAG_RESOLVED: "summary",
+    Kind.RISK_ASSESSED: "summary",
 }
 
 _REFERRAL_STATUS = gettext_noop("Referral to %(org)s: %(status)s.")
@@ -186,6 +194,10 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
     },
     Kind.SITUATION_LINKED: gettext_noop("Linked to a situation (%(kind)s)."),
     Kind.SITUATION_UNLINKED: gettext_noop("No longer linked to a situation (%(kind)s)."),
+    Kind.FLAG_RAISED: gettext_noop("Flag raised: %(flag)s (review by %(date)s)."),
+    Kind.FLAG_UPDATED: gettext_noop("Flag updated: %(flag)s (review by %(date)s)."),
+    Kind.FLAG_RESOLVED: gettext_noop("Flag resolved: %(flag)s."),
+    Kind.RISK_ASSESSED: gettext_noop("Risk level set to %(level)s (was %(previous)s)."),
 }
 
 
@@ -218,6 +230,8 @@ for _label_kind, _choices in {"track": Track, "stage": Stage, "outcome": Closure
                               "document_kind": DocumentKind}.items():
     register_labels(_label_kind, _choices)
 register_labels("domain", lambda code: reference.label_of(reference.needs_domains(), code))
+register_labels("flag_kind", lambda code: reference.label_of(reference.flag_kinds(), code))
+register_labels("risk", risk_label)
 #: A moment (an ISO datetime), shown in local time as the timeline always showed it.
 register_labels("datetime", _moment)
 

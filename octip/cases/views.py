@@ -71,7 +71,7 @@ def _filters_from(form: forms.CaseSearchForm) -> selectors.CaseFilters:
         phone=data.get("phone") or "", stage=data.get("stage") or "", track=data.get("track") or "",
         region=data.get("region") or "", owner=data.get("owner") or "", worker=data.get("worker") or "",
         team=data.get("team"), include_closed=not data.get("open"), overdue=bool(data.get("overdue")),
-        report_due=bool(data.get("report_due")))
+        report_due=bool(data.get("report_due")), flag=data.get("flag") or "")
 
 
 def _identity_in(data) -> bool:
@@ -271,6 +271,9 @@ def _abilities(user, case: Case, own: bool, sections) -> dict[str, bool]:
         "report_duty": own and allows(user, "case.edit"),
         "break_glass": allows(user, "case.break_glass"),
         "stages": list(STAGE_TRANSITIONS.get(case.stage, ())) if own and allows(user, "case.edit") else [],
+        # Flags and risk are the case's core record: its own circle changes them (``services.flags``).
+        "flag": own and open_ and allows(user, "case.edit"),
+        "change_flag": own and allows(user, "case.edit"),
     }
 
 
@@ -453,6 +456,57 @@ def need_edit(request, case_id, domain):
         call=lambda case, data: services.save_need(
             actor=request.user, case=case, domain=domain, priority=data["priority"], status=data["status"],
             notes=data["notes"], expected_version=data.get("version")))
+
+
+# --- Flags and risk ---------------------------------------------------------------------------
+
+@login_required
+def flag_add(request, case_id):
+    return _case_form_view(
+        request, case_id, own="case.edit", form_class=forms.FlagForm, title=_("Raise a flag"), submit=_("Raise flag"),
+        intro=_("Anyone who receives the case summary sees the kind of flag; only your circle reads the reason."),
+        initial={"review_date": timezone.localdate() + datetime.timedelta(days=30)},
+        call=lambda case, data: services.raise_flag(actor=request.user, case=case, **data))
+
+
+@login_required
+def flag_edit(request, case_id, flag_id):
+    def call(case, data):
+        flag = selectors.flag_or_404(actor=request.user, case=case, flag_id=flag_id)
+        return services.edit_flag(actor=request.user, flag=flag, reason=data["reason"],
+                                  review_date=data["review_date"], expected_version=data["version"])
+
+    def initial(case):
+        flag = selectors.flag_or_404(actor=request.user, case=case, flag_id=flag_id)
+        return {"reason": flag.reason, "review_date": flag.review_date, "version": flag.version}
+
+    return _case_form_view(request, case_id, own="case.edit", form_class=forms.FlagEditForm,
+                           title=_("Review or edit a flag"), submit=_("Save"), initial=initial, call=call)
+
+
+@login_required
+def flag_resolve(request, case_id, flag_id):
+    def call(case, data):
+        flag = selectors.flag_or_404(actor=request.user, case=case, flag_id=flag_id)
+        return services.resolve_flag(actor=request.user, flag=flag, note=data["note"],
+                                     expected_version=data["version"])
+
+    def initial(case):
+        return {"version": selectors.flag_or_404(actor=request.user, case=case, flag_id=flag_id).version}
+
+    return _case_form_view(request, case_id, own="case.edit", form_class=forms.FlagResolveForm,
+                           title=_("Resolve a flag"), submit=_("Resolve flag"), initial=initial, call=call)
+
+
+@login_required
+def risk_assess(request, case_id):
+    return _case_form_view(
+        request, case_id, own="case.edit", form_class=forms.RiskForm, title=_("Assess the risk"),
+        submit=_("Save the assessment"),
+        intro=_("Receivers of the case summary see the level; only your circle reads what it rests on."),
+        initial=lambda case: {"level": case.risk_code() if case.risk_level else "", "version": case.version},
+        call=lambda case, data: services.assess_risk(actor=request.user, case=case, level=data["level"],
+                                                     rationale=data["rationale"], expected_version=data["version"]))
 
 
 @login_required

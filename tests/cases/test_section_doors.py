@@ -33,7 +33,8 @@ RECIPIENT = "Synthetic Legal Clinic (off the platform)"
 #: A value of each section that no other section (nor the case header) shows.
 MARKERS = {
     "identity": ["Ana Beatriz Ferreira", "bia@example.invalid", "12 Synthetic Lane", "GUARDIANMARK"],
-    "summary": ["Debt bondage", "Labour exploitation"],
+    # A flag's kind is the summary's (its reason stays in the owning circle: ``FLAG_REASON``).
+    "summary": ["Debt bondage", "Labour exploitation", "Trafficker may make contact"],
     "needs": ["NEEDMARK a bed for two nights"],
     "plan": ["GOALMARK safe housing", "ACTIONMARK apply for housing"],
     "tasks": ["TASKMARK call the shelter"],
@@ -47,8 +48,11 @@ MARKERS = {
 #: document of kind identity at all, go with the identity section.
 ALSO_NEEDS = {"DOCMARK-letter.txt": "identity", "IDDOCMARK-passport-scan.txt": "identity"}
 #: Data doors (the ZIP) carry codes where pages show labels.
-DATA_MARKERS = {**MARKERS, "summary": ["DebtBondage", "agriculture_animal_husbandry"]}
+DATA_MARKERS = {**MARKERS, "summary": ["DebtBondage", "agriculture_animal_husbandry", "trafficker_contact"]}
 RESTRICTED = "RESTRICTEDMARK only the owning team"
+#: A flag's reason and a risk assessment's rationale: free text no receiver reads, whatever it was given.
+FLAG_REASON = "FLAGREASONMARK the recruiter waits outside"
+RISK_RATIONALE = "RISKRATIONALEMARK threats last week"
 #: The API sub-resource of each section of rows (and of the summary's youth profile).
 SUB_RESOURCES = {"needs": "needs", "plan": "goals", "tasks": "tasks", "notes": "notes", "safety_plan": "safety-plan",
                  "documents": "documents", "timeline": "timeline", "consents": "consents"}
@@ -97,6 +101,10 @@ def rich_case(caseworker):  # noqa: F811
                              content=b"A synthetic letter.")
     services.upload_document(actor=caseworker, case=case, kind="identity", filename=MARKERS["documents"][1],
                              content=b"A synthetic passport scan.")
+    services.raise_flag(actor=caseworker, case=case, kind="trafficker_contact", reason=FLAG_REASON,
+                        review_date=timezone.localdate() + datetime.timedelta(days=10))
+    services.assess_risk(actor=caseworker, case=case_or_404(actor=caseworker, case_id=case.pk), level="high",
+                         rationale=RISK_RATIONALE)
     return case_or_404(actor=caseworker, case_id=case.pk)
 
 
@@ -182,6 +190,7 @@ def _check_page(client, reader, case, chosen):
                 shown = name in chosen and ALSO_NEEDS.get(marker, name) in chosen
                 assert (_escaped(marker) in html or marker in printed.content.decode()) == shown, marker
     assert RESTRICTED not in html
+    assert FLAG_REASON not in html and RISK_RATIONALE not in html
 
 
 def _check_api(client, case, chosen):
@@ -222,6 +231,12 @@ def _check_api(client, case, chosen):
             action_fields = {f.name for f in sections.field_of("plan", "actions").fields}
             assert all(action_fields <= set(a) for g in rows for a in g["actions"])
         assert RESTRICTED not in response.content.decode()
+        assert FLAG_REASON not in response.content.decode() and RISK_RATIONALE not in response.content.decode()
+    flags = client.get(f"/api/v1/cases/{case.pk}/flags")
+    assert flags.status_code == (200 if "summary" in chosen else 404)
+    if "summary" in chosen:
+        assert [(f["kind"], f["reason"]) for f in flags.json()] == [("trafficker_contact", None)]
+    assert client.get(f"/api/v1/cases/{case.pk}/risk").status_code == 404
 
 
 def _expected_cells(case, chosen):
@@ -232,6 +247,7 @@ def _check_exports(client, case, chosen):
     from openpyxl import load_workbook
 
     text = b"".join(client.get(reverse("cases:export_csv")).streaming_content).decode()
+    assert FLAG_REASON not in text and RISK_RATIONALE not in text
     rows = list(csv.reader(io.StringIO(text)))
     header, row = rows[0], next(r for r in rows[1:] if r[0] == case.number)
     cells = dict(zip(header, row, strict=True))
@@ -278,6 +294,7 @@ def _check_secure_export(caseworker, case, chosen):  # noqa: F811
             if name != "consents":
                 assert (marker in raw) == (name in chosen and ALSO_NEEDS.get(marker, name) in chosen), marker
     assert RESTRICTED not in raw
+    assert FLAG_REASON not in raw and RISK_RATIONALE not in raw
     if "consents" in chosen:
         assert {c["recipient"] for c in content["consents"]} >= {RECIPIENT}
 

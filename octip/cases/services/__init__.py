@@ -11,6 +11,7 @@ from ..validation import CASE_FIELDS, MAX_DOCUMENT_BYTES, PERSON_FIELDS, SAFETY_
 from .closure import change_stage, decide_closure, duty_to_report_outstanding, reopen_case, request_closure
 from .documents import DOWNLOAD_LINK_SECONDS, download_token, read_document, read_download_token, upload_document
 from .emergency import EMERGENCY_ACCESS_MINUTES, break_glass, review_emergency_access
+from .flags import ASSESSED_LEVELS, assess_risk, edit_flag, raise_flag, resolve_flag
 from .intake import assign_case, open_case, update_case, update_person, youth_at_intake
 from .plan import (
     add_goal,
@@ -26,6 +27,7 @@ from .plan import (
 from .youth import record_duty_to_report, update_youth_profile
 
 __all__ = [
+    "ASSESSED_LEVELS", "assess_risk", "edit_flag", "raise_flag", "resolve_flag",
     "CASE_FIELDS", "DOWNLOAD_LINK_SECONDS", "EMERGENCY_ACCESS_MINUTES", "MAX_DOCUMENT_BYTES", "PERSON_FIELDS",
     "SAFETY_FIELDS", "YOUTH_FIELDS", "add_goal", "add_note", "add_plan_action", "add_task", "assign_case",
     "break_glass", "change_stage", "complete_plan_action", "complete_task", "decide_closure", "download_token",
