@@ -33,7 +33,9 @@ from . import reference
 from .models import (
     Case,
     ClosureOutcome,
+    DeliveryStatus,
     DocumentKind,
+    FollowUpMode,
     GoalStatus,
     NeedStatus,
     ReportOffice,
@@ -92,6 +94,12 @@ class Kind(models.TextChoices):
     POLICE_ACCESS_ENDED = "justice.police_access_ended"
     POLICE_CHOICE = "justice.police_choice"
     JUSTICE_RECORDED = "justice.recorded"
+    SERVICE_RECORDED = "case.service_recorded"
+    SERVICE_UPDATED = "case.service_updated"
+    FOLLOW_UP_RECORDED = "case.follow_up_recorded"
+    FOLLOW_UP_UPDATED = "case.follow_up_updated"
+    FOLLOW_UP_CADENCE = "case.follow_up_cadence"
+    PLAN_ACTION_DUE_CHANGED = "case.plan_action_due_changed"
 
 
 #: Entries that tell of a section's content, readable only by whoever may see that section (a reader
@@ -99,6 +107,8 @@ class Kind(models.TextChoices):
 SECTION_OF_KIND: dict[str, str] = {
     Kind.POLICE_CONTACT: "justice", Kind.POLICE_ACCESS_ENDED: "justice", Kind.POLICE_CHOICE: "justice",
     Kind.JUSTICE_RECORDED: "justice",
+    Kind.SERVICE_RECORDED: "services", Kind.SERVICE_UPDATED: "services",
+    Kind.FOLLOW_UP_RECORDED: "follow_ups", Kind.FOLLOW_UP_UPDATED: "follow_ups", Kind.FOLLOW_UP_CADENCE: "follow_ups",
 }
 
 _REFERRAL_STATUS = gettext_noop("Referral to %(org)s: %(status)s.")
@@ -182,6 +192,21 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
         "cvap": gettext_noop("CVAP application recorded."),
         "letter": gettext_noop("Letter produced: %(letter)s."),
     },
+    Kind.SERVICE_RECORDED: {
+        "own": gettext_noop("Service delivery recorded (%(status)s)."),
+        "referral": gettext_noop("Service delivery recorded from the referral to %(org)s (%(status)s)."),
+    },
+    Kind.SERVICE_UPDATED: {
+        "own": gettext_noop("Service delivery updated (%(status)s)."),
+        "referral": gettext_noop("Service delivery by %(org)s updated from its referral (%(status)s)."),
+    },
+    Kind.FOLLOW_UP_RECORDED: gettext_noop("Follow-up recorded (%(mode)s)."),
+    Kind.FOLLOW_UP_UPDATED: gettext_noop("Follow-up updated."),
+    Kind.FOLLOW_UP_CADENCE: {
+        "set": gettext_noop("Follow-up cadence set: every %(days)s days."),
+        "removed": gettext_noop("Follow-up cadence removed."),
+    },
+    Kind.PLAN_ACTION_DUE_CHANGED: gettext_noop("Service plan action due date changed."),
 }
 
 
@@ -211,7 +236,8 @@ def _moment(value: str) -> str:
 
 for _label_kind, _choices in {"track": Track, "stage": Stage, "outcome": ClosureOutcome, "need_status": NeedStatus,
                               "goal_status": GoalStatus, "office": ReportOffice,
-                              "document_kind": DocumentKind}.items():
+                              "document_kind": DocumentKind, "delivery_status": DeliveryStatus,
+                              "follow_up_mode": FollowUpMode}.items():
     register_labels(_label_kind, _choices)
 register_labels("domain", lambda code: reference.label_of(reference.needs_domains(), code))
 #: A moment (an ISO datetime), shown in local time as the timeline always showed it.
