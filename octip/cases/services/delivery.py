@@ -327,7 +327,7 @@ def set_follow_up_cadence(*, actor: User, case: Case, every_days: int | None) ->
         schedule.save(update_fields=["every_days", "set_by", "set_at"])
     happened(actor=actor, case=case, kind=Kind.FOLLOW_UP_CADENCE, params={"variant": "set", "days": every_days},
              audit_action="case.follow_up_cadence_set", audit_detail={"every_days": every_days})
-    _next_follow_up_task(actor=actor, case=case, done_by=None)
+    schedule.next_task = _next_follow_up_task(actor=actor, case=case, done_by=None)
     return schedule
 
 
