@@ -169,7 +169,8 @@ def test_a_receiver_without_the_section_sees_nothing_and_with_it_cannot_write(  
 
     grant_case_access(actor=caseworker, case=case, organization=partner_org, sections=["summary", "follow_ups"],
                       source="referral", source_id="r-2", reason="test")
-    assert [f["note"] for f in receiver.get(f"/api/v1/cases/{case.pk}/follow-ups").json()] == ["FOLLOWMARK at the depot"]
+    notes = [f["note"] for f in receiver.get(f"/api/v1/cases/{case.pk}/follow-ups").json()]
+    assert notes == ["FOLLOWMARK at the depot"]
     answer = receiver.post(f"/api/v1/cases/{case.pk}/follow-ups", content_type="application/json", data={
         "contacted_on": TODAY().isoformat(), "mode": "phone", "with_whom": ["person"]})
     assert answer.status_code == 403

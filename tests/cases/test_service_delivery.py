@@ -60,7 +60,8 @@ def test_an_accepted_referral_records_exactly_one_delivery_and_completing_it_del
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and delivery.ended_on == TODAY()
     assert ServiceDelivery.objects.filter(case=case).count() == 1
-    kinds = list(TimelineEntry.objects.filter(case=case, kind__startswith="case.service").values_list("kind", "concerns"))
+    kinds = list(TimelineEntry.objects.filter(case=case, kind__startswith="case.service")
+                 .values_list("kind", "concerns"))
     assert sorted(kinds) == [("case.service_recorded", partner_org.pk), ("case.service_updated", partner_org.pk)]
     assert AuditEvent.objects.filter(action="case.service_recorded", target_id=str(delivery.pk)).count() == 1
 
@@ -227,7 +228,8 @@ def test_the_api_lists_creates_and_edits_deliveries(client_for, case, caseworker
         "started_on": TODAY().isoformat(), "notes": "Legal aid intake"})
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["provider"] == partner_org.name and body["status"] == "in_progress" and body["notes"] == "Legal aid intake"
+    assert body["provider"] == partner_org.name and body["status"] == "in_progress"
+    assert body["notes"] == "Legal aid intake"
     both = api.post(f"/api/v1/cases/{case.pk}/services", content_type="application/json", data={"status": "planned"})
     assert both.status_code == 400 and "provider" in both.content.decode()
     edited = api.put(f"/api/v1/cases/{case.pk}/services/{body['id']}", content_type="application/json", data={

@@ -19,8 +19,8 @@ from ..models import Case, Goal, GoalStatus, Need, NeedStatus, Note, PlanAction,
 from ..sections import validate_sections
 from ..sharing import is_own_case, refuse_if_closed, require_section
 from ..timeline import Kind, happened
-from .delivery import sync_plan_action_task
 from ..validation import SAFETY_FIELDS
+from .delivery import sync_plan_action_task
 
 #: The rows a case has one of, that ``_create_once`` creates.
 _Row = TypeVar("_Row", Need, SafetyPlan)
