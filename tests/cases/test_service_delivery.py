@@ -268,3 +268,23 @@ def test_the_pages_add_and_edit_a_delivery_in_english_and_french(client_for, cas
     page.cookies["django_language"] = "fr"
     french = page.get(reverse("cases:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert 'id="services-heading"' in french
+
+
+# --- Racing (PostgreSQL: real row locks) -----------------------------------------------------------------
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks need PostgreSQL")
+def test_two_accepts_at_once_record_one_delivery(case, caseworker, partner_org, partner_worker):  # noqa: F811
+    from octip.referrals.models import Referral
+    from tests.reliability.test_concurrency import one_wins, race
+
+    referral = _refer(case, caseworker, partner_org)
+
+    def accept() -> Referral:
+        with without_email():
+            return change_referral_status(actor=partner_worker, referral=Referral.objects.get(pk=referral.pk),
+                                          action="accept")
+
+    one_wins(race(accept, accept))
+    assert ServiceDelivery.objects.filter(source_referral_id=referral.pk).count() == 1

@@ -310,7 +310,7 @@ def set_follow_up_cadence(*, actor: User, case: Case, every_days: int | None) ->
     if every_days and not 1 <= every_days <= MAX_CADENCE_DAYS:
         raise ValidationError({"every_days": _("Give a number of days between 1 and %(max)s.")
                                % {"max": MAX_CADENCE_DAYS}})
-    schedule = FollowUpSchedule.objects.select_for_update().filter(case=case).first()
+    schedule = FollowUpSchedule.objects.select_for_update(of=("self",)).filter(case=case).first()
     if not every_days:
         if schedule is None:
             return None
@@ -359,7 +359,7 @@ def sync_plan_action_task(*, actor: User | None, action: PlanAction) -> Task | N
     """Keep the one task of a plan action in step with it: made when it has a due date, moved with
     the due date, done when the action is done (or has no due date any more). Idempotent; called by
     the plan services in their transaction, after their own permission check."""
-    link = PlanActionTask.objects.select_for_update().filter(action=action).select_related("task").first()
+    link = PlanActionTask.objects.select_for_update(of=("self",)).filter(action=action).select_related("task").first()
     task = link.task if link is not None else None
     if action.done_at is not None or action.due is None:
         if task is not None and task.done_at is None:
@@ -411,7 +411,9 @@ def _last_contact(case: Case) -> datetime.date | None:
 def _next_follow_up_task(*, actor: User | None, case: Case, done_by: User | None) -> Task | None:
     """After a follow-up (``done_by`` its recorder) or a new cadence: the open follow-up task is done
     (after a follow-up) or moved, and the next is due ``every_days`` after the last contact."""
-    schedule = FollowUpSchedule.objects.select_for_update().filter(case=case).select_related("next_task").first()
+    # ``of``: PostgreSQL locks no row of the nullable side of an outer join (the next task).
+    schedule = (FollowUpSchedule.objects.select_for_update(of=("self",)).filter(case=case)
+                .select_related("next_task").first())
     if schedule is None or case.stage == Stage.CLOSED:
         return None
     last = _last_contact(case)
@@ -441,8 +443,8 @@ def create_due_follow_up_tasks(*, today: datetime.date | None = None) -> int:
                          .filter(next_task__done_at__isnull=False).values_list("pk", flat=True)))
     for pk in sorted(candidates):
         with transaction.atomic():
-            schedule = (FollowUpSchedule.objects.select_for_update().select_related("case__owner_worker", "next_task")
-                        .filter(pk=pk).first())
+            schedule = (FollowUpSchedule.objects.select_for_update(of=("self",))
+                        .select_related("case__owner_worker", "next_task").filter(pk=pk).first())
             if schedule is None or (schedule.next_task is not None and schedule.next_task.done_at is None):
                 continue
             case = schedule.case
