@@ -769,11 +769,13 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
 
 def plan_actions_due(*, actor: Actor, today: datetime.date | None = None) -> QuerySet[PlanAction]:
     """The open plan actions the actor owns on visible cases, due within ``DUE_SOON_DAYS`` or past
-    their date, the earliest first."""
+    their date, the earliest first. An action whose generated task is open is left out: "My work"
+    lists it once, as that task (``services.delivery.sync_plan_action_task``)."""
     today = today or timezone.localdate()
     return (PlanAction.objects.filter(goal__case__in=Case.objects.visible_to(actor), owner_id=actor.pk,
                                       done_at__isnull=True,
                                       due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+            .exclude(generated_task__task__done_at__isnull=True, generated_task__isnull=False)
             .select_related("goal__case").order_by("due", "id"))
 
 

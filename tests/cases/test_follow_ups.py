@@ -229,3 +229,13 @@ def test_the_pages_record_a_follow_up_and_set_the_cadence(client_for, case, case
     assert page.get(reverse("cases:follow_up_edit", args=[case.pk, follow_up.pk])).status_code == 200
     french = page.get(reverse("cases:detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="fr")
     assert french.status_code == 200
+
+
+def test_my_work_lists_a_due_plan_action_once_as_its_task(case, caseworker):  # noqa: F811
+    from octip.cases.selectors import my_work, plan_actions_due
+
+    goal = services.add_goal(actor=caseworker, case=case, description="Health")
+    action = services.add_plan_action(actor=caseworker, goal=goal, description="See a doctor", owner=caseworker,
+                                      due=TODAY() + DAY)
+    assert action not in plan_actions_due(actor=caseworker)
+    assert PlanActionTask.objects.get(action=action).task in my_work(actor=caseworker)["mine"]

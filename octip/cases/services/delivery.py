@@ -35,7 +35,7 @@ from octip.core.versioning import save_versioned
 from octip.directory.models import Attribute, Service, TaxonomyTerm
 from octip.partners.models import Organization, User
 
-from .. import reference
+from .. import notices, reference
 from ..models import (
     DELIVERY_ENDED,
     Case,
@@ -352,6 +352,8 @@ def _create_task(*, actor: User | None, case: Case, title: str, due: datetime.da
     task = Task.objects.create(case=case, title=title[:300], due=due, assignee=assignee, team=case.owner_team,
                                created_by=actor, section=section)
     happened(actor=actor, case=case, kind=Kind.TASK_ADDED, detail={"task_id": task.pk, "generated": section})
+    if actor is not None:  # the daily job's tasks are told by the task reminders when due
+        notices.task_assigned(actor=actor, task=task)
     return task
 
 
