@@ -315,6 +315,7 @@ OCTIP_PERIODIC_JOBS = {
     "audit.verify_daily": {"task": "octip.core.tasks.verify_audit_log_since_checkpoint", "every": 3600 * 24},
     "audit.partitions": {"task": "octip.core.tasks.ensure_audit_partitions", "every": 3600 * 24},
     "justice.deadline_reminders": {"task": "octip.justice.tasks.remind_deadlines", "every": 3600 * 6},
+    "cases.follow_up_cadence": {"task": "octip.cases.tasks.create_follow_up_tasks", "every": 3600 * 24},
 }
 # Overrides of the justice rules marked "verify" in octip/justice/data/rules.yaml (same keys), e.g.
 # {"trp": {"periods": [...]}, "cvap": {"years_from_offence": 2}}. The pages show such values as to verify.

@@ -552,3 +552,77 @@ def assess_risk(request, case_id: UUID, body: s.RiskIn):
     assessment = services.assess_risk(actor=request.auth, case=case, level=body.level, rationale=body.rationale,
                                       expected_version=body.version)
     return Status(201, _assessment_json(assessment))
+# --- Services delivered, follow-ups, the cadence, a plan action's due date (issue 16) ------------------
+# Reading needs the section (``services``, ``follow_ups``) open to the caller; every change is the owning
+# circle's (the services' ``require_own_scope``): a receiver reads, never writes.
+
+def _delivery_values(request, body: s.ServiceDeliveryIn) -> dict:
+    refs = selectors.delivery_references(actor=request.auth, organization_id=body.provider_organization_id,
+                                         service_id=body.provider_service_id, term_id=body.taxonomy_term_id)
+    return {"status": body.status, "domain": body.domain, "started_on": body.started_on, "ended_on": body.ended_on,
+            **refs}
+
+
+@router.get("/cases/{case_id}/services", response=list[s.ServiceDeliveryOut])
+def list_service_deliveries(request, case_id: UUID):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return selectors.deliveries_for_reading(actor=request.auth, case=case, via="api")
+
+
+@router.post("/cases/{case_id}/services", response={201: s.ServiceDeliveryOut})
+def add_service_delivery(request, case_id: UUID, body: s.ServiceDeliveryIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    require_own_scope(request.auth, "case.edit", case)  # before resolving ids: a receiver learns nothing
+    return Status(201, services.add_service_delivery(actor=request.auth, case=case, notes=body.notes,
+                                                     **_delivery_values(request, body)))
+
+
+@router.put("/cases/{case_id}/services/{delivery_id}", response=s.ServiceDeliveryOut)
+def edit_service_delivery(request, case_id: UUID, delivery_id: int, body: s.ServiceDeliveryPatch):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    delivery = selectors.delivery_or_404(actor=request.auth, case=case, delivery_id=delivery_id)
+    require_own_scope(request.auth, "case.edit", case)
+    notes = body.notes if "notes" in body.model_fields_set else None
+    return services.update_service_delivery(actor=request.auth, delivery=delivery, expected_version=body.version,
+                                            notes=notes, **_delivery_values(request, body))
+
+
+@router.get("/cases/{case_id}/follow-ups", response=list[s.FollowUpOut])
+def list_follow_ups(request, case_id: UUID):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return selectors.follow_ups_for_reading(actor=request.auth, case=case, via="api")
+
+
+@router.post("/cases/{case_id}/follow-ups", response={201: s.FollowUpOut})
+def record_follow_up(request, case_id: UUID, body: s.FollowUpIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return Status(201, services.record_follow_up(actor=request.auth, case=case, contacted_on=body.contacted_on,
+                                                 mode=body.mode, with_whom=body.with_whom,
+                                                 with_whom_detail=body.with_whom_detail, note=body.note))
+
+
+@router.put("/cases/{case_id}/follow-ups/{follow_up_id}", response=s.FollowUpOut)
+def edit_follow_up(request, case_id: UUID, follow_up_id: int, body: s.FollowUpPatch):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    follow_up = selectors.follow_up_or_404(actor=request.auth, case=case, follow_up_id=follow_up_id)
+    note = body.note if "note" in body.model_fields_set else None
+    return services.update_follow_up(actor=request.auth, follow_up=follow_up, expected_version=body.version,
+                                     contacted_on=body.contacted_on, mode=body.mode, with_whom=body.with_whom,
+                                     with_whom_detail=body.with_whom_detail, note=note)
+
+
+@router.put("/cases/{case_id}/follow-up-cadence", response=s.FollowUpCadenceOut)
+def set_follow_up_cadence(request, case_id: UUID, body: s.FollowUpCadenceIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    selectors.require_section_or_404(actor=request.auth, case=case, section="follow_ups")
+    schedule = services.set_follow_up_cadence(actor=request.auth, case=case, every_days=body.every_days)
+    return {"every_days": schedule.every_days if schedule else None,
+            "next_task_id": schedule.next_task_id if schedule else None}
+
+
+@router.patch("/cases/{case_id}/actions/{action_id}", response=s.PlanActionOut)
+def change_plan_action_due(request, case_id: UUID, action_id: int, body: s.PlanActionDueIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    action = selectors.plan_action_or_404(case=case, action_id=action_id)
+    return services.change_plan_action_due(actor=request.auth, action=action, due=body.due,
+                                           expected_version=body.version)

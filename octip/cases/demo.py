@@ -20,6 +20,7 @@ from octip.partners.models import Organization, Region, Team, User
 
 from . import bulk_demo, reference
 from . import models as m
+from .demo_delivery import seed_deliveries
 from .demo_flags import seed_flags_and_risk
 from .search_index import index_persons
 from .timeline import Kind, build, record_all
@@ -77,6 +78,8 @@ def seed(*, scale: int | None, stdout) -> None:
         _seed_emergency_accesses(stdout=stdout)
     if scale is None:
         seed_flags_and_risk(demo_cases=_demo_cases(), stdout=stdout)
+    if scale is None:  # services delivered and follow-ups (the bulk demo writes none)
+        seed_deliveries(stdout=stdout)
 
 
 #: Emergency accesses a demo coordinator opened, for the auditors' review (the reasons are synthetic).

@@ -953,3 +953,132 @@ class RiskAssessment(models.Model):
 
     def level_code(self) -> str:
         return RISK_CODES.get(self.level, "not_assessed")
+# --- Services delivered, follow-ups and the tasks they generate (issue 16) ----------------------
+
+class DeliveryStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELIVERED = "delivered", _("Delivered")
+    ENDED_EARLY = "ended_early", _("Ended early")
+    DECLINED = "declined", _("Declined by the person")
+    NOT_PROVIDED = "not_provided", _("Not provided")
+
+
+#: The statuses a delivery has ended in (an end date goes with them).
+DELIVERY_ENDED: frozenset[str] = frozenset({DeliveryStatus.DELIVERED, DeliveryStatus.ENDED_EARLY,
+                                            DeliveryStatus.DECLINED, DeliveryStatus.NOT_PROVIDED})
+
+
+class ServiceDelivery(VersionedModel):
+    """A service the person receives: its need domain, its HSDS taxonomy term, who provides it (a
+    partner organization or a directory service, exactly one), its dates and status. Recorded by the
+    owning circle, or by the referral engine when a referral is accepted (``source_referral``: one
+    delivery per referral). ``notes`` is free text that may name someone: encrypted."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="service_deliveries")
+    domain = models.CharField(_("need domain"), max_length=40, blank=True)
+    taxonomy_term = models.ForeignKey("directory.TaxonomyTerm", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("service type (HSDS taxonomy term)"))
+    provider_organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True,
+                                              blank=True, related_name="+",
+                                              verbose_name=_("provider (partner organization)"))
+    provider_service = models.ForeignKey("directory.Service", on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("provider (directory service)"))
+    started_on = models.DateField(_("start date"), null=True, blank=True)
+    ended_on = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PLANNED)
+    notes = EncryptedText(_("notes"), blank=True)
+    #: The referral this delivery came from (``referrals`` is above ``cases``: a string reference).
+    source_referral = models.OneToOneField("referrals.Referral", on_delete=models.SET_NULL, null=True, blank=True,
+                                           related_name="service_delivery")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            # Exactly one provider: an organization on the platform or a service of the directory.
+            models.CheckConstraint(
+                condition=(Q(provider_organization__isnull=False, provider_service__isnull=True)
+                           | Q(provider_organization__isnull=True, provider_service__isnull=False)),
+                name="service_delivery_one_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"service delivery {self.pk}"
+
+    def domain_label(self) -> str:
+        return reference.label_of(reference.needs_domains(), self.domain) if self.domain else ""
+
+    def provider_name(self) -> str:
+        provider = self.provider_organization or self.provider_service
+        return provider.name if provider is not None else ""
+
+    def term_name(self) -> str:
+        return self.taxonomy_term.name if self.taxonomy_term is not None else ""
+
+
+class FollowUpMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    TEXT = "text", _("Text message")
+    EMAIL = "email", _("Email")
+    OTHER = "other", _("Other")
+
+
+class FollowUpWith(models.TextChoices):
+    PERSON = "person", _("The person")
+    PROVIDER = "provider", _("A service provider")
+    FAMILY = "family", _("Family")
+    GUARDIAN = "guardian", _("A guardian or caregiver")
+    SUPPORT_PERSON = "support_person", _("A support person")
+    INTERPRETER = "interpreter", _("An interpreter")
+    OTHER = "other", _("Someone else")
+
+
+class FollowUp(VersionedModel):
+    """A contact with or about the person: when, how, with whom (codes; any name only in the encrypted
+    ``with_whom_detail``), and an encrypted note."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    contacted_on = models.DateField(_("date"))
+    mode = models.CharField(_("how"), max_length=20, choices=FollowUpMode.choices)
+    with_whom = models.JSONField(_("with whom"), default=list, blank=True)
+    with_whom_detail = EncryptedChar(_("with whom (details)"), max_length=200, blank=True)
+    note = EncryptedText(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-contacted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.pk}"
+
+
+class FollowUpSchedule(models.Model):
+    """A case's follow-up cadence: a follow-up every ``every_days`` days. ``next_task`` is the task of
+    the next follow-up (one at a time), made after each recorded follow-up and by the daily job."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="follow_up_schedule")
+    every_days = models.PositiveSmallIntegerField(_("follow up every (days)"))
+    next_task = models.OneToOneField(Task, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"follow-up cadence of case {self.case_id}"
+
+
+class PlanActionTask(models.Model):
+    """The task a plan action's due date generates: one per action (the one-to-one keeps it so),
+    kept in step with the due date and done with the action."""
+
+    action = models.OneToOneField(PlanAction, on_delete=models.CASCADE, related_name="generated_task")
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="plan_action_link")
+
+    def __str__(self) -> str:
+        return f"task {self.task_id} of plan action {self.action_id}"

@@ -375,3 +375,62 @@ class RiskAssessmentOut(Schema):
     rationale: str
     assessed_by_id: int | None
     assessed_at: datetime.datetime
+# --- Services delivered and follow-ups (issue 16) -----------------------------------------------------
+
+ServiceDeliveryOut = declared_schema("ServiceDeliveryOut", lambda: sections.fields_of("services"), {
+    "id": (int, ...), "version": (int, ...), "taxonomy_term_id": (UUID | None, ...),
+    "provider_organization_id": (int | None, ...), "provider_service_id": (UUID | None, ...),
+    "source_referral_id": (UUID | None, ...)})
+ServiceDeliveryOut.__doc__ = ("A service the person receives. Exactly one of ``provider_organization_id`` and "
+                              "``provider_service_id`` is set; ``source_referral_id`` names the referral it came from.")
+
+
+class ServiceDeliveryIn(Schema):
+    """A service delivered: exactly one provider (a partner organization's id or a directory service's id)."""
+
+    status: str
+    domain: str = Field("", max_length=40)
+    taxonomy_term_id: UUID | None = None
+    provider_organization_id: int | None = None
+    provider_service_id: UUID | None = None
+    started_on: BoundedDate | None = None
+    ended_on: BoundedDate | None = None
+    notes: str = Field("", max_length=10000)
+
+
+class ServiceDeliveryPatch(ServiceDeliveryIn):
+    """The delivery as it should be (every field; ``notes`` left out keeps the notes), with its version."""
+
+    version: int
+
+
+FollowUpOut = declared_schema("FollowUpOut", lambda: sections.fields_of("follow_ups"), {
+    "id": (int, ...), "version": (int, ...), "recorded_by_id": (int | None, ...)})
+
+
+class FollowUpIn(Schema):
+    contacted_on: BoundedDate
+    mode: str
+    with_whom: list[str] = Field(min_length=1, max_length=10)
+    with_whom_detail: str = Field("", max_length=200)
+    note: str = Field("", max_length=10000)
+
+
+class FollowUpPatch(FollowUpIn):
+    version: int
+
+
+class FollowUpCadenceIn(Schema):
+    """Follow up every ``every_days`` days; null or 0 removes the cadence."""
+
+    every_days: int | None = Field(None, ge=0, le=366)
+
+
+class FollowUpCadenceOut(Schema):
+    every_days: int | None
+    next_task_id: int | None
+
+
+class PlanActionDueIn(Schema):
+    due: BoundedDate | None = None
+    version: int

@@ -47,8 +47,11 @@ from . import reference
 from .models import (
     Case,
     ConsentGiver,
+    DeliveryStatus,
     DocumentKind,
     ExploitationType,
+    FollowUpMode,
+    FollowUpWith,
     Gender,
     GoalStatus,
     NeedStatus,
@@ -135,6 +138,9 @@ class Section:
     #: The permission a reader's role needs for the section to open to them at all, even on their own
     #: cases or when it was shared with them ("" for none): a role without it never sees the section.
     permission: str = ""
+    #: For a section added after consents were first given: whether a case holds anything in it (see
+    #: ``sections_held``); None for a section every case holds.
+    holds: Callable[[Case], bool] | None = None
 
 
 def _choice(choices: Any) -> Callable[[str], str]:
@@ -259,6 +265,29 @@ _DECLARED: tuple[Section, ...] = (
         Field("created_at", _("When"), kind=FieldKind.DATETIME),
         # Rendered when read, in the reader's language.
         Field("summary", _("What happened"), path="text"),
+    )),
+    # Services delivered (issue 16): who provides what, for which need. The provider is an organization's
+    # or a directory service's name; the notes are free text and identifying.
+    Section("services", _("Services delivered"), rows=lambda case: case.service_deliveries.select_related(
+        "provider_organization", "provider_service", "taxonomy_term"),
+        holds=lambda case: case.service_deliveries.exists(), fields=(
+        Field("domain", _("Need domain"), kind=FieldKind.CHOICE, labels=_term(reference.needs_domains)),
+        Field("taxonomy_term", _("Service type"), path="term_name"),
+        Field("provider", _("Provider"), path="provider_name"),
+        Field("started_on", _("Start date"), kind=FieldKind.DATE),
+        Field("ended_on", _("End date"), kind=FieldKind.DATE),
+        Field("status", _("Delivery status"), kind=FieldKind.CHOICE, labels=_choice(DeliveryStatus)),
+        Field("notes", _("Delivery notes"), kind=FieldKind.LONG_TEXT, identifying=True),
+    )),
+    # Follow-ups: contacts with or about the person. Who was met may be named only in the detail, and the
+    # note is free text: both identifying.
+    Section("follow_ups", _("Follow-ups (contacts with or about the person)"),
+            rows=lambda case: case.follow_ups.all(), holds=lambda case: case.follow_ups.exists(), fields=(
+        Field("contacted_on", _("Date of contact"), kind=FieldKind.DATE),
+        Field("mode", _("How"), kind=FieldKind.CHOICE, labels=_choice(FollowUpMode)),
+        Field("with_whom", _("With whom"), kind=FieldKind.CODES, labels=_choice(FollowUpWith)),
+        Field("with_whom_detail", _("With whom (details)"), identifying=True),
+        Field("note", _("Follow-up note"), kind=FieldKind.LONG_TEXT, identifying=True),
     )),
 )
 
@@ -435,11 +464,13 @@ def register_content(name: str, provider: Callable[[Case, frozenset[str]], Any],
 
 
 def sections_held(case: Case) -> frozenset[str]:
-    """Every section, less those another app owns that this case holds nothing in: what moving the
+    """Every section, less those another app owns (or declared with ``holds``, added after consents were
+    first given) that this case holds nothing in: what moving the
     whole case (a transfer) discloses. A consent the person gave before a section existed cannot name
     it, and it must not be widened for them; a section with nothing in it discloses nothing, so it is
     not asked for. Once the case holds something there, the consent must name it."""
-    return frozenset(name for name in ALL_SECTIONS if name not in _OWNED_HOLDS or _OWNED_HOLDS[name](case))
+    held = {**_OWNED_HOLDS, **{n: d.holds for n, d in DECLARED.items() if d.holds is not None}}
+    return frozenset(name for name in ALL_SECTIONS if name not in held or held[name](case))
 
 
 #: Section name → the function giving its content of a case as one reader may read it

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from octip.core import audit, keyset
 from octip.core.access import Actor, allows, get_visible_or_404, require
@@ -279,6 +280,9 @@ class CasePage:
     flags: list[CaseFlag] | None = None
     #: The risk assessments, newest first (the own circle only).
     risk_history: list[RiskAssessment] | None = None
+    deliveries: list[m.ServiceDelivery] | None = None
+    follow_ups: list[m.FollowUp] | None = None
+    follow_up_schedule: m.FollowUpSchedule | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -328,6 +332,11 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
         content["risk_history"] = list(case.risk_assessments.select_related("assessed_by")[:RISK_HISTORY_SHOWN])
         if content["risk_history"]:
             extra["risk_rationales_shown"] = len(content["risk_history"])
+    if "services" in sections:
+        content["deliveries"] = list(_deliveries(case)[:200])
+    if "follow_ups" in sections:
+        content["follow_ups"] = list(case.follow_ups.select_related("recorded_by")[:200])
+        content["follow_up_schedule"] = m.FollowUpSchedule.objects.filter(case=case).first()
     page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
                     pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
     _record_case_read(actor, case, sections, via, extra)
@@ -898,11 +907,13 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
 
 def plan_actions_due(*, actor: Actor, today: datetime.date | None = None) -> QuerySet[PlanAction]:
     """The open plan actions the actor owns on visible cases, due within ``DUE_SOON_DAYS`` or past
-    their date, the earliest first."""
+    their date, the earliest first. An action whose generated task is open is left out: "My work"
+    lists it once, as that task (``services.delivery.sync_plan_action_task``)."""
     today = today or timezone.localdate()
     return (PlanAction.objects.filter(goal__case__in=Case.objects.visible_to(actor), owner_id=actor.pk,
                                       done_at__isnull=True,
                                       due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+            .exclude(generated_task__task__done_at__isnull=True, generated_task__isnull=False)
             .select_related("goal__case").annotate(risk=F("goal__case__risk_level")).order_by("-risk", "due", "id"))
 
 
@@ -1247,3 +1258,99 @@ def emergency_access_or_404(*, actor: Actor, access_id: Any) -> EmergencyAccess:
     """One emergency access, for an auditor who reviews it."""
     require(actor, "audit.review_emergency_access")
     return get_object_or_404(EmergencyAccess.objects.select_related("case", "user"), pk=access_id)
+
+
+# --- Services delivered and follow-ups (issue 16) ---------------------------------------------------
+
+def _deliveries(case: Case) -> QuerySet[m.ServiceDelivery]:
+    return case.service_deliveries.select_related("provider_organization", "provider_service", "taxonomy_term")
+
+
+def deliveries_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[m.ServiceDelivery]:
+    """The services the person receives (404 unless the ``services`` section is open to the actor);
+    their notes are free text, so the read is recorded."""
+    require_section_or_404(actor=actor, case=case, section="services")
+    return _listed(actor, case, "case.services_viewed", list(_deliveries(case)), via)
+
+
+def delivery_or_404(*, actor: Actor, case: Case, delivery_id: Any) -> m.ServiceDelivery:
+    """One delivery of ``case`` (404 unless the ``services`` section is open to the actor), to act on:
+    the service checks whether the actor may change it."""
+    require_section_or_404(actor=actor, case=case, section="services")
+    return get_object_or_404(_deliveries(case), pk=delivery_id)
+
+
+def delivery_for_editing(*, actor: Actor, case: Case, delivery_id: Any) -> m.ServiceDelivery:
+    """A delivery to fill its form with (its notes shown): ``delivery_or_404``, the read recorded."""
+    delivery = delivery_or_404(actor=actor, case=case, delivery_id=delivery_id)
+    audit.record(actor, "case.services_viewed", case, purpose="service delivery form",
+                 detail={"delivery_id": delivery.pk})
+    return delivery
+
+
+def follow_ups_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[m.FollowUp]:
+    """The case's follow-ups, newest first (404 unless the ``follow_ups`` section is open); recorded."""
+    require_section_or_404(actor=actor, case=case, section="follow_ups")
+    return _listed(actor, case, "case.follow_ups_viewed", list(case.follow_ups.all()), via)
+
+
+def follow_up_or_404(*, actor: Actor, case: Case, follow_up_id: Any) -> m.FollowUp:
+    require_section_or_404(actor=actor, case=case, section="follow_ups")
+    return get_object_or_404(m.FollowUp, pk=follow_up_id, case=case)
+
+
+def follow_up_for_editing(*, actor: Actor, case: Case, follow_up_id: Any) -> m.FollowUp:
+    """A follow-up to fill its form with (its note and details shown); the read recorded."""
+    follow_up = follow_up_or_404(actor=actor, case=case, follow_up_id=follow_up_id)
+    audit.record(actor, "case.follow_ups_viewed", case, purpose="follow-up form",
+                 detail={"follow_up_id": follow_up.pk})
+    return follow_up
+
+
+def follow_up_schedule_of(*, actor: Actor, case: Case) -> m.FollowUpSchedule | None:
+    """The case's follow-up cadence, or None (404 unless the ``follow_ups`` section is open)."""
+    require_section_or_404(actor=actor, case=case, section="follow_ups")
+    return m.FollowUpSchedule.objects.filter(case=case).first()
+
+
+def delivery_providers(*, actor: Actor) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """Who may be named as a provider: the active partner organizations, and the directory services
+    the actor may see (``Service.objects.visible_to``), for the delivery form and the API's checks."""
+    from octip.directory.models import Service
+    from octip.partners.models import Organization
+
+    return (Organization.objects.filter(is_active=True).order_by("name"),
+            Service.objects.visible_to(actor).order_by("name"))
+
+
+def taxonomy_terms_for_delivery() -> QuerySet[Any]:
+    """The HSDS taxonomy terms a delivery may be typed with (not the OCTIP extension terms)."""
+    from octip.directory.hsds import EXTENSION_TAXONOMY_ID
+    from octip.directory.models import TaxonomyTerm
+
+    return TaxonomyTerm.objects.exclude(taxonomy_id=EXTENSION_TAXONOMY_ID).order_by("name")
+
+
+def delivery_references(*, actor: Actor, organization_id: int | None, service_id: Any,
+                        term_id: Any) -> dict[str, Any]:
+    """The provider and the taxonomy term an API caller names by id, as objects (a ValidationError
+    naming the field for an id that does not resolve: an inactive organization, a service the caller
+    may not see, an unknown term)."""
+    organizations, services = delivery_providers(actor=actor)
+    out: dict[str, Any] = {"provider_organization": None, "provider_service": None, "taxonomy_term": None}
+    errors: dict[str, str] = {}
+    if organization_id is not None:
+        out["provider_organization"] = organizations.filter(pk=organization_id).first()
+        if out["provider_organization"] is None:
+            errors["provider_organization_id"] = gettext("No such active partner organization.")
+    if service_id is not None:
+        out["provider_service"] = services.filter(pk=service_id).first()
+        if out["provider_service"] is None:
+            errors["provider_service_id"] = gettext("No such service in the directory.")
+    if term_id is not None:
+        out["taxonomy_term"] = taxonomy_terms_for_delivery().filter(pk=term_id).first()
+        if out["taxonomy_term"] is None:
+            errors["taxonomy_term_id"] = gettext("No such taxonomy term.")
+    if errors:
+        raise ValidationError(errors)
+    return out

@@ -15,3 +15,11 @@ def remind_tasks() -> int:
 @task()
 def remind_duty_to_report() -> int:
     return notices.remind_duty_to_report()
+
+
+@task()
+def create_follow_up_tasks() -> int:
+    """Daily: the follow-up tasks of the cases whose cadence is due and who have none open."""
+    from .services.delivery import create_due_follow_up_tasks
+
+    return create_due_follow_up_tasks()

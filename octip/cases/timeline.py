@@ -33,7 +33,9 @@ from . import reference
 from .models import (
     Case,
     ClosureOutcome,
+    DeliveryStatus,
     DocumentKind,
+    FollowUpMode,
     GoalStatus,
     NeedStatus,
     ReportOffice,
@@ -99,6 +101,12 @@ class Kind(models.TextChoices):
     FLAG_UPDATED = "case.flag_updated"
     FLAG_RESOLVED = "case.flag_resolved"
     RISK_ASSESSED = "case.risk_assessed"
+    SERVICE_RECORDED = "case.service_recorded"
+    SERVICE_UPDATED = "case.service_updated"
+    FOLLOW_UP_RECORDED = "case.follow_up_recorded"
+    FOLLOW_UP_UPDATED = "case.follow_up_updated"
+    FOLLOW_UP_CADENCE = "case.follow_up_cadence"
+    PLAN_ACTION_DUE_CHANGED = "case.plan_action_due_changed"
 
 
 #: Entries that tell of a section's content, readable only by whoever may see that section (a reader
@@ -109,6 +117,8 @@ SECTION_OF_KIND: dict[str, str] = {
     # A flag's kind and the risk level are the summary's: a reader of the timeline alone is not told.
     Kind.FLAG_RAISED: "summary", Kind.FLAG_UPDATED: "summary", Kind.FLAG_RESOLVED: "summary",
     Kind.RISK_ASSESSED: "summary",
+    Kind.SERVICE_RECORDED: "services", Kind.SERVICE_UPDATED: "services",
+    Kind.FOLLOW_UP_RECORDED: "follow_ups", Kind.FOLLOW_UP_UPDATED: "follow_ups", Kind.FOLLOW_UP_CADENCE: "follow_ups",
 }
 
 _REFERRAL_STATUS = gettext_noop("Referral to %(org)s: %(status)s.")
@@ -198,6 +208,21 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
     Kind.FLAG_UPDATED: gettext_noop("Flag updated: %(flag)s (review by %(date)s)."),
     Kind.FLAG_RESOLVED: gettext_noop("Flag resolved: %(flag)s."),
     Kind.RISK_ASSESSED: gettext_noop("Risk level set to %(level)s (was %(previous)s)."),
+    Kind.SERVICE_RECORDED: {
+        "own": gettext_noop("Service delivery recorded (%(status)s)."),
+        "referral": gettext_noop("Service delivery recorded from the referral to %(org)s (%(status)s)."),
+    },
+    Kind.SERVICE_UPDATED: {
+        "own": gettext_noop("Service delivery updated (%(status)s)."),
+        "referral": gettext_noop("Service delivery by %(org)s updated from its referral (%(status)s)."),
+    },
+    Kind.FOLLOW_UP_RECORDED: gettext_noop("Follow-up recorded (%(mode)s)."),
+    Kind.FOLLOW_UP_UPDATED: gettext_noop("Follow-up updated."),
+    Kind.FOLLOW_UP_CADENCE: {
+        "set": gettext_noop("Follow-up cadence set: every %(days)s days."),
+        "removed": gettext_noop("Follow-up cadence removed."),
+    },
+    Kind.PLAN_ACTION_DUE_CHANGED: gettext_noop("Service plan action due date changed."),
 }
 
 
@@ -227,7 +252,8 @@ def _moment(value: str) -> str:
 
 for _label_kind, _choices in {"track": Track, "stage": Stage, "outcome": ClosureOutcome, "need_status": NeedStatus,
                               "goal_status": GoalStatus, "office": ReportOffice,
-                              "document_kind": DocumentKind}.items():
+                              "document_kind": DocumentKind, "delivery_status": DeliveryStatus,
+                              "follow_up_mode": FollowUpMode}.items():
     register_labels(_label_kind, _choices)
 register_labels("domain", lambda code: reference.label_of(reference.needs_domains(), code))
 register_labels("flag_kind", lambda code: reference.label_of(reference.flag_kinds(), code))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_delivery
 
 app_name = "cases"
 
@@ -41,4 +41,10 @@ urlpatterns = [
     path("<uuid:case_id>/documents/new/", views.document_upload, name="document_upload"),
     path("<uuid:case_id>/documents/<uuid:document_id>/link/", views.document_link, name="document_link"),
     path("<uuid:case_id>/documents/<uuid:document_id>/download/", views.document_download, name="document_download"),
+    path("<uuid:case_id>/services/new/", views_delivery.delivery_add, name="delivery_add"),
+    path("<uuid:case_id>/services/<int:delivery_id>/", views_delivery.delivery_edit, name="delivery_edit"),
+    path("<uuid:case_id>/follow-ups/new/", views_delivery.follow_up_add, name="follow_up_add"),
+    path("<uuid:case_id>/follow-ups/<int:follow_up_id>/", views_delivery.follow_up_edit, name="follow_up_edit"),
+    path("<uuid:case_id>/follow-ups/cadence/", views_delivery.follow_up_cadence, name="follow_up_cadence"),
+    path("<uuid:case_id>/actions/<int:action_id>/due/", views_delivery.plan_action_due, name="plan_action_due"),
 ]

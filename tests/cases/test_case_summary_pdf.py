@@ -214,7 +214,8 @@ def test_a_field_added_to_a_declaration_is_printed_with_no_other_edit(client_for
 
 def test_long_text_and_other_scripts_print(client_for, world, filled):
     services.update_person(actor=world.caseworker_a, case=filled, expected_version=filled.person.version,
-                           changes={"preferred_name": "Maria Dalisay Ñino", "legal_name": "Ana Beatriz Ferreira Élodie"})
+                           changes={"preferred_name": "Maria Dalisay Ñino",
+                                    "legal_name": "Ana Beatriz Ferreira Élodie"})
     long_note = "Word " * 2000 + "ENDMARK"
     services.add_note(actor=world.caseworker_a, case=filled, body=long_note)
     printed = text(_pdf(client_for(world.caseworker_a), filled).content)

@@ -2,8 +2,8 @@
 
 A receiver of a referral given sections S sees exactly S — every declared field of a shared section and
 nothing of the others — through the case page, the API (the case and its sub-resources), the CSV and
-XLSX exports, the secure export ZIP and the printable case summary (PDF, page and API). And a field added to a section's declaration appears at every
-door with no other edit.
+XLSX exports, the secure export ZIP and the printable case summary (PDF, page and API). And a field
+added to a section's declaration appears at every door with no other edit.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ MARKERS = {
     "documents": ["DOCMARK-letter.txt", "IDDOCMARK-passport-scan.txt"],
     "consents": [RECIPIENT],
     "timeline": [],
+    "services": ["DELIVERYMARK bus pass until June"],
+    "follow_ups": ["FOLLOWUPMARK met at the library", "WITHMARK cousin Rosa"],
 }
 #: Markers shown only when a further section is open too (issue 9 #4): a document's file name, and a
 #: document of kind identity at all, go with the identity section.
@@ -55,13 +57,16 @@ FLAG_REASON = "FLAGREASONMARK the recruiter waits outside"
 RISK_RATIONALE = "RISKRATIONALEMARK threats last week"
 #: The API sub-resource of each section of rows (and of the summary's youth profile).
 SUB_RESOURCES = {"needs": "needs", "plan": "goals", "tasks": "tasks", "notes": "notes", "safety_plan": "safety-plan",
-                 "documents": "documents", "timeline": "timeline", "consents": "consents"}
+                 "documents": "documents", "timeline": "timeline", "consents": "consents", "services": "services",
+                 "follow_ups": "follow-ups"}
 #: Page headings of the sections the case page shows by id.
 HEADINGS = {"identity": "identity", "needs": "needs", "plan": "plan", "tasks": "tasks", "notes": "notes",
-            "safety_plan": "safety", "documents": "documents", "timeline": "timeline"}
+            "safety_plan": "safety", "documents": "documents", "timeline": "timeline", "services": "services",
+            "follow_ups": "follow-ups"}
 
 COMBINATIONS = [[name] for name in sections.SECTIONS] + [
     ["summary", "identity"], ["needs", "plan", "tasks"], ["notes", "documents", "timeline"], ["documents", "identity"],
+    ["services", "follow_ups", "timeline"], ["plan", "tasks"],
     sorted(sections.ALL_SECTIONS)]
 
 
@@ -105,6 +110,12 @@ def rich_case(caseworker):  # noqa: F811
                         review_date=timezone.localdate() + datetime.timedelta(days=10))
     services.assess_risk(actor=caseworker, case=case_or_404(actor=caseworker, case_id=case.pk), level="high",
                          rationale=RISK_RATIONALE)
+    services.add_service_delivery(actor=caseworker, case=case, status="in_progress", domain="income",
+                                  provider_organization=caseworker.organization, notes=MARKERS["services"][0],
+                                  started_on=timezone.localdate())
+    services.record_follow_up(actor=caseworker, case=case, contacted_on=timezone.localdate(), mode="in_person",
+                              with_whom=["person", "family"], with_whom_detail=MARKERS["follow_ups"][1],
+                              note=MARKERS["follow_ups"][0])
     return case_or_404(actor=caseworker, case_id=case.pk)
 
 
@@ -159,7 +170,7 @@ def _check_page(client, reader, case, chosen):
         youth = _segment(html, "youth")
         for fact in sections.facts(sections.fields_of("identity", on=["youth"]), case):
             assert f"<dt>{_escaped(fact.label)}</dt><dd>{_escaped(fact.text)}</dd>" in youth, fact.field.name
-    for name in ("needs", "plan", "tasks", "notes", "documents", "timeline"):
+    for name in ("needs", "plan", "tasks", "notes", "documents", "timeline", "services", "follow_ups"):
         if name not in chosen:
             continue
         part = _segment(html, HEADINGS[name])
@@ -396,7 +407,8 @@ def test_the_api_shapes_are_the_declared_fields():
 
     shapes = {"needs": schemas.NeedOut, "plan": schemas.GoalOut, "tasks": schemas.TaskOut, "notes": schemas.NoteOut,
               "safety_plan": schemas.SafetyPlanOut, "documents": schemas.DocumentOut,
-              "timeline": schemas.TimelineOut}
+              "timeline": schemas.TimelineOut, "services": schemas.ServiceDeliveryOut,
+              "follow_ups": schemas.FollowUpOut}
     for name, shape in shapes.items():
         assert {f.name for f in sections.fields_of(name)} <= set(shape.model_fields), name
     assert {f.name for f in sections.fields_of("summary", on=["", "person"])} <= set(schemas.CaseOut.model_fields)
@@ -411,6 +423,6 @@ def test_every_case_owned_section_declares_its_fields_and_consents_belong_to_con
     # Free text and personal identifiers are marked identifying, so exports without the permission drop them.
     identifying = {f.name for s in sections.DECLARED.values() for f in s.fields if f.identifying}
     assert {"legal_name", "date_of_birth", "phone", "email", "address", "notes", "body", "title",
-            "code_words", "filename"} <= identifying
+            "code_words", "filename", "note", "with_whom_detail"} <= identifying
     assert not [c for c in sections.columns(sections.CASE_LEVEL, identifying=False)
                 if c.field.identifying or c.section == "identity"]

@@ -103,6 +103,10 @@ def build_world() -> World:
                                               content=b"synthetic"),
             "consent": make_consent(case=case, obtained_by=worker, organization=partner,
                                     sections=["summary", "needs", "plan"]),
+            "delivery": cases.add_service_delivery(actor=worker, case=case, status="in_progress",
+                                                   provider_organization=partner, started_on=timezone.localdate()),
+            "follow_up": cases.record_follow_up(actor=worker, case=case, contacted_on=timezone.localdate(),
+                                                mode="phone", with_whom=["person"]),
         }
         make_consent(case=case, obtained_by=worker, organization=partner, scope="share_with_organization",
                      sections=sorted(_all_sections()), purpose="transfer")
@@ -112,6 +116,8 @@ def build_world() -> World:
         row["contact"] = Contact.objects.create(
             channel="text", caller_type="public", urgency="routine", summary="Synthetic summary", region=fraser,
             organization=org_a if side == "own" else org_b)
+        row["plan_action"] = cases.add_plan_action(actor=worker, goal=row["goal"], description="Apply for housing",
+                                                   due=timezone.localdate() + datetime.timedelta(days=5))
         for kind, obj in row.items():
             objects.setdefault(kind, {})[side] = obj
     # A closure request on each case, an emergency access (a coordinator on B's case, reviewable).

@@ -9,6 +9,17 @@ ownership move are in ``cases.sharing``; field rules in ``cases.validation``.
 from ..sharing import grant_case_access, move_case_ownership, require_own_scope, require_section, revoke_case_access
 from ..validation import CASE_FIELDS, MAX_DOCUMENT_BYTES, PERSON_FIELDS, SAFETY_FIELDS, YOUTH_FIELDS
 from .closure import change_stage, decide_closure, duty_to_report_outstanding, reopen_case, request_closure
+from .delivery import (
+    add_service_delivery,
+    change_plan_action_due,
+    create_due_follow_up_tasks,
+    end_service_delivery,
+    record_follow_up,
+    record_service_from_referral,
+    set_follow_up_cadence,
+    update_follow_up,
+    update_service_delivery,
+)
 from .documents import DOWNLOAD_LINK_SECONDS, download_token, read_document, read_download_token, upload_document
 from .emergency import EMERGENCY_ACCESS_MINUTES, break_glass, review_emergency_access
 from .flags import ASSESSED_LEVELS, assess_risk, edit_flag, raise_flag, resolve_flag
@@ -35,4 +46,7 @@ __all__ = [
     "read_download_token", "record_duty_to_report", "reopen_case", "request_closure", "require_own_scope",
     "require_section", "review_emergency_access", "revoke_case_access", "save_need", "save_safety_plan",
     "update_case", "update_goal", "update_person", "update_youth_profile", "upload_document", "youth_at_intake",
+    "add_service_delivery", "change_plan_action_due", "create_due_follow_up_tasks", "end_service_delivery",
+    "record_follow_up", "record_service_from_referral", "set_follow_up_cadence", "update_follow_up",
+    "update_service_delivery",
 ]

@@ -20,6 +20,7 @@ from ..sections import validate_sections
 from ..sharing import is_own_case, refuse_if_closed, require_section
 from ..timeline import Kind, happened
 from ..validation import SAFETY_FIELDS
+from .delivery import sync_plan_action_task
 
 #: The rows a case has one of, that ``_create_once`` creates.
 _Row = TypeVar("_Row", Need, SafetyPlan)
@@ -95,6 +96,7 @@ def add_plan_action(*, actor: User, goal: Goal, description: str, owner: User | 
     _check_worker(owner, goal.case, "owner")
     action = PlanAction.objects.create(goal=goal, description=description.strip(), owner=owner, due=due)
     happened(actor=actor, case=goal.case, kind=Kind.PLAN_ACTION_ADDED, audit_detail={"action_id": action.pk})
+    sync_plan_action_task(actor=actor, action=action)  # a due date makes the action's task
     return action
 
 
@@ -106,6 +108,7 @@ def complete_plan_action(*, actor: User, action: PlanAction, expected_version: i
     action.done_at = timezone.now()
     save_versioned(action, expected_version=expected_version, fields=["done_at"], original={"done_at": None})
     happened(actor=actor, case=action.goal.case, kind=Kind.PLAN_ACTION_DONE, audit_detail={"action_id": action.pk})
+    sync_plan_action_task(actor=actor, action=action)  # its task is done with it
     return action
 
 

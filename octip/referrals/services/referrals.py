@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from octip.cases.models import Case, CaseAccessGrant
 from octip.cases.sections import validate_sections
+from octip.cases.services.delivery import record_service_from_referral
 from octip.cases.sharing import grant_case_access, require_own_scope, revoke_case_access, widen_case_access
 from octip.cases.timeline import Kind, happened
 from octip.consent.models import Consent, ConsentScope
@@ -187,6 +188,14 @@ def _open_shared_sections(referral: Referral, transition: Transition, actor: Act
         widen_case_access(actor=actor, source="referral", source_id=str(referral.pk), sections=referral.sections)
 
 
+def _consequences(referral: Referral, transition: Transition, actor: Actor) -> None:
+    """What a change of status leads to: the shared sections open on acceptance, and the service the
+    person receives is recorded on the case (created when accepted, delivered when completed, ended
+    when closed or revoked), in the same transaction."""
+    _open_shared_sections(referral, transition, actor)
+    record_service_from_referral(actor=actor, referral=referral, action=transition.action)
+
+
 REFERRAL_FLOW: Flow[Referral] = Flow(
     noun="referral", model=Referral, transitions=REFERRAL_TRANSITIONS, page="referrals:detail",
     notice=gettext_noop("Referral of case %(number)s to %(org)s: %(status)s."),
@@ -195,7 +204,7 @@ REFERRAL_FLOW: Flow[Referral] = Flow(
     refusals=dict.fromkeys(("complete", "close"), gettext_noop(
         "Only an accepted referral can be completed or closed; this one is “%(status)s”. Accept it first if you "
         "are taking it on.")),
-    audit_detail=_audit_detail, check=_refuse_accept_without_access, consequence=_open_shared_sections)
+    audit_detail=_audit_detail, check=_refuse_accept_without_access, consequence=_consequences)
 
 
 def change_referral_status(*, actor: Actor, referral: Referral, action: str, reason: str = "") -> Referral:
