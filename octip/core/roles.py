@@ -68,6 +68,10 @@ PERMISSIONS: dict[str, str] = {
     "audit.review_emergency_access": "Review emergency (break-the-glass) access",
     "token.create": "Create personal API tokens",
     "jobs.manage": "See the background jobs that failed and run them again",
+    "case.approve": "Approve or reject a needs assessment or a service plan submitted for approval",
+    "case.reassign_departing": "Move a departing worker's open cases and tasks to a colleague of the same "
+                               "organization",
+    "organization.set_approvals": "Choose which casework steps of the organization need a coordinator's approval",
 }
 
 
@@ -107,7 +111,8 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           _CASEWORK | {"case.assign", "case.approve_closure", "case.break_glass", "consent.legal_basis",
                        "screening.publish_framework", "hotline.view", "hotline.edit", "hotline.roster",
                        "directory.edit", "justice.view", "justice.edit", "stats.view", "user.view",
-                       "user.approve_role", "prevention.curate_practices"},
+                       "user.approve_role", "prevention.curate_practices", "case.approve",
+                       "case.reassign_departing"},
           True, _("Coordinates the response across partners; approves closures.")),
     # Justice records (police contacts, proceedings, permits, CVAP) are part of casework on their own cases.
     _role("caseworker", _("Caseworker"), Scope.TEAM, _CASEWORK | {"justice.view", "justice.edit"},
@@ -130,7 +135,7 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           True, _("Runs courses and outreach.")),
     _role("org_admin", _("Organization administrator"), Scope.ORGANIZATION,
           {"user.view", "user.manage", "user.unlock", "directory.edit", "directory.view_partner_services",
-           "case.count_workload"},
+           "case.count_workload", "case.reassign_departing", "organization.set_approvals"},
           True, _("Manages the staff accounts of one organization.")),
     _role("auditor", _("Auditor"), Scope.ALL,
           {"audit.view", "audit.export", "audit.review_emergency_access", "user.view"},
