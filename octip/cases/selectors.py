@@ -259,6 +259,8 @@ class CasePage:
     safety_plan: SafetyPlan | None = None
     documents: list[Document] | None = None
     timeline: list[TimelineEntry] | None = None
+    #: The latest approval request of the needs assessment and of the plan, for the open sections.
+    approvals: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -293,6 +295,8 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
         content["documents"] = open_rows("documents", case.documents.select_related("uploaded_by"), sections)
     if "timeline" in sections:
         content["timeline"] = list(timeline(actor=actor, case=case, sections=sections)[:200])
+    content["approvals"] = {subject: approval for subject, approval in approval_states(case=case).items()
+                            if APPROVAL_SECTION[subject] in sections}
     page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
                     pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
     _record_case_read(actor, case, sections, via)
@@ -783,10 +787,12 @@ def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySe
 
 
 #: The groups of "My work", in the order of the page, and the rows each shows at a time.
-MY_WORK_GROUPS = ("overdue", "mine", "team", "actions")
+MY_WORK_GROUPS = ("overdue", "mine", "team", "actions", "approvals")
 MY_WORK_PAGE = 25
 #: The order of every group: the earliest due first, the id breaking ties.
 MY_WORK_ORDERING = ("due", "pk")
+#: A group ordered otherwise: approvals waiting, the oldest request first.
+MY_WORK_ORDERINGS = {"approvals": ("requested_at", "pk")}
 
 
 def my_work_for_reading(*, actor: Actor, limit: int = MY_WORK_PAGE, due: str = "",
@@ -800,10 +806,12 @@ def my_work_for_reading(*, actor: Actor, limit: int = MY_WORK_PAGE, due: str = "
     cursors = cursors or {}
     queries: dict[str, QuerySet[Any]] = dict(my_work(actor=actor, due=due))
     queries["actions"] = plan_actions_due(actor=actor)
+    queries["approvals"] = pending_approvals_for(actor=actor)
     for name, cursor in cursors.items():  # every cursor checked before the first row is read
         if cursor:
-            keyset.read_cursor(f"my_work.{name}", MY_WORK_ORDERING, cursor)
-    pages = {name: keyset.page(queries[name], name=f"my_work.{name}", ordering=MY_WORK_ORDERING,
+            keyset.read_cursor(f"my_work.{name}", MY_WORK_ORDERINGS.get(name, MY_WORK_ORDERING), cursor)
+    pages = {name: keyset.page(queries[name], name=f"my_work.{name}",
+                               ordering=MY_WORK_ORDERINGS.get(name, MY_WORK_ORDERING),
                                cursor=cursors.get(name) or None, size=limit) for name in MY_WORK_GROUPS}
     totals = {name: keyset.capped_count(queries[name]) for name in MY_WORK_GROUPS}
     groups: dict[str, Any] = {name: pages[name].rows for name in MY_WORK_GROUPS}
@@ -1001,3 +1009,104 @@ def emergency_access_or_404(*, actor: Actor, access_id: Any) -> EmergencyAccess:
     """One emergency access, for an auditor who reviews it."""
     require(actor, "audit.review_emergency_access")
     return get_object_or_404(EmergencyAccess.objects.select_related("case", "user"), pk=access_id)
+
+
+# --- Approvals and bulk reassignment ----------------------------------------------------------
+
+def _decidable_subjects(actor: Actor) -> list[str]:
+    from .approval_rules import SUBJECTS
+
+    return [subject for subject, rule in SUBJECTS.items() if allows(actor, rule.decide_permission)]
+
+
+def pending_approvals_for(*, actor: Actor) -> QuerySet[m.ApprovalRequest]:
+    """The requests waiting for ``actor``'s decision: on cases they see, of subjects they may decide,
+    of their own organization's cases (or every organization's, for the coordinating office), never
+    their own requests; the oldest first. Counts and case numbers only: nothing identifying."""
+    subjects = _decidable_subjects(actor)
+    if not subjects:
+        return m.ApprovalRequest.objects.none()
+    rows = (m.ApprovalRequest.objects.pending().filter(case__in=Case.objects.visible_to(actor), subject__in=subjects)
+            .exclude(requested_by_id=actor.pk))
+    organization = getattr(actor, "organization", None)
+    if organization is None or organization.type != "coordinating_office":
+        rows = rows.filter(case__owner_organization_id=actor.organization_id)
+    return rows.select_related("case", "requested_by").order_by("requested_at", "pk")
+
+
+def pending_approvals_page(*, actor: Actor, cursor: str = "", size: int = 25) -> keyset.KeysetPage[m.ApprovalRequest]:
+    """A page of ``pending_approvals_for`` (``keyset.page``, raises ``BadCursor``)."""
+    return keyset.page(pending_approvals_for(actor=actor), name="approvals.pending", ordering=("requested_at", "pk"),
+                       cursor=cursor or None, size=size)
+
+
+def approval_states(*, case: Case) -> dict[str, m.ApprovalRequest | None]:
+    """The latest request on the needs assessment and on the plan of ``case`` (None: never submitted),
+    in one query. The caller shows each only with its section open."""
+    latest: dict[str, m.ApprovalRequest | None] = {"needs_assessment": None, "service_plan": None}
+    for approval in (m.ApprovalRequest.objects.filter(case=case, subject__in=list(latest))
+                     .select_related("requested_by", "decided_by").order_by("-requested_at", "-pk")):
+        if latest[approval.subject] is None:
+            latest[approval.subject] = approval
+    return latest
+
+
+#: The section that shows each subject's state (the closure's is the case's stage).
+APPROVAL_SECTION = {"needs_assessment": "needs", "service_plan": "plan"}
+
+
+def approval_or_404(*, actor: Actor, case: Case, approval_id: Any) -> m.ApprovalRequest:
+    """One approval request of ``case`` (the case came through ``case_or_404``), to decide on. Its
+    subject's section must be open to the actor; whether they may decide is the service's check."""
+    approval = get_object_or_404(m.ApprovalRequest.objects.select_related("case", "requested_by", "closure"),
+                                 pk=approval_id, case=case)
+    section = APPROVAL_SECTION.get(approval.subject)
+    if section and section not in sections_visible_to(actor, case):
+        raise Http404
+    return approval
+
+
+def reassignment_staff(*, actor: Actor) -> QuerySet[User]:
+    """The staff a bulk reassignment may name: accounts the actor sees (``user.view`` scope) in a role
+    that holds cases."""
+    from octip.core.roles import ROLES
+
+    roles = [role.id for role in ROLES.values() if "case.edit" in role.permissions]
+    return (User.objects.visible_to(actor).filter(role__in=roles).select_related("organization")
+            .order_by("organization__name", "full_name", "pk"))
+
+
+def staff_member_or_404(*, actor: Actor, user_id: Any) -> User:
+    """One account of ``reassignment_staff`` (404 otherwise, the probe recorded)."""
+    return get_visible_or_404(reassignment_staff(actor=actor), actor, pk=user_id)
+
+
+@dataclass(frozen=True)
+class ReassignmentPreview:
+    cases: keyset.CappedCount
+    tasks: keyset.CappedCount
+
+
+def reassignment_preview(*, actor: Actor, departing: User, receiver: User, team: Any = None) -> ReassignmentPreview:
+    """How many open cases and tasks a bulk reassignment would move (numbers only), after the same
+    checks as the move (``validation.check_reassignment``)."""
+    from .validation import check_reassignment
+
+    require(actor, "case.reassign_departing")
+    check_reassignment(actor=actor, departing=departing, receiver=receiver, team=team)
+    return ReassignmentPreview(keyset.capped_count(open_cases_of(departing)),
+                               keyset.capped_count(open_tasks_of(departing)))
+
+
+def open_cases_of(departing: User) -> QuerySet[Case]:
+    """The departing worker's open cases in their organization, the oldest first (for counting and
+    for ``services.reassignment``; never shown)."""
+    return (Case.objects.filter(owner_organization_id=departing.organization_id, owner_worker_id=departing.pk)
+            .exclude(stage=Stage.CLOSED).order_by("opened_at", "pk"))
+
+
+def open_tasks_of(departing: User) -> QuerySet[Task]:
+    """The departing worker's open tasks on open cases of their organization."""
+    return (Task.objects.filter(assignee_id=departing.pk, done_at__isnull=True,
+                                case__owner_organization_id=departing.organization_id)
+            .exclude(case__stage=Stage.CLOSED).order_by("due", "pk"))
