@@ -25,7 +25,7 @@ from django.utils import timezone
 from octip.core import audit, keyset
 from octip.core.access import Actor, allows, get_visible_or_404, require
 from octip.core.crypto import blind_index, index_key_ids
-from octip.partners.models import User
+from octip.partners.models import Team, User
 
 from . import models as m  # timeline() below still names models through it
 from . import reference
@@ -295,8 +295,9 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
         content["documents"] = open_rows("documents", case.documents.select_related("uploaded_by"), sections)
     if "timeline" in sections:
         content["timeline"] = list(timeline(actor=actor, case=case, sections=sections)[:200])
-    content["approvals"] = {subject: approval for subject, approval in approval_states(case=case).items()
-                            if APPROVAL_SECTION[subject] in sections}
+    if own:  # a coordinator's comment stays within the owning circle
+        content["approvals"] = {subject: approval for subject, approval in approval_states(case=case).items()
+                                if APPROVAL_SECTION[subject] in sections}
     page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
                     pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
     _record_case_read(actor, case, sections, via)
@@ -1110,3 +1111,15 @@ def open_tasks_of(departing: User) -> QuerySet[Task]:
     return (Task.objects.filter(assignee_id=departing.pk, done_at__isnull=True,
                                 case__owner_organization_id=departing.organization_id)
             .exclude(case__stage=Stage.CLOSED).order_by("due", "pk"))
+
+
+def reassignment_teams(*, actor: Actor) -> QuerySet[Team]:
+    """The teams a bulk reassignment may give the moved cases: of the actor's organization (of every
+    organization for a role of scope "all"; the move checks the team is the workers')."""
+    from octip.core.access import role_of
+    from octip.core.roles import Scope
+
+    role = role_of(actor)
+    teams = Team.objects.select_related("organization")
+    return teams if role is not None and role.scope == Scope.ALL else teams.filter(
+        organization_id=actor.organization_id)

@@ -8,7 +8,7 @@ ownership move are in ``cases.sharing``; field rules in ``cases.validation``.
 
 from ..sharing import grant_case_access, move_case_ownership, require_own_scope, require_section, revoke_case_access
 from ..validation import CASE_FIELDS, MAX_DOCUMENT_BYTES, PERSON_FIELDS, SAFETY_FIELDS, YOUTH_FIELDS
-from .approvals import decide_approval, may_decide, request_approval, requires_approval
+from .approvals import decide_approval, may_decide, request_approval, require_decider, requires_approval
 from .closure import change_stage, decide_closure, duty_to_report_outstanding, reopen_case, request_closure
 from .documents import DOWNLOAD_LINK_SECONDS, download_token, read_document, read_download_token, upload_document
 from .emergency import EMERGENCY_ACCESS_MINUTES, break_glass, review_emergency_access
@@ -36,5 +36,5 @@ __all__ = [
     "require_section", "review_emergency_access", "revoke_case_access", "save_need", "save_safety_plan",
     "update_case", "update_goal", "update_person", "update_youth_profile", "upload_document", "youth_at_intake",
     "REASSIGN_CASE_LIMIT", "REASSIGN_TASK_LIMIT", "decide_approval", "may_decide", "reassign_departing_worker",
-    "request_approval", "requires_approval",
+    "request_approval", "require_decider", "requires_approval",
 ]

@@ -66,6 +66,18 @@ def _of_the_organization(actor: Any, case: Case) -> bool:
         organization.pk == case.owner_organization_id or organization.type == OrganizationType.COORDINATING_OFFICE)
 
 
+def require_decider(actor: Any, approval: ApprovalRequest) -> None:
+    """Refuse anyone but a decider of ``approval`` (``may_decide``): ``AccessDenied`` (audited) without
+    the permission or outside the organization, ``ValidationError`` for the requester themself."""
+    rule = SUBJECTS[approval.subject]
+    require(actor, rule.decide_permission, approval.case)
+    if not _of_the_organization(actor, approval.case):
+        record_denial(actor, rule.decide_permission, approval.case)
+        raise AccessDenied(rule.decide_permission)
+    if actor.pk == approval.requested_by_id:
+        raise ValidationError(_("Someone else decides on what you submitted: you cannot approve your own request."))
+
+
 @transaction.atomic
 def request_approval(*, actor: User, case: Case, subject: str) -> ApprovalRequest:
     """The case's worker submits the needs assessment or the service plan for approval. Closure has
@@ -126,12 +138,7 @@ def decide_approval(*, actor: User, approval: ApprovalRequest, action: str, comm
     deciders is refused and nothing of theirs is written."""
     case = approval.case
     rule = SUBJECTS[approval.subject]
-    require(actor, rule.decide_permission, case)
-    if not _of_the_organization(actor, case):
-        record_denial(actor, rule.decide_permission, case)
-        raise AccessDenied(rule.decide_permission)
-    if actor.pk == approval.requested_by_id:
-        raise ValidationError(_("Someone else decides on what you submitted: you cannot approve your own request."))
+    require_decider(actor, approval)
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError({"decision": _("Choose approve or reject.")})
