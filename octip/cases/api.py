@@ -500,9 +500,9 @@ def decide_approval(request, case_id: UUID, approval_id: int, body: s.ApprovalDe
 def pending_approvals(request, response: HttpResponse,
                       limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
                       cursor: str = Query("", max_length=2000)):
-    """The requests waiting for the caller's decision, the oldest first (an empty list for anyone who
-    decides none); ``limit`` a page, the next by ``cursor`` (``X-Next-Cursor``)."""
-    require(request.auth, "case.view")
+    """The requests waiting for the caller's decision (a coordinator's), the oldest first; ``limit`` a
+    page, the next by ``cursor`` (``X-Next-Cursor``)."""
+    selectors.require_approver(request.auth)
     rows = keyset.api_page(selectors.pending_approvals_for(actor=request.auth), request=request, response=response,
                            name="approvals.pending", cursor=cursor, limit=limit, ordering=("requested_at", "pk"))
     return [_approval_json(approval) for approval in rows]

@@ -1020,6 +1020,12 @@ def _decidable_subjects(actor: Actor) -> list[str]:
     return [subject for subject, rule in SUBJECTS.items() if allows(actor, rule.decide_permission)]
 
 
+def require_approver(actor: Actor) -> None:
+    """Refuse (audited) anyone whose role decides on no approval: the lists of requests are theirs."""
+    if not _decidable_subjects(actor):
+        require(actor, "case.approve")
+
+
 def pending_approvals_for(*, actor: Actor) -> QuerySet[m.ApprovalRequest]:
     """The requests waiting for ``actor``'s decision: on cases they see, of subjects they may decide,
     of their own organization's cases (or every organization's, for the coordinating office), never

@@ -627,12 +627,12 @@ def approval_request(request, case_id):
 def approval_decide(request, case_id, approval_id):
     case = selectors.case_or_404(actor=request.user, case_id=case_id)
     approval = selectors.approval_or_404(actor=request.user, case=case, approval_id=approval_id)
-    if approval.subject == "closure" and approval.closure_id is not None:
-        return redirect("cases:closure_decide", case_id=case.pk, request_id=approval.closure_id)
     try:  # the service's refusal, audited, on GET as on POST
         services.require_decider(request.user, approval)
     except ValidationError as own:
         raise PermissionDenied(" ".join(own.messages)) from own
+    if approval.subject == "closure" and approval.closure_id is not None:  # its page shows the reason given
+        return redirect("cases:closure_decide", case_id=case.pk, request_id=approval.closure_id)
     intro = _("%(subject)s of case %(number)s, submitted by %(who)s on %(when)s. Read it on the case page before "
               "deciding.") % {"subject": approval.get_subject_display(), "number": case.number,
                               "who": approval.requested_by.full_name,
@@ -647,7 +647,7 @@ def approval_decide(request, case_id, approval_id):
 @login_required
 def approvals(request):
     """The requests waiting for the reader's decision, the oldest first."""
-    require(request.user, "case.view")
+    selectors.require_approver(request.user)
     try:
         page = selectors.pending_approvals_page(actor=request.user, cursor=request.GET.get("cursor", ""))
     except BadCursor:

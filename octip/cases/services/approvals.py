@@ -82,10 +82,11 @@ def require_decider(actor: Any, approval: ApprovalRequest) -> None:
 def request_approval(*, actor: User, case: Case, subject: str) -> ApprovalRequest:
     """The case's worker submits the needs assessment or the service plan for approval. Closure has
     its own facts (reason, outcome): ask through ``services.request_closure``."""
-    rule = _check_subject(subject)
+    # The needs assessment and the plan are submitted with ``case.edit``: asked before the input is read.
+    require_own_scope(actor, "case.edit", case)
+    _check_subject(subject)
     if subject == ApprovalSubject.CLOSURE:
         raise ValidationError({"subject": _("Request closure with its reason and outcome.")})
-    require_own_scope(actor, rule.request_permission, case)
     refuse_if_closed(case)
     if not requires_approval(case.owner_organization, subject):
         raise ValidationError({"subject": _("Your organization does not require approval of this; it applies "
