@@ -74,7 +74,7 @@ def seed(*, scale: int | None, stdout) -> None:
     _seed_cases(scale=scale, stdout=stdout)
     with transaction.atomic():
         _seed_emergency_accesses(stdout=stdout)
-    demo_approvals.seed_approvals(scale=scale, stdout=stdout)
+    demo_approvals.seed_approvals(scale=scale, stdout=stdout, demo_domain=DEMO_DOMAIN)
 
 
 #: Emergency accesses a demo coordinator opened, for the auditors' review (the reasons are synthetic).

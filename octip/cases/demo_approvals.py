@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from octip.partners.demo import DEMO_DOMAIN
 from octip.partners.models import Organization, User
 
 from . import models as m
@@ -30,23 +29,24 @@ REQUESTS = [
 ]
 
 
-def seed_approvals(*, scale: int | None, stdout) -> None:
+def seed_approvals(*, scale: int | None, stdout, demo_domain: str) -> None:
+    """``demo_domain``: the demo accounts' e-mail domain (``partners.demo``, which only demo modules import)."""
     if scale is not None:
         return
     with transaction.atomic():
-        _seed(stdout)
+        _seed(stdout, demo_domain)
 
 
-def _seed(stdout) -> None:
+def _seed(stdout, demo_domain: str) -> None:
     from .services import decide_approval, request_approval
 
     for name, settings in REQUIREMENTS.items():
         Organization.objects.filter(name=name).update(**settings)
     linked = _link_closure_requests()
-    demo_cases = m.Case.objects.filter(created_by__email__endswith="@" + DEMO_DOMAIN)
+    demo_cases = m.Case.objects.filter(created_by__email__endswith="@" + demo_domain)
     if m.ApprovalRequest.objects.filter(case__in=demo_cases).exclude(subject="closure").exists():
         return
-    deciders = list(User.objects.filter(email__in=[f"coordinator@{DEMO_DOMAIN}", f"coordinator2@{DEMO_DOMAIN}"],
+    deciders = list(User.objects.filter(email__in=[f"coordinator@{demo_domain}", f"coordinator2@{demo_domain}"],
                                         is_active=True).order_by("email"))
     candidates = list(demo_cases.filter(
         owner_organization__name__in=[n for n, s in REQUIREMENTS.items() if s.get("requires_plan_approval")],

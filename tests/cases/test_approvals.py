@@ -216,7 +216,8 @@ def test_another_organizations_side_cannot_decide_nor_see(needs_and_plan_require
         f"/api/v1/cases/{world.case_a.pk}/approvals/{approval.pk}/decision",
         json.dumps({"action": "approve", "comment": ""}), content_type="application/json")
     assert api.status_code == 404
-    assert client_for(world.caseworker_b).get("/api/v1/approvals/pending").json() == []
+    assert client_for(world.caseworker_b).get("/api/v1/approvals/pending").status_code == 403  # decides nothing
+    assert client_for(other_coordinator).get("/api/v1/approvals/pending").json() == []
     approval.refresh_from_db()
     assert approval.decision == "pending"
 
