@@ -25,6 +25,10 @@ class SubjectRule:
     #: Whether approving needs a comment too (a closure always had one); rejecting always does.
     comment_on_approve: bool
     label: Any
+    #: Whether only a decider of the case's organization or of the coordinating office may decide. A
+    #: closure keeps the rule it had before approvals were one flow: any holder of the permission whose
+    #: role reaches the case (the coordinator's scope is every organization).
+    own_organization: bool = True
 
 
 SUBJECTS: dict[str, SubjectRule] = {r.subject: r for r in [
@@ -33,7 +37,7 @@ SUBJECTS: dict[str, SubjectRule] = {r.subject: r for r in [
     SubjectRule(ApprovalSubject.SERVICE_PLAN, "case.edit", "case.approve", "requires_plan_approval", False,
                 gettext_lazy("Service plan")),
     SubjectRule(ApprovalSubject.CLOSURE, "case.request_closure", "case.approve_closure",
-                "requires_closure_approval", True, gettext_lazy("Closure")),
+                "requires_closure_approval", True, gettext_lazy("Closure"), own_organization=False),
 ]}
 
 

@@ -1027,17 +1027,23 @@ def require_approver(actor: Actor) -> None:
 
 
 def pending_approvals_for(*, actor: Actor) -> QuerySet[m.ApprovalRequest]:
-    """The requests waiting for ``actor``'s decision: on cases they see, of subjects they may decide,
-    of their own organization's cases (or every organization's, for the coordinating office), never
-    their own requests; the oldest first. Counts and case numbers only: nothing identifying."""
+    """The requests waiting for ``actor``'s decision (``services.approvals.may_decide``): on cases they
+    see, of subjects they may decide, of their own organization's cases where the subject says so (every
+    organization's for the coordinating office), never their own requests; the oldest first. Case
+    numbers and who asked only: nothing identifying."""
+    from .approval_rules import SUBJECTS
+
     subjects = _decidable_subjects(actor)
     if not subjects:
         return m.ApprovalRequest.objects.none()
-    rows = (m.ApprovalRequest.objects.pending().filter(case__in=Case.objects.visible_to(actor), subject__in=subjects)
-            .exclude(requested_by_id=actor.pk))
     organization = getattr(actor, "organization", None)
-    if organization is None or organization.type != "coordinating_office":
-        rows = rows.filter(case__owner_organization_id=actor.organization_id)
+    office = organization is not None and organization.type == "coordinating_office"
+    # A subject decided only within the case's organization (or by the office) is listed so.
+    anywhere = [s for s in subjects if office or not SUBJECTS[s].own_organization]
+    where = Q(subject__in=anywhere) | Q(subject__in=[s for s in subjects if s not in anywhere],
+                                        case__owner_organization_id=actor.organization_id)
+    rows = (m.ApprovalRequest.objects.pending().filter(case__in=Case.objects.visible_to(actor)).filter(where)
+            .exclude(requested_by_id=actor.pk))
     return rows.select_related("case", "requested_by").order_by("requested_at", "pk")
 
 

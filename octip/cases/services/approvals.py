@@ -9,8 +9,9 @@ The rules are data (``SUBJECTS``, ``TRANSITIONS``) and one engine applies them. 
 the UPDATE's WHERE clause, so of two coordinators deciding at once the second loses cleanly.
 
 Who decides: a holder of the subject's permission (``case.approve``; ``case.approve_closure`` for a
-closure) whose role reaches the case, who belongs to the case's organization or to the coordinating
-office, and who did not ask. Never the requester.
+closure) whose role reaches the case, who did not ask (never the requester) and, for the needs
+assessment and the plan, who belongs to the case's organization or to the coordinating office (a
+closure keeps the rule it had: ``approval_rules.SubjectRule.own_organization``).
 
 Re-approval rule: an assessment or a plan *changed* after it was submitted or approved (a need saved,
 a goal or an action added) goes back to draft — its pending or approved request becomes
@@ -55,7 +56,7 @@ def may_decide(actor: Any, approval: ApprovalRequest) -> bool:
     case = approval.case
     rule = SUBJECTS[approval.subject]
     return (allows(actor, rule.decide_permission, case) and actor.pk != approval.requested_by_id
-            and _of_the_organization(actor, case))
+            and (not rule.own_organization or _of_the_organization(actor, case)))
 
 
 def _of_the_organization(actor: Any, case: Case) -> bool:
@@ -71,7 +72,7 @@ def require_decider(actor: Any, approval: ApprovalRequest) -> None:
     the permission or outside the organization, ``ValidationError`` for the requester themself."""
     rule = SUBJECTS[approval.subject]
     require(actor, rule.decide_permission, approval.case)
-    if not _of_the_organization(actor, approval.case):
+    if rule.own_organization and not _of_the_organization(actor, approval.case):
         record_denial(actor, rule.decide_permission, approval.case)
         raise AccessDenied(rule.decide_permission)
     if actor.pk == approval.requested_by_id:
