@@ -1082,16 +1082,24 @@ def approval_or_404(*, actor: Actor, case: Case, approval_id: Any) -> m.Approval
 def reassignment_staff(*, actor: Actor) -> QuerySet[User]:
     """The staff a bulk reassignment may name: accounts the actor sees (``user.view`` scope) in a role
     that holds cases."""
+    return (User.objects.visible_to(actor).filter(role__in=_case_holding_roles()).select_related("organization")
+            .order_by("organization__name", "full_name", "pk"))
+
+
+def _case_holding_roles() -> list[str]:
     from octip.core.roles import ROLES
 
-    roles = [role.id for role in ROLES.values() if "case.edit" in role.permissions]
-    return (User.objects.visible_to(actor).filter(role__in=roles).select_related("organization")
-            .order_by("organization__name", "full_name", "pk"))
+    return [role.id for role in ROLES.values() if "case.edit" in role.permissions]
 
 
 def staff_member_or_404(*, actor: Actor, user_id: Any) -> User:
     """One account of ``reassignment_staff`` (404 otherwise, the probe recorded)."""
-    return get_visible_or_404(reassignment_staff(actor=actor), actor, pk=user_id)
+    from typing import cast
+
+    from octip.partners.models import UserQuerySet
+
+    staff = cast(UserQuerySet, User.objects.filter(role__in=_case_holding_roles()))
+    return get_visible_or_404(staff, actor, pk=user_id)
 
 
 @dataclass(frozen=True)
