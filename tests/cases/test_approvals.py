@@ -17,6 +17,8 @@ from octip.notifications.models import Notification
 from octip.partners.models import Organization
 from tests.factories import UserFactory
 
+from .conftest import open_case, person_data
+
 
 def require(org, **settings) -> None:
     Organization.objects.filter(pk=org.pk).update(**settings)
@@ -282,3 +284,21 @@ def test_the_org_administrator_sets_the_requirements_audited(world, client_for):
     world.org_a.refresh_from_db()
     assert world.org_a.requires_plan_approval is False
     assert AuditEvent.objects.filter(action="organization.approvals_set").count() == 1
+
+
+def test_my_work_pages_the_approvals_waiting_like_the_other_groups(needs_and_plan_required):
+    world = needs_and_plan_required
+    cases = [world.case_a] + [open_case(
+        world.caseworker_a, person_data(
+            legal_name=f"Synthetic {i}", phone=f"604 555 02{i}0")) for i in range(2)]
+    for case in cases:
+        plan(world, case)
+        services.request_approval(actor=world.caseworker_a, case=case, subject="service_plan")
+    first = selectors.my_work_for_reading(actor=world.coordinator, limit=2)
+    assert len(first["approvals"]) == 2 and first["totals"]["approvals"].count == 3
+    more = selectors.my_work_for_reading(actor=world.coordinator, limit=2,
+                                         cursors={"approvals": first["pages"]["approvals"].next_cursor})
+    assert len(more["approvals"]) == 1
+    assert {a.case for a in [*first["approvals"], *more["approvals"]]} == set(cases)
+    # A caseworker decides nothing: their group is empty.
+    assert selectors.my_work_for_reading(actor=world.caseworker_a)["approvals"] == []
