@@ -302,3 +302,17 @@ def test_my_work_pages_the_approvals_waiting_like_the_other_groups(needs_and_pla
     assert {a.case for a in [*first["approvals"], *more["approvals"]]} == set(cases)
     # A caseworker decides nothing: their group is empty.
     assert selectors.my_work_for_reading(actor=world.caseworker_a)["approvals"] == []
+
+
+def test_a_receiver_of_the_plan_sees_no_approval_state_nor_comment(needs_and_plan_required, client_for):
+    from .conftest import share
+
+    world = needs_and_plan_required
+    plan(world)
+    approval = services.request_approval(actor=world.caseworker_a, case=world.case_a, subject="service_plan")
+    services.decide_approval(actor=world.coordinator, approval=approval, action="reject",
+                             comment="Synthetic private remark")
+    share(world, world.case_a, ["summary", "plan"])
+    page = client_for(world.caseworker_b).get(reverse("cases:detail", args=[world.case_a.pk])).content.decode()
+    assert "Safe housing" in page  # the plan is shared
+    assert "Synthetic private remark" not in page and "Not approved" not in page and "Draft" not in page
