@@ -626,3 +626,62 @@ def change_plan_action_due(request, case_id: UUID, action_id: int, body: s.PlanA
     action = selectors.plan_action_or_404(case=case, action_id=action_id)
     return services.change_plan_action_due(actor=request.auth, action=action, due=body.due,
                                            expected_version=body.version)
+# --- Approvals and bulk reassignment ----------------------------------------------------------
+
+def _approval_json(approval: m.ApprovalRequest) -> dict:
+    return {"id": approval.pk, "case_id": approval.case_id, "case_number": approval.case.number,
+            "subject": approval.subject, "decision": approval.decision, "requested_by_id": approval.requested_by_id,
+            "requested_at": approval.requested_at, "decided_by_id": approval.decided_by_id,
+            "decided_at": approval.decided_at, "closure_request_id": approval.closure_id}
+
+
+@router.post("/cases/{case_id}/approvals", response={201: s.ApprovalOut})
+def request_approval(request, case_id: UUID, body: s.ApprovalRequestIn):
+    """Submit the needs assessment or the service plan for a coordinator's approval (a closure is
+    requested at ``/closure-requests``, with its reason and outcome)."""
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return Status(201, _approval_json(services.request_approval(actor=request.auth, case=case, subject=body.subject)))
+
+
+@router.post("/cases/{case_id}/approvals/{approval_id}/decision", response=s.ApprovalOut)
+def decide_approval(request, case_id: UUID, approval_id: int, body: s.ApprovalDecisionIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    approval = selectors.approval_or_404(actor=request.auth, case=case, approval_id=approval_id)
+    return _approval_json(services.decide_approval(actor=request.auth, approval=approval, action=body.action,
+                                                   comment=body.comment))
+
+
+@router.get("/approvals/pending", response=list[s.ApprovalOut])
+def pending_approvals(request, response: HttpResponse,
+                      limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                      cursor: str = Query("", max_length=2000)):
+    """The requests waiting for the caller's decision (a coordinator's), the oldest first; ``limit`` a
+    page, the next by ``cursor`` (``X-Next-Cursor``)."""
+    selectors.require_approver(request.auth)
+    rows = keyset.api_page(selectors.pending_approvals_for(actor=request.auth), request=request, response=response,
+                           name="approvals.pending", cursor=cursor, limit=limit, ordering=("requested_at", "pk"))
+    return [_approval_json(approval) for approval in rows]
+
+
+def _reassignment_parties(request, body: s.ReassignmentIn) -> dict:
+    require(request.auth, "case.reassign_departing")  # refused (and recorded) before any account is looked up
+    return {"departing": selectors.staff_member_or_404(actor=request.auth, user_id=body.departing_id),
+            "receiver": selectors.staff_member_or_404(actor=request.auth, user_id=body.receiver_id),
+            "team": team_from_id(body.team_id, "team_id")}
+
+
+@router.post("/reassignments/preview", response=s.ReassignmentPreviewOut)
+def preview_reassignment(request, body: s.ReassignmentIn):
+    """How many open cases and tasks of the departing worker a reassignment would move (numbers only)."""
+    preview = selectors.reassignment_preview(actor=request.auth, **_reassignment_parties(request, body))
+    return {"cases": preview.cases.shown, "tasks": preview.tasks.shown, "cases_capped": preview.cases.more,
+            "tasks_capped": preview.tasks.more, "case_limit": services.REASSIGN_CASE_LIMIT,
+            "task_limit": services.REASSIGN_TASK_LIMIT}
+
+
+@router.post("/reassignments", response=s.ReassignmentOut)
+def reassign(request, body: s.ReassignmentIn):
+    """Move a departing worker's open cases and tasks to a colleague of the same organization (at most
+    ``case_limit`` cases and ``task_limit`` tasks a call: call again while ``cases_left``)."""
+    moved = services.reassign_departing_worker(actor=request.auth, **_reassignment_parties(request, body))
+    return {"cases": moved.cases, "tasks": moved.tasks, "cases_left": moved.cases_left, "tasks_left": moved.tasks_left}

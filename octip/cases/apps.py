@@ -12,4 +12,6 @@ class CasesConfig(AppConfig):
         ("cases:my_work", _("My work"), "case.view"),
         ("cases:intake", _("New intake"), "case.create"),
         ("cases:emergency_review_list", _("Emergency access review"), "audit.review_emergency_access"),
+        ("cases:approvals", _("Approvals waiting"), "case.approve"),
+        ("cases:reassign", _("Reassign a departing worker"), "case.reassign_departing"),
     ]

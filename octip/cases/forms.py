@@ -392,3 +392,45 @@ class MyWorkFilterForm(forms.Form):
 
 class CaseSearchForm(PersonSearchForm, CaseFilterForm):
     """Both together, to validate one search."""
+
+
+# --- Approvals and bulk reassignment ------------------------------------------------------------
+
+class ApprovalRequestForm(forms.Form):
+    subject = forms.ChoiceField(label=_("Submit for a coordinator's approval"), widget=forms.RadioSelect,
+                                choices=[("needs_assessment", _("The needs assessment")),
+                                         ("service_plan", _("The service plan"))])
+
+    def __init__(self, *args, subjects: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if subjects is not None:
+            field = self.fields["subject"]
+            field.choices = [c for c in field.choices if c[0] in subjects]  # type: ignore[attr-defined]
+
+
+class ApprovalDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[("approve", _("Approve")), ("reject", _("Reject, with a comment"))])
+    comment = forms.CharField(label=_("Comment for the caseworker"), widget=forms.Textarea(attrs={"rows": 3}),
+                              max_length=2000, required=False,
+                              help_text=_("Needed to reject. Do not write the person's name."))
+
+
+class _StaffChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        inactive = "" if obj.is_active else f" ({_('inactive')})"
+        return f"{obj.full_name or obj.email} — {obj.organization.name}{inactive}"
+
+
+class ReassignmentForm(forms.Form):
+    departing = _StaffChoice(label=_("Departing worker"), queryset=User.objects.none())
+    receiver = _StaffChoice(label=_("Receiving worker"), queryset=User.objects.none())
+    team = forms.ModelChoiceField(label=_("Owning team of the moved cases (optional)"), queryset=Team.objects.none(),
+                                  required=False, help_text=_("Leave empty to keep each case's team."))
+    confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, staff, teams, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departing"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["receiver"].queryset = staff.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]

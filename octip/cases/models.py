@@ -1082,3 +1082,59 @@ class PlanActionTask(models.Model):
 
     def __str__(self) -> str:
         return f"task {self.task_id} of plan action {self.action_id}"
+# --- Approvals ----------------------------------------------------------------------------------
+
+class ApprovalSubject(models.TextChoices):
+    """What an organization may require a coordinator's approval of (``partners.Organization``)."""
+
+    NEEDS_ASSESSMENT = "needs_assessment", _("Needs assessment")
+    SERVICE_PLAN = "service_plan", _("Service plan")
+    CLOSURE = "closure", _("Closure")
+
+
+class ApprovalDecision(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    #: The assessment or plan was changed after it was submitted or approved: it needs approval again.
+    SUPERSEDED = "superseded", _("Changed since; needs approval again")
+
+
+class ApprovalRequestQuerySet(models.QuerySet):
+    def pending(self) -> ApprovalRequestQuerySet:
+        return self.filter(decision=ApprovalDecision.PENDING)
+
+
+class ApprovalRequest(models.Model):
+    """One request for a coordinator's approval of a case's needs assessment, service plan or closure
+    (``services.approvals``). A closure's own facts (reason, outcome, the stage to return to) stay on
+    its ``ClosureRequest``, the closure detail of this request; the decision is taken here, and the
+    engine copies it onto the closure detail in the same transaction for the readers of closures."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="approval_requests")
+    subject = models.CharField(_("subject"), max_length=20, choices=ApprovalSubject.choices)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(_("decision"), max_length=12, choices=ApprovalDecision.choices,
+                                default=ApprovalDecision.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    #: The approver's comment: free text that may name someone.
+    comment = EncryptedText(_("comment"), blank=True)
+    closure = models.OneToOneField(ClosureRequest, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="approval")
+
+    objects = ApprovalRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One request waits at a time for each subject of a case: a second "submit" is refused.
+            models.UniqueConstraint(fields=["case", "subject"], condition=Q(decision="pending"),
+                                    name="approval_one_pending_per_subject"),
+        ]
+        indexes = [models.Index(fields=["decision", "requested_at"], name="approval_decision_requested")]
+
+    def __str__(self) -> str:
+        return f"approval request {self.pk} ({self.subject}, {self.decision})"

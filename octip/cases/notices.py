@@ -18,7 +18,18 @@ from octip.notifications.models import Kind
 from octip.notifications.services import notify, staff_with_permission
 from octip.partners.models import User
 
-from .models import Case, ClosureRequest, EmergencyAccess, Stage, Task, Track
+from .approval_rules import SUBJECTS
+from .models import (
+    ApprovalDecision,
+    ApprovalRequest,
+    ApprovalSubject,
+    Case,
+    ClosureRequest,
+    EmergencyAccess,
+    Stage,
+    Task,
+    Track,
+)
 
 #: A youth case waits this long for its duty to report before its worker is reminded.
 DUTY_TO_REPORT_GRACE = datetime.timedelta(hours=24)
@@ -82,6 +93,59 @@ def closure_decided(*, closure: ClosureRequest) -> None:
            link=_case_link(closure.case), params={"number": closure.case.number},
            template=gettext_noop("The closure of case %(number)s is approved.") if approved else
            gettext_noop("The closure of case %(number)s is not approved."))
+
+
+def approvers_of(approval: ApprovalRequest) -> list[User]:
+    """Who is asked to decide: the case's organization's holders of the subject's permission (else the
+    coordinating office's, as for closures), never the requester."""
+    approvers = _coordinators(SUBJECTS[approval.subject].decide_permission, approval.case)
+    return [u for u in approvers if u.pk != approval.requested_by_id]
+
+
+def approval_requested(*, approval: ApprovalRequest) -> None:
+    """Approvers are told of a request (a closure in the words it always had)."""
+    if approval.subject == ApprovalSubject.CLOSURE and approval.closure is not None:
+        closure_requested(closure=approval.closure)
+        return
+    case = approval.case
+    notify(recipients=approvers_of(approval), kind=Kind.APPROVAL_REQUESTED, subject=f"approval:{approval.pk}",
+           link=_case_link(case), params={"number": case.number},
+           template=gettext_noop("The needs assessment of case %(number)s awaits your approval.")
+           if approval.subject == ApprovalSubject.NEEDS_ASSESSMENT else
+           gettext_noop("The service plan of case %(number)s awaits your approval."))
+
+
+_DECIDED = {
+    (ApprovalSubject.NEEDS_ASSESSMENT, ApprovalDecision.APPROVED):
+        gettext_noop("The needs assessment of case %(number)s is approved."),
+    (ApprovalSubject.NEEDS_ASSESSMENT, ApprovalDecision.REJECTED):
+        gettext_noop("The needs assessment of case %(number)s is not approved; see the comment on the case."),
+    (ApprovalSubject.SERVICE_PLAN, ApprovalDecision.APPROVED):
+        gettext_noop("The service plan of case %(number)s is approved."),
+    (ApprovalSubject.SERVICE_PLAN, ApprovalDecision.REJECTED):
+        gettext_noop("The service plan of case %(number)s is not approved; see the comment on the case."),
+}
+
+
+def approval_decided(*, approval: ApprovalRequest) -> None:
+    """The requester (only) is told of the decision."""
+    if approval.subject == ApprovalSubject.CLOSURE and approval.closure is not None:
+        closure_decided(closure=approval.closure)
+        return
+    case = approval.case
+    notify(recipients=who_see(case, [approval.requested_by]), kind=Kind.APPROVAL_DECIDED,
+           subject=f"approval:{approval.pk}", link=_case_link(case), params={"number": case.number},
+           template=_DECIDED[(approval.subject, approval.decision)])
+
+
+def cases_reassigned(*, actor: User, receiver: User, cases: int, tasks: int, subject: str) -> None:
+    """The receiving worker is told once of everything a bulk reassignment gave them (counts only)."""
+    if receiver.pk == actor.pk or not (cases or tasks):
+        return
+    notify(recipients=[receiver], kind=Kind.CASE_ASSIGNED, subject=subject, link=reverse("cases:my_work"),
+           params={"count": str(cases), "org": receiver.organization.name},
+           template=gettext_noop("%(count)s cases of %(org)s and their open tasks are now assigned to you "
+                                 "(a colleague is leaving)."))
 
 
 def emergency_access_used(*, access: EmergencyAccess) -> None:

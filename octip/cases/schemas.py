@@ -434,3 +434,47 @@ class FollowUpCadenceOut(Schema):
 class PlanActionDueIn(Schema):
     due: BoundedDate | None = None
     version: int
+class ApprovalRequestIn(Schema):
+    subject: str = Field(max_length=40)
+
+
+class ApprovalDecisionIn(Schema):
+    action: str = Field(max_length=20, description="approve or reject")
+    comment: str = Field("", max_length=2000, description="Needed to reject (and to approve a closure).")
+
+
+class ApprovalOut(Schema):
+    """An approval request. The coordinator's comment (free text) is shown on the case page only."""
+
+    id: int
+    case_id: UUID
+    case_number: str
+    subject: str
+    decision: str
+    requested_by_id: int
+    requested_at: datetime.datetime
+    decided_by_id: int | None
+    decided_at: datetime.datetime | None
+    closure_request_id: int | None
+
+
+class ReassignmentIn(Schema):
+    departing_id: int
+    receiver_id: int
+    team_id: int | None = None
+
+
+class ReassignmentPreviewOut(Schema):
+    cases: int
+    tasks: int
+    cases_capped: bool
+    tasks_capped: bool
+    case_limit: int
+    task_limit: int
+
+
+class ReassignmentOut(Schema):
+    cases: int
+    tasks: int
+    cases_left: int
+    tasks_left: int

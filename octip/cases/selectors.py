@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from octip.core import audit, keyset
 from octip.core.access import Actor, allows, get_visible_or_404, require
 from octip.core.crypto import blind_index, index_key_ids
-from octip.partners.models import User
+from octip.partners.models import Team, User
 
 from . import models as m  # timeline() below still names models through it
 from . import reference
@@ -283,6 +283,8 @@ class CasePage:
     deliveries: list[m.ServiceDelivery] | None = None
     follow_ups: list[m.FollowUp] | None = None
     follow_up_schedule: m.FollowUpSchedule | None = None
+    #: The latest approval request of the needs assessment and of the plan, for the open sections.
+    approvals: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -337,6 +339,9 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if "follow_ups" in sections:
         content["follow_ups"] = list(case.follow_ups.select_related("recorded_by")[:200])
         content["follow_up_schedule"] = m.FollowUpSchedule.objects.filter(case=case).first()
+    if own:  # a coordinator's comment stays within the owning circle
+        content["approvals"] = {subject: approval for subject, approval in approval_states(case=case).items()
+                                if APPROVAL_SECTION[subject] in sections}
     page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
                     pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
     _record_case_read(actor, case, sections, via, extra)
@@ -932,11 +937,13 @@ def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySe
 
 
 #: The groups of "My work", in the order of the page, and the rows each shows at a time.
-MY_WORK_GROUPS = ("overdue", "mine", "team", "actions")
+MY_WORK_GROUPS = ("overdue", "mine", "team", "actions", "approvals")
 MY_WORK_PAGE = 25
 #: The order of every group: the case's highest risk first, then the earliest due, the id breaking ties
 #: (``risk`` is the case's level, annotated on each row, so that the cursor carries it).
 MY_WORK_ORDERING = ("-risk", "due", "pk")
+#: A group ordered otherwise: approvals waiting, the oldest request first.
+MY_WORK_ORDERINGS = {"approvals": ("requested_at", "pk")}
 
 
 def my_work_for_reading(*, actor: Actor, limit: int = MY_WORK_PAGE, due: str = "",
@@ -950,10 +957,12 @@ def my_work_for_reading(*, actor: Actor, limit: int = MY_WORK_PAGE, due: str = "
     cursors = cursors or {}
     queries: dict[str, QuerySet[Any]] = dict(my_work(actor=actor, due=due))
     queries["actions"] = plan_actions_due(actor=actor)
+    queries["approvals"] = pending_approvals_for(actor=actor)
     for name, cursor in cursors.items():  # every cursor checked before the first row is read
         if cursor:
-            keyset.read_cursor(f"my_work.{name}", MY_WORK_ORDERING, cursor)
-    pages = {name: keyset.page(queries[name], name=f"my_work.{name}", ordering=MY_WORK_ORDERING,
+            keyset.read_cursor(f"my_work.{name}", MY_WORK_ORDERINGS.get(name, MY_WORK_ORDERING), cursor)
+    pages = {name: keyset.page(queries[name], name=f"my_work.{name}",
+                               ordering=MY_WORK_ORDERINGS.get(name, MY_WORK_ORDERING),
                                cursor=cursors.get(name) or None, size=limit) for name in MY_WORK_GROUPS}
     totals = {name: keyset.capped_count(queries[name]) for name in MY_WORK_GROUPS}
     groups: dict[str, Any] = {name: pages[name].rows for name in MY_WORK_GROUPS}
@@ -1354,3 +1363,134 @@ def delivery_references(*, actor: Actor, organization_id: int | None, service_id
     if errors:
         raise ValidationError(errors)
     return out
+# --- Approvals and bulk reassignment ----------------------------------------------------------
+
+def _decidable_subjects(actor: Actor) -> list[str]:
+    from .approval_rules import SUBJECTS
+
+    return [subject for subject, rule in SUBJECTS.items() if allows(actor, rule.decide_permission)]
+
+
+def require_approver(actor: Actor) -> None:
+    """Refuse (audited) anyone whose role decides on no approval: the lists of requests are theirs."""
+    if not _decidable_subjects(actor):
+        require(actor, "case.approve")
+
+
+def pending_approvals_for(*, actor: Actor) -> QuerySet[m.ApprovalRequest]:
+    """The requests waiting for ``actor``'s decision (``services.approvals.may_decide``): on cases they
+    see, of subjects they may decide, of their own organization's cases where the subject says so (every
+    organization's for the coordinating office), never their own requests; the oldest first. Case
+    numbers and who asked only: nothing identifying."""
+    from .approval_rules import SUBJECTS
+
+    subjects = _decidable_subjects(actor)
+    if not subjects:
+        return m.ApprovalRequest.objects.none()
+    organization = getattr(actor, "organization", None)
+    office = organization is not None and organization.type == "coordinating_office"
+    # A subject decided only within the case's organization (or by the office) is listed so.
+    anywhere = [s for s in subjects if office or not SUBJECTS[s].own_organization]
+    where = Q(subject__in=anywhere) | Q(subject__in=[s for s in subjects if s not in anywhere],
+                                        case__owner_organization_id=actor.organization_id)
+    rows = (m.ApprovalRequest.objects.pending().filter(case__in=Case.objects.visible_to(actor)).filter(where)
+            .exclude(requested_by_id=actor.pk))
+    return rows.select_related("case", "requested_by").order_by("requested_at", "pk")
+
+
+def pending_approvals_page(*, actor: Actor, cursor: str = "", size: int = 25) -> keyset.KeysetPage[m.ApprovalRequest]:
+    """A page of ``pending_approvals_for`` (``keyset.page``, raises ``BadCursor``)."""
+    return keyset.page(pending_approvals_for(actor=actor), name="approvals.pending", ordering=("requested_at", "pk"),
+                       cursor=cursor or None, size=size)
+
+
+def approval_states(*, case: Case) -> dict[str, m.ApprovalRequest | None]:
+    """The latest request on the needs assessment and on the plan of ``case`` (None: never submitted),
+    in one query. The caller shows each only with its section open."""
+    latest: dict[str, m.ApprovalRequest | None] = {"needs_assessment": None, "service_plan": None}
+    for approval in (m.ApprovalRequest.objects.filter(case=case, subject__in=list(latest))
+                     .select_related("requested_by", "decided_by").order_by("-requested_at", "-pk")):
+        if latest[approval.subject] is None:
+            latest[approval.subject] = approval
+    return latest
+
+
+#: The section that shows each subject's state (the closure's is the case's stage).
+APPROVAL_SECTION = {"needs_assessment": "needs", "service_plan": "plan"}
+
+
+def approval_or_404(*, actor: Actor, case: Case, approval_id: Any) -> m.ApprovalRequest:
+    """One approval request of ``case`` (the case came through ``case_or_404``), to decide on. Its
+    subject's section must be open to the actor; whether they may decide is the service's check."""
+    approval = get_object_or_404(m.ApprovalRequest.objects.select_related("case", "requested_by", "closure"),
+                                 pk=approval_id, case=case)
+    section = APPROVAL_SECTION.get(approval.subject)
+    if section and section not in sections_visible_to(actor, case):
+        raise Http404
+    return approval
+
+
+def reassignment_staff(*, actor: Actor) -> QuerySet[User]:
+    """The staff a bulk reassignment may name: accounts the actor sees (``user.view`` scope) in a role
+    that holds cases."""
+    return (User.objects.visible_to(actor).filter(role__in=_case_holding_roles()).select_related("organization")
+            .order_by("organization__name", "full_name", "pk"))
+
+
+def _case_holding_roles() -> list[str]:
+    from octip.core.roles import ROLES
+
+    return [role.id for role in ROLES.values() if "case.edit" in role.permissions]
+
+
+def staff_member_or_404(*, actor: Actor, user_id: Any) -> User:
+    """One account of ``reassignment_staff`` (404 otherwise, the probe recorded)."""
+    from typing import cast
+
+    from octip.partners.models import UserQuerySet
+
+    staff = cast(UserQuerySet, User.objects.filter(role__in=_case_holding_roles()))
+    return get_visible_or_404(staff, actor, pk=user_id)
+
+
+@dataclass(frozen=True)
+class ReassignmentPreview:
+    cases: keyset.CappedCount
+    tasks: keyset.CappedCount
+
+
+def reassignment_preview(*, actor: Actor, departing: User, receiver: User, team: Any = None) -> ReassignmentPreview:
+    """How many open cases and tasks a bulk reassignment would move (numbers only), after the same
+    checks as the move (``validation.check_reassignment``)."""
+    from .validation import check_reassignment
+
+    require(actor, "case.reassign_departing")
+    check_reassignment(actor=actor, departing=departing, receiver=receiver, team=team)
+    return ReassignmentPreview(keyset.capped_count(open_cases_of(departing)),
+                               keyset.capped_count(open_tasks_of(departing)))
+
+
+def open_cases_of(departing: User) -> QuerySet[Case]:
+    """The departing worker's open cases in their organization, the oldest first (for counting and
+    for ``services.reassignment``; never shown)."""
+    return (Case.objects.filter(owner_organization_id=departing.organization_id, owner_worker_id=departing.pk)
+            .exclude(stage=Stage.CLOSED).order_by("opened_at", "pk"))
+
+
+def open_tasks_of(departing: User) -> QuerySet[Task]:
+    """The departing worker's open tasks on open cases of their organization."""
+    return (Task.objects.filter(assignee_id=departing.pk, done_at__isnull=True,
+                                case__owner_organization_id=departing.organization_id)
+            .exclude(case__stage=Stage.CLOSED).order_by("due", "pk"))
+
+
+def reassignment_teams(*, actor: Actor) -> QuerySet[Team]:
+    """The teams a bulk reassignment may give the moved cases: of the actor's organization (of every
+    organization for a role of scope "all"; the move checks the team is the workers')."""
+    from octip.core.access import role_of
+    from octip.core.roles import Scope
+
+    role = role_of(actor)
+    teams = Team.objects.select_related("organization")
+    return teams if role is not None and role.scope == Scope.ALL else teams.filter(
+        organization_id=actor.organization_id)

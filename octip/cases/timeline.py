@@ -31,6 +31,7 @@ from octip.core import audit
 
 from . import reference
 from .models import (
+    ApprovalSubject,
     Case,
     ClosureOutcome,
     DeliveryStatus,
@@ -107,6 +108,12 @@ class Kind(models.TextChoices):
     FOLLOW_UP_UPDATED = "case.follow_up_updated"
     FOLLOW_UP_CADENCE = "case.follow_up_cadence"
     PLAN_ACTION_DUE_CHANGED = "case.plan_action_due_changed"
+    APPROVAL_REQUESTED = "case.approval_requested"
+    APPROVAL_APPROVED = "case.approval_approved"
+    APPROVAL_REJECTED = "case.approval_rejected"
+    APPROVAL_SUPERSEDED = "case.approval_superseded"
+    CLOSED_WITHOUT_APPROVAL = "case.closed_without_approval"
+    CASE_REASSIGNED = "case.reassigned"
 
 
 #: Entries that tell of a section's content, readable only by whoever may see that section (a reader
@@ -223,6 +230,17 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
         "removed": gettext_noop("Follow-up cadence removed."),
     },
     Kind.PLAN_ACTION_DUE_CHANGED: gettext_noop("Service plan action due date changed."),
+    Kind.APPROVAL_REQUESTED: gettext_noop("%(subject)s submitted for approval."),
+    Kind.APPROVAL_APPROVED: gettext_noop("%(subject)s approved."),
+    Kind.APPROVAL_REJECTED: gettext_noop("%(subject)s not approved; see the coordinator's comment."),
+    Kind.APPROVAL_SUPERSEDED: gettext_noop("%(subject)s changed after it was submitted or approved; it needs "
+                                           "approval again."),
+    Kind.CLOSED_WITHOUT_APPROVAL: gettext_noop("Case closed (outcome: %(outcome)s); the organization does not "
+                                               "require approval of closures."),
+    Kind.CASE_REASSIGNED: {
+        "case": gettext_noop("Case moved from a departing worker to a colleague."),
+        "tasks": gettext_noop("Open tasks moved from a departing worker to a colleague."),
+    },
 }
 
 
@@ -253,7 +271,7 @@ def _moment(value: str) -> str:
 for _label_kind, _choices in {"track": Track, "stage": Stage, "outcome": ClosureOutcome, "need_status": NeedStatus,
                               "goal_status": GoalStatus, "office": ReportOffice,
                               "document_kind": DocumentKind, "delivery_status": DeliveryStatus,
-                              "follow_up_mode": FollowUpMode}.items():
+                              "follow_up_mode": FollowUpMode, "approval_subject": ApprovalSubject}.items():
     register_labels(_label_kind, _choices)
 register_labels("domain", lambda code: reference.label_of(reference.needs_domains(), code))
 register_labels("flag_kind", lambda code: reference.label_of(reference.flag_kinds(), code))

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from octip.core.access import allows, role_of
+from octip.core.roles import Scope
 from octip.partners.models import Region, Team, User
 
 from . import reference
@@ -276,3 +278,22 @@ def duplicate_check_reason(reason: str) -> str:
 def duplicate_criteria_suffice(kinds: Iterable[str]) -> bool:
     chosen = set(kinds)
     return {"name", "date_of_birth"} <= chosen or ("phone" in chosen and bool(chosen & {"name", "date_of_birth"}))
+
+
+def check_reassignment(*, actor: Any, departing: User, receiver: User, team: Team | None) -> None:
+    """The rules of a bulk reassignment (``services.reassignment``): both workers in one organization
+    (the actor's, unless the actor's role reaches every organization), someone else receives, the
+    receiver active and in a role that holds cases, the team (if any) of that organization."""
+    role = role_of(actor)
+    if role is None or (role.scope != Scope.ALL and departing.organization_id != actor.organization_id):
+        raise ValidationError({"departing": _("Choose a worker of your organization.")})
+    if receiver.pk == departing.pk:
+        raise ValidationError({"receiver": _("Choose someone other than the departing worker.")})
+    if receiver.organization_id != departing.organization_id:
+        raise ValidationError({"receiver": _("The receiving worker must belong to the same organization: cases "
+                                             "move to another organization only by a transfer.")})
+    if not receiver.is_active or not allows(receiver, "case.edit"):
+        raise ValidationError({"receiver": _("The receiving worker must be active and in a role that works on "
+                                             "cases.")})
+    if team is not None and team.organization_id != departing.organization_id:
+        raise ValidationError({"team": _("Choose one of the organization's teams.")})

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -266,6 +266,9 @@ def _abilities(user, case: Case, own: bool, sections) -> dict[str, bool]:
         "request_closure": own and case.stage in STAGE_TRANSITIONS and case.stage not in (
             Stage.CLOSED, Stage.CLOSURE_REQUESTED) and allows(user, "case.request_closure"),
         "approve_closure": allows(user, "case.approve_closure"),
+        "request_approval": own and open_ and allows(user, "case.edit") and (
+            case.owner_organization.requires_needs_approval or case.owner_organization.requires_plan_approval),
+        "decide_approvals": allows(user, "case.approve"),
         "reopen": own and case.stage == Stage.CLOSED and allows(user, "case.edit"),
         "work": open_ and allows(user, "case.edit"),
         "report_duty": own and allows(user, "case.edit"),
@@ -676,3 +679,92 @@ def emergency_review(request, access_id):
         else:
             status = 400
     return render(request, "cases/emergency_review.html", {"access": access, "form": form}, status=status)
+
+
+# --- Approvals ----------------------------------------------------------------------------------
+
+@login_required
+def approval_request(request, case_id):
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
+    services.require_own_scope(request.user, "case.edit", case)
+    subjects = [s for s in ("needs_assessment", "service_plan")
+                if services.requires_approval(case.owner_organization, s)]
+    if not subjects:
+        raise Http404
+    return _case_form_view(
+        request, case_id, form_class=forms.ApprovalRequestForm, title=_("Submit for approval"),
+        submit=_("Submit for approval"), form_kwargs={"subjects": subjects},
+        initial={"subject": subjects[0]},
+        intro=_("A coordinator approves it or sends it back with a comment. Changing it afterwards sends it back "
+                "to draft: submit it again."),
+        call=lambda case, data: services.request_approval(actor=request.user, case=case, subject=data["subject"]))
+
+
+@login_required
+def approval_decide(request, case_id, approval_id):
+    case = selectors.case_or_404(actor=request.user, case_id=case_id)
+    approval = selectors.approval_or_404(actor=request.user, case=case, approval_id=approval_id)
+    try:  # the service's refusal, audited, on GET as on POST
+        services.require_decider(request.user, approval)
+    except ValidationError as own:
+        raise PermissionDenied(" ".join(own.messages)) from own
+    if approval.subject == "closure" and approval.closure_id is not None:  # its page shows the reason given
+        return redirect("cases:closure_decide", case_id=case.pk, request_id=approval.closure_id)
+    intro = _("%(subject)s of case %(number)s, submitted by %(who)s on %(when)s. Read it on the case page before "
+              "deciding.") % {"subject": approval.get_subject_display(), "number": case.number,
+                              "who": approval.requested_by.full_name,
+                              "when": timezone.localtime(approval.requested_at).strftime("%Y-%m-%d")}
+    return _case_form_view(
+        request, case_id, form_class=forms.ApprovalDecisionForm, title=_("Decide on the approval"),
+        submit=_("Record decision"), intro=intro,
+        call=lambda case, data: services.decide_approval(actor=request.user, approval=approval,
+                                                         action=data["decision"], comment=data["comment"]))
+
+
+@login_required
+def approvals(request):
+    """The requests waiting for the reader's decision, the oldest first."""
+    selectors.require_approver(request.user)
+    try:
+        page = selectors.pending_approvals_page(actor=request.user, cursor=request.GET.get("cursor", ""))
+    except BadCursor:
+        raise Http404 from None
+    return render(request, "cases/approvals.html", {"page": page, "rows": page.rows})
+
+
+# --- Bulk reassignment --------------------------------------------------------------------------
+
+@login_required
+def reassign(request):
+    """A departing worker's open cases and tasks to a colleague: choose, see how many, confirm."""
+    require(request.user, "case.reassign_departing")
+    form = forms.ReassignmentForm(request.POST or None, staff=selectors.reassignment_staff(actor=request.user),
+                                  teams=selectors.reassignment_teams(actor=request.user))
+    preview = None
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        else:
+            data = form.cleaned_data
+            try:
+                preview = selectors.reassignment_preview(actor=request.user, departing=data["departing"],
+                                                         receiver=data["receiver"], team=data["team"])
+            except ValidationError as invalid:
+                apply_validation_error(form, invalid)
+                status = 400
+            else:
+                if data["confirm"]:
+                    moved, status = run(form, lambda: services.reassign_departing_worker(
+                        actor=request.user, departing=data["departing"], receiver=data["receiver"],
+                        team=data["team"]))
+                    if moved is not None:
+                        messages.success(request, _(
+                            "%(cases)s cases and %(tasks)s tasks moved to %(name)s. Still with the departing "
+                            "worker: %(cases_left)s cases and %(tasks_left)s tasks.") % {
+                            "cases": moved.cases, "tasks": moved.tasks, "name": data["receiver"].full_name,
+                            "cases_left": moved.cases_left, "tasks_left": moved.tasks_left})
+                        return redirect("cases:reassign")
+    return render(request, "cases/reassign.html", {
+        "form": form, "preview": preview, "case_limit": services.REASSIGN_CASE_LIMIT,
+        "task_limit": services.REASSIGN_TASK_LIMIT}, status=status)

@@ -406,6 +406,17 @@ ROUTES: dict[str, Expect] = {
     "POST /api/v1/persons-of-interest/{poi_id}/cases": {"*": 400, "anonymous": 401},
     "DELETE /api/v1/persons-of-interest/{poi_id}/cases/{case_id}": {"*": 400, "anonymous": 401},
     "GET /api/v1/cases/{case_id}/situations": {},
+    # approvals and bulk reassignment (cases; the organization's choice of approvals in partners)
+    "app:approval_settings": {"*": 403, "org_admin": 200, "anonymous": 302},
+    "cases:approvals": {"*": 403, "coordinator": 200, "anonymous": 302},
+    "cases:reassign": {"*": 403, "coordinator": 200, "org_admin": 200, "anonymous": 302},
+    "cases:approval_request": {"caseworker": (200, 404), "hotline_operator": (403, 404)},
+    "cases:approval_decide": {"coordinator": 302, "caseworker": (403, 404), "hotline_operator": (403, 404)},
+    "POST /api/v1/cases/{case_id}/approvals": {},
+    "POST /api/v1/cases/{case_id}/approvals/{approval_id}/decision": {"caseworker": (403, 404)},
+    "GET /api/v1/approvals/pending": {"*": 403, "coordinator": 200, "anonymous": 401},
+    "POST /api/v1/reassignments/preview": {"*": 403, "coordinator": 404, "org_admin": 404, "anonymous": 401},
+    "POST /api/v1/reassignments": {"*": 403, "coordinator": 404, "org_admin": 404, "anonymous": 401},
 }
 
 

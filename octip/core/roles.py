@@ -71,6 +71,10 @@ PERMISSIONS: dict[str, str] = {
     "situation.view": "See the organization's situations (operations, employers, networks) and their persons of "
                       "interest",
     "situation.edit": "Record situations and persons of interest, and link cases of one's own circle to them",
+    "case.approve": "Approve or reject a needs assessment or a service plan submitted for approval",
+    "case.reassign_departing": "Move a departing worker's open cases and tasks to a colleague of the same "
+                               "organization",
+    "organization.set_approvals": "Choose which casework steps of the organization need a coordinator's approval",
 }
 
 
@@ -110,7 +114,8 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           _CASEWORK | {"case.assign", "case.approve_closure", "case.break_glass", "consent.legal_basis",
                        "screening.publish_framework", "hotline.view", "hotline.edit", "hotline.roster",
                        "directory.edit", "justice.view", "justice.edit", "stats.view", "user.view",
-                       "user.approve_role", "prevention.curate_practices", "situation.view", "situation.edit"},
+                       "user.approve_role", "prevention.curate_practices", "situation.view", "situation.edit",
+                       "case.approve", "case.reassign_departing"},
           True, _("Coordinates the response across partners; approves closures.")),
     # Justice records (police contacts, proceedings, permits, CVAP) are part of casework on their own cases.
     _role("caseworker", _("Caseworker"), Scope.TEAM,
@@ -134,7 +139,7 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           True, _("Runs courses and outreach.")),
     _role("org_admin", _("Organization administrator"), Scope.ORGANIZATION,
           {"user.view", "user.manage", "user.unlock", "directory.edit", "directory.view_partner_services",
-           "case.count_workload"},
+           "case.count_workload", "case.reassign_departing", "organization.set_approvals"},
           True, _("Manages the staff accounts of one organization.")),
     _role("auditor", _("Auditor"), Scope.ALL,
           {"audit.view", "audit.export", "audit.review_emergency_access", "user.view"},

@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     EMERGENCY_ACCESS = "emergency_access.used", _("Emergency access was used")
     EMERGENCY_CONTACT = "hotline.emergency", _("An emergency 24/7 contact")
     DEADLINE = "deadline.approaching", _("A deadline is approaching")
+    APPROVAL_REQUESTED = "approval.requested", _("A needs assessment or service plan awaits my approval")
+    APPROVAL_DECIDED = "approval.decided", _("A needs assessment or service plan I submitted is decided")
 
 
 #: Kinds that nobody may switch off entirely: a person's safety may depend on them.

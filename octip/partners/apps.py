@@ -10,5 +10,6 @@ class PartnersConfig(AppConfig):
         ("app:home", _("Home"), None),
         ("app:staff_list", _("Staff accounts"), "user.view"),
         ("app:role_grants", _("Role requests"), "user.view"),
+        ("app:approval_settings", _("Approvals required"), "organization.set_approvals"),
         ("app:profile", _("My profile"), None),
     ]

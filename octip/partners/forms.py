@@ -81,3 +81,15 @@ class StaffAccountUpdateForm(forms.Form):
 
 class RoleGrantRefusalForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)
+
+
+class RequiredApprovalsForm(forms.Form):
+    """Which casework steps of the organization need a coordinator's approval."""
+
+    requires_needs_approval = forms.BooleanField(
+        label=_("The needs assessment needs a coordinator's approval"), required=False)
+    requires_plan_approval = forms.BooleanField(
+        label=_("The service plan needs a coordinator's approval"), required=False)
+    requires_closure_approval = forms.BooleanField(
+        label=_("Closing a case needs a coordinator's approval"), required=False,
+        help_text=_("Without it, a caseworker's request closes the case at once."))

@@ -61,6 +61,11 @@ class Organization(models.Model):
                                verbose_name=_("region"))
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Which casework steps need a coordinator's approval (``cases.services.approvals``), chosen by the
+    # organization's administrator. Closure needed one before this was a choice: it still does by default.
+    requires_needs_approval = models.BooleanField(_("the needs assessment needs approval"), default=False)
+    requires_plan_approval = models.BooleanField(_("the service plan needs approval"), default=False)
+    requires_closure_approval = models.BooleanField(_("closing a case needs approval"), default=True)
 
     class Meta:
         ordering = ["name"]

@@ -470,3 +470,28 @@ def verify_second_factor(*, actor: User, code: str) -> TOTPDevice | StaticDevice
             return device
     audit.record(actor, "mfa.failed", actor)
     return None
+
+
+#: What ``set_required_approvals`` sets: the ``cases`` subject of each ``Organization`` field.
+APPROVAL_SETTINGS = {"needs_assessment": "requires_needs_approval", "service_plan": "requires_plan_approval",
+                     "closure": "requires_closure_approval"}
+
+
+@transaction.atomic
+def set_required_approvals(*, actor: User, organization: Organization, required: dict[str, bool]) -> Organization:
+    """The organization administrator chooses which casework steps of their own organization need a
+    coordinator's approval (``required``: subject → bool, for the subjects of ``APPROVAL_SETTINGS``).
+    A request already waiting is not withdrawn: it is decided as it was asked. Audited, before and after."""
+    require(actor, "organization.set_approvals")
+    if organization.pk != actor.organization_id:
+        raise AccessDenied("organization.set_approvals")
+    unknown = set(required) - set(APPROVAL_SETTINGS)
+    if unknown:
+        raise ValidationError(_("Unknown casework step: %(steps)s.") % {"steps": ", ".join(sorted(unknown))})
+    before = {subject: getattr(organization, field) for subject, field in APPROVAL_SETTINGS.items()}
+    after = {subject: bool(required.get(subject, before[subject])) for subject in APPROVAL_SETTINGS}
+    for subject, field in APPROVAL_SETTINGS.items():
+        setattr(organization, field, after[subject])
+    organization.save(update_fields=list(APPROVAL_SETTINGS.values()))
+    audit.record(actor, "organization.approvals_set", organization, detail={"before": before, "after": after})
+    return organization

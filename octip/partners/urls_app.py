@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/role-requests/", views.role_grants, name="role_grants"),
     path("staff/role-requests/<int:grant_id>/approve/", views.role_grant_approve, name="role_grant_approve"),
     path("staff/role-requests/<int:grant_id>/refuse/", views.role_grant_refuse, name="role_grant_refuse"),
+    path("organization/approvals/", views.approval_settings, name="approval_settings"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("audit/export.csv", core_views.audit_export, name="audit_export"),
 ]

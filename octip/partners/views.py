@@ -23,6 +23,7 @@ from . import selectors, services
 from .forms import (
     CodeForm,
     EmailLoginForm,
+    RequiredApprovalsForm,
     RoleGrantRefusalForm,
     StaffAccountForm,
     StaffAccountUpdateForm,
@@ -304,3 +305,29 @@ def role_grant_refuse(request: HttpRequest, grant_id: int) -> HttpResponse:
         messages.success(request, _("The request was refused; %(name)s keeps their current role.")
                          % {"name": grant.account.full_name})
     return redirect("app:role_grants")
+
+
+@login_required
+def approval_settings(request: HttpRequest) -> HttpResponse:
+    """The organization administrator's choice of which casework steps need a coordinator's approval."""
+    require(request.user, "organization.set_approvals")
+    organization = request.user.organization
+    fields = services.APPROVAL_SETTINGS
+    form = RequiredApprovalsForm(request.POST or None, initial={
+        field: getattr(organization, field) for field in fields.values()})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_required_approvals(actor=request.user, organization=organization, required={
+                    subject: form.cleaned_data[field] for subject, field in fields.items()})
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+                status = 400
+            else:
+                messages.success(request, _("The approvals your organization requires are saved."))
+                return redirect("app:approval_settings")
+        else:
+            status = 400
+    return render(request, "app/approval_settings.html", {"form": form, "organization": organization},
+                  status=status)

@@ -11,7 +11,16 @@ from django.utils import timezone, translation
 
 from octip.cases import notices
 from octip.cases.models import Case, Task
-from octip.cases.services import add_task, assign_case, break_glass, decide_closure, request_closure
+from octip.cases.services import (
+    add_task,
+    assign_case,
+    break_glass,
+    decide_approval,
+    decide_closure,
+    request_approval,
+    request_closure,
+    save_need,
+)
 from octip.consent.services import warn_consents_expiring
 from octip.hotline.services import log_contact
 from octip.notifications.models import Channel, Kind, Notification, Preference, kind_of
@@ -68,6 +77,15 @@ def test_every_kind_names_no_person_in_app_or_by_email(
         escalate_unacknowledged(now=timezone.now() + datetime.timedelta(hours=1))
         notify_deadline(recipients=[caseworker], number=case.number, due=today + datetime.timedelta(days=3),
                         link=f"/app/cases/{case.pk}/", subject=f"proceeding:{case.pk}")
+        # Approvals of the needs assessment (the organization requires them here): asked, then decided.
+        type(case.owner_organization).objects.filter(pk=case.owner_organization_id).update(
+            requires_needs_approval=True)
+        case.owner_organization.refresh_from_db()
+        save_need(actor=other_worker, case=case, domain="safety", priority="high", status="identified",
+                  notes=f"{LEGAL_NAME} {FREE_TEXT}")
+        approval = request_approval(actor=other_worker, case=case, subject="needs_assessment")
+        decide_approval(actor=local_coordinator, approval=approval, action="reject",
+                        comment=f"{LEGAL_NAME} {FREE_TEXT}")
         closure = request_closure(actor=other_worker, case=case, reason=f"{LEGAL_NAME} {FREE_TEXT}",
                                   outcome="goals_met")
         decide_closure(actor=local_coordinator, closure=closure, approve=False, comment=f"{LEGAL_NAME} {FREE_TEXT}")

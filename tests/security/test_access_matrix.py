@@ -57,6 +57,7 @@ PAGE_KINDS: dict[str, str] = {
     "slug": "framework", "framework_id": "framework", "pk": "hsds",
     "proceeding_id": "proceeding", "aid_id": "aid", "status_id": "status", "application_id": "cvap",
     "delivery_id": "delivery", "follow_up_id": "follow_up", "action_id": "plan_action",
+    "approval_id": "approval",
 }
 FIXED = {"domain": "housing", "action": "accept", "key": "cases_by_track", "uidb64": "MQ", "token": "set-password",
          "name": "manifest.json"}

@@ -73,7 +73,9 @@ def build_world() -> World:
     from tests.factories.consent import make_consent
     from tests.factories.directory import make_service, taxonomy_with_needs
 
-    org_a, org_b = OrganizationFactory(name="Org A (test)"), OrganizationFactory(name="Org B (test)")
+    # Both partners require approval of the service plan, so that its request page is there to ask.
+    org_a = OrganizationFactory(name="Org A (test)", requires_plan_approval=True)
+    org_b = OrganizationFactory(name="Org B (test)", requires_plan_approval=True)
     org_c = OrganizationFactory(name="Org C (test)")
     office = OrganizationFactory(name="Office (test)", type="coordinating_office")
     team_a, team_b = TeamFactory(organization=org_a), TeamFactory(organization=org_b)
@@ -126,6 +128,7 @@ def build_world() -> World:
         worker = users["caseworker"] if side == "own" else caseworker_b
         objects.setdefault("closure", {})[side] = cases.request_closure(
             actor=worker, case=case, reason="Goals met", outcome="goals_met")
+        objects.setdefault("approval", {})[side] = objects["closure"][side].approval
     access = cases.break_glass(actor=users["coordinator"], case=objects["case"]["other"],
                                reason="A synthetic emergency for the access matrix.")
     objects["emergency"] = {"own": access, "other": access}

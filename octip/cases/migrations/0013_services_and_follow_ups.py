@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_flags_and_risk'),
+        ('cases', '0012_approvals'),
         ('directory', '0002_metadata_updated_by_user'),
         ('partners', '0004_sealed_mfa_devices'),
         ('referrals', '0003_delete_notification'),

@@ -8,6 +8,7 @@ ownership move are in ``cases.sharing``; field rules in ``cases.validation``.
 
 from ..sharing import grant_case_access, move_case_ownership, require_own_scope, require_section, revoke_case_access
 from ..validation import CASE_FIELDS, MAX_DOCUMENT_BYTES, PERSON_FIELDS, SAFETY_FIELDS, YOUTH_FIELDS
+from .approvals import decide_approval, may_decide, request_approval, require_decider, requires_approval
 from .closure import change_stage, decide_closure, duty_to_report_outstanding, reopen_case, request_closure
 from .delivery import (
     add_service_delivery,
@@ -35,6 +36,7 @@ from .plan import (
     save_safety_plan,
     update_goal,
 )
+from .reassignment import REASSIGN_CASE_LIMIT, REASSIGN_TASK_LIMIT, reassign_departing_worker
 from .youth import record_duty_to_report, update_youth_profile
 
 __all__ = [
@@ -49,4 +51,6 @@ __all__ = [
     "add_service_delivery", "change_plan_action_due", "create_due_follow_up_tasks", "end_service_delivery",
     "record_follow_up", "record_service_from_referral", "set_follow_up_cadence", "update_follow_up",
     "update_service_delivery",
+    "REASSIGN_CASE_LIMIT", "REASSIGN_TASK_LIMIT", "decide_approval", "may_decide", "reassign_departing_worker",
+    "request_approval", "require_decider", "requires_approval",
 ]

@@ -9,13 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octip.core.access import require
 from octip.core.versioning import save_versioned
 
-from .. import notices
-from ..models import STAGE_TRANSITIONS, Case, ClosureOutcome, ClosureRequest, Stage
+from ..models import STAGE_TRANSITIONS, ApprovalSubject, Case, ClosureOutcome, ClosureRequest, Stage
 from ..sharing import require_own_scope
 from ..timeline import Kind, happened
+from . import approvals
 
 
 def duty_to_report_outstanding(case: Case) -> bool:
@@ -42,7 +41,9 @@ def change_stage(*, actor: Any, case: Case, to_stage: str, expected_version: int
 
 @transaction.atomic
 def request_closure(*, actor: Any, case: Case, reason: str, outcome: str) -> ClosureRequest:
-    """A caseworker asks a coordinator to close the case."""
+    """A caseworker asks a coordinator to close the case. When the case's organization does not
+    require approval of closures (``services.approvals``), the case closes at once: the request is
+    recorded as decided by its own author, so that the statistics read every closure's outcome."""
     require_own_scope(actor, "case.request_closure", case)
     if case.stage in (Stage.CLOSED, Stage.CLOSURE_REQUESTED):
         raise ValidationError(_("Closure has already been requested, or the case is closed."))
@@ -52,37 +53,37 @@ def request_closure(*, actor: Any, case: Case, reason: str, outcome: str) -> Clo
         raise ValidationError({"outcome": _("Choose an outcome.")})
     if duty_to_report_outstanding(case):
         raise ValidationError(_("Record the duty-to-report (CFCSA s. 14) before this youth case can close."))
+    if not approvals.requires_approval(case.owner_organization, ApprovalSubject.CLOSURE):
+        return _close_without_approval(actor=actor, case=case, reason=reason.strip(), outcome=outcome)
     request = ClosureRequest.objects.create(case=case, reason=reason.strip(), outcome=outcome,
                                               requested_by=actor, previous_stage=case.stage)
     Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSURE_REQUESTED, updated_at=timezone.now())
     case.refresh_from_db(fields=["stage", "version", "updated_at"])
     happened(actor=actor, case=case, kind=Kind.CLOSURE_REQUESTED, params={"outcome": ("outcome", outcome)},
              detail={"request_id": request.pk}, audit_detail={"request_id": request.pk, "outcome": outcome})
-    notices.closure_requested(closure=request)
+    approvals.open_closure_approval(actor=actor, closure=request)
+    return request
+
+
+def _close_without_approval(*, actor: Any, case: Case, reason: str, outcome: str) -> ClosureRequest:
+    now = timezone.now()
+    request = ClosureRequest.objects.create(
+        case=case, reason=reason, outcome=outcome, requested_by=actor, previous_stage=case.stage,
+        decision=ClosureRequest.Decision.APPROVED, decided_by=actor, decided_at=now)
+    Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSED, closed_at=now, updated_at=now)
+    case.refresh_from_db(fields=["stage", "version", "closed_at", "updated_at"])
+    happened(actor=actor, case=case, kind=Kind.CLOSED_WITHOUT_APPROVAL, params={"outcome": ("outcome", outcome)},
+             detail={"request_id": request.pk}, audit_detail={"request_id": request.pk, "outcome": outcome})
     return request
 
 
 @transaction.atomic
 def decide_closure(*, actor: Any, closure: ClosureRequest, approve: bool, comment: str) -> ClosureRequest:
-    """A coordinator approves (the case closes) or rejects (it returns to its stage) a request."""
-    case = closure.case
-    require(actor, "case.approve_closure", case)
-    if closure.decision != ClosureRequest.Decision.PENDING:
-        raise ValidationError(_("This closure request has already been decided."))
-    if not (comment or "").strip():
-        raise ValidationError({"comment": _("Add a comment for the caseworker.")})
-    now = timezone.now()
-    closure.decision = ClosureRequest.Decision.APPROVED if approve else ClosureRequest.Decision.REJECTED
-    closure.decided_by, closure.decided_at, closure.comment = actor, now, comment.strip()
-    closure.save(update_fields=["decision", "decided_by", "decided_at", "comment"])
-    if approve:
-        Case.objects.filter(pk=case.pk).update(stage=Stage.CLOSED, closed_at=now, updated_at=now)
-    else:
-        Case.objects.filter(pk=case.pk).update(stage=closure.previous_stage, updated_at=now)
-    case.refresh_from_db(fields=["stage", "closed_at", "updated_at"])
-    happened(actor=actor, case=case, kind=Kind.CLOSURE_APPROVED if approve else Kind.CLOSURE_REJECTED,
-             detail={"request_id": closure.pk})
-    notices.closure_decided(closure=closure)
+    """A coordinator approves (the case closes) or rejects (it returns to its stage) a request: the
+    decision on its approval request (``services.approvals.decide_approval``)."""
+    approvals.decide_approval(actor=actor, approval=approvals.approval_of_closure(closure),
+                              action="approve" if approve else "reject", comment=comment)
+    closure.refresh_from_db()
     return closure
 
 

@@ -15,11 +15,25 @@ from octip.core.versioning import save_versioned
 from octip.partners.models import Team, User
 
 from .. import notices, reference
-from ..models import Case, Goal, GoalStatus, Need, NeedStatus, Note, PlanAction, Priority, SafetyPlan, Sensitivity, Task
+from ..models import (
+    ApprovalSubject,
+    Case,
+    Goal,
+    GoalStatus,
+    Need,
+    NeedStatus,
+    Note,
+    PlanAction,
+    Priority,
+    SafetyPlan,
+    Sensitivity,
+    Task,
+)
 from ..sections import validate_sections
 from ..sharing import is_own_case, refuse_if_closed, require_section
 from ..timeline import Kind, happened
 from ..validation import SAFETY_FIELDS
+from . import approvals
 from .delivery import sync_plan_action_task
 
 #: The rows a case has one of, that ``_create_once`` creates.
@@ -52,6 +66,7 @@ def save_need(*, actor: User, case: Case, domain: str, priority: str, status: st
         save_versioned(need, expected_version=expected_version if expected_version is not None else -1,
                        fields=["priority", "status", "notes", "updated_by", "updated_at"],
                        original={"priority": priority, "status": status, "notes": notes})
+    approvals.content_changed(actor=actor, case=case, subject=ApprovalSubject.NEEDS_ASSESSMENT)
     happened(actor=actor, case=case, kind=Kind.NEED_SAVED,
              params={"domain": ("domain", domain), "status": ("need_status", status)},
              audit_detail={"domain": domain, "priority": priority, "status": status})
@@ -65,6 +80,7 @@ def add_goal(*, actor: User, case: Case, description: str) -> Goal:
     if not (description or "").strip():
         raise ValidationError({"description": _("Describe the goal.")})
     goal = Goal.objects.create(case=case, description=description.strip(), created_by=actor)
+    approvals.content_changed(actor=actor, case=case, subject=ApprovalSubject.SERVICE_PLAN)
     happened(actor=actor, case=case, kind=Kind.GOAL_ADDED, audit_detail={"goal_id": goal.pk})
     return goal
 
@@ -95,6 +111,7 @@ def add_plan_action(*, actor: User, goal: Goal, description: str, owner: User | 
         raise ValidationError({"description": _("Describe the action.")})
     _check_worker(owner, goal.case, "owner")
     action = PlanAction.objects.create(goal=goal, description=description.strip(), owner=owner, due=due)
+    approvals.content_changed(actor=actor, case=goal.case, subject=ApprovalSubject.SERVICE_PLAN)
     happened(actor=actor, case=goal.case, kind=Kind.PLAN_ACTION_ADDED, audit_detail={"action_id": action.pk})
     sync_plan_action_task(actor=actor, action=action)  # a due date makes the action's task
     return action
