@@ -92,6 +92,10 @@ class Kind(models.TextChoices):
     POLICE_ACCESS_ENDED = "justice.police_access_ended"
     POLICE_CHOICE = "justice.police_choice"
     JUSTICE_RECORDED = "justice.recorded"
+    TRAFFICKING_PROFILE_SAVED = "case.trafficking_profile_saved"
+    TRAFFICKING_EVENT_ADDED = "case.trafficking_event_added"
+    TRAFFICKING_EVENT_UPDATED = "case.trafficking_event_updated"
+    TRAFFICKING_EVENT_REMOVED = "case.trafficking_event_removed"
 
 
 #: Entries that tell of a section's content, readable only by whoever may see that section (a reader
@@ -99,6 +103,9 @@ class Kind(models.TextChoices):
 SECTION_OF_KIND: dict[str, str] = {
     Kind.POLICE_CONTACT: "justice", Kind.POLICE_ACCESS_ENDED: "justice", Kind.POLICE_CHOICE: "justice",
     Kind.JUSTICE_RECORDED: "justice",
+    # The HTCDS profile's entries tell of recruitment and exploitation: readers of the profile only.
+    Kind.TRAFFICKING_PROFILE_SAVED: "profile", Kind.TRAFFICKING_EVENT_ADDED: "profile",
+    Kind.TRAFFICKING_EVENT_UPDATED: "profile", Kind.TRAFFICKING_EVENT_REMOVED: "profile",
 }
 
 _REFERRAL_STATUS = gettext_noop("Referral to %(org)s: %(status)s.")
@@ -182,6 +189,10 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
         "cvap": gettext_noop("CVAP application recorded."),
         "letter": gettext_noop("Letter produced: %(letter)s."),
     },
+    Kind.TRAFFICKING_PROFILE_SAVED: gettext_noop("Trafficking profile (HTCDS) updated."),
+    Kind.TRAFFICKING_EVENT_ADDED: gettext_noop("Trafficking event recorded (%(type)s)."),
+    Kind.TRAFFICKING_EVENT_UPDATED: gettext_noop("Trafficking event updated (%(type)s)."),
+    Kind.TRAFFICKING_EVENT_REMOVED: gettext_noop("Trafficking event removed (%(type)s)."),
 }
 
 
@@ -214,6 +225,7 @@ for _label_kind, _choices in {"track": Track, "stage": Stage, "outcome": Closure
                               "document_kind": DocumentKind}.items():
     register_labels(_label_kind, _choices)
 register_labels("domain", lambda code: reference.label_of(reference.needs_domains(), code))
+register_labels("htcds_event_type", lambda code: reference.label_of(reference.htcds("EventType"), code))
 #: A moment (an ISO datetime), shown in local time as the timeline always showed it.
 register_labels("datetime", _moment)
 
