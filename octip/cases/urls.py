@@ -36,4 +36,9 @@ urlpatterns = [
     path("<uuid:case_id>/documents/new/", views.document_upload, name="document_upload"),
     path("<uuid:case_id>/documents/<uuid:document_id>/link/", views.document_link, name="document_link"),
     path("<uuid:case_id>/documents/<uuid:document_id>/download/", views.document_download, name="document_download"),
+    path("<uuid:case_id>/profile/", views.trafficking_profile_edit, name="trafficking_profile"),
+    path("<uuid:case_id>/profile/events/new/", views.trafficking_event_add, name="trafficking_event_add"),
+    path("<uuid:case_id>/profile/events/<int:event_id>/", views.trafficking_event_edit, name="trafficking_event_edit"),
+    path("<uuid:case_id>/profile/events/<int:event_id>/remove/", views.trafficking_event_remove,
+         name="trafficking_event_remove"),
 ]

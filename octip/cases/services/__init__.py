@@ -34,12 +34,13 @@ __all__ = [
     "require_section", "review_emergency_access", "revoke_case_access", "save_need", "save_safety_plan",
     "update_case", "update_goal", "update_person", "update_youth_profile", "upload_document", "youth_at_intake",
 ]
-from .htcds import (  # noqa: E402  (the HTCDS profile, appended)
+from ..validation import EVENT_FIELDS, PROFILE_FIELDS  # noqa: E402  (the HTCDS profile, appended)
+from .htcds import (  # noqa: E402
     add_trafficking_event,
     remove_trafficking_event,
     save_trafficking_profile,
     update_trafficking_event,
 )
 
-__all__ += ["add_trafficking_event", "remove_trafficking_event", "save_trafficking_profile",
-            "update_trafficking_event"]
+__all__ += ["EVENT_FIELDS", "PROFILE_FIELDS", "add_trafficking_event", "remove_trafficking_event",
+            "save_trafficking_profile", "update_trafficking_event"]

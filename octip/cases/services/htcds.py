@@ -22,7 +22,7 @@ from octip.partners.models import User
 from ..models import Case, TraffickingEvent, TraffickingProfile
 from ..sharing import refuse_if_closed, require_section
 from ..timeline import Kind, happened
-from ..validation import EVENT_FIELDS, PROFILE_FIELDS, clean_event_fields, clean_profile_fields
+from ..validation import EVENT_FIELDS, clean_event_fields, clean_profile_fields
 
 SECTION = "profile"
 
@@ -122,5 +122,5 @@ def remove_trafficking_event(*, actor: User, event: TraffickingEvent) -> None:
              audit_detail={"event_id": event_id, "type": event_type})
 
 
-__all__ = ["PROFILE_FIELDS", "add_trafficking_event", "remove_trafficking_event", "save_trafficking_profile",
+__all__ = ["add_trafficking_event", "remove_trafficking_event", "save_trafficking_profile",
            "update_trafficking_event"]
