@@ -41,6 +41,7 @@ MARKERS = {
     "safety_plan": ["SAFETYMARK bluebird"],
     "documents": ["DOCMARK-letter.txt", "IDDOCMARK-passport-scan.txt"],
     "consents": [RECIPIENT],
+    "profile": ["PROFILECITYMARK Synthetic Town", "PROFILEDESCMARK a synthetic job fair"],
     "timeline": [],
 }
 #: Markers shown only when a further section is open too (issue 9 #4): a document's file name, and a
@@ -51,14 +52,14 @@ DATA_MARKERS = {**MARKERS, "summary": ["DebtBondage", "agriculture_animal_husban
 RESTRICTED = "RESTRICTEDMARK only the owning team"
 #: The API sub-resource of each section of rows (and of the summary's youth profile).
 SUB_RESOURCES = {"needs": "needs", "plan": "goals", "tasks": "tasks", "notes": "notes", "safety_plan": "safety-plan",
-                 "documents": "documents", "timeline": "timeline", "consents": "consents"}
+                 "documents": "documents", "timeline": "timeline", "consents": "consents", "profile": "profile"}
 #: Page headings of the sections the case page shows by id.
 HEADINGS = {"identity": "identity", "needs": "needs", "plan": "plan", "tasks": "tasks", "notes": "notes",
-            "safety_plan": "safety", "documents": "documents", "timeline": "timeline"}
+            "safety_plan": "safety", "documents": "documents", "timeline": "timeline", "profile": "profile"}
 
 COMBINATIONS = [[name] for name in sections.SECTIONS] + [
     ["summary", "identity"], ["needs", "plan", "tasks"], ["notes", "documents", "timeline"], ["documents", "identity"],
-    sorted(sections.ALL_SECTIONS)]
+    ["profile", "timeline"], sorted(sections.ALL_SECTIONS)]
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +98,15 @@ def rich_case(caseworker):  # noqa: F811
                              content=b"A synthetic letter.")
     services.upload_document(actor=caseworker, case=case, kind="identity", filename=MARKERS["documents"][1],
                              content=b"A synthetic passport scan.")
+    services.save_trafficking_profile(actor=caseworker, case=case, expected_version=None, changes={
+        "trafficking_status": "ActualVictimOfTrafficking", "status_decided_by": "NGO",
+        "recruitment_methods": ["ThroughAnOnlineAdvertisement"], "recruitment_platforms": ["Facebook"],
+        "exploitation_platforms": ["WhatsApp"], "labour_industry": "A_AgricultureForestryAndFishing",
+        "sex_exploitation_types": ["Pornography"], "vulnerabilities": ["Migration"],
+        "trafficker_relationship": "Acquainted", "age_when_trafficked": 15})
+    services.add_trafficking_event(actor=caseworker, case=case, values={
+        "type": "Recruitment", "date": datetime.date(2024, 3, 1), "date_precision": "month",
+        "city": MARKERS["profile"][0], "state": "Jalisco", "country": "MX", "description": MARKERS["profile"][1]})
     return case_or_404(actor=caseworker, case_id=case.pk)
 
 
@@ -151,7 +161,7 @@ def _check_page(client, reader, case, chosen):
         youth = _segment(html, "youth")
         for fact in sections.facts(sections.fields_of("identity", on=["youth"]), case):
             assert f"<dt>{_escaped(fact.label)}</dt><dd>{_escaped(fact.text)}</dd>" in youth, fact.field.name
-    for name in ("needs", "plan", "tasks", "notes", "documents", "timeline"):
+    for name in ("needs", "plan", "tasks", "notes", "documents", "timeline", "profile"):
         if name not in chosen:
             continue
         part = _segment(html, HEADINGS[name])
@@ -221,6 +231,9 @@ def _check_api(client, case, chosen):
         if name == "plan":
             action_fields = {f.name for f in sections.field_of("plan", "actions").fields}
             assert all(action_fields <= set(a) for g in rows for a in g["actions"])
+        if name == "profile":
+            event_fields = {f.name for f in sections.field_of("profile", "events").fields}
+            assert all(event_fields <= set(e) for p in rows for e in p["events"]) and rows[0]["events"]
         assert RESTRICTED not in response.content.decode()
 
 
@@ -327,7 +340,7 @@ def test_the_api_shapes_are_the_declared_fields():
 
     shapes = {"needs": schemas.NeedOut, "plan": schemas.GoalOut, "tasks": schemas.TaskOut, "notes": schemas.NoteOut,
               "safety_plan": schemas.SafetyPlanOut, "documents": schemas.DocumentOut,
-              "timeline": schemas.TimelineOut}
+              "timeline": schemas.TimelineOut, "profile": schemas.TraffickingProfileOut}
     for name, shape in shapes.items():
         assert {f.name for f in sections.fields_of(name)} <= set(shape.model_fields), name
     assert {f.name for f in sections.fields_of("summary", on=["", "person"])} <= set(schemas.CaseOut.model_fields)
