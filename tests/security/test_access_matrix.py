@@ -56,6 +56,7 @@ PAGE_KINDS: dict[str, str] = {
     "referral_id": "referral", "transfer_id": "transfer", "user_id": "staff", "service_id": "hsds_services",
     "slug": "framework", "framework_id": "framework", "pk": "hsds",
     "proceeding_id": "proceeding", "aid_id": "aid", "status_id": "status", "application_id": "cvap",
+    "event_id": "trafficking_event",
 }
 FIXED = {"domain": "housing", "action": "accept", "key": "cases_by_track", "uidb64": "MQ", "token": "set-password",
          "name": "manifest.json"}

@@ -103,6 +103,8 @@ def build_world() -> World:
                                               content=b"synthetic"),
             "consent": make_consent(case=case, obtained_by=worker, organization=partner,
                                     sections=["summary", "needs", "plan"]),
+            "trafficking_event": cases.add_trafficking_event(actor=worker, case=case, values={
+                "type": "Recruitment", "date_precision": "year", "country": "MX"}),
         }
         make_consent(case=case, obtained_by=worker, organization=partner, scope="share_with_organization",
                      sections=sorted(_all_sections()), purpose="transfer")
