@@ -18,7 +18,7 @@ from octip.core import audit
 from octip.partners.demo import DEMO_DOMAIN
 from octip.partners.models import Organization, Region, Team, User
 
-from . import bulk_demo, reference
+from . import bulk_demo, demo_htcds, reference
 from . import models as m
 from .search_index import index_persons
 from .timeline import Kind, build, record_all
@@ -74,6 +74,7 @@ def seed(*, scale: int | None, stdout) -> None:
     _seed_cases(scale=scale, stdout=stdout)
     with transaction.atomic():
         _seed_emergency_accesses(stdout=stdout)
+    demo_htcds.seed(scale=scale, stdout=stdout)  # HTCDS profiles and events (issue 16; none at --scale)
 
 
 #: Emergency accesses a demo coordinator opened, for the auditors' review (the reasons are synthetic).
