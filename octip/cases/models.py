@@ -882,7 +882,7 @@ class TraffickingEvent(VersionedModel):
     type = models.CharField(_("type"), max_length=20)
     #: For a month or a year, the first day of it.
     date = models.DateField(_("date"), null=True, blank=True)
-    date_precision = models.CharField(_("date known to the"), max_length=5, choices=DatePrecision.choices,
+    date_precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices,
                                       default=DatePrecision.DAY)
     city = EncryptedChar(_("city"), max_length=200, blank=True)
     state = EncryptedChar(_("state or province"), max_length=200, blank=True)

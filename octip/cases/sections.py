@@ -283,7 +283,7 @@ _DECLARED: tuple[Section, ...] = (
         Field("events", _("Trafficking events"), kind=FieldKind.ROWS, fields=(
             Field("type", _("Event"), kind=FieldKind.CHOICE, labels=_htcds("EventType")),
             Field("date", _("Date"), kind=FieldKind.DATE, shown="date_text"),
-            Field("date_precision", _("Date known to the"), kind=FieldKind.CHOICE, labels=_choice(DatePrecision)),
+            Field("date_precision", _("Date precision"), kind=FieldKind.CHOICE, labels=_choice(DatePrecision)),
             Field("city", _("City"), identifying=True),
             Field("state", _("State or province"), identifying=True),
             Field("country", _("Country")),
@@ -474,7 +474,8 @@ def register_content(name: str, provider: Callable[[Case, frozenset[str]], Any],
 
 
 def sections_held(case: Case) -> frozenset[str]:
-    """Every section, less those another app owns that this case holds nothing in: what moving the
+    """Every section, less those another app owns (or declared with ``holds``, as ``profile``) that this
+    case holds nothing in: what moving the
     whole case (a transfer) discloses. A consent the person gave before a section existed cannot name
     it, and it must not be widened for them; a section with nothing in it discloses nothing, so it is
     not asked for. Once the case holds something there, the consent must name it."""
