@@ -81,7 +81,7 @@ def build_extract(*, actor: Actor, year: int, at: datetime.datetime | None = Non
                                                                       "events")}
     c = columns["cases"]
     # The HTCDS profile's codes (clear columns of named fields, never an event's place or account).
-    profiles = {p["case_id"]: p for p in TraffickingProfile.objects.filter(
+    profiles: dict[Any, dict[str, Any]] = {p["case_id"]: dict(p) for p in TraffickingProfile.objects.filter(
         case__opened_at__gte=start, case__opened_at__lt=end).values(
         "case_id", "trafficking_status", "status_decided_by", "recruitment_methods", "recruitment_platforms",
         "exploitation_platforms", "labour_industry", "sex_exploitation_types", "vulnerabilities",
@@ -106,7 +106,7 @@ def build_extract(*, actor: Actor, year: int, at: datetime.datetime | None = Non
             ("closure_outcome", row["outcome"] if closed else None), ("consented", bool(row["consented"])),
         ):
             c.setdefault(name, []).append(value)
-        profile = profiles.get(row["pk"], {})
+        profile: dict[str, Any] = profiles.get(row["pk"], {})
         for name, key in (("trafficking_status", "trafficking_status"), ("status_decided_by", "status_decided_by"),
                           ("labour_industry", "labour_industry"),
                           ("trafficker_relationship", "trafficker_relationship"),
