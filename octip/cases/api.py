@@ -30,7 +30,7 @@ from .sections import Field as SectionField
 from .sections import fields_of, value, values, withheld
 from .sharing import require_own_scope
 from .summary_pdf import PDF, summary_response
-from .validation import active_user, refuse_oversized, region_from_code, team_from_id
+from .validation import active_user, parse_partial_date, refuse_oversized, region_from_code, team_from_id
 
 router = Router(tags=["cases"])
 
@@ -685,3 +685,51 @@ def reassign(request, body: s.ReassignmentIn):
     ``case_limit`` cases and ``task_limit`` tasks a call: call again while ``cases_left``)."""
     moved = services.reassign_departing_worker(actor=request.auth, **_reassignment_parties(request, body))
     return {"cases": moved.cases, "tasks": moved.tasks, "cases_left": moved.cases_left, "tasks_left": moved.tasks_left}
+# --- The HTCDS trafficking profile and events -----------------------------------------------------
+
+def _event_values(body: s.TraffickingEventIn | s.TraffickingEventPatch) -> dict:
+    """The body's fields as the services take them: the date text parsed into a date and its precision."""
+    values = body.dict(exclude={"version"}, exclude_unset=True)
+    if isinstance(body, s.TraffickingEventIn):
+        values = {**body.dict(), **values}
+    values = {k: v for k, v in values.items() if v is not None or k == "date"}
+    if "date" in values:
+        values["date"], values["date_precision"] = parse_partial_date(values["date"])
+    return values
+
+
+@router.get("/cases/{case_id}/profile", response=s.TraffickingProfileOut)
+def get_trafficking_profile(request, case_id: UUID):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return selectors.profile_for_reading(actor=request.auth, case=case, via="api")
+
+
+@router.put("/cases/{case_id}/profile", response=s.TraffickingProfileOut)
+def put_trafficking_profile(request, case_id: UUID, body: s.TraffickingProfileIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    # Only the fields sent change: a field left out of the body is kept, not blanked.
+    return services.save_trafficking_profile(actor=request.auth, case=case,
+                                             changes=body.dict(exclude={"version"}, exclude_unset=True),
+                                             expected_version=body.version)
+
+
+@router.post("/cases/{case_id}/profile/events", response={201: s.TraffickingEventOut})
+def add_trafficking_event(request, case_id: UUID, body: s.TraffickingEventIn):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    return Status(201, services.add_trafficking_event(actor=request.auth, case=case, values=_event_values(body)))
+
+
+@router.patch("/cases/{case_id}/profile/events/{event_id}", response=s.TraffickingEventOut)
+def patch_trafficking_event(request, case_id: UUID, event_id: int, body: s.TraffickingEventPatch):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    event = selectors.trafficking_event_or_404(actor=request.auth, case=case, event_id=event_id)
+    return services.update_trafficking_event(actor=request.auth, event=event, changes=_event_values(body),
+                                             expected_version=body.version)
+
+
+@router.delete("/cases/{case_id}/profile/events/{event_id}", response={204: None})
+def remove_trafficking_event(request, case_id: UUID, event_id: int):
+    case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    event = selectors.trafficking_event_or_404(actor=request.auth, case=case, event_id=event_id)
+    services.remove_trafficking_event(actor=request.auth, event=event)
+    return Status(204, None)

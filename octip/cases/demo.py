@@ -18,7 +18,7 @@ from octip.core import audit
 from octip.partners.demo import DEMO_DOMAIN
 from octip.partners.models import Organization, Region, Team, User
 
-from . import bulk_demo, demo_approvals, reference
+from . import bulk_demo, demo_approvals, demo_htcds, reference
 from . import models as m
 from .demo_delivery import seed_deliveries
 from .demo_flags import seed_flags_and_risk
@@ -81,6 +81,7 @@ def seed(*, scale: int | None, stdout) -> None:
     if scale is None:  # services delivered and follow-ups (the bulk demo writes none)
         seed_deliveries(stdout=stdout)
     demo_approvals.seed_approvals(scale=scale, stdout=stdout, demo_domain=DEMO_DOMAIN)
+    demo_htcds.seed(scale=scale, stdout=stdout)  # HTCDS profiles and events (issue 16; none at --scale)
 
 
 #: Emergency accesses a demo coordinator opened, for the auditors' review (the reasons are synthetic).

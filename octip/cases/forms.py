@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from octip.core.bounds import BoundedDateField, BoundedDateTimeField
@@ -35,7 +36,7 @@ from .models import (
     Track,
 )
 from .selectors import NO_WORKER, CaseOwners, case_owners, plan_action_owners
-from .validation import clean_aliases, clean_citizenship, clean_identity_documents, clean_languages
+from .validation import clean_aliases, clean_citizenship, clean_identity_documents, clean_languages, parse_partial_date
 
 
 class DateInput(forms.DateInput):
@@ -434,3 +435,69 @@ class ReassignmentForm(forms.Form):
         self.fields["departing"].queryset = staff  # type: ignore[attr-defined]
         self.fields["receiver"].queryset = staff.filter(is_active=True)  # type: ignore[attr-defined]
         self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+# --- The HTCDS trafficking profile and events -----------------------------------------------------
+
+class TraffickingProfileForm(forms.Form):
+    """The HTCDS profile: each list's labels in the reader's language, its HTCDS codes as values."""
+
+    trafficking_status = forms.ChoiceField(label=_("Trafficking status"), required=False)
+    status_decided_by = forms.ChoiceField(label=_("Status decided by"), required=False)
+    recruitment_methods = forms.MultipleChoiceField(label=_("Method of recruitment"), required=False,
+                                                    widget=forms.CheckboxSelectMultiple)
+    recruitment_platforms = forms.MultipleChoiceField(label=_("Recruitment websites and apps"), required=False,
+                                                      widget=forms.CheckboxSelectMultiple)
+    exploitation_platforms = forms.MultipleChoiceField(label=_("Exploitation websites and apps"), required=False,
+                                                       widget=forms.CheckboxSelectMultiple)
+    labour_industry = forms.ChoiceField(label=_("Forced labour industry (ISIC section)"), required=False)
+    sex_exploitation_types = forms.MultipleChoiceField(label=_("Type of sexual exploitation"), required=False,
+                                                       widget=forms.CheckboxSelectMultiple)
+    vulnerabilities = forms.MultipleChoiceField(label=_("Vulnerabilities"), required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+    trafficker_relationship = forms.ChoiceField(label=_("Relationship to the trafficker"), required=False)
+    age_when_trafficked = forms.IntegerField(label=_("Age when first trafficked"), required=False, min_value=0,
+                                             max_value=120, help_text=_("In years."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    LISTS = {"trafficking_status": "TraffickingStatus", "status_decided_by": "TraffickingStatusDecisionMakingOrg",
+             "recruitment_methods": "MethodOfRecruitment", "recruitment_platforms": "WebsitesAndApps",
+             "exploitation_platforms": "WebsitesAndApps", "labour_industry": "ForcedLabourIndustry",
+             "sex_exploitation_types": "TypeOfSexExploitation", "vulnerabilities": "Vulnerabilities",
+             "trafficker_relationship": "RelationshipToTrafficker"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, list_name in self.LISTS.items():
+            field = self.fields[name]
+            choices = reference.choices(reference.htcds(list_name))
+            field.choices = choices if isinstance(field, forms.MultipleChoiceField) else [("", "—"), *choices]
+
+
+class TraffickingEventForm(forms.Form):
+    type = forms.ChoiceField(label=_("Event"))
+    date = forms.CharField(label=_("Date"), required=False, max_length=10,
+                           help_text=_("YYYY-MM-DD, or YYYY-MM if only the month is known, or YYYY."))
+    city = forms.CharField(label=_("City"), required=False, max_length=200)
+    state = forms.CharField(label=_("State or province"), required=False, max_length=200)
+    country = forms.CharField(label=_("Country"), required=False, max_length=2,
+                              help_text=_("ISO 3166 two-letter code, such as CA or MX."))
+    description = forms.CharField(label=_("Description"), required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("What happened, in a few words. Do not write names."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = reference.choices(reference.htcds("EventType"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "date" in data:
+            try:
+                data["date"], data["date_precision"] = parse_partial_date(data["date"])
+            except ValidationError as invalid:
+                self.add_error("date", invalid.message_dict["date"])
+        return data
+
+
+class RemoveForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, remove this event"), required=True)

@@ -1138,3 +1138,81 @@ class ApprovalRequest(models.Model):
 
     def __str__(self) -> str:
         return f"approval request {self.pk} ({self.subject}, {self.decision})"
+
+
+# --- The HTCDS trafficking profile (IOM HTCDS 2.0 vic_ and hte_ fields) ---------------------------
+
+class TraffickingProfile(VersionedModel):
+    """What the IOM Human Trafficking Case Data Standard records of the person's trafficking that the
+    case lacks elsewhere (``vic_`` fields). Every value is an HTCDS code kept as the standard spells it
+    (lists in ``data/htcds_profile.yaml``), so the HTCDS and CTDC exports map one to one. Coded values
+    are not identifying and stay clear; the case's own exploitation types, setting and means of control
+    are not repeated here (the exports map them: ``docs/casework-htcds.md``)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="trafficking_profile")
+    #: vic_TraffickingStatus and vic_TraffickingStatusDecisionMakingOrg.
+    trafficking_status = models.CharField(_("trafficking status"), max_length=40, blank=True)
+    status_decided_by = models.CharField(_("who decided the status"), max_length=40, blank=True)
+    #: vic_MethodOfRecruitment, vic_RecruitmentWebsitesAndApps, vic_ExploitationWebsitesAndApps (codes).
+    recruitment_methods = models.JSONField(_("method of recruitment"), default=list, blank=True)
+    recruitment_platforms = models.JSONField(_("recruitment websites and apps"), default=list, blank=True)
+    exploitation_platforms = models.JSONField(_("exploitation websites and apps"), default=list, blank=True)
+    #: vic_ForcedLabourIndustry (an ISIC rev. 4 section) and vic_TypeOfSexExploitation.
+    labour_industry = models.CharField(_("forced labour industry"), max_length=60, blank=True)
+    sex_exploitation_types = models.JSONField(_("type of sexual exploitation"), default=list, blank=True)
+    #: vic_Vulnerabilities, vic_RelationshipToTrafficker, vic_AgeWhenTrafficked.
+    vulnerabilities = models.JSONField(_("vulnerabilities"), default=list, blank=True)
+    trafficker_relationship = models.CharField(_("relationship to the trafficker"), max_length=20, blank=True)
+    age_when_trafficked = models.PositiveSmallIntegerField(_("age when first trafficked"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"trafficking profile {self.pk}"
+
+    @property
+    def events(self) -> Any:
+        """The case's trafficking events (the profile section lists them with the profile)."""
+        return self.case.trafficking_events
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class TraffickingEvent(VersionedModel):
+    """A past trafficking event of the person (HTCDS ``hte_``): recruitment, transit or exploitation,
+    when (to the day, month or year) and where. The city, the state or province and the description
+    are free text that can point at the person: encrypted. The country is an ISO 3166 alpha-2 code."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="trafficking_events")
+    type = models.CharField(_("type"), max_length=20)
+    #: For a month or a year, the first day of it.
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(_("date precision"), max_length=5, choices=DatePrecision.choices,
+                                      default=DatePrecision.DAY)
+    city = EncryptedChar(_("city"), max_length=200, blank=True)
+    state = EncryptedChar(_("state or province"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    description = EncryptedText(_("description"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"trafficking event {self.pk}"
+
+    def date_text(self) -> str:
+        """The date as precisely as it is known: 2024-03-15, 2024-03 or 2024."""
+        if self.date is None:
+            return ""
+        if self.date_precision == DatePrecision.YEAR:
+            return f"{self.date.year:04d}"
+        if self.date_precision == DatePrecision.MONTH:
+            return f"{self.date.year:04d}-{self.date.month:02d}"
+        return self.date.isoformat()

@@ -98,3 +98,41 @@ def label_of(terms: tuple[Term, ...], code: str) -> str:
         if term.code == code:
             return term.label
     return code
+
+
+#: The HTCDS field (``vic_``/``hte_``) of each list in ``data/htcds_profile.yaml``; both websites-and-apps
+#: fields share one list.
+HTCDS_LISTS: dict[str, tuple[str, ...]] = {
+    "TraffickingStatus": ("vic_TraffickingStatus",),
+    "TraffickingStatusDecisionMakingOrg": ("vic_TraffickingStatusDecisionMakingOrg",),
+    "RelationshipToTrafficker": ("vic_RelationshipToTrafficker",),
+    "MethodOfRecruitment": ("vic_MethodOfRecruitment",),
+    "WebsitesAndApps": ("vic_RecruitmentWebsitesAndApps", "vic_ExploitationWebsitesAndApps"),
+    "ForcedLabourIndustry": ("vic_ForcedLabourIndustry",),
+    "TypeOfSexExploitation": ("vic_TypeOfSexExploitation",),
+    "Vulnerabilities": ("vic_Vulnerabilities",),
+    "EventType": ("hte_Type",),
+}
+
+
+@cache
+def _htcds_lists() -> dict[str, tuple[Term, ...]]:
+    raw = yaml.safe_load((DATA / "htcds_profile.yaml").read_text(encoding="utf-8"))
+    lists = {}
+    for name, rows in raw.items():
+        terms = tuple(Term(str(r["code"]), r["label"], r.get("label_fr", "")) for r in rows)
+        if len({t.code for t in terms}) != len(terms):
+            raise ValueError(f"htcds_profile.yaml: {name} repeats a code")
+        lists[name] = terms
+    if set(lists) != set(HTCDS_LISTS):
+        raise ValueError("htcds_profile.yaml: the lists differ from reference.HTCDS_LISTS")
+    return lists
+
+
+def htcds(name: str) -> tuple[Term, ...]:
+    """One HTCDS picklist of ``data/htcds_profile.yaml`` (``"Vulnerabilities"``, ``"EventType"``...)."""
+    return _htcds_lists()[name]
+
+
+def htcds_codes(name: str) -> frozenset[str]:
+    return frozenset(t.code for t in htcds(name))

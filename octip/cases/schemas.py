@@ -478,3 +478,49 @@ class ReassignmentOut(Schema):
     tasks: int
     cases_left: int
     tasks_left: int
+# --- The HTCDS trafficking profile ------------------------------------------------------------------
+
+TraffickingEventOut = declared_schema("TraffickingEventOut", lambda: sections.field_of("profile", "events").fields,
+                                      {"id": (int, ...), "version": (int, ...)})
+TraffickingProfileOut = declared_schema("TraffickingProfileOut", lambda: sections.fields_of("profile"),
+                                        {"version": (int, ...)}, nested={"events": TraffickingEventOut})
+TraffickingProfileOut.__doc__ = ("The person's IOM HTCDS profile: every value an HTCDS code (vic_ fields), with the "
+                                 "trafficking events (hte_). An event's date is the first day of its month or year "
+                                 "when ``date_precision`` says so.")
+
+
+class TraffickingProfileIn(Schema):
+    """Only the fields sent change. Codes as the HTCDS spells them; an unknown code is refused."""
+
+    trafficking_status: str | None = Field(None, max_length=60)
+    status_decided_by: str | None = Field(None, max_length=60)
+    recruitment_methods: list[Annotated[str, Field(max_length=60)]] | None = Field(None, max_length=40)
+    recruitment_platforms: list[Annotated[str, Field(max_length=60)]] | None = Field(None, max_length=40)
+    exploitation_platforms: list[Annotated[str, Field(max_length=60)]] | None = Field(None, max_length=40)
+    labour_industry: str | None = Field(None, max_length=60)
+    sex_exploitation_types: list[Annotated[str, Field(max_length=60)]] | None = Field(None, max_length=40)
+    vulnerabilities: list[Annotated[str, Field(max_length=60)]] | None = Field(None, max_length=40)
+    trafficker_relationship: str | None = Field(None, max_length=60)
+    age_when_trafficked: int | None = Field(None, ge=0, le=120)
+    version: int | None = None
+
+
+class TraffickingEventIn(Schema):
+    """``date``: YYYY-MM-DD, YYYY-MM (month known) or YYYY (year known)."""
+
+    type: str = Field(min_length=1, max_length=20)
+    date: str = Field("", max_length=10)
+    city: str = Field("", max_length=200)
+    state: str = Field("", max_length=200)
+    country: str = Field("", max_length=2)
+    description: str = Field("", max_length=4000)
+
+
+class TraffickingEventPatch(Schema):
+    type: str | None = Field(None, min_length=1, max_length=20)
+    date: str | None = Field(None, max_length=10)
+    city: str | None = Field(None, max_length=200)
+    state: str | None = Field(None, max_length=200)
+    country: str | None = Field(None, max_length=2)
+    description: str | None = Field(None, max_length=4000)
+    version: int

@@ -47,6 +47,7 @@ from . import reference
 from .models import (
     Case,
     ConsentGiver,
+    DatePrecision,
     DeliveryStatus,
     DocumentKind,
     ExploitationType,
@@ -60,6 +61,7 @@ from .models import (
     SafetyPlan,
     Sensitivity,
     Separation,
+    TraffickingProfile,
     risk_label,
 )
 
@@ -153,6 +155,13 @@ def _choice(choices: Any) -> Callable[[str], str]:
 def _term(terms: Callable[[], tuple[reference.Term, ...]]) -> Callable[[str], str]:
     def label(code: str) -> str:
         return reference.label_of(terms(), code)
+
+    return label
+
+
+def _htcds(name: str) -> Callable[[str], str]:
+    def label(code: str) -> str:
+        return reference.label_of(reference.htcds(name), code)
 
     return label
 
@@ -256,6 +265,40 @@ _DECLARED: tuple[Section, ...] = (
         Field("kind", _("Type"), kind=FieldKind.CHOICE, labels=_choice(DocumentKind)),
         Field("size", _("Size"), kind=FieldKind.BYTES),
         Field("created_at", _("Added"), kind=FieldKind.DATETIME),
+    )),
+    # The IOM HTCDS profile (vic_ codes) with the trafficking events (hte_): a section of its own, not the
+    # summary, because vulnerabilities and the relationship to the trafficker are more than a receiver of a
+    # referral's preview needs; an event's place and account are identifying (``docs/casework-htcds.md``).
+    Section("profile", _("Trafficking profile (HTCDS: status, recruitment, vulnerabilities, events)"), single=True,
+            rows=lambda case: TraffickingProfile.objects.filter(case=case)[:1],
+            holds=lambda case: TraffickingProfile.objects.filter(case=case).exists(), fields=(
+        Field("trafficking_status", _("Trafficking status"), kind=FieldKind.CHOICE,
+              labels=_htcds("TraffickingStatus")),
+        Field("status_decided_by", _("Status decided by"), kind=FieldKind.CHOICE,
+              labels=_htcds("TraffickingStatusDecisionMakingOrg")),
+        Field("recruitment_methods", _("Method of recruitment"), kind=FieldKind.CODES,
+              labels=_htcds("MethodOfRecruitment")),
+        Field("recruitment_platforms", _("Recruitment websites and apps"), kind=FieldKind.CODES,
+              labels=_htcds("WebsitesAndApps")),
+        Field("exploitation_platforms", _("Exploitation websites and apps"), kind=FieldKind.CODES,
+              labels=_htcds("WebsitesAndApps")),
+        Field("labour_industry", _("Forced labour industry"), kind=FieldKind.CHOICE,
+              labels=_htcds("ForcedLabourIndustry")),
+        Field("sex_exploitation_types", _("Type of sexual exploitation"), kind=FieldKind.CODES,
+              labels=_htcds("TypeOfSexExploitation")),
+        Field("vulnerabilities", _("Vulnerabilities"), kind=FieldKind.CODES, labels=_htcds("Vulnerabilities")),
+        Field("trafficker_relationship", _("Relationship to the trafficker"), kind=FieldKind.CHOICE,
+              labels=_htcds("RelationshipToTrafficker")),
+        Field("age_when_trafficked", _("Age when first trafficked"), kind=FieldKind.INT),
+        Field("events", _("Trafficking events"), kind=FieldKind.ROWS, fields=(
+            Field("type", _("Event"), kind=FieldKind.CHOICE, labels=_htcds("EventType")),
+            Field("date", _("Date"), kind=FieldKind.DATE, shown="date_text"),
+            Field("date_precision", _("Date precision"), kind=FieldKind.CHOICE, labels=_choice(DatePrecision)),
+            Field("city", _("City"), identifying=True),
+            Field("state", _("State or province"), identifying=True),
+            Field("country", _("Country")),
+            Field("description", _("Description"), kind=FieldKind.LONG_TEXT, identifying=True),
+        )),
     )),
     Section("consents", _("Consents"), owner="consent"),
     # Police contacts, proceedings, immigration status and CVAP: the ``justice`` app's content.

@@ -55,6 +55,8 @@ from .models import (
     Task,
     TimelineEntry,
     Track,
+    TraffickingEvent,
+    TraffickingProfile,
     YouthProfile,
     dob_index,
     name_index,
@@ -285,6 +287,9 @@ class CasePage:
     follow_up_schedule: m.FollowUpSchedule | None = None
     #: The latest approval request of the needs assessment and of the plan, for the open sections.
     approvals: dict[str, Any] | None = None
+    #: The HTCDS profile section: the profile (None if none yet) and its events.
+    profile: TraffickingProfile | None = None
+    trafficking_events: list[TraffickingEvent] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {field.name: getattr(self, field.name) for field in fields(self)}
@@ -342,6 +347,9 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if own:  # a coordinator's comment stays within the owning circle
         content["approvals"] = {subject: approval for subject, approval in approval_states(case=case).items()
                                 if APPROVAL_SECTION[subject] in sections}
+    if "profile" in sections:
+        content["profile"] = TraffickingProfile.objects.filter(case=case).first()
+        content["trafficking_events"] = list(case.trafficking_events.all())
     page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
                     pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
     _record_case_read(actor, case, sections, via, extra)
@@ -1494,3 +1502,34 @@ def reassignment_teams(*, actor: Actor) -> QuerySet[Team]:
     teams = Team.objects.select_related("organization")
     return teams if role is not None and role.scope == Scope.ALL else teams.filter(
         organization_id=actor.organization_id)
+# --- The HTCDS trafficking profile -------------------------------------------------------------
+
+def profile_for_reading(*, actor: Actor, case: Case, purpose: str = "", via: Via = "api") -> TraffickingProfile:
+    """The case's HTCDS profile with its events (404 unless the profile section is open to the actor, or
+    if the case has none yet). The read is recorded: the events' places and accounts are identifying."""
+    require_section_or_404(actor=actor, case=case, section="profile")
+    profile = get_object_or_404(TraffickingProfile.objects.select_related("case"), case=case)
+    audit.record(actor, "case.profile_viewed", case, purpose=purpose, detail=_via(via))
+    return profile
+
+
+def profile_for_editing(*, actor: Actor, case: Case) -> TraffickingProfile | None:
+    """The profile to pre-fill its form (None if none yet; 404 unless the section is open). Its coded
+    values name no one: the form's read is not recorded beyond the page's."""
+    require_section_or_404(actor=actor, case=case, section="profile")
+    return TraffickingProfile.objects.filter(case=case).first()
+
+
+def trafficking_event_or_404(*, actor: Actor, case: Case, event_id: Any) -> TraffickingEvent:
+    """One trafficking event of ``case`` (404 unless the profile section is open to the actor)."""
+    require_section_or_404(actor=actor, case=case, section="profile")
+    if not isinstance(event_id, int) or not 0 < event_id <= MAX_ID:
+        raise Http404
+    return get_object_or_404(TraffickingEvent.objects.select_related("case"), pk=event_id, case=case)
+
+
+def trafficking_event_for_editing(*, actor: Actor, case: Case, event_id: Any) -> TraffickingEvent:
+    """An event to pre-fill its edit form: its place and account are read, so the read is recorded."""
+    event = trafficking_event_or_404(actor=actor, case=case, event_id=event_id)
+    audit.record(actor, "case.trafficking_event_viewed", case, purpose="edit form", detail={"event_id": event.pk})
+    return event

@@ -114,6 +114,10 @@ class Kind(models.TextChoices):
     APPROVAL_SUPERSEDED = "case.approval_superseded"
     CLOSED_WITHOUT_APPROVAL = "case.closed_without_approval"
     CASE_REASSIGNED = "case.reassigned"
+    TRAFFICKING_PROFILE_SAVED = "case.trafficking_profile_saved"
+    TRAFFICKING_EVENT_ADDED = "case.trafficking_event_added"
+    TRAFFICKING_EVENT_UPDATED = "case.trafficking_event_updated"
+    TRAFFICKING_EVENT_REMOVED = "case.trafficking_event_removed"
 
 
 #: Entries that tell of a section's content, readable only by whoever may see that section (a reader
@@ -126,6 +130,9 @@ SECTION_OF_KIND: dict[str, str] = {
     Kind.RISK_ASSESSED: "summary",
     Kind.SERVICE_RECORDED: "services", Kind.SERVICE_UPDATED: "services",
     Kind.FOLLOW_UP_RECORDED: "follow_ups", Kind.FOLLOW_UP_UPDATED: "follow_ups", Kind.FOLLOW_UP_CADENCE: "follow_ups",
+    # The HTCDS profile's entries tell of recruitment and exploitation: readers of the profile only.
+    Kind.TRAFFICKING_PROFILE_SAVED: "profile", Kind.TRAFFICKING_EVENT_ADDED: "profile",
+    Kind.TRAFFICKING_EVENT_UPDATED: "profile", Kind.TRAFFICKING_EVENT_REMOVED: "profile",
 }
 
 _REFERRAL_STATUS = gettext_noop("Referral to %(org)s: %(status)s.")
@@ -241,6 +248,10 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
         "case": gettext_noop("Case moved from a departing worker to a colleague."),
         "tasks": gettext_noop("Open tasks moved from a departing worker to a colleague."),
     },
+    Kind.TRAFFICKING_PROFILE_SAVED: gettext_noop("Trafficking profile (HTCDS) updated."),
+    Kind.TRAFFICKING_EVENT_ADDED: gettext_noop("Trafficking event recorded (%(type)s)."),
+    Kind.TRAFFICKING_EVENT_UPDATED: gettext_noop("Trafficking event updated (%(type)s)."),
+    Kind.TRAFFICKING_EVENT_REMOVED: gettext_noop("Trafficking event removed (%(type)s)."),
 }
 
 
@@ -276,6 +287,7 @@ for _label_kind, _choices in {"track": Track, "stage": Stage, "outcome": Closure
 register_labels("domain", lambda code: reference.label_of(reference.needs_domains(), code))
 register_labels("flag_kind", lambda code: reference.label_of(reference.flag_kinds(), code))
 register_labels("risk", risk_label)
+register_labels("htcds_event_type", lambda code: reference.label_of(reference.htcds("EventType"), code))
 #: A moment (an ISO datetime), shown in local time as the timeline always showed it.
 register_labels("datetime", _moment)
 

@@ -51,4 +51,9 @@ urlpatterns = [
     path("<uuid:case_id>/follow-ups/<int:follow_up_id>/", views_delivery.follow_up_edit, name="follow_up_edit"),
     path("<uuid:case_id>/follow-ups/cadence/", views_delivery.follow_up_cadence, name="follow_up_cadence"),
     path("<uuid:case_id>/actions/<int:action_id>/due/", views_delivery.plan_action_due, name="plan_action_due"),
+    path("<uuid:case_id>/profile/", views.trafficking_profile_edit, name="trafficking_profile"),
+    path("<uuid:case_id>/profile/events/new/", views.trafficking_event_add, name="trafficking_event_add"),
+    path("<uuid:case_id>/profile/events/<int:event_id>/", views.trafficking_event_edit, name="trafficking_event_edit"),
+    path("<uuid:case_id>/profile/events/<int:event_id>/remove/", views.trafficking_event_remove,
+         name="trafficking_event_remove"),
 ]

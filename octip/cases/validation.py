@@ -3,6 +3,7 @@ API's codes and ids of reference rows (region, user, team) turned into rows."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -297,3 +298,122 @@ def check_reassignment(*, actor: Any, departing: User, receiver: User, team: Tea
                                              "cases.")})
     if team is not None and team.organization_id != departing.organization_id:
         raise ValidationError({"team": _("Choose one of the organization's teams.")})
+# --- The HTCDS trafficking profile and events ----------------------------------------------------
+
+#: Profile field → its HTCDS list (``reference.htcds``), and whether it takes several codes.
+PROFILE_CODES: dict[str, tuple[str, bool]] = {
+    "trafficking_status": ("TraffickingStatus", False),
+    "status_decided_by": ("TraffickingStatusDecisionMakingOrg", False),
+    "recruitment_methods": ("MethodOfRecruitment", True),
+    "recruitment_platforms": ("WebsitesAndApps", True),
+    "exploitation_platforms": ("WebsitesAndApps", True),
+    "labour_industry": ("ForcedLabourIndustry", False),
+    "sex_exploitation_types": ("TypeOfSexExploitation", True),
+    "vulnerabilities": ("Vulnerabilities", True),
+    "trafficker_relationship": ("RelationshipToTrafficker", False),
+}
+PROFILE_FIELDS = [*PROFILE_CODES, "age_when_trafficked"]
+EVENT_FIELDS = ["type", "date", "date_precision", "city", "state", "country", "description"]
+MAX_AGE = 120
+
+
+def clean_profile_fields(fields: dict, *, current_age: int | None) -> dict:
+    """The profile's changes as stored values: HTCDS codes checked against their lists (an unknown code
+    is refused on its field, naming it), lists without repeats, the age a whole number from 0 to 120 and
+    not above the person's ``current_age`` when it is known."""
+    unknown_fields = sorted(set(fields) - set(PROFILE_FIELDS))
+    if unknown_fields:
+        raise ValidationError(_("Unknown profile field: %(names)s.") % {"names": ", ".join(unknown_fields)})
+    cleaned: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "age_when_trafficked":
+            cleaned[name] = clean_age_when_trafficked(value, current_age=current_age)
+            continue
+        list_name, several = PROFILE_CODES[name]
+        allowed = reference.htcds_codes(list_name)
+        if several:
+            if value is None:
+                value = []
+            if isinstance(value, str) or not isinstance(value, list | tuple):
+                raise ValidationError({name: _("Give a list of codes.")})
+            cleaned[name] = _clean_codes([str(v) for v in value], allowed, name,
+                                         _("Unknown HTCDS code: %(values)s. Choose from the list."))
+        else:
+            value = "" if value is None else value
+            if not isinstance(value, str):
+                raise ValidationError({name: _("Give one code.")})
+            if value and value not in allowed:
+                raise ValidationError({name: _("Unknown HTCDS code: %(values)s. Choose from the list.") % {
+                    "values": value}})
+            cleaned[name] = value
+    return cleaned
+
+
+def clean_age_when_trafficked(value: Any, *, current_age: int | None) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError({"age_when_trafficked": _("The age is a whole number of years.")})
+    if not 0 <= value <= MAX_AGE:
+        raise ValidationError({"age_when_trafficked": _("The age must be from 0 to %(max)s.") % {"max": MAX_AGE}})
+    if current_age is not None and value > current_age:
+        raise ValidationError({"age_when_trafficked": _("The age when first trafficked cannot be above the "
+                                                        "person's age today.")})
+    return value
+
+
+def parse_partial_date(text: str | None) -> tuple[datetime.date | None, str]:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` → (the date, or the first day of the month or year; its
+    precision). Empty → (None, "day"). A date in the future or before 1900 is refused."""
+    text = (text or "").strip()
+    if not text:
+        return None, "day"
+    parts = text.split("-")
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            day, precision = datetime.date(int(parts[0]), 1, 1), "year"
+        elif len(parts) == 2 and len(parts[0]) == 4:
+            day, precision = datetime.date(int(parts[0]), int(parts[1]), 1), "month"
+        elif len(parts) == 3 and len(parts[0]) == 4:
+            day, precision = datetime.date.fromisoformat(text), "day"
+        else:
+            raise ValueError(text)
+    except ValueError:
+        raise ValidationError({"date": _("Write the date as YYYY-MM-DD, YYYY-MM or YYYY.")}) from None
+    if day.year < 1900 or day > timezone.localdate():
+        raise ValidationError({"date": _("The date must be from 1900 up to today.")})
+    return day, precision
+
+
+def clean_event_fields(fields: dict) -> dict:
+    """A trafficking event's values: the HTCDS type (required when given), the date and its precision,
+    the country an ISO 3166 alpha-2 code, the free text trimmed."""
+    unknown_fields = sorted(set(fields) - set(EVENT_FIELDS))
+    if unknown_fields:
+        raise ValidationError(_("Unknown event field: %(names)s.") % {"names": ", ".join(unknown_fields)})
+    cleaned = dict(fields)
+    if "type" in cleaned and cleaned["type"] not in reference.htcds_codes("EventType"):
+        raise ValidationError({"type": _("Unknown HTCDS event type: %(values)s. Choose recruitment, transit or "
+                                         "exploitation.") % {"values": cleaned["type"] or "—"}})
+    if "date_precision" in cleaned and cleaned["date_precision"] not in ("day", "month", "year"):
+        raise ValidationError({"date_precision": _("Choose day, month or year.")})
+    if cleaned.get("date") is not None:
+        day = cleaned["date"]
+        if day.year < 1900 or day > timezone.localdate():
+            raise ValidationError({"date": _("The date must be from 1900 up to today.")})
+        precision = cleaned.get("date_precision", "day")
+        # A month or a year is stored as its first day, so that two writers of "2024-03" agree.
+        cleaned["date"] = day.replace(day=1) if precision == "month" else (
+            day.replace(month=1, day=1) if precision == "year" else day)
+    if "country" in cleaned:
+        code = (cleaned["country"] or "").strip().upper()
+        if code and code not in reference.country_codes():
+            raise ValidationError({"country": _("Unknown country code: %(values)s. Use ISO 3166 two-letter codes.")
+                                   % {"values": code}})
+        cleaned["country"] = code
+    for name in ("city", "state", "description"):
+        if name in cleaned:
+            cleaned[name] = (cleaned[name] or "").strip()
+    if len(cleaned.get("city", "")) > 200 or len(cleaned.get("state", "")) > 200:
+        raise ValidationError(_("A city or a state is at most 200 characters."))
+    return cleaned

@@ -768,3 +768,66 @@ def reassign(request):
     return render(request, "cases/reassign.html", {
         "form": form, "preview": preview, "case_limit": services.REASSIGN_CASE_LIMIT,
         "task_limit": services.REASSIGN_TASK_LIMIT}, status=status)
+# --- The HTCDS trafficking profile and events -----------------------------------------------------
+
+@login_required
+def trafficking_profile_edit(request, case_id):
+    def initial(case):
+        profile = selectors.profile_for_editing(actor=request.user, case=case)
+        if profile is None:
+            return {}
+        return {**{f: getattr(profile, f) for f in services.PROFILE_FIELDS}, "version": profile.version}
+
+    return _case_form_view(
+        request, case_id, section="profile", form_class=forms.TraffickingProfileForm,
+        title=_("Trafficking profile (HTCDS)"), submit=_("Save profile"), initial=initial,
+        intro=_("Codes of the IOM Human Trafficking Case Data Standard. Record only what the person chose to "
+                "tell; leave the rest empty."),
+        call=lambda case, data: services.save_trafficking_profile(
+            actor=request.user, case=case, expected_version=data.get("version"),
+            changes={k: data[k] for k in services.PROFILE_FIELDS}))
+
+
+def _event_values(data: dict) -> dict:
+    return {k: data[k] for k in services.EVENT_FIELDS if k in data}
+
+
+@login_required
+def trafficking_event_add(request, case_id):
+    return _case_form_view(
+        request, case_id, section="profile", form_class=forms.TraffickingEventForm,
+        title=_("Record a trafficking event"), submit=_("Record event"),
+        call=lambda case, data: services.add_trafficking_event(actor=request.user, case=case,
+                                                               values=_event_values(data)))
+
+
+@login_required
+def trafficking_event_edit(request, case_id, event_id):
+    def initial(case):
+        event = selectors.trafficking_event_for_editing(actor=request.user, case=case, event_id=event_id)
+        return {"type": event.type, "date": event.date_text(), "city": event.city, "state": event.state,
+                "country": event.country, "description": event.description, "version": event.version}
+
+    def call(case, data):
+        event = selectors.trafficking_event_or_404(actor=request.user, case=case, event_id=event_id)
+        return services.update_trafficking_event(actor=request.user, event=event, changes=_event_values(data),
+                                                 expected_version=data.get("version") or -1)
+
+    return _case_form_view(request, case_id, section="profile", form_class=forms.TraffickingEventForm,
+                           title=_("Edit a trafficking event"), submit=_("Save event"), initial=initial, call=call)
+
+
+@login_required
+def trafficking_event_remove(request, case_id, event_id):
+    def call(case, data):
+        event = selectors.trafficking_event_or_404(actor=request.user, case=case, event_id=event_id)
+        return services.remove_trafficking_event(actor=request.user, event=event)
+
+    def initial(case):
+        selectors.trafficking_event_or_404(actor=request.user, case=case, event_id=event_id)  # 404 for another's
+        return {}
+
+    return _case_form_view(request, case_id, section="profile", form_class=forms.RemoveForm,
+                           title=_("Remove a trafficking event"), submit=_("Remove event"), danger=True,
+                           intro=_("Remove an event only if it was recorded in error. The timeline keeps that "
+                                   "it was removed."), initial=initial, call=call)

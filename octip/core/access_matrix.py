@@ -417,6 +417,17 @@ ROUTES: dict[str, Expect] = {
     "GET /api/v1/approvals/pending": {"*": 403, "coordinator": 200, "anonymous": 401},
     "POST /api/v1/reassignments/preview": {"*": 403, "coordinator": 404, "org_admin": 404, "anonymous": 401},
     "POST /api/v1/reassignments": {"*": 403, "coordinator": 404, "org_admin": 404, "anonymous": 401},
+    # The HTCDS trafficking profile (cases, issue 16): the profile section's pages and API.
+    "cases:trafficking_profile": {},
+    "cases:trafficking_event_add": {},
+    "cases:trafficking_event_edit": {},
+    "cases:trafficking_event_remove": {},
+    "GET /api/v1/cases/{case_id}/profile": {},
+    # The example body carries a version the world's profile is past: a stale write is a 409.
+    "PUT /api/v1/cases/{case_id}/profile": {"coordinator": 409, "caseworker": (409, 404)},
+    "POST /api/v1/cases/{case_id}/profile/events": {},
+    "PATCH /api/v1/cases/{case_id}/profile/events/{event_id}": {"coordinator": 409, "caseworker": (409, 404)},
+    "DELETE /api/v1/cases/{case_id}/profile/events/{event_id}": {"*": 404, "coordinator": 204, "caseworker": (204, 404), "hotline_operator": (403, 404), "anonymous": 401},
 }
 
 

@@ -2,8 +2,12 @@
 list of ``../shared/reference/ctdc_columns.txt``, same names, same order) and HTCDS codes.
 
 Coding follows the CTDC file: flags 0/1, missing -99, ISO 3166 alpha-2 countries, CTDC's ageBroad
-bands. Every row is one consented case of the year; no identifying column, no free text, no date
-finer than the year, no case number or id.
+bands. The HTCDS profile fills the columns it maps honestly (``docs/casework-htcds.md``): the kinds of
+labour and sexual exploitation, the recruiter relationship, the majority status when exploited;
+isAbduction stays -99 (no HTCDS method of recruitment says abduction).
+
+Every row is one consented case of the year; no identifying column, no free text, no date finer than
+the year, no case number or id.
 
 k-anonymity over the quasi-identifiers (yearOfRegistration, gender, ageBroad, citizenship, the
 exploitation-type flags, CountryOfExploitation) is reached in DuckDB by local suppression: rows
@@ -42,11 +46,13 @@ COLUMNS: list[str] = [
 
 # majorityStatus is derived from the age band: it is a quasi-identifier too, and gives way with it, or
 # a class whose age was generalized would still single out its one minor.
-QUASI_IDENTIFIERS = ["yearOfRegistration", "gender", "ageBroad", "majorityStatus", "citizenship", "isForcedLabour",
-                     "isSexualExploit", "isOtherExploit", "isSexAndLabour", "CountryOfExploitation"]
+# majorityStatusAtExploit (from the HTCDS age when trafficked) is an age too: it gives way with ageBroad.
+QUASI_IDENTIFIERS = ["yearOfRegistration", "gender", "ageBroad", "majorityStatus", "majorityStatusAtExploit",
+                     "citizenship", "isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour",
+                     "CountryOfExploitation"]
 
 #: Generalization order: which quasi-identifiers give way first (set to -99) in a class under k.
-GENERALIZE = [["citizenship"], ["ageBroad", "majorityStatus"], ["gender"],
+GENERALIZE = [["citizenship"], ["ageBroad", "majorityStatus", "majorityStatusAtExploit"], ["gender"],
               ["isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour"]]
 
 #: HTCDS vic_MethodsOfControl code → CTDC meansOfControl column.
@@ -76,6 +82,30 @@ SETTINGS = {
     "pornography": "typeOfSexPornography", "remote_interactive_sexual_acts": "typeOfSexRemoteInteractiveServices",
     "personal_sexual_servitude": "typeOfSexPrivateSexualServices",
 }
+
+#: HTCDS vic_ForcedLabourIndustry (ISIC rev. 4 section) → CTDC typeOfLabour column, where the section is
+#: that kind of labour. Sections CTDC has no column for count as typeOfLabourOther; aquafarming and
+#: begging are not ISIC sections (A holds fishing with farming), so they come only from the setting.
+INDUSTRIES = {
+    "A_AgricultureForestryAndFishing": "typeOfLabourAgriculture",
+    "B_MiningAndQuarrying": "typeOfLabourMiningOrDrilling",
+    "C_Manufacturing": "typeOfLabourManufacturing", "F_Construction": "typeOfLabourConstruction",
+    "H_TransportationAndStorage": "typeOfLabourTransportation",
+    "I_AccommodationAndFoodServiceActivities": "typeOfLabourHospitality",
+    "T_ActivitiesOfHouseholdsAsEmployers": "typeOfLabourDomesticWork",
+}
+
+#: HTCDS vic_TypeOfSexExploitation → CTDC typeOfSex column: the same four kinds, one to one.
+SEX_TYPES = {"Prostitution": "typeOfSexProstitution", "Pornography": "typeOfSexPornography",
+             "RemoteInteractiveServices": "typeOfSexRemoteInteractiveServices",
+             "PrivateSexualServices": "typeOfSexPrivateSexualServices"}
+
+#: HTCDS vic_RelationshipToTrafficker → (CTDC RecruiterRelationship value, its recruiterRelation* flag).
+#: HTCDS does not tell a friend or an intimate partner from another acquaintance: "Acquainted" and
+#: "Unaquainted" are CTDC's "Other", never guessed as Friend or Intimate Partner.
+RELATIONSHIPS = {"Familial": ("Family/Relative", "recruiterRelationFamily"),
+                 "Acquainted": ("Other", "recruiterRelationOther"),
+                 "Unaquainted": ("Other", "recruiterRelationOther")}
 
 GENDER = {"woman": "Female", "trans_woman": "Transgender/NonConforming", "man": "Male",
           "trans_man": "Transgender/NonConforming", "non_binary": "Transgender/NonConforming",
@@ -120,21 +150,46 @@ def _select(year: int) -> str:
     exprs["typeOfExploitConcatenated"] = (
         "CASE exploitation WHEN 'sexual' THEN 'Sexual exploitation' WHEN 'labour' THEN 'Forced labour' "
         "WHEN 'sexual_labour' THEN 'Forced labour;Sexual exploitation' WHEN 'other' THEN 'Other' ELSE '-99' END")
+    # A kind of labour or sexual exploitation is told by the case's Polaris setting or by the HTCDS profile
+    # (its ISIC industry, its types of sexual exploitation): either one sets the flag.
+    conditions: dict[str, list[str]] = {}
     for column in sorted(set(SETTINGS.values())):
         codes = ", ".join(_lit(code) for code, col in SETTINGS.items() if col == column)
-        exprs[column] = f"CASE WHEN setting IN ({codes}) THEN '1' ELSE '0' END"
-    labour_cols = [c for c in sorted(set(SETTINGS.values())) if c.startswith("typeOfLabour")]
-    sex_cols = [c for c in sorted(set(SETTINGS.values())) if c.startswith("typeOfSex")]
-    exprs["typeOfLabourNotSpecified"] = (
-        "CASE WHEN labour AND coalesce(setting, '') NOT IN ("
-        + ", ".join(_lit(code) for code, col in SETTINGS.items() if col in labour_cols) + ") THEN '1' ELSE '0' END")
-    exprs["typeOfLabourConcatenated"] = _case("setting", {code: col.removeprefix("typeOfLabour")
-                                                          for code, col in SETTINGS.items() if col in labour_cols})
-    exprs["typeOfSexConcatenated"] = _case("setting", {code: col.removeprefix("typeOfSex")
-                                                       for code, col in SETTINGS.items() if col in sex_cols})
+        conditions.setdefault(column, []).append(f"coalesce(setting, '') IN ({codes})")
+    for column in sorted(set(INDUSTRIES.values())):
+        codes = ", ".join(_lit(code) for code, col in INDUSTRIES.items() if col == column)
+        conditions.setdefault(column, []).append(f"coalesce(labour_industry, '') IN ({codes})")
+    conditions.setdefault("typeOfLabourOther", []).append(
+        "coalesce(labour_industry, '') NOT IN ('', " + ", ".join(_lit(code) for code in INDUSTRIES) + ")")
+    for code, column in SEX_TYPES.items():
+        conditions.setdefault(column, []).append(f"list_contains(coalesce(sex_exploitation, []), {_lit(code)})")
+    for column, parts in conditions.items():
+        exprs[column] = "CASE WHEN " + " OR ".join(f"({p})" for p in parts) + " THEN '1' ELSE '0' END"
+    labour_cols = sorted(c for c in conditions if c.startswith("typeOfLabour"))
+    sex_cols = sorted(c for c in conditions if c.startswith("typeOfSex"))
+    known_labour = " OR ".join(f"({p})" for c in labour_cols for p in conditions[c])
+    exprs["typeOfLabourNotSpecified"] = f"CASE WHEN labour AND NOT ({known_labour}) THEN '1' ELSE '0' END"
+    exprs["typeOfLabourConcatenated"] = _concatenated(labour_cols, conditions, "typeOfLabour")
+    exprs["typeOfSexConcatenated"] = _concatenated(sex_cols, conditions, "typeOfSex")
+    exprs["majorityStatusAtExploit"] = ("CASE WHEN age_trafficked IS NULL THEN '-99' WHEN age_trafficked < 18 "
+                                        "THEN 'Minor' ELSE 'Adult' END")
+    exprs["RecruiterRelationship"] = _case("trafficker_relationship", {k: v for k, (v, _f) in RELATIONSHIPS.items()})
+    for flag in ("recruiterRelationFamily", "recruiterRelationOther"):
+        codes = ", ".join(_lit(code) for code, (_v, f) in RELATIONSHIPS.items() if f == flag)
+        exprs[flag] = f"CASE WHEN trafficker_relationship IN ({codes}) THEN '1' ELSE '0' END"
+    # Nothing in HTCDS says a friend or an intimate partner: those flags stay "not known" (-99).
+    exprs["recruiterRelationUnknown"] = ("CASE WHEN coalesce(trafficker_relationship, '') = '' THEN '1' "
+                                         "ELSE '0' END")
     exprs["CountryOfExploitation"] = _lit("CA")  # the office's cases are exploitation in Canada (B.C.)
     select = ", ".join(f"CAST({exprs[name]} AS VARCHAR) AS {_q(name)}" for name in COLUMNS)
     return f"SELECT {select} FROM cases WHERE year = {int(year)} AND consented"  # noqa: S608
+
+
+def _concatenated(columns: list[str], conditions: dict[str, list[str]], prefix: str) -> str:
+    """The CTDC ``...Concatenated`` column: the names of the flags set, joined by ";" (-99 for none)."""
+    parts = ", ".join("CASE WHEN " + " OR ".join(f"({p})" for p in conditions[c])
+                      + f" THEN {_lit(c.removeprefix(prefix))} END" for c in columns)
+    return f"coalesce(nullif(concat_ws(';', {parts}), ''), '-99')"
 
 
 def build(extract: Extract, *, k: int) -> dict[str, Any]:

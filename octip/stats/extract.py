@@ -1,14 +1,15 @@
 """The one columnar extract every figure is computed from: a DuckDB database in memory.
 
 It holds de-identified fields only — no name, date of birth, contact, free text, case number or id,
-and no date finer than the year (durations are whole days or minutes). Four tables:
+and no date finer than the year (durations are whole days or minutes). Five tables:
 
 - ``cases``: one row per case opened in the period;
 - ``needs``: one row per need of those cases;
 - ``referrals``: one row per referral sent in the period;
-- ``contacts``: one row per 24/7 line contact received in the period.
+- ``contacts``: one row per 24/7 line contact received in the period;
+- ``events``: one row per trafficking event (HTCDS ``hte_``) of those cases: type, year, country.
 
-Each row of ``cases``, ``needs`` and ``referrals`` carries ``consented``: whether the person's
+Each row of ``cases``, ``needs``, ``referrals`` and ``events`` carries ``consented``: whether the person's
 ``deidentified_statistics`` consent is active at extraction time (``consent.policy``). A release
 outside the office keeps only consented rows; a contact not linked to a case is not a person's
 record and counts as consented.
@@ -42,6 +43,11 @@ SCHEMA: dict[str, dict[str, str]] = {
         "exploitation": "VARCHAR", "sexual": "BOOLEAN", "labour": "BOOLEAN", "other_exploitation": "BOOLEAN",
         "setting": "VARCHAR", "means": "VARCHAR[]", "referral_source": "VARCHAR", "closed": "BOOLEAN",
         "days_to_close": "INTEGER", "closure_outcome": "VARCHAR", "consented": "BOOLEAN",
+        # The HTCDS profile (``cases.TraffickingProfile``): HTCDS codes only; the age in whole years.
+        "trafficking_status": "VARCHAR", "status_decided_by": "VARCHAR", "recruitment_methods": "VARCHAR[]",
+        "recruitment_platforms": "VARCHAR[]", "exploitation_platforms": "VARCHAR[]", "labour_industry": "VARCHAR",
+        "sex_exploitation": "VARCHAR[]", "vulnerabilities": "VARCHAR[]", "trafficker_relationship": "VARCHAR",
+        "age_trafficked": "INTEGER",
     },
     "needs": {"year": "INTEGER", "region": "VARCHAR", "funding": "VARCHAR", "domain": "VARCHAR",
               "met": "BOOLEAN", "consented": "BOOLEAN"},
@@ -49,6 +55,10 @@ SCHEMA: dict[str, dict[str, str]] = {
                   "days_to_accept": "INTEGER", "consented": "BOOLEAN"},
     "contacts": {"year": "INTEGER", "region": "VARCHAR", "channel": "VARCHAR", "urgency": "VARCHAR",
                  "response": "VARCHAR", "minutes_to_response": "INTEGER", "consented": "BOOLEAN"},
+    # One row per trafficking event of the year's cases: its HTCDS type, its year only, its country.
+    # Not linked to its case's row (no id): an event is counted, never joined back to a person.
+    "events": {"year": "INTEGER", "type": "VARCHAR", "event_year": "INTEGER", "country": "VARCHAR",
+               "consented": "BOOLEAN"},
 }
 
 #: Funding lines of the annual report: adult services under PSSG, youth and the Migrant Services
@@ -163,7 +173,11 @@ def _column(values: Any, kind: str, length: int) -> Any:
     if isinstance(values, np.ndarray):
         return values
     if kind == "VARCHAR[]":
-        return np.array([list(v) for v in values] if length else [], dtype=object)
+        # Filled one by one: np.array of lists all of one length would make a 2-D array, not a column of lists.
+        column = np.empty(length, dtype=object)
+        for i, v in enumerate(values):
+            column[i] = None if v is None else list(v)
+        return column
     if kind == "INTEGER":
         return np.array([None if v is None else int(v) for v in values], dtype=object)
     if kind == "BOOLEAN":

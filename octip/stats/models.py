@@ -30,6 +30,7 @@ class ReleaseKind(models.TextChoices):
     CTDC = "ctdc", _("CTDC case-level file (k-anonymized)")
     AGGREGATE = "aggregate", _("Aggregate tables (CSV and XLSX)")
     ANNUAL = "annual", _("Annual report (PDF)")
+    HTCDS = "htcds", _("HTCDS case-level files (k-anonymized)")
 
 
 class ReleaseQuerySet(models.QuerySet["Release"]):

@@ -19,7 +19,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from octip.cases.models import Case, ClosureRequest, Need, NeedStatus, YouthProfile
+from octip.cases.models import (
+    Case,
+    ClosureRequest,
+    Need,
+    NeedStatus,
+    TraffickingEvent,
+    TraffickingProfile,
+    YouthProfile,
+)
 from octip.consent.models import ConsentScope
 from octip.consent.policy import cases_with_active_consent
 from octip.core import audit
@@ -69,8 +77,15 @@ def build_extract(*, actor: Actor, year: int, at: datetime.datetime | None = Non
                                     "person__citizenship", "exploitation_types", "setting", "means_of_control",
                                     "referral_source", "stage", "first_contact_date", "closed_at", "outcome",
                                     "consented", "migrant"))
-    columns: dict[str, dict[str, list[Any]]] = {name: {} for name in ("cases", "needs", "referrals", "contacts")}
+    columns: dict[str, dict[str, list[Any]]] = {name: {} for name in ("cases", "needs", "referrals", "contacts",
+                                                                      "events")}
     c = columns["cases"]
+    # The HTCDS profile's codes (clear columns of named fields, never an event's place or account).
+    profiles: dict[Any, dict[str, Any]] = {p["case_id"]: dict(p) for p in TraffickingProfile.objects.filter(
+        case__opened_at__gte=start, case__opened_at__lt=end).values(
+        "case_id", "trafficking_status", "status_decided_by", "recruitment_methods", "recruitment_platforms",
+        "exploitation_platforms", "labour_industry", "sex_exploitation_types", "vulnerabilities",
+        "trafficker_relationship", "age_when_trafficked")}
     funding_by_case: dict[Any, tuple[str, str, bool]] = {}
     for row in cases:
         citizenship = (row["person__citizenship"] or [""])[0] if row["person__citizenship"] else ""
@@ -91,12 +106,30 @@ def build_extract(*, actor: Actor, year: int, at: datetime.datetime | None = Non
             ("closure_outcome", row["outcome"] if closed else None), ("consented", bool(row["consented"])),
         ):
             c.setdefault(name, []).append(value)
+        profile: dict[str, Any] = profiles.get(row["pk"], {})
+        for name, key in (("trafficking_status", "trafficking_status"), ("status_decided_by", "status_decided_by"),
+                          ("labour_industry", "labour_industry"),
+                          ("trafficker_relationship", "trafficker_relationship"),
+                          ("age_trafficked", "age_when_trafficked")):
+            c.setdefault(name, []).append(profile.get(key) if profile.get(key) not in ("", None) else None)
+        for name, key in (("recruitment_methods", "recruitment_methods"),
+                          ("recruitment_platforms", "recruitment_platforms"),
+                          ("exploitation_platforms", "exploitation_platforms"),
+                          ("sex_exploitation", "sex_exploitation_types"), ("vulnerabilities", "vulnerabilities")):
+            c.setdefault(name, []).append(list(profile.get(key) or []))
     n = columns["needs"]
     for need in Need.objects.filter(case_id__in=list(funding_by_case)).values("case_id", "domain", "status"):
         funding, region, ok = funding_by_case[need["case_id"]]
         for name, value in (("year", year), ("region", region), ("funding", funding), ("domain", need["domain"]),
                             ("met", need["status"] == NeedStatus.MET), ("consented", ok)):
             n.setdefault(name, []).append(value)
+    e = columns["events"]
+    for event in TraffickingEvent.objects.filter(case_id__in=list(funding_by_case)).values("case_id", "type", "date",
+                                                                                         "country"):
+        for name, value in (("year", year), ("type", event["type"]),
+                            ("event_year", event["date"].year if event["date"] else None),
+                            ("country", event["country"] or None), ("consented", funding_by_case[event["case_id"]][2])):
+            e.setdefault(name, []).append(value)
     r = columns["referrals"]
     referrals = (Referral.objects.filter(sent_at__gte=start, sent_at__lt=end)
                  .annotate(consented=Exists(consented_ids.filter(case_id=OuterRef("case_id"))))

@@ -37,7 +37,7 @@ from octip.core.access import Actor, require
 from octip.core.csv_safety import neutralise
 from octip.core.private_files import PRIVATE_FILE, file_sha256
 
-from . import ctdc, disclosure, dp
+from . import ctdc, disclosure, dp, htcds
 from .extract import Extract
 from .models import BudgetSpend, Release, ReleaseKind
 from .tables import SPECS, Figures, Filters, Spec, compute, left_out_count
@@ -68,7 +68,8 @@ def validate_request(*, kind: Any, period: Any, k: Any = None, epsilon: Any = No
     """Parameters into values, or a ``ValidationError`` naming each bad one."""
     errors: dict[str, str] = {}
     if kind not in ReleaseKind.values:
-        errors["kind"] = _("Unknown kind of release %(kind)s: choose ctdc, aggregate or annual.") % {"kind": kind}
+        errors["kind"] = _("Unknown kind of release %(kind)s: choose ctdc, htcds, aggregate or annual.") % {
+            "kind": kind}
     this_year = timezone.localdate().year
     try:
         year = int(period)
@@ -105,6 +106,9 @@ def validate_request(*, kind: Any, period: Any, k: Any = None, epsilon: Any = No
                 errors["epsilon"] = _("ε must be a number greater than 0.")
             elif kind == ReleaseKind.CTDC:
                 errors["epsilon"] = _("The ctdc release is k-anonymized; ε applies to aggregate and annual releases.")
+            elif kind == ReleaseKind.HTCDS:
+                errors["epsilon"] = _("The htcds release is k-anonymized; ε applies to aggregate and annual "
+                                      "releases.")
     dlt: float | None = None
     if delta is not None and delta != "":
         try:
@@ -225,6 +229,12 @@ def _write_ctdc(extract: Extract, req: ReleaseRequest, folder: Path) -> tuple[in
     return counts["rows_out"], counts
 
 
+def _write_htcds(extract: Extract, req: ReleaseRequest, folder: Path) -> tuple[int, dict]:
+    counts = htcds.build(extract, k=req.k)
+    htcds.write_csv(extract, folder)
+    return counts["persons"]["rows_out"], counts
+
+
 def produce(extract: Extract, req: ReleaseRequest, rng: np.random.Generator, folder: Path,
             reference: str) -> tuple[int, dict[str, Any], dict[str, Any], int]:
     """Compute a release from ``extract`` and write its files (all but the manifest) into ``folder``:
@@ -234,6 +244,9 @@ def produce(extract: Extract, req: ReleaseRequest, rng: np.random.Generator, fol
         dp_detail: dict[str, Any] = {}
         if req.kind == ReleaseKind.CTDC:
             row_count, suppression = _write_ctdc(extract, req, folder)
+            left_out = left_out_count(extract, Filters(year=req.period))
+        elif req.kind == ReleaseKind.HTCDS:
+            row_count, suppression = _write_htcds(extract, req, folder)
             left_out = left_out_count(extract, Filters(year=req.period))
         else:
             figures, dp_detail = figures_for_release(extract, req, rng)

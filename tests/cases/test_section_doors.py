@@ -42,6 +42,7 @@ MARKERS = {
     "safety_plan": ["SAFETYMARK bluebird"],
     "documents": ["DOCMARK-letter.txt", "IDDOCMARK-passport-scan.txt"],
     "consents": [RECIPIENT],
+    "profile": ["PROFILECITYMARK Synthetic Town", "PROFILEDESCMARK a synthetic job fair"],
     "timeline": [],
     "services": ["DELIVERYMARK bus pass until June"],
     "follow_ups": ["FOLLOWUPMARK met at the library", "WITHMARK cousin Rosa"],
@@ -58,15 +59,15 @@ RISK_RATIONALE = "RISKRATIONALEMARK threats last week"
 #: The API sub-resource of each section of rows (and of the summary's youth profile).
 SUB_RESOURCES = {"needs": "needs", "plan": "goals", "tasks": "tasks", "notes": "notes", "safety_plan": "safety-plan",
                  "documents": "documents", "timeline": "timeline", "consents": "consents", "services": "services",
-                 "follow_ups": "follow-ups"}
+                 "follow_ups": "follow-ups", "profile": "profile"}
 #: Page headings of the sections the case page shows by id.
 HEADINGS = {"identity": "identity", "needs": "needs", "plan": "plan", "tasks": "tasks", "notes": "notes",
             "safety_plan": "safety", "documents": "documents", "timeline": "timeline", "services": "services",
-            "follow_ups": "follow-ups"}
+            "follow_ups": "follow-ups", "profile": "profile"}
 
 COMBINATIONS = [[name] for name in sections.SECTIONS] + [
     ["summary", "identity"], ["needs", "plan", "tasks"], ["notes", "documents", "timeline"], ["documents", "identity"],
-    ["services", "follow_ups", "timeline"], ["plan", "tasks"],
+    ["services", "follow_ups", "timeline"], ["plan", "tasks"], ["profile", "timeline"],
     sorted(sections.ALL_SECTIONS)]
 
 
@@ -116,6 +117,15 @@ def rich_case(caseworker):  # noqa: F811
     services.record_follow_up(actor=caseworker, case=case, contacted_on=timezone.localdate(), mode="in_person",
                               with_whom=["person", "family"], with_whom_detail=MARKERS["follow_ups"][1],
                               note=MARKERS["follow_ups"][0])
+    services.save_trafficking_profile(actor=caseworker, case=case, expected_version=None, changes={
+        "trafficking_status": "ActualVictimOfTrafficking", "status_decided_by": "NGO",
+        "recruitment_methods": ["ThroughAnOnlineAdvertisement"], "recruitment_platforms": ["Facebook"],
+        "exploitation_platforms": ["WhatsApp"], "labour_industry": "A_AgricultureForestryAndFishing",
+        "sex_exploitation_types": ["Pornography"], "vulnerabilities": ["Migration"],
+        "trafficker_relationship": "Acquainted", "age_when_trafficked": 15})
+    services.add_trafficking_event(actor=caseworker, case=case, values={
+        "type": "Recruitment", "date": datetime.date(2024, 3, 1), "date_precision": "month",
+        "city": MARKERS["profile"][0], "state": "Jalisco", "country": "MX", "description": MARKERS["profile"][1]})
     return case_or_404(actor=caseworker, case_id=case.pk)
 
 
@@ -170,7 +180,7 @@ def _check_page(client, reader, case, chosen):
         youth = _segment(html, "youth")
         for fact in sections.facts(sections.fields_of("identity", on=["youth"]), case):
             assert f"<dt>{_escaped(fact.label)}</dt><dd>{_escaped(fact.text)}</dd>" in youth, fact.field.name
-    for name in ("needs", "plan", "tasks", "notes", "documents", "timeline", "services", "follow_ups"):
+    for name in ("needs", "plan", "tasks", "notes", "documents", "timeline", "services", "follow_ups", "profile"):
         if name not in chosen:
             continue
         part = _segment(html, HEADINGS[name])
@@ -241,6 +251,9 @@ def _check_api(client, case, chosen):
         if name == "plan":
             action_fields = {f.name for f in sections.field_of("plan", "actions").fields}
             assert all(action_fields <= set(a) for g in rows for a in g["actions"])
+        if name == "profile":
+            event_fields = {f.name for f in sections.field_of("profile", "events").fields}
+            assert all(event_fields <= set(e) for p in rows for e in p["events"]) and rows[0]["events"]
         assert RESTRICTED not in response.content.decode()
         assert FLAG_REASON not in response.content.decode() and RISK_RATIONALE not in response.content.decode()
     flags = client.get(f"/api/v1/cases/{case.pk}/flags")
@@ -408,7 +421,7 @@ def test_the_api_shapes_are_the_declared_fields():
     shapes = {"needs": schemas.NeedOut, "plan": schemas.GoalOut, "tasks": schemas.TaskOut, "notes": schemas.NoteOut,
               "safety_plan": schemas.SafetyPlanOut, "documents": schemas.DocumentOut,
               "timeline": schemas.TimelineOut, "services": schemas.ServiceDeliveryOut,
-              "follow_ups": schemas.FollowUpOut}
+              "follow_ups": schemas.FollowUpOut, "profile": schemas.TraffickingProfileOut}
     for name, shape in shapes.items():
         assert {f.name for f in sections.fields_of(name)} <= set(shape.model_fields), name
     assert {f.name for f in sections.fields_of("summary", on=["", "person"])} <= set(schemas.CaseOut.model_fields)

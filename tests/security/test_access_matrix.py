@@ -58,6 +58,7 @@ PAGE_KINDS: dict[str, str] = {
     "proceeding_id": "proceeding", "aid_id": "aid", "status_id": "status", "application_id": "cvap",
     "delivery_id": "delivery", "follow_up_id": "follow_up", "action_id": "plan_action",
     "approval_id": "approval",
+    "event_id": "trafficking_event",
 }
 FIXED = {"domain": "housing", "action": "accept", "key": "cases_by_track", "uidb64": "MQ", "token": "set-password",
          "name": "manifest.json"}

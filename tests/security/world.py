@@ -109,6 +109,8 @@ def build_world() -> World:
                                                    provider_organization=partner, started_on=timezone.localdate()),
             "follow_up": cases.record_follow_up(actor=worker, case=case, contacted_on=timezone.localdate(),
                                                 mode="phone", with_whom=["person"]),
+            "trafficking_event": cases.add_trafficking_event(actor=worker, case=case, values={
+                "type": "Recruitment", "date_precision": "year", "country": "MX"}),
         }
         make_consent(case=case, obtained_by=worker, organization=partner, scope="share_with_organization",
                      sections=sorted(_all_sections()), purpose="transfer")

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_task_open_due_index'),
+        ('cases', '0010_htcds_profile'),
         ('partners', '0004_sealed_mfa_devices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -54,3 +54,13 @@ __all__ = [
     "REASSIGN_CASE_LIMIT", "REASSIGN_TASK_LIMIT", "decide_approval", "may_decide", "reassign_departing_worker",
     "request_approval", "require_decider", "requires_approval",
 ]
+from ..validation import EVENT_FIELDS, PROFILE_FIELDS  # noqa: E402  (the HTCDS profile, appended)
+from .htcds import (  # noqa: E402
+    add_trafficking_event,
+    remove_trafficking_event,
+    save_trafficking_profile,
+    update_trafficking_event,
+)
+
+__all__ += ["EVENT_FIELDS", "PROFILE_FIELDS", "add_trafficking_event", "remove_trafficking_event",
+            "save_trafficking_profile", "update_trafficking_event"]

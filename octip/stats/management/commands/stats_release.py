@@ -1,6 +1,6 @@
 """Make a de-identified statistical release from the command line.
 
-    manage.py stats_release --kind ctdc|aggregate|annual --period YEAR --out DIR --user EMAIL
+    manage.py stats_release --kind ctdc|htcds|aggregate|annual --period YEAR --out DIR --user EMAIL
                             [--epsilon E] [--delta D] [--k K]
 
 ``--user`` names the staff account (holding ``stats.release``) the release is made and audited as.
@@ -17,10 +17,10 @@ from octip.stats.services import create_release
 
 
 class Command(BaseCommand):
-    help = "Make a de-identified statistical release (ctdc, aggregate or annual) into a new folder."
+    help = "Make a de-identified statistical release (ctdc, htcds, aggregate or annual) into a new folder."
 
     def add_arguments(self, parser):
-        parser.add_argument("--kind", required=True, help="ctdc, aggregate or annual")
+        parser.add_argument("--kind", required=True, help="ctdc, htcds, aggregate or annual")
         parser.add_argument("--period", required=True, help="the year")
         parser.add_argument("--out", required=True, help="a new or empty folder")
         parser.add_argument("--user", required=True, help="e-mail of the staff account making the release")
