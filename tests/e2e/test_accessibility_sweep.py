@@ -36,7 +36,7 @@ DEMO_ACCOUNTS = {
     "auditor": "auditor",
 }
 #: Views that answer with a file, not a page.
-FILES = {"cases:export_csv", "cases:export_xlsx", "cases:document_link", "cases:document_download",
+FILES = {"cases:export_csv", "cases:export_xlsx", "cases:summary_pdf", "cases:document_link", "cases:document_download",
          "referrals:export_download", "app:audit_export", "app:token_revoke", "stats:table_csv"}
 PUBLIC_PAGES = ["/", "/get-help/", "/services/", "/report/", "/about/", "/learn/"]
 
