@@ -156,6 +156,20 @@ def is_own_case(actor: Actor, case: Case) -> bool:
     return Case.objects.in_own_scope(actor).filter(pk=case.pk).exists()
 
 
+def in_owning_circle(actor: Actor, case: Case) -> bool:
+    """Whether the actor is of the case's owning circle for what never leaves it (flag reasons, risk
+    rationales, approval comments, a case's situations): the case in the actor's own scope *and* the
+    actor of the case's organization or of the coordinating office. A coordinator of another partner,
+    whose role reaches every case, is not of it."""
+    from octip.partners.models import OrganizationType
+
+    organization = getattr(actor, "organization", None)
+    if organization is None or not (organization.pk == case.owner_organization_id
+                                    or organization.type == OrganizationType.COORDINATING_OFFICE):
+        return False
+    return is_own_case(actor, case)
+
+
 def _without_unpermitted_sections(user: Actor, sections: Iterable[str]) -> frozenset[str]:
     """``sections`` less those whose permission the user's role lacks (``Section.permission``: identity
     needs ``case.view_identifying``, justice ``justice.view``)."""

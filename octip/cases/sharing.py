@@ -25,10 +25,11 @@ from octip.core.roles import get_role
 
 from .models import Case, CaseAccessGrant, GrantSource, Stage
 from .sections import validate_sections
-from .selectors import is_own_case, sections_visible_to
+from .selectors import in_owning_circle, is_own_case, sections_visible_to
 
-__all__ = ["grant_case_access", "is_own_case", "move_case_ownership", "refuse_if_closed", "require_own_scope",
-           "require_section", "revoke_case_access", "sections_visible_to", "widen_case_access"]
+__all__ = ["grant_case_access", "in_owning_circle", "is_own_case", "move_case_ownership", "refuse_if_closed",
+           "require_own_scope", "require_owning_circle", "require_section", "revoke_case_access",
+           "sections_visible_to", "widen_case_access"]
 
 
 def grant_case_access(*, actor: Any, case: Case, organization=None, user=None, sections: Iterable[str],
@@ -90,6 +91,15 @@ def require_own_scope(actor: Any, permission: str, case: Case, message: str | No
         audit.record_denial(actor, permission, case)
         raise AccessDenied(permission, message or _("This case is shared with you only in part; its owner makes "
                                                     "this change."))
+
+
+def require_owning_circle(actor: Any, permission: str, case: Case, message: str | None = None) -> None:
+    """``require_own_scope``, narrowed to the case's organization and the coordinating office
+    (``selectors.in_owning_circle``): for what stays with the owning circle. A refusal is audited."""
+    require(actor, permission, case)
+    if not in_owning_circle(actor, case):
+        audit.record_denial(actor, permission, case)
+        raise AccessDenied(permission, message or _("Only the case's own organization makes this change."))
 
 
 def require_section(actor: Any, permission: str, case: Case, section: str) -> None:
