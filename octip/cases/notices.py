@@ -30,6 +30,7 @@ from .models import (
     Task,
     Track,
 )
+from .selectors import in_owning_circle
 
 #: A youth case waits this long for its duty to report before its worker is reminded.
 DUTY_TO_REPORT_GRACE = datetime.timedelta(hours=24)
@@ -98,8 +99,11 @@ def closure_decided(*, closure: ClosureRequest) -> None:
 def approvers_of(approval: ApprovalRequest) -> list[User]:
     """Who is asked to decide: the case's organization's holders of the subject's permission (else the
     coordinating office's, as for closures), never the requester."""
-    approvers = _coordinators(SUBJECTS[approval.subject].decide_permission, approval.case)
-    return [u for u in approvers if u.pk != approval.requested_by_id]
+    rule = SUBJECTS[approval.subject]
+    approvers = _coordinators(rule.decide_permission, approval.case)
+    # Only those who may decide are told: a coordinator of another partner learns nothing of the case.
+    return [u for u in approvers if u.pk != approval.requested_by_id
+            and (not rule.own_organization or in_owning_circle(u, approval.case))]
 
 
 def approval_requested(*, approval: ApprovalRequest) -> None:

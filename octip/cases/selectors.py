@@ -156,18 +156,18 @@ def is_own_case(actor: Actor, case: Case) -> bool:
     return Case.objects.in_own_scope(actor).filter(pk=case.pk).exists()
 
 
-def in_owning_circle(actor: Actor, case: Case) -> bool:
+def in_owning_circle(actor: Actor, case: Case, *, own: bool | None = None) -> bool:
     """Whether the actor is of the case's owning circle for what never leaves it (flag reasons, risk
     rationales, approval comments, a case's situations): the case in the actor's own scope *and* the
     actor of the case's organization or of the coordinating office. A coordinator of another partner,
-    whose role reaches every case, is not of it."""
+    whose role reaches every case, is not of it. ``own``: ``is_own_case`` when the caller knows it."""
     from octip.partners.models import OrganizationType
 
     organization = getattr(actor, "organization", None)
     if organization is None or not (organization.pk == case.owner_organization_id
                                     or organization.type == OrganizationType.COORDINATING_OFFICE):
         return False
-    return is_own_case(actor, case)
+    return is_own_case(actor, case) if own is None else own
 
 
 def _without_unpermitted_sections(user: Actor, sections: Iterable[str]) -> frozenset[str]:
@@ -341,7 +341,8 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     extra: dict[str, Any] = {}
     # The reasons and the risk history: the own circle, and a coordinator in an emergency (who opened
     # every section, audited and reviewed, precisely to keep the person safe).
-    circle = own or emergency
+    owning = in_owning_circle(actor, case, own=own)
+    circle = owning or emergency
     if "summary" in sections:
         open_flags = case.flags.filter(resolved_at__isnull=True).select_related("raised_by")
         case.open_flags = list(open_flags if circle else open_flags.defer("reason", "resolution_note"))
@@ -358,7 +359,7 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if "follow_ups" in sections:
         content["follow_ups"] = list(case.follow_ups.select_related("recorded_by")[:200])
         content["follow_up_schedule"] = m.FollowUpSchedule.objects.filter(case=case).first()
-    if own:  # a coordinator's comment stays within the owning circle
+    if owning:  # a coordinator's comment stays within the owning circle
         content["approvals"] = {subject: approval for subject, approval in approval_states(case=case).items()
                                 if APPROVAL_SECTION[subject] in sections}
     if "profile" in sections:
@@ -413,7 +414,7 @@ def case_flags(*, actor: Actor, case: Case, include_resolved: bool = False, via:
     (404 without it). The kinds are the summary's; the reasons only the own circle (and an emergency
     access) reads, and that read is recorded (``case.flags_listed``)."""
     require_section_or_404(actor=actor, case=case, section="summary")
-    own = is_own_case(actor, case) or has_emergency_access(actor, case)
+    own = in_owning_circle(actor, case) or has_emergency_access(actor, case)
     flags = case.flags.select_related("raised_by", "resolved_by")
     if not include_resolved:
         flags = flags.filter(resolved_at__isnull=True)
@@ -435,11 +436,22 @@ def flag_or_404(*, actor: Actor, case: Case, flag_id: Any) -> CaseFlag:
         raise Http404 from None
 
 
+def flag_for_editing(*, actor: Actor, case: Case, flag_id: Any) -> CaseFlag:
+    """One flag with its reason, for its edit form: the owning circle only (``in_owning_circle``; anyone
+    else gets a 404, the probe audited), and the reading of the reason is recorded (``case.flags_listed``)."""
+    flag = flag_or_404(actor=actor, case=case, flag_id=flag_id)
+    if not in_owning_circle(actor, case):
+        audit.record_denial(actor, "case.edit", case)
+        raise Http404
+    audit.record(actor, "case.flags_listed", case, detail={"count": 1, "reasons": True, "via": "edit form"})
+    return flag
+
+
 def risk_history(*, actor: Actor, case: Case, via: Via = "api") -> list[RiskAssessment]:
     """The case's risk assessments, newest first, with their rationales: the own circle only (a 404
     for anyone else, the probe audited; a coordinator's emergency access opens it too); the read is
     recorded (``case.risk_history_viewed``)."""
-    if not (is_own_case(actor, case) or has_emergency_access(actor, case)):
+    if not (in_owning_circle(actor, case) or has_emergency_access(actor, case)):
         audit.record_denial(actor, "case.view", case)
         raise Http404
     rows = list(case.risk_assessments.select_related("assessed_by")[:500])

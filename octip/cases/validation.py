@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from octip.core.access import allows, role_of
 from octip.core.roles import Scope
-from octip.partners.models import Region, Team, User
+from octip.partners.models import OrganizationType, Region, Team, User
 
 from . import reference
 from .models import Case, ExploitationType, Gender, IndigenousIdentity, Person, ReferralSource, name_index, phone_index
@@ -283,10 +283,14 @@ def duplicate_criteria_suffice(kinds: Iterable[str]) -> bool:
 
 def check_reassignment(*, actor: Any, departing: User, receiver: User, team: Team | None) -> None:
     """The rules of a bulk reassignment (``services.reassignment``): both workers in one organization
-    (the actor's, unless the actor's role reaches every organization), someone else receives, the
-    receiver active and in a role that holds cases, the team (if any) of that organization."""
+    (the actor's, unless the actor is of the coordinating office with a role reaching every
+    organization; a partner's coordinator moves only its own organization's workers), someone else
+    receives, the receiver active and in a role that holds cases, the team (if any) of that organization."""
     role = role_of(actor)
-    if role is None or (role.scope != Scope.ALL and departing.organization_id != actor.organization_id):
+    organization = getattr(actor, "organization", None)
+    across = (role is not None and role.scope == Scope.ALL and organization is not None
+              and organization.type == OrganizationType.COORDINATING_OFFICE)
+    if role is None or (not across and departing.organization_id != actor.organization_id):
         raise ValidationError({"departing": _("Choose a worker of your organization.")})
     if receiver.pk == departing.pk:
         raise ValidationError({"receiver": _("Choose someone other than the departing worker.")})

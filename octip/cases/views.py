@@ -480,7 +480,7 @@ def flag_edit(request, case_id, flag_id):
                                   review_date=data["review_date"], expected_version=data["version"])
 
     def initial(case):
-        flag = selectors.flag_or_404(actor=request.user, case=case, flag_id=flag_id)
+        flag = selectors.flag_for_editing(actor=request.user, case=case, flag_id=flag_id)
         return {"reason": flag.reason, "review_date": flag.review_date, "version": flag.version}
 
     return _case_form_view(request, case_id, own="case.edit", form_class=forms.FlagEditForm,

@@ -30,12 +30,12 @@ from django.utils.translation import gettext as _
 
 from octip.core.access import AccessDenied, allows, require
 from octip.core.audit import record_denial
-from octip.partners.models import Organization, OrganizationType, User
+from octip.partners.models import Organization, User
 
 from .. import notices
 from ..approval_rules import SUBJECTS, SUPERSEDED_FROM, TRANSITIONS, SubjectRule
 from ..models import ApprovalDecision, ApprovalRequest, ApprovalSubject, Case, ClosureRequest, Stage
-from ..sharing import refuse_if_closed, require_own_scope
+from ..sharing import in_owning_circle, refuse_if_closed, require_own_scope
 from ..timeline import Kind, happened
 
 
@@ -56,15 +56,7 @@ def may_decide(actor: Any, approval: ApprovalRequest) -> bool:
     case = approval.case
     rule = SUBJECTS[approval.subject]
     return (allows(actor, rule.decide_permission, case) and actor.pk != approval.requested_by_id
-            and (not rule.own_organization or _of_the_organization(actor, case)))
-
-
-def _of_the_organization(actor: Any, case: Case) -> bool:
-    """A coordinator of the case's own organization, or of the coordinating office (which decides for
-    the partners that have no coordinator of their own). A coordinator of another partner never does."""
-    organization = getattr(actor, "organization", None)
-    return organization is not None and (
-        organization.pk == case.owner_organization_id or organization.type == OrganizationType.COORDINATING_OFFICE)
+            and (not rule.own_organization or in_owning_circle(actor, case)))
 
 
 def require_decider(actor: Any, approval: ApprovalRequest) -> None:
@@ -72,7 +64,7 @@ def require_decider(actor: Any, approval: ApprovalRequest) -> None:
     the permission or outside the organization, ``ValidationError`` for the requester themself."""
     rule = SUBJECTS[approval.subject]
     require(actor, rule.decide_permission, approval.case)
-    if rule.own_organization and not _of_the_organization(actor, approval.case):
+    if rule.own_organization and not in_owning_circle(actor, approval.case):
         record_denial(actor, rule.decide_permission, approval.case)
         raise AccessDenied(rule.decide_permission)
     if actor.pk == approval.requested_by_id:
@@ -109,7 +101,8 @@ def _open(*, actor: User, case: Case, subject: str, closure: ClosureRequest | No
     if subject != ApprovalSubject.CLOSURE:  # a closure request tells its own story (CLOSURE_REQUESTED)
         happened(actor=actor, case=case, kind=Kind.APPROVAL_REQUESTED,
                  params={"subject": ("approval_subject", subject)}, detail={"approval_id": approval.pk},
-                 audit_detail={"approval_id": approval.pk, "subject": subject})
+                 audit_detail={"approval_id": approval.pk, "subject": subject},
+                 restricted=True)
     notices.approval_requested(approval=approval)
     return approval
 
@@ -158,7 +151,8 @@ def decide_approval(*, actor: User, approval: ApprovalRequest, action: str, comm
     else:
         happened(actor=actor, case=case, kind=transition.kind,
                  params={"subject": ("approval_subject", approval.subject)}, detail={"approval_id": approval.pk},
-                 audit_detail={"approval_id": approval.pk, "subject": approval.subject, "decision": approval.decision})
+                 audit_detail={"approval_id": approval.pk, "subject": approval.subject, "decision": approval.decision},
+                 restricted=True)
     notices.approval_decided(approval=approval)
     return approval
 
@@ -192,6 +186,7 @@ def content_changed(*, actor: User, case: Case, subject: str) -> int:
         decision=ApprovalDecision.SUPERSEDED, decided_at=timezone.now())
     if count:
         happened(actor=actor, case=case, kind=Kind.APPROVAL_SUPERSEDED,
-                 params={"subject": ("approval_subject", subject)}, detail={"approval_ids": superseded})
+                 params={"subject": ("approval_subject", subject)}, detail={"approval_ids": superseded},
+                 restricted=True)
     return count
 

@@ -1,10 +1,11 @@
 """Case flags and the risk level: what a worker must know before contacting the person, and how much
 danger they are in.
 
-Both are the case's core record: only its own circle raises, edits and resolves a flag or assesses
-the risk (``require_own_scope``); a receiver of the summary reads the kinds and the level, never the
-reasons nor the rationales (free text that can name someone, encrypted). Every change is audited and
-on the timeline; the timeline tells it only to readers of the summary (``timeline.SECTION_OF_KIND``).
+Both are the case's core record: only its owning circle (its own organization or the coordinating
+office: ``require_owning_circle``) raises, edits and resolves a flag or assesses the risk; a receiver
+of the summary reads the kinds and the level, never the reasons nor the rationales (free text that
+can name someone, encrypted). Every change is audited and on the timeline; the timeline tells it
+only to readers of the summary (``timeline.SECTION_OF_KIND``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from octip.partners.models import User
 
 from .. import reference
 from ..models import RISK_CODES, RISK_LEVEL_OF, Case, CaseFlag, RiskAssessment, RiskLevel, Task
-from ..sharing import refuse_if_closed, require_own_scope
+from ..sharing import refuse_if_closed, require_owning_circle
 from ..timeline import Kind, happened
 
 #: The longest a reason, a resolution note or a rationale may be.
@@ -63,7 +64,7 @@ def raise_flag(*, actor: User, case: Case, kind: str, reason: str,
     """Raise a flag of ``kind`` on ``case`` with its (encrypted) reason, to be reviewed by
     ``review_date``: a review task due that day goes on the caseworker's "My work" (the actor's when
     the case has no caseworker). One open flag per kind and case."""
-    require_own_scope(actor, "case.edit", case)
+    require_owning_circle(actor, "case.edit", case)
     refuse_if_closed(case)
     if reference.flag_kind(kind) is None:
         raise ValidationError({"kind": _("Choose a kind of flag from the list.")})
@@ -90,7 +91,7 @@ def edit_flag(*, actor: User, flag: CaseFlag, reason: str, review_date: datetime
     """Change an open flag's reason and review date (after a review: the next one); its review task
     follows the date (a done one is reopened)."""
     case = flag.case
-    require_own_scope(actor, "case.edit", case)
+    require_owning_circle(actor, "case.edit", case)
     if flag.resolved_at is not None:
         raise ValidationError(_("This flag is resolved; raise a new one if it applies again."))
     reason = _clean_text(reason, "reason", _("Say why the flag is raised."))
@@ -110,7 +111,7 @@ def edit_flag(*, actor: User, flag: CaseFlag, reason: str, review_date: datetime
 def resolve_flag(*, actor: User, flag: CaseFlag, note: str = "", expected_version: int) -> CaseFlag:
     """The flag no longer applies: resolved, with an optional (encrypted) note; its review task is done."""
     case = flag.case
-    require_own_scope(actor, "case.edit", case)
+    require_owning_circle(actor, "case.edit", case)
     if flag.resolved_at is not None:
         raise ValidationError(_("This flag is already resolved."))
     note = _clean_text(note, "note", "", required=False)
@@ -135,7 +136,7 @@ def assess_risk(*, actor: User, case: Case, level: str, rationale: str,
     """Record an assessment of the risk to the person (``level``: one of ``ASSESSED_LEVELS``) with its
     (encrypted) rationale; the case's ``risk_level`` becomes it. ``expected_version``, when given, is
     the case's: a case changed meanwhile is refused (``StaleVersion``)."""
-    require_own_scope(actor, "case.edit", case)
+    require_owning_circle(actor, "case.edit", case)
     refuse_if_closed(case)
     if level not in ASSESSED_LEVELS:
         raise ValidationError({"level": _("Choose a risk level.")})

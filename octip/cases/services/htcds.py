@@ -20,15 +20,19 @@ from octip.core.versioning import save_versioned
 from octip.partners.models import User
 
 from ..models import Case, TraffickingEvent, TraffickingProfile
-from ..sharing import refuse_if_closed, require_section
+from ..sharing import refuse_if_closed, require_section, sections_visible_to
 from ..timeline import Kind, happened
 from ..validation import EVENT_FIELDS, clean_event_fields, clean_profile_fields
 
 SECTION = "profile"
 
 
-def _current_age(case: Case) -> int | None:
-    # Read to check the age when trafficked, never shown: the refusal does not say the person's age.
+def _current_age(actor: User, case: Case) -> int | None:
+    """The person's age, to check the age when trafficked against it: only for a writer who may read
+    the identity (where the date of birth is). For anyone else the check would be an oracle (refused
+    above the age, accepted below), so they get the plain 0–120 bound."""
+    if "identity" not in sections_visible_to(actor, case):
+        return None
     return case.person.age()
 
 
@@ -56,7 +60,7 @@ def save_trafficking_profile(*, actor: User, case: Case, changes: dict[str, Any]
     saved meanwhile is refused (``StaleVersion``), never overwritten."""
     require_section(actor, "case.edit", case, SECTION)
     refuse_if_closed(case)
-    cleaned = clean_profile_fields(changes, current_age=_current_age(case))
+    cleaned = clean_profile_fields(changes, current_age=_current_age(actor, case))
     profile = TraffickingProfile.objects.filter(case=case).first()
     if profile is None:
         profile = _create_profile(case=case, updated_by=actor, **cleaned)

@@ -74,7 +74,7 @@ def reassign_departing_worker(*, actor: User, departing: User, receiver: User,
         happened(actor=actor, case=case, kind=Kind.CASE_REASSIGNED,
                  params={"variant": "case" if case_moved else "tasks"},
                  audit_action="case.reassigned" if case_moved else "case.tasks_reassigned",
-                 detail={**detail, "tasks": tasks_by_case.get(case.pk, 0)})
+                 detail={**detail, "tasks": tasks_by_case.get(case.pk, 0)}, restricted=True)
     notices.cases_reassigned(actor=actor, receiver=receiver, cases=len(moved), tasks=tasks_moved,
                              subject=f"reassignment:{departing.pk}:{receiver.pk}:{now.isoformat()}")
     return Reassignment(cases=len(moved), tasks=tasks_moved, cases_left=open_cases_of(departing).count(),
