@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .extract import Extract
+from .local_suppression import quoted, suppress
 
 MISSING = "-99"
 
@@ -114,10 +115,6 @@ AGE = {"0-8": "0--8", "9-17": "9--17", "18-20": "18--20", "21-23": "21--23", "24
        "27-29": "27--29", "30-38": "30--38", "39-47": "39--47", "48+": "48+"}
 
 
-def _q(name: str) -> str:
-    return '"' + name + '"'
-
-
 def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -181,7 +178,7 @@ def _select(year: int) -> str:
     exprs["recruiterRelationUnknown"] = ("CASE WHEN coalesce(trafficker_relationship, '') = '' THEN '1' "
                                          "ELSE '0' END")
     exprs["CountryOfExploitation"] = _lit("CA")  # the office's cases are exploitation in Canada (B.C.)
-    select = ", ".join(f"CAST({exprs[name]} AS VARCHAR) AS {_q(name)}" for name in COLUMNS)
+    select = ", ".join(f"CAST({exprs[name]} AS VARCHAR) AS {quoted(name)}" for name in COLUMNS)
     return f"SELECT {select} FROM cases WHERE year = {int(year)} AND consented"  # noqa: S608
 
 
@@ -197,28 +194,7 @@ def build(extract: Extract, *, k: int) -> dict[str, Any]:
     con = extract.con
     con.execute("DROP TABLE IF EXISTS ctdc")
     con.execute(f"CREATE TABLE ctdc AS {_select(extract.year)}")
-    qi = ", ".join(_q(c) for c in QUASI_IDENTIFIERS)
-    small = f"({qi}) IN (SELECT ({qi}) FROM ctdc GROUP BY {qi} HAVING count(*) < {int(k)})"  # noqa: S608
-    generalized: dict[str, int] = {}
-    before = _count(con)
-    for step in GENERALIZE:
-        row = con.execute(f"SELECT count(*) FROM ctdc WHERE {small}").fetchone()  # noqa: S608
-        affected = int(row[0]) if row else 0
-        if not affected:
-            break
-        sets = ", ".join(f"{_q(c)} = '-99'" for c in step)
-        con.execute(f"UPDATE ctdc SET {sets} WHERE {small}")  # noqa: S608
-        generalized["+".join(step)] = affected
-    row = con.execute(f"SELECT count(*) FROM ctdc WHERE {small}").fetchone()  # noqa: S608
-    dropped = int(row[0]) if row else 0
-    if dropped:
-        con.execute(f"DELETE FROM ctdc WHERE {small}")  # noqa: S608
-    return {"rows_in": before, "rows_out": _count(con), "rows_suppressed": dropped, "generalized": generalized}
-
-
-def _count(con: Any) -> int:
-    row = con.execute("SELECT count(*) FROM ctdc").fetchone()
-    return int(row[0]) if row else 0
+    return suppress(con, "ctdc", quasi_identifiers=QUASI_IDENTIFIERS, steps=GENERALIZE, k=k, missing=MISSING)
 
 
 def write_csv(extract: Extract, path: Path) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 from octip.cases import reference
 
 from .extract import Extract
+from .local_suppression import quoted, suppress
 
 #: The case's exploitation types → HTCDS vic_TypeOfExploitation (the platform's three kinds).
 EXPLOITATION = {"labour": "ForcedLabour", "sexual": "SexualExploitation", "other": "Other"}
@@ -52,10 +53,6 @@ QUASI_IDENTIFIERS = ["yearOfRegistration", "vic_TraffickingStatus", "vic_TypeOfE
                      "vic_AgeWhenTrafficked", "vic_RelationshipToTrafficker", "vic_ForcedLabourIndustry"]
 GENERALIZE = [["vic_AgeWhenTrafficked"], ["vic_RelationshipToTrafficker"], ["vic_ForcedLabourIndustry"]]
 EVENT_GENERALIZE = [["hte_Country"], ["hte_Date"]]
-
-
-def _q(name: str) -> str:
-    return '"' + name + '"'
 
 
 def _lit(value: str) -> str:
@@ -86,41 +83,16 @@ def _person_select(year: int) -> str:
             # A code not in the list (none can be stored: the services refuse them) is left out, not passed on.
             codes = ", ".join(_lit(t.code) for t in reference.htcds(list_name))
             exprs[name] = f"CASE WHEN {column} IN ({codes}) THEN {column} ELSE '' END"
-    select = ", ".join(f"CAST({exprs[name]} AS VARCHAR) AS {_q(name)}" for name in PERSON_HEADER)
+    select = ", ".join(f"CAST({exprs[name]} AS VARCHAR) AS {quoted(name)}" for name in PERSON_HEADER)
     return f"SELECT {select} FROM cases WHERE year = {int(year)} AND consented"  # noqa: S608
 
 
 def _event_select(year: int) -> str:
     codes = ", ".join(_lit(t.code) for t in reference.htcds("EventType"))
-    return (f"SELECT CAST(type AS VARCHAR) AS {_q('hte_Type')}, "  # noqa: S608
-            f"coalesce(CAST(event_year AS VARCHAR), '') AS {_q('hte_Date')}, "
-            f"coalesce(CAST(country AS VARCHAR), '') AS {_q('hte_Country')} "
+    return (f"SELECT CAST(type AS VARCHAR) AS {quoted('hte_Type')}, "  # noqa: S608
+            f"coalesce(CAST(event_year AS VARCHAR), '') AS {quoted('hte_Date')}, "
+            f"coalesce(CAST(country AS VARCHAR), '') AS {quoted('hte_Country')} "
             f"FROM events WHERE year = {int(year)} AND consented AND type IN ({codes})")
-
-
-def _anonymize(con: Any, table: str, qi: list[str], steps: list[list[str]], k: int) -> dict[str, Any]:
-    cols = ", ".join(_q(c) for c in qi)
-    small = f"({cols}) IN (SELECT ({cols}) FROM {table} GROUP BY {cols} HAVING count(*) < {int(k)})"  # noqa: S608
-    before = _count(con, table)
-    generalized: dict[str, int] = {}
-    for step in steps:
-        row = con.execute(f"SELECT count(*) FROM {table} WHERE {small}").fetchone()  # noqa: S608
-        affected = int(row[0]) if row else 0
-        if not affected:
-            break
-        sets = ", ".join(f"{_q(c)} = ''" for c in step)
-        con.execute(f"UPDATE {table} SET {sets} WHERE {small}")  # noqa: S608
-        generalized["+".join(step)] = affected
-    row = con.execute(f"SELECT count(*) FROM {table} WHERE {small}").fetchone()  # noqa: S608
-    dropped = int(row[0]) if row else 0
-    if dropped:
-        con.execute(f"DELETE FROM {table} WHERE {small}")  # noqa: S608
-    return {"rows_in": before, "rows_out": _count(con, table), "rows_suppressed": dropped, "generalized": generalized}
-
-
-def _count(con: Any, table: str) -> int:
-    row = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
-    return int(row[0]) if row else 0
 
 
 def build(extract: Extract, *, k: int) -> dict[str, Any]:
@@ -131,8 +103,10 @@ def build(extract: Extract, *, k: int) -> dict[str, Any]:
     con.execute("DROP TABLE IF EXISTS htcds_events")
     con.execute(f"CREATE TABLE htcds_persons AS {_person_select(extract.year)}")
     con.execute(f"CREATE TABLE htcds_events AS {_event_select(extract.year)}")
-    persons = _anonymize(con, "htcds_persons", QUASI_IDENTIFIERS, GENERALIZE, k)
-    events = _anonymize(con, "htcds_events", EVENT_HEADER, EVENT_GENERALIZE, k)
+    persons = suppress(con, "htcds_persons", quasi_identifiers=QUASI_IDENTIFIERS, steps=GENERALIZE, k=k,
+                       missing="")
+    events = suppress(con, "htcds_events", quasi_identifiers=EVENT_HEADER, steps=EVENT_GENERALIZE, k=k,
+                      missing="")
     return {"persons": persons, "events": events}
 
 
