@@ -382,7 +382,7 @@ ROUTES: dict[str, Expect] = {
     # situations: (a situation or a person of interest is no object of the security world: its routes are
     # asked with an id that does not exist, a UUID where the API wants an int, hence the API's 400s;
     # tests/situations/ walk them from both organizations' sides)
-    "situations:list": {"*": 403, "coordinator": 200, "caseworker": 200, "screener": 200, "hotline_operator": 200, "police_liaison": 200, "anonymous": 302},
+    "situations:list": {"*": 403, "coordinator": 200, "caseworker": 200, "anonymous": 302},
     "situations:new": {"*": 403, "coordinator": 200, "caseworker": 200, "anonymous": 302},
     "situations:detail": {},
     "situations:edit": {},
@@ -394,7 +394,7 @@ ROUTES: dict[str, Expect] = {
     "situations:poi_link_case": {},
     "situations:poi_unlink_case": {"*": 405, "anonymous": 302},
     "situations:case_link": {"coordinator": 200, "caseworker": (200, 404), "hotline_operator": (403, 404)},
-    "GET /api/v1/situations": {"*": 403, "coordinator": 200, "caseworker": 200, "screener": 200, "hotline_operator": 200, "police_liaison": 200, "anonymous": 401},
+    "GET /api/v1/situations": {"*": 403, "coordinator": 200, "caseworker": 200, "anonymous": 401},
     "POST /api/v1/situations": {"*": 403, "coordinator": 400, "caseworker": 400, "anonymous": 401},
     "GET /api/v1/situations/{situation_id}": {"*": 400, "anonymous": 401},
     "PATCH /api/v1/situations/{situation_id}": {"*": 400, "anonymous": 401},

@@ -46,10 +46,8 @@ def _poi(poi: PersonOfInterest, links: list) -> dict:
 
 def _page(view: selectors.SituationPage) -> dict:
     situation = view.situation
-    return {"id": situation.pk, "kind": situation.kind, "whole": view.whole,
-            "title": situation.title if view.whole else None,
-            "description": situation.description if view.whole else None,
-            "version": situation.version if view.whole else None, "created_at": situation.created_at,
+    return {"id": situation.pk, "kind": situation.kind, "whole": True, "title": situation.title,
+            "description": situation.description, "version": situation.version, "created_at": situation.created_at,
             "cases": _linked(view.cases),
             "persons_of_interest": [_poi(p, view.poi_cases.get(p.pk, [])) for p in view.persons_of_interest]}
 
@@ -57,9 +55,8 @@ def _page(view: selectors.SituationPage) -> dict:
 @router.get("/situations", response=list[SituationRowOut])
 def list_situations(request, page: Query[int] = 1):
     listing = selectors.situations_for(actor=request.auth, page=max(1, min(page, 10_000)))
-    return [{"id": r.situation.pk, "kind": r.situation.kind, "whole": r.whole,
-             "title": r.situation.title if r.whole else None, "created_at": r.situation.created_at,
-             "cases": [_ref(c) for c in r.cases]} for r in listing.rows]
+    return [{"id": r.situation.pk, "kind": r.situation.kind, "whole": True, "title": r.situation.title,
+             "created_at": r.situation.created_at, "cases": []} for r in listing.rows]
 
 
 @router.post("/situations", response={201: SituationOut, 400: Problem})
@@ -144,6 +141,7 @@ def unlink_poi_case(request, poi_id: int, case_id: UUID):
 @router.get("/cases/{case_id}/situations", response=list[CaseSituationOut])
 def case_situations(request, case_id: UUID):
     case = case_or_404(actor=request.auth, case_id=case_id)
-    return [{"id": item.situation.pk, "kind": item.situation.kind, "title": item.situation.title,
-             "other_cases": _linked(item.others)}
+    return [{"whole": True, "id": item.situation.pk, "kind": item.kind, "title": item.situation.title,
+             "other_cases": _linked(item.others)} if item.situation is not None and item.others is not None
+            else {"whole": False, "id": None, "kind": item.kind, "title": None, "other_cases": None}
             for item in selectors.case_situations(actor=request.auth, case=case, via="api")]

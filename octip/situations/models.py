@@ -2,8 +2,9 @@
 in them.
 
 A situation belongs to one organization and is seen whole only by its staff who hold
-``situation.view``. Anyone else meets it only through a case they can already see
-(``selectors.situation_page``), and then sees that case and nothing more. Every identifying or
+``situation.view``. Anyone else gets a 404; a reader to whom a linked case was disclosed with its
+summary learns on that case's page only that it is part of a situation, and its kind
+(``selectors.case_situations``). Every identifying or
 free-text value of a situation or a person of interest is encrypted; phones and names are found by
 blind indexes (``PersonOfInterestToken``), made with the same functions as a person's
 (``cases.models.name_index``/``phone_index``), under a key version, as ``PersonSearchToken`` is.
@@ -62,8 +63,8 @@ class Relationship(models.TextChoices):
 class OwnedByOrganization(ScopedQuerySet):
     """Rows of one organization, seen whole by its staff who hold ``situation.view`` (whatever their
     scope: a situation is the organization's shared knowledge, not one case's). Another
-    organization's staff, a coordinator of the office included, get nothing here: they meet a
-    situation only through a case they can see (``selectors``)."""
+    organization's staff, a coordinator of the office included, get nothing here (a case disclosed
+    to them tells them only a situation's kind: ``selectors.case_situations``)."""
 
     view_permission = "situation.view"
 

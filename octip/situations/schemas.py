@@ -33,10 +33,11 @@ class CaseRef(Schema):
 class SituationRowOut(Schema):
     id: int
     kind: str
-    #: False: met through a case the caller can see; then only ``cases`` (those cases) and no title.
+    #: Always true: only the caller's organization's situations are listed.
     whole: bool
     title: str | None
     created_at: datetime.datetime
+    #: Always empty (the linked cases are on the situation's page).
     cases: list[CaseRef]
 
 
@@ -79,10 +80,14 @@ class SituationOut(Schema):
 
 
 class CaseSituationOut(Schema):
-    id: int
+    #: False for a caller outside the case's owning circle to whom the case was disclosed with its
+    #: summary: then only ``kind`` (no id, no title, no other case), so that two disclosed cases can
+    #: never be tied together.
+    whole: bool
+    id: int | None
     kind: str
-    title: str
-    other_cases: LinkedCasesOut
+    title: str | None
+    other_cases: LinkedCasesOut | None
 
 
 class LinkCaseIn(Schema):

@@ -1,19 +1,22 @@
 """Reads of situations and persons of interest, each starting from ``visible_to`` and audited here.
 
-Two ways in:
+A situation is its organization's knowledge: the list, a situation's page and its API are for the
+staff of the owning organization who hold ``situation.view`` (``Situation.objects.visible_to``; the
+coordinating office's staff for the office's own situations). They see the situation, its persons of
+interest, the linked cases they may open (``Case.objects.visible_to``) and a *count* of the others:
+never their number, owner or anything else. Everyone else gets a 404 (and an empty list).
 
-- **Whole**: the staff of the owning organization who hold ``situation.view``
-  (``Situation.objects.visible_to``). They see the situation, its persons of interest, the linked
-  cases they may open (``Case.objects.visible_to``) and a *count* of the others: never their
-  number, owner or anything else.
-- **Through a disclosure**: anyone else (another organization, a police liaison, a screener, a
-  24/7 operator) meets a situation only through a linked case disclosed to them (an active access
-  grant reaching them). They see its kind and those cases, and nothing more: no title, no persons
-  of interest, no count of the other cases.
+The case page's block (``case_situations``) tells the case's owning circle
+(``cases.sharing.in_owning_circle``) the whole situations of their organization that include the
+case. A reader outside it to whom the case was disclosed by a grant that opens its ``summary`` (and
+not the preview of a referral or transfer not accepted yet) learns only that the case is part of a
+situation and of what kind: no id, no link, no title, no count, no other case, so that two cases
+disclosed to them can never be tied together.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,11 +26,20 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from octip.cases.models import Case, CaseAccessGrant, name_index, phone_index
+from octip.cases.models import Case, CaseAccessGrant, GrantSource, name_index, phone_index
+from octip.cases.sharing import in_owning_circle
 from octip.core import audit, crypto
 from octip.core.access import Actor, allows, require, role_of
 
-from .models import PersonOfInterest, PersonOfInterestCase, PersonOfInterestToken, Situation, SituationCase, TokenKind
+from .models import (
+    PersonOfInterest,
+    PersonOfInterestCase,
+    PersonOfInterestToken,
+    Situation,
+    SituationCase,
+    SituationKind,
+    TokenKind,
+)
 
 PAGE_SIZE = 25
 
@@ -36,16 +48,44 @@ def _visible_cases(actor: Actor) -> QuerySet[Case]:
     return Case.objects.visible_to(actor)
 
 
-def _cases_through_disclosure(actor: Actor) -> QuerySet[Case]:
-    """The cases through which a reader without the whole situation meets it: those disclosed to
-    them (an active access grant reaching them: a referral, a transfer, a police contact) that they
-    can see. Nothing else: a case they see by their role's scope (a 24/7 operator's organization, an
-    office coordinator's "all") is no disclosure, and the links between cases are not theirs."""
+def _as_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _pending_previews(grants: Sequence[CaseAccessGrant]) -> set[int]:
+    """The grants among these that are only the preview of a referral or a transfer its receiver has
+    not accepted yet (a grant holds no mark of it: its referral's or transfer's status tells). One
+    whose referral or transfer cannot be found counts as a preview (deny by default)."""
+    from octip.referrals.models import Referral, ReferralStatus, Transfer, TransferStatus
+
+    previewing = (GrantSource.REFERRAL, GrantSource.TRANSFER)
+    wanted = {g.pk: (g.source, _as_uuid(g.source_id)) for g in grants if g.source in previewing}
+    if not wanted:
+        return set()
+    by_source = {source: [pk for s, pk in wanted.values() if s == source and pk is not None] for source in previewing}
+    decided = {(GrantSource.REFERRAL, pk) for pk in Referral.objects.filter(pk__in=by_source[GrantSource.REFERRAL])
+               .exclude(status=ReferralStatus.SENT).values_list("pk", flat=True)}
+    decided |= {(GrantSource.TRANSFER, pk) for pk in Transfer.objects.filter(pk__in=by_source[GrantSource.TRANSFER])
+                .exclude(status=TransferStatus.SENT).values_list("pk", flat=True)}
+    return {grant_pk for grant_pk, key in wanted.items() if key not in decided}
+
+
+def disclosed_with_summary(actor: Actor, case: Case) -> bool:
+    """Whether ``case`` was disclosed to the reader by an active access grant reaching them that opens
+    its ``summary``, beyond the preview of a referral or a transfer not accepted yet. A case seen by
+    role scope alone (an operator's organization, an office coordinator's "all") is no disclosure."""
     role = role_of(actor)
-    if role is None:
-        return Case.objects.none()
-    granted = CaseAccessGrant.objects.active().reaching(actor, role.scope).values("case_id")
-    return _visible_cases(actor).filter(pk__in=granted)
+    if role is None or not allows(actor, "case.view"):
+        return False
+    grants = [g for g in CaseAccessGrant.objects.active().reaching(actor, role.scope).filter(case=case)
+              if "summary" in (g.sections or [])]
+    if not grants:
+        return False
+    previews = _pending_previews(grants)
+    return any(g.pk not in previews for g in grants)
 
 
 def _id_or_none(value: Any) -> int | None:
@@ -60,8 +100,8 @@ def _id_or_none(value: Any) -> int | None:
 @dataclass
 class SituationRow:
     situation: Situation
-    whole: bool
-    #: Through a case: the cases the reader can see (whole rows list none here: see the page).
+    #: Always True: the list holds the reader's organization's situations only.
+    whole: bool = True
     cases: list[Case] = field(default_factory=list)
 
 
@@ -73,36 +113,18 @@ class SituationList:
 
 
 def situations_for(*, actor: Actor, page: int = 1) -> SituationList:
-    """The situations the reader meets: whole ones first (newest first), then those met through a
-    case, a page of ``PAGE_SIZE`` at a time (the whole ones sliced in SQL). Audited
+    """The situations of the reader's organization, newest first, a page of ``PAGE_SIZE`` at a time
+    (sliced in SQL). Nobody meets another organization's situation here. Audited
     (``situation.listed``, ids only)."""
-    if not allows(actor, "case.view"):
-        # A role that holds neither whole situations nor cases has nothing to meet one through.
-        require(actor, "situation.view")
+    require(actor, "situation.view")
     page = max(1, page)
     start, stop = (page - 1) * PAGE_SIZE, page * PAGE_SIZE
     whole_qs = Situation.objects.visible_to(actor).order_by("-created_at", "-pk")
-    whole_count = whole_qs.count()
-    rows = [SituationRow(s, True) for s in whole_qs[start:stop]] if start < whole_count else []
-    has_next = whole_count > stop
-    if len(rows) < PAGE_SIZE and allows(actor, "case.view"):
-        # Then the situations met through a case (few: each is a disclosed case of the reader's).
-        links = (SituationCase.objects.filter(case__in=_cases_through_disclosure(actor))
-                 .exclude(situation__in=whole_qs).select_related("case", "situation")
-                 .defer("situation__title", "situation__description").order_by("-situation__created_at", "pk"))
-        situations: dict[int, Situation] = {}
-        through: dict[int, list[Case]] = {}
-        for link in links:
-            situations.setdefault(link.situation_id, link.situation)
-            through.setdefault(link.situation_id, []).append(link.case)
-        first = max(0, start - whole_count)
-        wanted = list(through)[first:first + PAGE_SIZE - len(rows)]
-        rows += [SituationRow(situations[pk], False, through[pk]) for pk in wanted]
-        has_next = len(through) > first + len(wanted)
+    rows = [SituationRow(s) for s in whole_qs[start:stop + 1]]
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
     if rows:
-        audit.record(actor, "situation.listed", None, detail={
-            "whole": [r.situation.pk for r in rows if r.whole],
-            "through_case": [r.situation.pk for r in rows if not r.whole]})
+        audit.record(actor, "situation.listed", None, detail={"whole": [r.situation.pk for r in rows]})
     return SituationList(rows=rows, page=page, has_next=has_next)
 
 
@@ -117,7 +139,8 @@ def situation_choices(*, actor: Actor) -> list[Situation]:
 
 def situation_or_404(*, actor: Actor, situation_id: Any) -> Situation:
     """The whole situation, for its own organization's staff; a 404 for everyone else (the probe of
-    one that exists is recorded as a denial)."""
+    one that exists is recorded as a denial). Not audited as a read: for the services' guards
+    (callers that show its title or description use ``situation_page`` or ``situation_for_editing``)."""
     pk = _id_or_none(situation_id)
     found = Situation.objects.visible_to(actor).filter(pk=pk).first() if pk is not None else None
     if found is None:
@@ -127,10 +150,19 @@ def situation_or_404(*, actor: Actor, situation_id: Any) -> Situation:
     return found
 
 
+def situation_for_editing(*, actor: Actor, situation_id: Any) -> Situation:
+    """The situation for its edit form (which shows the encrypted title and description): a 404 as
+    ``situation_or_404``, ``situation.edit`` required, and the read audited (``situation.viewed``)."""
+    situation = situation_or_404(actor=actor, situation_id=situation_id)
+    require(actor, "situation.edit", situation)
+    audit.record(actor, "situation.viewed", situation, detail={"via": "edit form"})
+    return situation
+
+
 @dataclass
 class LinkedCases:
     """The cases of a situation as one reader may know them: those they can open, and how many
-    others there are (``hidden``; None when the reader may not even count them)."""
+    others there are (``hidden``)."""
 
     shown: list[Case]
     hidden: int | None
@@ -154,61 +186,73 @@ def _linked_cases(actor: Actor, situation: Situation, *, exclude: Iterable[Any] 
 
 
 def situation_page(*, actor: Actor, situation_id: Any, via: str = "page") -> SituationPage:
-    """A situation as this reader may see it (see the module's docstring), or a 404. Audited:
-    ``situation.viewed`` (ids only), and ``poi.listed`` for the persons of interest shown."""
-    pk = _id_or_none(situation_id)
-    if pk is None:
-        raise Http404
-    situation = Situation.objects.visible_to(actor).filter(pk=pk).first()
-    if situation is not None:
-        cases = _linked_cases(actor, situation)
-        pois = list(PersonOfInterest.objects.visible_to(actor).filter(situation=situation).order_by("pk"))
-        poi_cases: dict[int, list[PersonOfInterestCase]] = {}
-        # Only the links to cases the reader can see: the others are not named, here either.
-        for link in (PersonOfInterestCase.objects.filter(poi__in=pois, case__in=_visible_cases(actor))
-                     .select_related("case").order_by("case__number")):
-            poi_cases.setdefault(link.poi_id, []).append(link)
-        audit.record(actor, "situation.viewed", situation, detail={"via": via, "whole": True,
-                                                                   "cases_shown": [str(c.pk) for c in cases.shown]})
-        if pois:
-            audit.record(actor, "poi.listed", situation, detail={"via": via, "ids": [p.pk for p in pois]})
-        return SituationPage(situation, True, cases, pois, poi_cases)
-    shown: list[Case] = []
-    if allows(actor, "case.view"):
-        ids = SituationCase.objects.filter(situation_id=pk).values("case_id")
-        shown = list(_cases_through_disclosure(actor).filter(pk__in=ids).order_by("number"))
-    if not shown:
-        if Situation.objects.filter(pk=pk).exists():
-            audit.record_denial(actor, "situation.view", None, target=("situations.situation", str(pk)))
-        raise Http404
-    situation = Situation.objects.defer("title", "description").get(pk=pk)
-    audit.record(actor, "situation.viewed", situation, detail={"via": via, "whole": False,
-                                                               "cases_shown": [str(c.pk) for c in shown]})
-    return SituationPage(situation, False, LinkedCases(shown=shown, hidden=None), [], {})
+    """A situation whole, for its own organization's staff, or a 404 for everyone else (see the
+    module's docstring). Audited: ``situation.viewed`` (ids only), and ``poi.listed`` for the persons
+    of interest shown."""
+    situation = situation_or_404(actor=actor, situation_id=situation_id)
+    cases = _linked_cases(actor, situation)
+    pois = list(PersonOfInterest.objects.visible_to(actor).filter(situation=situation).order_by("pk"))
+    poi_cases: dict[int, list[PersonOfInterestCase]] = {}
+    # Only the links to cases the reader can see: the others are not named, here either.
+    for link in (PersonOfInterestCase.objects.filter(poi__in=pois, case__in=_visible_cases(actor))
+                 .select_related("case").order_by("case__number")):
+        poi_cases.setdefault(link.poi_id, []).append(link)
+    audit.record(actor, "situation.viewed", situation, detail={"via": via, "whole": True,
+                                                               "cases_shown": [str(c.pk) for c in cases.shown]})
+    if pois:
+        audit.record(actor, "poi.listed", situation, detail={"via": via, "ids": [p.pk for p in pois]})
+    return SituationPage(situation, True, cases, pois, poi_cases)
 
 
 # --- The situations of one case (the case page's block, the API) ------------------------------
 
 @dataclass
 class CaseSituation:
-    situation: Situation
-    others: LinkedCases
+    """One situation of a case as the reader may know it: whole (``situation``, ``others``) for the
+    case's owning circle of the situation's organization; else only ``kind`` (``situation`` and
+    ``others`` None)."""
+
+    kind: str
+    situation: Situation | None = None
+    others: LinkedCases | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.situation is not None
+
+    @property
+    def kind_label(self) -> str:
+        return str(SituationKind(self.kind).label)
 
 
 def case_situations(*, actor: Actor, case: Case, via: str = "page") -> list[CaseSituation]:
-    """The whole situations this case is part of, each with the other linked cases as the reader may
-    know them (open the visible ones, count the rest). A reader who does not hold the whole
-    situation is told nothing here: the link itself is the situation's knowledge. ``case`` is one
-    the reader may see (the caller read it through ``case_or_404``)."""
-    if not allows(actor, "situation.view"):
+    """The situations this case is part of, as the reader may know them. ``case`` is one the reader
+    may see (the caller read it through ``case_or_404``).
+
+    - The case's owning circle (``in_owning_circle``) who hold ``situation.view``: the whole
+      situations of their organization, each with the other linked cases (open the visible ones,
+      count the rest).
+    - A reader outside it to whom the case was disclosed with its summary
+      (``disclosed_with_summary``): the kinds of the situations only, once each.
+    - Anyone else: nothing."""
+    links = SituationCase.objects.filter(case=case).values("situation_id")
+    if in_owning_circle(actor, case):
+        if not allows(actor, "situation.view"):
+            return []
+        situations = list(Situation.objects.visible_to(actor).filter(pk__in=links).order_by("-created_at", "-pk"))
+        if not situations:
+            return []
+        out = [CaseSituation(s.kind, s, _linked_cases(actor, s, exclude=[case.pk])) for s in situations]
+        audit.record(actor, "situation.listed", case, detail={"via": via, "whole": [s.pk for s in situations]})
+        return out
+    if not disclosed_with_summary(actor, case):
         return []
-    situations = list(Situation.objects.visible_to(actor).filter(
-        pk__in=SituationCase.objects.filter(case=case).values("situation_id")).order_by("-created_at", "-pk"))
-    if not situations:
+    rows = list(Situation.objects.filter(pk__in=links).values_list("pk", "kind"))
+    if not rows:
         return []
-    out = [CaseSituation(s, _linked_cases(actor, s, exclude=[case.pk])) for s in situations]
-    audit.record(actor, "situation.listed", case, detail={"via": via, "whole": [s.pk for s in situations]})
-    return out
+    kinds = sorted({kind for _pk, kind in rows})
+    audit.record(actor, "situation.listed", case, detail={"via": via, "kind_only": sorted(pk for pk, _k in rows)})
+    return [CaseSituation(kind) for kind in kinds]
 
 
 # --- Persons of interest ----------------------------------------------------------------------
@@ -222,6 +266,15 @@ def poi_or_404(*, actor: Actor, poi_id: Any, via: str = "page") -> PersonOfInter
             audit.record_denial(actor, "situation.view", None, target=("situations.personofinterest", str(pk)))
         raise Http404
     audit.record(actor, "poi.viewed", poi, detail={"via": via})
+    return poi
+
+
+def poi_for_editing(*, actor: Actor, poi_id: Any) -> PersonOfInterest:
+    """A person of interest for their edit form (which shows the encrypted names, phones and the
+    rest): a 404 as ``poi_or_404``, whose audited read (``poi.viewed``, via "edit form") is the only
+    one, then ``situation.edit`` required."""
+    poi = poi_or_404(actor=actor, poi_id=poi_id, via="edit form")
+    require(actor, "situation.edit", poi)
     return poi
 
 

@@ -3,8 +3,13 @@
 Who may do what (``core/roles.py``): coordinators and caseworkers hold ``situation.view`` and
 ``situation.edit``. A situation is owned by the organization of the person who records it, and only
 that organization's staff reach it (``models.OwnedByOrganization``). Linking a case to a situation,
-or a person of interest to a case, also needs the owners' circle of *that* case
-(``cases.sharing.require_own_scope``): a grant opens a case's sections, not its place in a network.
+or a person of interest to a case, also needs the owning circle of *that* case
+(``cases.sharing.require_owning_circle``: the case in the actor's own scope, and the actor of the
+case's organization or of the coordinating office): a grant opens a case's sections, not its place in
+a network, and a partner's coordinator, whose role reaches every case, is not of another's circle.
+And the case must belong to the situation's organization, unless the situation is the coordinating
+office's (the office coordinates across organizations): a network of one organization never reaches
+into another's cases, its timeline or its caseworker's 24/7 alerts (``_require_same_organization``).
 
 Each service checks permission, then the input, then writes and audits in one transaction; a
 refusal changes nothing. No identifying value goes into an audit detail or a timeline parameter.
@@ -25,12 +30,13 @@ from django.utils.translation import gettext_noop
 
 from octip.cases import timeline
 from octip.cases.models import Case, normalize_phone, phone_index
-from octip.cases.sharing import require_own_scope
+from octip.cases.sharing import require_owning_circle
 from octip.core import audit, crypto
-from octip.core.access import Actor, require
+from octip.core.access import AccessDenied, Actor, require
 from octip.core.versioning import save_versioned
 from octip.notifications.models import Kind as NotificationKind
 from octip.notifications.services import notify, staff_with_permission
+from octip.partners.models import Organization, OrganizationType
 
 from . import selectors
 from .models import (
@@ -99,12 +105,30 @@ def update_situation(*, actor: Actor, situation: Situation, kind: str, title: st
     return situation
 
 
+def _require_same_organization(actor: Actor, owner_organization_id: Any, case: Case) -> None:
+    """A situation (or a person of interest) of one organization links only that organization's
+    cases; the coordinating office's link any case of its circle. A refusal is audited."""
+    if case.owner_organization_id == owner_organization_id:
+        return
+    if Organization.objects.filter(pk=owner_organization_id, type=OrganizationType.COORDINATING_OFFICE).exists():
+        return
+    audit.record_denial(actor, "situation.edit", case)
+    raise AccessDenied("situation.edit", _("Only a case of the situation's own organization can be linked to it."))
+
+
+def _require_case_circle(actor: Actor, owner_organization_id: Any, case: Case) -> None:
+    """The guards on linking (or unlinking) a case: the case's owning circle, and the same organization."""
+    require_owning_circle(actor, "situation.edit", case)
+    _require_same_organization(actor, owner_organization_id, case)
+
+
 @transaction.atomic
 def link_case(*, actor: Actor, situation: Situation, case: Case) -> SituationCase:
-    """Make ``case`` part of ``situation``. Needs the situation (its organization's staff) and the
-    owners' circle of the case. Audited, and on the case's timeline (within the owning circle)."""
+    """Make ``case`` part of ``situation``. Needs the situation (its organization's staff), the
+    owning circle of the case, and the case of the situation's organization (unless the situation is
+    the coordinating office's). Audited, and on the case's timeline (within the owning circle)."""
     require(actor, "situation.edit", situation)
-    require_own_scope(actor, "situation.edit", case)
+    _require_case_circle(actor, situation.owner_organization_id, case)
     if SituationCase.objects.filter(situation=situation, case=case).exists():
         raise ValidationError({"case": _("This case is already linked to the situation.")})
     link = SituationCase.objects.create(situation=situation, case=case, linked_by_id=actor.pk)
@@ -118,7 +142,7 @@ def link_case(*, actor: Actor, situation: Situation, case: Case) -> SituationCas
 def unlink_case(*, actor: Actor, situation: Situation, case: Case) -> None:
     """Take ``case`` out of ``situation`` (the same guards as linking it)."""
     require(actor, "situation.edit", situation)
-    require_own_scope(actor, "situation.edit", case)
+    _require_case_circle(actor, situation.owner_organization_id, case)
     deleted, _rows = SituationCase.objects.filter(situation=situation, case=case).delete()
     if not deleted:
         raise ValidationError({"case": _("This case is not linked to the situation.")})
@@ -234,9 +258,10 @@ def update_poi(*, actor: Actor, poi: PersonOfInterest, situation: Situation | No
 @transaction.atomic
 def link_poi_case(*, actor: Actor, poi: PersonOfInterest, case: Case, relationship: str = "") -> PersonOfInterestCase:
     """Record that a person of interest is involved in ``case``, with the HTCDS relationship to the
-    person (``vic_RelationshipToTrafficker``). Needs the owners' circle of the case. Audited."""
+    person (``vic_RelationshipToTrafficker``). Needs the owning circle of the case, and the case of the
+    person of interest's organization (unless that is the coordinating office). Audited."""
     require(actor, "situation.edit", poi)
-    require_own_scope(actor, "situation.edit", case)
+    _require_case_circle(actor, poi.owner_organization_id, case)
     if relationship and relationship not in Relationship.values:
         raise ValidationError({"relationship": _("Choose a relationship from the list.")})
     link, created = PersonOfInterestCase.objects.get_or_create(
@@ -253,7 +278,7 @@ def link_poi_case(*, actor: Actor, poi: PersonOfInterest, case: Case, relationsh
 def unlink_poi_case(*, actor: Actor, poi: PersonOfInterest, case: Case) -> None:
     """Take a person of interest off a case (the same guards as linking)."""
     require(actor, "situation.edit", poi)
-    require_own_scope(actor, "situation.edit", case)
+    _require_case_circle(actor, poi.owner_organization_id, case)
     deleted, _rows = PersonOfInterestCase.objects.filter(poi=poi, case=case).delete()
     if not deleted:
         raise ValidationError({"case": _("This person of interest is not linked to the case.")})

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from octip.cases.selectors import case_by_number, case_or_404
-from octip.cases.sharing import is_own_case, require_own_scope
+from octip.cases.sharing import in_owning_circle, require_owning_circle
 from octip.core.access import allows, require
 from octip.core.forms import apply_validation_error
 from octip.core.versioning import StaleVersion
@@ -93,7 +93,8 @@ def _editable(request: HttpRequest, situation_id: int) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def situation_edit(request: HttpRequest, situation_id: int) -> HttpResponse:
-    situation = _editable(request, situation_id)
+    # The form shows the encrypted title and description: the selector audits that read.
+    situation = selectors.situation_for_editing(actor=request.user, situation_id=situation_id)
     form = SituationForm(request.POST or None, initial={"kind": situation.kind, "title": situation.title,
                                                         "description": situation.description})
     back = reverse("situations:detail", args=[situation.pk])
@@ -140,7 +141,7 @@ def situation_unlink_case(request: HttpRequest, situation_id: int, case_id: Any)
 def case_link(request: HttpRequest, case_id: Any) -> HttpResponse:
     """From the case page: link this case to one of the organization's situations."""
     case = case_or_404(actor=request.user, case_id=case_id)
-    require_own_scope(request.user, "situation.edit", case)
+    require_owning_circle(request.user, "situation.edit", case)
     choices = selectors.situation_choices(actor=request.user)
     back = reverse("cases:detail", args=[case.pk])
 
@@ -180,7 +181,7 @@ def poi_detail(request: HttpRequest, poi_id: int) -> HttpResponse:
 
 
 def _editable_poi(request: HttpRequest, poi_id: int) -> Any:
-    poi = selectors.poi_or_404(actor=request.user, poi_id=poi_id, via="edit form")
+    poi = selectors.poi_or_404(actor=request.user, poi_id=poi_id, via="link form")
     require(request.user, "situation.edit", poi)
     return poi
 
@@ -188,7 +189,8 @@ def _editable_poi(request: HttpRequest, poi_id: int) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def poi_edit(request: HttpRequest, poi_id: int) -> HttpResponse:
-    poi = _editable_poi(request, poi_id)
+    # The form shows the encrypted names, phones and the rest: the selector audits that read, once.
+    poi = selectors.poi_for_editing(actor=request.user, poi_id=poi_id)
     back = reverse("situations:poi", args=[poi.pk])
     return _form_page(request, form=PersonOfInterestForm(request.POST or None, initial=_poi_initial(poi)),
                       title=_("Edit the person of interest"), back=back, done=_("The person of interest is saved."),
@@ -227,12 +229,12 @@ def poi_unlink_case(request: HttpRequest, poi_id: int, case_id: Any) -> HttpResp
 # --- The block of the case page (registered in apps.ready) --------------------------------------
 
 def case_block(request: HttpRequest, case: Any) -> str:
-    """The situations of a case, for readers who hold them whole; "" for anyone else."""
+    """The situations of a case: whole for the case's owning circle of the situation's organization,
+    the kind alone for a reader to whom the case was disclosed with its summary, "" for anyone else
+    (``selectors.case_situations``)."""
     user = request.user
-    if not allows(user, "situation.view"):
-        return ""
     situations = selectors.case_situations(actor=user, case=case)
-    may_link = allows(user, "situation.edit") and is_own_case(user, case)
+    may_link = allows(user, "situation.edit") and in_owning_circle(user, case)
     if not situations and not may_link:
         return ""
     return render_to_string("situations/_case_block.html", {"situations": situations, "case": case,

@@ -1,6 +1,6 @@
 """What each reader gets of a situation, from both organizations' sides: whole for the owning
-organization (its cases opened if in scope, counted if not), nothing for another organization, and
-through a disclosed case only that case for a police liaison."""
+organization (its cases opened if in scope, counted if not), a 404 for everyone else, and through a
+case disclosed with its summary only the situation's kind on that case's page (a police liaison)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_an_in_org_caseworker_without_scope_counts_but_never_sees_the_numbers(si
     assert "Linked to 2 other cases." in case_page and "2 of them are outside your scope." in case_page
     assert case1.number not in case_page and case2.number not in case_page
     api = client.get(f"/api/v1/cases/{case3.pk}/situations").json()
-    assert api == [{"id": situation.pk, "kind": "employer", "title": "Synthetic Farms Ltd",
+    assert api == [{"whole": True, "id": situation.pk, "kind": "employer", "title": "Synthetic Farms Ltd",
                     "other_cases": {"shown": [], "hidden": 2}}]
 
 
@@ -56,13 +56,13 @@ def test_another_organization_gets_404_and_an_empty_list(situation, worker_b, co
         listed = client.get("/api/v1/situations")
         assert listed.status_code == 200 and listed.json() == []
         assert "Synthetic Farms" not in client.get(reverse("situations:list")).content.decode()
-    # The office's coordinator of B sees case 1 (scope "all") but not its situation: the case page
-    # shows no block, and the API lists nothing.
+    # B's coordinator sees case 1 (scope "all") but is not of its owning circle: the case page shows
+    # no block at all (not even the link to a situation), and the API lists nothing.
     client = client_for(coordinator_b)
     page = client.get(reverse("cases:detail", args=[case1.pk]))
     assert page.status_code == 200 and "Synthetic Farms" not in page.content.decode()
-    assert "other cases" not in page.content.decode()
-    assert "No situation of your organization includes this case." in page.content.decode()
+    assert "other cases" not in page.content.decode() and 'id="situations-heading"' not in page.content.decode()
+    assert reverse("situations:case_link", args=[case1.pk]) not in page.content.decode()
     assert client.get(f"/api/v1/cases/{case1.pk}/situations").json() == []
     assert AuditEvent.objects.filter(action="access.denied", actor_id=worker_b.pk,
                                      target_type="situations.situation").exists()
@@ -72,24 +72,27 @@ def test_a_police_liaison_gets_nothing_without_a_disclosure(situation, liaison, 
     client = client_for(liaison)
     assert client.get(reverse("situations:detail", args=[situation.pk])).status_code == 404
     assert client.get(f"/api/v1/situations/{situation.pk}").status_code == 404
-    assert client.get("/api/v1/situations").json() == []
+    # A police liaison holds no situation.view: the list is not theirs (403).
+    assert client.get("/api/v1/situations").status_code == 403
+    assert client.get(reverse("situations:list")).status_code == 403
 
 
-def test_a_police_liaison_sees_only_the_disclosed_case_and_nothing_else(situation, liaison, police, client_for,
-                                                                        case1, case2, case3, poi, coordinator_a):
+def test_a_police_liaison_with_a_disclosure_sees_only_the_kind_on_the_disclosed_case(
+        situation, liaison, police, client_for, case1, case2, case3, poi, coordinator_a):
     _grant_to_police(case1, police, coordinator_a)
     client = client_for(liaison)
-    detail = client.get(f"/api/v1/situations/{situation.pk}").json()
-    assert detail["whole"] is False and detail["title"] is None and detail["description"] is None
-    assert [c["number"] for c in detail["cases"]["shown"]] == [case1.number]
-    assert detail["cases"]["hidden"] is None and detail["persons_of_interest"] == []
-    html = client.get(reverse("situations:detail", args=[situation.pk])).content.decode()
-    for hidden in ("Synthetic Farms", "Synthetic Boss", case2.number, case3.number, "other case"):
+    # The situation itself stays its organization's: 404 on its page and API, 403 on the list.
+    assert client.get(f"/api/v1/situations/{situation.pk}").status_code == 404
+    assert client.get(reverse("situations:detail", args=[situation.pk])).status_code == 404
+    assert client.get("/api/v1/situations").status_code == 403
+    # On the disclosed case's page: the kind, and nothing else (no id, no link, no title, no count).
+    html = client.get(reverse("cases:detail", args=[case1.pk])).content.decode()
+    assert "This case is part of a situation (kind: employer)." in html
+    for hidden in ("Synthetic Farms", "Synthetic Boss", case2.number, case3.number, "other case",
+                   reverse("situations:detail", args=[situation.pk]), "Link to a situation"):
         assert hidden not in html
-    assert case1.number in html
-    rows = client.get("/api/v1/situations").json()
-    assert rows == [{"id": situation.pk, "kind": "employer", "whole": False, "title": None,
-                     "created_at": rows[0]["created_at"], "cases": [{"id": str(case1.pk), "number": case1.number}]}]
+    assert client.get(f"/api/v1/cases/{case1.pk}/situations").json() == [
+        {"whole": False, "id": None, "kind": "employer", "title": None, "other_cases": None}]
     assert client.get(f"/api/v1/persons-of-interest/{poi.pk}").status_code == 404
     assert client.get(reverse("situations:poi", args=[poi.pk])).status_code == 404
 
@@ -214,31 +217,34 @@ def test_an_operator_of_the_owning_organization_meets_no_situation_through_the_c
         situation, operator, client_for, case1):
     client = client_for(operator)
     assert client.get(f"/api/v1/cases/{case1.pk}").status_code == 200  # the operator sees the case...
-    assert client.get("/api/v1/situations").json() == []  # ...but it was disclosed to nobody
+    assert client.get("/api/v1/situations").status_code == 403  # ...but holds no situation.view
     assert client.get(f"/api/v1/situations/{situation.pk}").status_code == 404
     assert "Synthetic Farms" not in client.get(reverse("cases:detail", args=[case1.pk])).content.decode()
 
 
-def test_another_organizations_case_is_counted_not_named_and_they_see_only_what_was_disclosed(
+def test_another_organizations_case_cannot_be_linked_and_an_unaccepted_referral_shows_nothing(
         situation, coordinator_a, worker1, worker_b, other_org, client_for, case1, case2, case3):
+    from octip.core.access import AccessDenied
     from octip.situations import services
     from tests.factories.cases import make_case
 
     theirs = make_case(organization=other_org, worker=worker_b)
-    # The office's coordinator (scope "all": B's case is in their own circle) links B's case.
-    services.link_case(actor=coordinator_a, situation=situation, case=theirs)
+    # A's coordinator sees B's case? No (organization scope): and a situation of A never takes a
+    # case of B's, whoever links it (tests/situations/test_security_review.py has B's coordinator).
+    with pytest.raises(AccessDenied):
+        services.link_case(actor=coordinator_a, situation=situation, case=theirs)
+    assert not SituationCase.objects.filter(case=theirs).exists()
     html = client_for(worker1).get(reverse("cases:detail", args=[case1.pk])).content.decode()
-    assert "Linked to 3 other cases." in html and "2 of them are outside your scope." in html
+    assert "Linked to 2 other cases." in html and "1 of them is outside your scope." in html
     assert theirs.number not in html and case3.number not in html and case2.number in html
-    # B's caseworker sees their own case, and no situation of A on it (it was not disclosed to them).
+    # B's caseworker sees their own case, and no situation of A on it.
     client = client_for(worker_b)
     page = client.get(reverse("cases:detail", args=[theirs.pk])).content.decode()
     assert "Synthetic Farms" not in page and "other case" not in page
     assert client.get(f"/api/v1/situations/{situation.pk}").status_code == 404
-    # When A refers case 1 to B, B meets the situation through that case only: no title, no count.
+    # A grant from a referral that cannot be found counts as a preview (deny by default): nothing.
     grant_case_access(actor=coordinator_a, case=case1, organization=other_org, sections=["summary"],
                       source="referral", source_id="t")
-    detail = client.get(f"/api/v1/situations/{situation.pk}").json()
-    assert detail["whole"] is False and detail["title"] is None and detail["cases"] == {
-        "shown": [{"id": str(case1.pk), "number": case1.number}], "hidden": None}
+    assert client.get(f"/api/v1/situations/{situation.pk}").status_code == 404
     assert client.get(f"/api/v1/cases/{case1.pk}/situations").json() == []
+    assert "part of a situation" not in client.get(reverse("cases:detail", args=[case1.pk])).content.decode()
