@@ -369,6 +369,8 @@ def test_a_receiver_never_learns_of_another_organizations_referral_at_any_door(
     assert not _leaks(json.dumps(timeline), partner_org)
     # The owning circle's edit of the shelter's delivery is not told to C either.
     assert not [e for e in timeline if e["summary"].startswith("Service delivery updated")]
+    # Of the deliveries the owning circle recorded, C reads of A's own and the public clinic's only.
+    assert len([e for e in timeline if e["summary"].startswith("Service delivery recorded (")]) == 2
     for url in (reverse("cases:summary_pdf", args=[case.pk]), f"/api/v1/cases/{case.pk}/summary.pdf"):
         printed = pdf_text(c.get(url).content)
         assert "OWNMARK bus pass" in printed and not _leaks(printed, partner_org), url
