@@ -171,7 +171,7 @@ def _concerns(delivery: ServiceDelivery) -> Organization | None:
     circle reads of it exactly when ``selectors.deliveries_visible_to`` shows them the delivery: the
     organization its referral went to, else its provider when that is a partner other than the case's
     own (an organization, or the partner stewarding a directory service); None for the rest."""
-    if delivery.source_referral_id is not None:
+    if delivery.source_referral is not None:
         return delivery.source_referral.to_organization
     steward = delivery.provider_service.partner_organization if delivery.provider_service is not None else None
     for organization in (delivery.provider_organization, steward):
