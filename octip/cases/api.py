@@ -553,8 +553,12 @@ def assess_risk(request, case_id: UUID, body: s.RiskIn):
                                       expected_version=body.version)
     return Status(201, _assessment_json(assessment))
 # --- Services delivered, follow-ups, the cadence, a plan action's due date (issue 16) ------------------
-# Reading needs the section (``services``, ``follow_ups``) open to the caller; every change is the owning
-# circle's (the services' ``require_own_scope``): a receiver reads, never writes.
+# Reading needs the section (``services``, ``follow_ups``) open to the caller, and outside the owning
+# circle lists only the deliveries ``selectors.deliveries_visible_to`` lets them know of. Every change to
+# a delivery, a follow-up or the cadence is the case's own scope's (the services' ``require_own_scope``):
+# a receiver of those sections reads, never writes. A plan action's due date is the plan's: a receiver
+# given the ``plan`` section (with ``case.edit``) may move it, as it may add an action
+# (``require_section``). Every route checks the section before it looks a row up: a 404 either way.
 
 def _delivery_values(request, body: s.ServiceDeliveryIn) -> dict:
     refs = selectors.delivery_references(actor=request.auth, organization_id=body.provider_organization_id,
@@ -623,6 +627,8 @@ def set_follow_up_cadence(request, case_id: UUID, body: s.FollowUpCadenceIn):
 @router.patch("/cases/{case_id}/actions/{action_id}", response=s.PlanActionOut)
 def change_plan_action_due(request, case_id: UUID, action_id: int, body: s.PlanActionDueIn):
     case = selectors.case_or_404(actor=request.auth, case_id=case_id)
+    # The section first: without ``plan``, an action that exists and one that does not are both a 404.
+    selectors.require_section_or_404(actor=request.auth, case=case, section="plan")
     action = selectors.plan_action_or_404(case=case, action_id=action_id)
     return services.change_plan_action_due(actor=request.auth, action=action, due=body.due,
                                            expected_version=body.version)

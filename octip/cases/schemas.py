@@ -382,7 +382,10 @@ ServiceDeliveryOut = declared_schema("ServiceDeliveryOut", lambda: sections.fiel
     "provider_organization_id": (int | None, ...), "provider_service_id": (UUID | None, ...),
     "source_referral_id": (UUID | None, ...)})
 ServiceDeliveryOut.__doc__ = ("A service the person receives. Exactly one of ``provider_organization_id`` and "
-                              "``provider_service_id`` is set; ``source_referral_id`` names the referral it came from.")
+                              "``provider_service_id`` is set; ``source_referral_id`` names the referral it came from "
+                              "(null outside the case's owning circle, who is not told of the case's "
+                              "referrals). Outside the owning circle the list holds only the deliveries "
+                              "the reader may know of (``selectors.deliveries_visible_to``).")
 
 
 class ServiceDeliveryIn(Schema):

@@ -143,6 +143,10 @@ class Section:
     #: For a section added after consents were first given: whether a case holds anything in it (see
     #: ``sections_held``); None for a section every case holds.
     holds: Callable[[Case], bool] | None = None
+    #: For a section of rows some readers may not all know of: ``reader_rows(reader, case)`` gives the
+    #: rows ``reader`` may (None: a reader off the platform, the secure export's recipient). Every door
+    #: asks ``rows_for``, which falls back on ``rows``.
+    reader_rows: Callable[[Any, Case], Iterable[Any]] | None = None
 
 
 def _choice(choices: Any) -> Callable[[str], str]:
@@ -169,6 +173,13 @@ def _htcds(name: str) -> Callable[[str], str]:
 def _normal_notes(case: Case) -> Iterable[Any]:
     # Restricted notes never leave the owning team: a disclosure carries normal notes only.
     return case.notes.filter(sensitivity=Sensitivity.NORMAL)
+
+
+def _deliveries_known_to(reader: Any, case: Case) -> Iterable[Any]:
+    # The decision is the selectors' (``deliveries_visible_to``); imported here as ``selectors`` imports us.
+    from .selectors import deliveries_visible_to
+
+    return deliveries_visible_to(reader, case)
 
 
 def _section_of_entry(entry: Any) -> str:
@@ -313,7 +324,10 @@ _DECLARED: tuple[Section, ...] = (
     # or a directory service's name; the notes are free text and identifying.
     Section("services", _("Services delivered"), rows=lambda case: case.service_deliveries.select_related(
         "provider_organization", "provider_service", "taxonomy_term"),
-        holds=lambda case: case.service_deliveries.exists(), fields=(
+        holds=lambda case: case.service_deliveries.exists(),
+        # A delivery made by a referral to another organization (the shelter the person is in) is the
+        # case's sharing with others: a reader outside the owning circle is not told of it.
+        reader_rows=_deliveries_known_to, fields=(
         Field("domain", _("Need domain"), kind=FieldKind.CHOICE, labels=_term(reference.needs_domains)),
         Field("taxonomy_term", _("Service type"), path="term_name"),
         Field("provider", _("Provider"), path="provider_name"),
@@ -469,6 +483,18 @@ def open_fields(name: str, sections: Iterable[str]) -> tuple[Field, ...]:
     return tuple(f for f in DECLARED[name].fields if not f.needs or f.needs in chosen)
 
 
+def rows_for(name: str, case: Case, *, reader: Any) -> Iterable[Any]:
+    """The rows of section ``name`` of ``case`` that ``reader`` may know of (``Section.reader_rows``; None:
+    a reader off the platform, the secure export's recipient), before ``open_rows``. Every door that
+    lists a section's rows starts here, not at ``Section.rows``."""
+    declared = DECLARED[name]
+    if declared.reader_rows is not None:
+        return declared.reader_rows(reader, case)
+    if declared.rows is None:
+        raise ValueError(f"cases.sections: {name} is not a section of rows")
+    return declared.rows(case)
+
+
 def open_rows(name: str, rows: Iterable[Any], sections: Iterable[str]) -> list[Any]:
     """The ``rows`` of section ``name`` a reader of ``sections`` may see, with every field whose further
     section is closed set to what a withheld field shows (in memory only: never save these rows). Every
@@ -544,11 +570,12 @@ def owned_content(name: str, case: Case, chosen: Iterable[str], *, reader: Any) 
 
 # --- The doors' shapes ------------------------------------------------------------------------
 
-def content(case: Case, chosen: Iterable[str]) -> dict[str, Any]:
+def content(case: Case, chosen: Iterable[str], *, reader: Any = None) -> dict[str, Any]:
     """The chosen case-owned sections of ``case`` as plain JSON data (for the secure export): a dict of
     fields for identity and summary, a list of rows for the others (a dict, maybe empty, for the safety
-    plan). Sections another app owns come from what it registered (``register_content``); the
-    consents are left to the caller."""
+    plan). The rows are those ``reader`` may know of (``rows_for``); None, the default, is the secure
+    export's recipient, an organization off the platform and outside the owning circle. Sections another
+    app owns come from what it registered (``register_content``); the consents are left to the caller."""
     out: dict[str, Any] = {}
     for name, declared in DECLARED.items():
         if name in chosen and name in _OWNED_CONTENT:
@@ -560,7 +587,7 @@ def content(case: Case, chosen: Iterable[str]) -> dict[str, Any]:
             out[name] = plain(values(declared.fields, case))
         else:
             shown = open_fields(name, chosen)
-            rows = [plain(values(shown, row)) for row in open_rows(name, declared.rows(case), chosen)]
+            rows = [plain(values(shown, row)) for row in open_rows(name, rows_for(name, case, reader=reader), chosen)]
             out[name] = (rows[0] if rows else {}) if declared.single else rows
     return out
 

@@ -74,6 +74,7 @@ from .sections import (
     open_fields,
     open_rows,
     owned_content,
+    rows_for,
     sections_of_row,
 )
 from .sections import Field as SectionField
@@ -355,7 +356,7 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
         if content["risk_history"]:
             extra["risk_rationales_shown"] = len(content["risk_history"])
     if "services" in sections:
-        content["deliveries"] = list(_deliveries(case)[:200])
+        content["deliveries"] = list(deliveries_visible_to(actor, case)[:200])
     if "follow_ups" in sections:
         content["follow_ups"] = list(case.follow_ups.select_related("recorded_by")[:200])
         content["follow_up_schedule"] = m.FollowUpSchedule.objects.filter(case=case).first()
@@ -1168,7 +1169,7 @@ def case_summary_for_printing(*, actor: Actor, case_id: Any, via: Via = "page") 
             if declared.rows is None:
                 part = PrintedSection(name, declared.label, facts=tuple(facts(shown, case)))
             else:
-                rows: Iterable[Any] = declared.rows(case)
+                rows: Iterable[Any] = rows_for(name, case, reader=actor)
                 if name == "timeline":  # a receiver does not read of the case's other sharing
                     rows = timeline(actor=actor, case=case, sections=printed)[:SUMMARY_TIMELINE_LIMIT]
                 part = PrintedSection(name, declared.label,
@@ -1309,18 +1310,50 @@ def _deliveries(case: Case) -> QuerySet[m.ServiceDelivery]:
     return case.service_deliveries.select_related("provider_organization", "provider_service", "taxonomy_term")
 
 
+def deliveries_visible_to(reader: Actor | None, case: Case) -> QuerySet[m.ServiceDelivery]:
+    """The deliveries of ``case`` that ``reader`` may know of: the one decision, the rows of the
+    ``services`` section at every door (``sections.rows_for``). The owning circle (``in_owning_circle``)
+    reads them all. Anyone else (a receiver of a referral or transfer, a partner's coordinator) reads, as
+    on the timeline, nothing of the case's sharing with other organizations:
+
+    - a delivery a referral made only when that referral went to the reader's own organization;
+    - a delivery the owning circle recorded itself only when its provider is the reader's organization,
+      the case's own, or a directory service that no other partner organization stewards (a public
+      listing: naming it tells of no partner the person was sent to).
+
+    ``reader`` None is a reader off the platform (the secure export's recipient): an outsider with no
+    organization of its own. The caller still checks the section is open."""
+    rows = _deliveries(case)
+    if reader is not None and in_owning_circle(reader, case):
+        return rows
+    own = getattr(reader, "organization_id", None)
+    known = {case.owner_organization_id} | ({own} if own is not None else set())
+    public_service = Q(provider_service__isnull=False) & (Q(provider_service__partner_organization__isnull=True)
+                                                          | Q(provider_service__partner_organization_id__in=known))
+    recorded = Q(source_referral__isnull=True) & (Q(provider_organization_id__in=known) | public_service)
+    if own is None:
+        return rows.filter(recorded)
+    return rows.filter(recorded | Q(source_referral__to_organization_id=own))
+
+
 def deliveries_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[m.ServiceDelivery]:
-    """The services the person receives (404 unless the ``services`` section is open to the actor);
-    their notes are free text, so the read is recorded."""
+    """The services the person receives as ``actor`` may know of them (``deliveries_visible_to``; 404
+    unless the ``services`` section is open to the actor); their notes are free text, so the read is
+    recorded. Outside the owning circle, no row names the referral it came from (``source_referral_id``
+    is None on these read-only rows: never save them)."""
     require_section_or_404(actor=actor, case=case, section="services")
-    return _listed(actor, case, "case.services_viewed", list(_deliveries(case)), via)
+    rows = list(deliveries_visible_to(actor, case))
+    if not in_owning_circle(actor, case):
+        for row in rows:
+            row.source_referral_id = None
+    return _listed(actor, case, "case.services_viewed", rows, via)
 
 
 def delivery_or_404(*, actor: Actor, case: Case, delivery_id: Any) -> m.ServiceDelivery:
-    """One delivery of ``case`` (404 unless the ``services`` section is open to the actor), to act on:
-    the service checks whether the actor may change it."""
+    """One delivery of ``case`` the actor may know of (``deliveries_visible_to``; 404 unless the
+    ``services`` section is open to the actor), to act on: the service checks whether they may change it."""
     require_section_or_404(actor=actor, case=case, section="services")
-    return get_object_or_404(_deliveries(case), pk=delivery_id)
+    return get_object_or_404(deliveries_visible_to(actor, case), pk=delivery_id)
 
 
 def delivery_for_editing(*, actor: Actor, case: Case, delivery_id: Any) -> m.ServiceDelivery:

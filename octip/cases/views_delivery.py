@@ -1,8 +1,11 @@
 """Pages for services delivered, follow-ups, the follow-up cadence and a plan action's due date.
 
-Thin, like ``views``: each is a form over one service (``views._case_form_view``). Every change here
-is the owning circle's (``own``): a receiver given the ``services`` or ``follow_ups`` section reads
-them on the case page and is refused the forms, on GET as on POST."""
+Thin, like ``views``: each is a form over one service (``views._case_form_view``, which checks the
+section before anything is read: a 404 without it). A delivery, a follow-up and the cadence are changed
+only within the case's own scope (``own``): a receiver given the ``services`` or ``follow_ups`` section
+reads them on the case page and is refused these forms, on GET as on POST. A plan action's due date is
+the plan's, like adding an action: a receiver given the ``plan`` section (with ``case.edit``) may change
+it (``services.change_plan_action_due``'s ``require_section``)."""
 
 from __future__ import annotations
 

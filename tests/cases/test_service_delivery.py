@@ -288,3 +288,152 @@ def test_two_accepts_at_once_record_one_delivery(case, caseworker, partner_org, 
 
     one_wins(race(accept, accept))
     assert ServiceDelivery.objects.filter(source_referral_id=referral.pk).count() == 1
+
+
+# --- Another organization's referral is not told to a receiver (security review, issue 16) -------------
+
+SHELTER_NOTE = "SHELTERMARK room 4 at the shelter"
+STEWARDED = "STEWARDMARK beds of the shelter"
+
+
+@pytest.fixture
+def shelter_and_c(case, caseworker, partner_org, partner_worker, make_user):  # noqa: F811
+    """A refers the case to the shelter (``partner_org``, only ``summary``), which accepts; the owning
+    circle writes a note on the delivery that made, and records a delivery by a directory service the
+    shelter stewards. Then A refers the case to C with ``summary``, ``services`` and ``timeline``, and C
+    accepts. Also a delivery by A itself: C may know of that one."""
+    from octip.directory.models import Organization as DirectoryOrganization
+    from octip.directory.models import Service
+
+    to_shelter = _refer(case, caseworker, partner_org, sections=("summary",))
+    _answer(to_shelter, partner_worker, "accept")
+    made = ServiceDelivery.objects.get(source_referral=to_shelter)
+    services.update_service_delivery(actor=caseworker, delivery=made, expected_version=made.version,
+                                     status="in_progress", provider_organization=partner_org,
+                                     started_on=made.started_on, notes=SHELTER_NOTE)
+    listed = DirectoryOrganization.objects.create(name="Shelter (directory)")
+    beds = Service.objects.create(organization=listed, name=STEWARDED, partner_organization=partner_org,
+                                  status="active", visibility="public")
+    services.add_service_delivery(actor=caseworker, case=case, status="planned", provider_service=beds)
+    public = Service.objects.create(organization=listed, name="PUBLICMARK legal clinic", status="active",
+                                    visibility="public")
+    services.add_service_delivery(actor=caseworker, case=case, status="planned", provider_service=public)
+    own = services.add_service_delivery(actor=caseworker, case=case, status="planned",
+                                        provider_organization=caseworker.organization, notes="OWNMARK bus pass")
+    org_c = OrganizationFactory(name="Org C (test)")
+    worker_c = make_user("caseworker", organization=org_c, teams=[TeamFactory(organization=org_c)])
+    to_c = _refer(case, caseworker, org_c, sections=("summary", "services", "timeline"))
+    _answer(to_c, worker_c, "accept")
+    return {"to_shelter": to_shelter, "made": made, "own": own, "to_c": to_c, "worker_c": worker_c,
+            "org_c": org_c}
+
+
+def _leaks(text: str, partner_org) -> list[str]:  # noqa: F811
+    return [m for m in (partner_org.name, SHELTER_NOTE, STEWARDED) if m in text]
+
+
+def test_a_receiver_never_learns_of_another_organizations_referral_at_any_door(
+        client_for, case, caseworker, partner_org, shelter_and_c, settings, tmp_path):  # noqa: F811
+    import io
+    import json
+
+    import pyzipper
+
+    from octip.referrals.secure_exports import create_secure_export, read_archive
+    from tests.cases.pdf_text import text as pdf_text
+
+    world = shelter_and_c
+    worker_c, made, to_shelter = world["worker_c"], world["made"], world["to_shelter"]
+    c = client_for(worker_c)
+
+    # The API: C's own delivery (its referral's), A's own and the public clinic; no referral id.
+    rows = c.get(f"/api/v1/cases/{case.pk}/services").json()
+    assert {r["provider"] for r in rows} == {"Org C (test)", caseworker.organization.name,
+                                             "PUBLICMARK legal clinic"}
+    assert made.pk not in {r["id"] for r in rows}
+    assert all(r["source_referral_id"] is None for r in rows)
+    assert partner_org.pk not in {r["provider_organization_id"] for r in rows}
+    assert not _leaks(json.dumps(rows), partner_org) and str(to_shelter.pk) not in json.dumps(rows)
+    # Its id opens nothing either: the same answer as an id that does not exist (the form is refused to
+    # a receiver whatever the id; the API looks the delivery up among those C may know of).
+    assert (c.get(reverse("cases:delivery_edit", args=[case.pk, made.pk])).status_code
+            == c.get(reverse("cases:delivery_edit", args=[case.pk, made.pk + 1000])).status_code == 403)
+    assert c.put(f"/api/v1/cases/{case.pk}/services/{made.pk}", content_type="application/json", data={
+        "status": "delivered", "provider_organization_id": partner_org.pk, "version": 1}).status_code == 404
+
+    # The case page, the timeline and the printable summary (page and API).
+    page = c.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="services-heading"' in page and "OWNMARK bus pass" in page
+    assert not _leaks(page, partner_org)
+    timeline = c.get(f"/api/v1/cases/{case.pk}/timeline").json()
+    assert not _leaks(json.dumps(timeline), partner_org)
+    # The owning circle's edit of the shelter's delivery is not told to C either.
+    assert not [e for e in timeline if e["summary"].startswith("Service delivery updated")]
+    # Of the deliveries the owning circle recorded, C reads of A's own and the public clinic's only.
+    assert len([e for e in timeline if e["summary"].startswith("Service delivery recorded (")]) == 2
+    for url in (reverse("cases:summary_pdf", args=[case.pk]), f"/api/v1/cases/{case.pk}/summary.pdf"):
+        printed = pdf_text(c.get(url).content)
+        assert "OWNMARK bus pass" in printed and not _leaks(printed, partner_org), url
+
+    # The case-list exports carry case-level sections only.
+    for name in ("cases:export_csv", "cases:export_xlsx"):
+        response = c.get(reverse(name))
+        assert response.status_code == 200, name
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert partner_org.name.encode() not in body and SHELTER_NOTE.encode() not in body
+
+    # The secure export's recipient is off the platform and outside the owning circle: the same rows.
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    make_consent(case=case, obtained_by=caseworker, organization=None, external_recipient="Clinic (off platform)",
+                 sections=["summary", "services"])
+    export, password = create_secure_export(actor=caseworker, case=case, recipient="Clinic (off platform)",
+                                            purpose="Advice", sections=["summary", "services"])
+    with pyzipper.AESZipFile(io.BytesIO(read_archive(actor=caseworker, export=export))) as archive:
+        archive.setpassword(password.encode())
+        raw = archive.read("case.json").decode()
+    assert "OWNMARK bus pass" in raw and "PUBLICMARK" in raw and not _leaks(raw, partner_org)
+
+    # The owning circle reads every delivery, with the referral it came from.
+    mine = {r["id"]: r for r in client_for(caseworker).get(f"/api/v1/cases/{case.pk}/services").json()}
+    assert mine[made.pk]["source_referral_id"] == str(to_shelter.pk) and mine[made.pk]["notes"] == SHELTER_NOTE
+    assert len(mine) == 5
+    assert STEWARDED in client_for(caseworker).get(reverse("cases:detail", args=[case.pk])).content.decode()
+
+
+def test_the_shelter_given_services_reads_its_own_delivery_not_cs(
+        client_for, case, caseworker, partner_org, partner_worker, shelter_and_c):  # noqa: F811
+    from octip.cases.sharing import grant_case_access
+
+    grant_case_access(actor=caseworker, case=case, organization=partner_org, sections=["summary", "services"],
+                      source="referral", source_id="r-services", reason="test")
+    rows = client_for(partner_worker).get(f"/api/v1/cases/{case.pk}/services").json()
+    providers = {r["provider"] for r in rows}
+    assert partner_org.name in providers and STEWARDED in providers and "Org C (test)" not in providers
+    assert {r["notes"] for r in rows} >= {SHELTER_NOTE}
+    assert all(r["source_referral_id"] is None for r in rows)
+
+
+def test_a_partners_coordinator_outside_the_owning_circle_reads_as_a_receiver(
+        client_for, make_user, case, caseworker, partner_org, shelter_and_c):  # noqa: F811
+    # A coordinator's role reaches every case, but one of another partner is not of the owning circle.
+    other = OrganizationFactory(name="Another partner (test)")
+    coordinator = make_user("coordinator", organization=other, teams=[TeamFactory(organization=other)])
+    rows = deliveries_for_reading(actor=coordinator, case=case)
+    assert {r.provider_name() for r in rows} == {caseworker.organization.name, "PUBLICMARK legal clinic"}
+    assert all(r.source_referral_id is None for r in rows)
+
+
+def test_a_receiver_without_the_plan_gets_the_same_404_for_an_action_that_exists_or_not(
+        client_for, case, caseworker, shelter_and_c):  # noqa: F811
+    goal = services.add_goal(actor=caseworker, case=case, description="Safe housing")
+    action = services.add_plan_action(actor=caseworker, goal=goal, description="Apply for housing",
+                                      due=TODAY() + datetime.timedelta(days=5))
+    c = client_for(shelter_and_c["worker_c"])
+    body = {"due": (TODAY() + datetime.timedelta(days=9)).isoformat(), "version": action.version}
+    real = c.patch(f"/api/v1/cases/{case.pk}/actions/{action.pk}", content_type="application/json", data=body)
+    missing = c.patch(f"/api/v1/cases/{case.pk}/actions/{action.pk + 1000}", content_type="application/json",
+                      data=body)
+    assert real.status_code == missing.status_code == 404
+    action.refresh_from_db()
+    assert action.due == TODAY() + datetime.timedelta(days=5)

@@ -166,6 +166,20 @@ def _clean_delivery(*, case: Case, domain: str, status: str, started_on: datetim
             "provider_organization": provider_organization, "provider_service": provider_service, "notes": notes}
 
 
+def _concerns(delivery: ServiceDelivery) -> Organization | None:
+    """The organization a delivery's own timeline entry concerns, so that a reader outside the owning
+    circle reads of it exactly when ``selectors.deliveries_visible_to`` shows them the delivery: the
+    organization its referral went to, else its provider when that is a partner other than the case's
+    own (an organization, or the partner stewarding a directory service); None for the rest."""
+    if delivery.source_referral is not None:
+        return delivery.source_referral.to_organization
+    steward = delivery.provider_service.partner_organization if delivery.provider_service is not None else None
+    for organization in (delivery.provider_organization, steward):
+        if organization is not None and organization.pk != delivery.case.owner_organization_id:
+            return organization
+    return None
+
+
 @transaction.atomic
 def add_service_delivery(*, actor: User, case: Case, status: str, domain: str = "",
                          taxonomy_term: TaxonomyTerm | None = None,
@@ -179,7 +193,7 @@ def add_service_delivery(*, actor: User, case: Case, status: str, domain: str = 
                              provider_organization=provider_organization, provider_service=provider_service,
                              notes=notes)
     delivery = ServiceDelivery.objects.create(case=case, taxonomy_term=taxonomy_term, created_by=actor, **values)
-    happened(actor=actor, case=case, kind=Kind.SERVICE_RECORDED,
+    happened(actor=actor, case=case, kind=Kind.SERVICE_RECORDED, concerns=_concerns(delivery),
              params={"variant": "own", "status": ("delivery_status", values["status"])},
              detail={"delivery_id": delivery.pk}, audit_action="case.service_recorded", audit_target=delivery,
              audit_detail={"case_id": str(case.pk), "status": values["status"], "domain": values["domain"]})
@@ -210,7 +224,7 @@ def update_service_delivery(*, actor: User, delivery: ServiceDelivery, expected_
     delivery.updated_at = timezone.now()
     save_versioned(delivery, expected_version=expected_version, fields=[*_DELIVERY_FIELDS, "updated_at"],
                    original=original)
-    happened(actor=actor, case=case, kind=Kind.SERVICE_UPDATED,
+    happened(actor=actor, case=case, kind=Kind.SERVICE_UPDATED, concerns=_concerns(delivery),
              params={"variant": "own", "status": ("delivery_status", values["status"])},
              detail={"delivery_id": delivery.pk}, audit_action="case.service_updated", audit_target=delivery,
              audit_detail={"case_id": str(case.pk), "status": values["status"], "domain": values["domain"]})
