@@ -605,10 +605,10 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None, annotate: boo
     if f.flag:
         cases = cases.filter(flag_q(actor, f.flag))
     cases = cases.select_related("region", "owner_organization", "owner_team", "owner_worker")
-    cases = cases.annotate(shown_risk=shown_risk(actor))  # the order's key: see ``CASE_ORDERING``
+    keyed = cases.annotate(shown_risk=shown_risk(actor))  # the order's key: see ``CASE_ORDERING``
     if annotate:
-        return cases.annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by(*CASE_ORDERING[:-1])
-    return cases.order_by(*CASE_ORDERING[:-1])
+        return keyed.annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by(*CASE_ORDERING[:-1])
+    return keyed.order_by(*CASE_ORDERING[:-1])
 
 
 def flag_q(actor: Actor, kind: str) -> Q:
@@ -974,7 +974,8 @@ def plan_actions_due(*, actor: Actor, today: datetime.date | None = None) -> Que
                                       done_at__isnull=True,
                                       due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
             .exclude(generated_task__task__done_at__isnull=True, generated_task__isnull=False)
-            .select_related("goal__case").annotate(risk=shown_risk(actor, case="goal__case__")).order_by("-risk", "due", "id"))
+            .select_related("goal__case").annotate(risk=shown_risk(actor, case="goal__case__"))
+            .order_by("-risk", "due", "id"))
 
 
 def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySet[m.TimelineEntry]:
