@@ -18,7 +18,9 @@ from typing import Any, Literal
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -616,9 +618,10 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None, annotate: boo
     if f.flag:
         cases = cases.filter(flag_q(actor, f.flag))
     cases = cases.select_related("region", "owner_organization", "owner_team", "owner_worker")
+    keyed = cases.annotate(shown_risk=shown_risk(actor))  # the order's key: see ``CASE_ORDERING``
     if annotate:
-        return cases.annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by(*CASE_ORDERING[:-1])
-    return cases.order_by(*CASE_ORDERING[:-1])
+        return keyed.annotate(has_overdue=overdue_q(), report_due=report_due_q()).order_by(*CASE_ORDERING[:-1])
+    return keyed.order_by(*CASE_ORDERING[:-1])
 
 
 def flag_q(actor: Actor, kind: str) -> Q:
@@ -634,10 +637,38 @@ def summary_readable_q(actor: Actor) -> Q:
     """Cases whose summary section the actor reads: their own scope, or a grant sharing the summary."""
     if Case.objects.own_scope_is_all(actor):
         return Q()
+    return _summary_readable_q(actor, _grant_sections(actor))
+
+
+def _grant_sections(actor: Actor) -> list[tuple[Any, list[str]]]:
+    """(case id, sections) of the actor's active grants (none without ``case.view``: nothing is visible)."""
+    return list(_active_grants(actor).values_list("case_id", "sections")) if allows(actor, "case.view") else []
+
+
+def _summary_readable_q(actor: Actor, grants: list[tuple[Any, list[str]]]) -> Q:
     own = Case.objects.in_own_scope(actor).values("pk")
-    granted = [case_id for case_id, sections in _active_grants(actor).values_list("case_id", "sections")
-               if "summary" in sections] if allows(actor, "case.view") else []
-    return Q(pk__in=own) | Q(pk__in=granted)
+    return Q(pk__in=own) | Q(pk__in=[case_id for case_id, sections in grants if "summary" in sections])
+
+
+def shown_risk(actor: Actor, *, case: str = "") -> Combinable:
+    """The risk level of each row's case (``case``: the path to it, "case__" from a task) as the actor
+    may see it: the level where the case's summary is theirs to read, 0 ("not assessed") elsewhere.
+    Lists order by it and cursors carry it, so neither the order nor a cursor tells a reader of other
+    sections alone (the receiver of a referral's needs) how much danger the person is in.
+
+    Plain ``risk_level`` when every visible case's summary is readable (a role whose own scope is
+    every case, or an actor none of whose grants leaves the summary out): the index
+    ``case_risk_opened`` then serves the list, and no grant is read for a coordinator."""
+    level = F(f"{case}risk_level")
+    if Case.objects.own_scope_is_all(actor):
+        return level
+    grants = _grant_sections(actor)
+    if all("summary" in sections for _, sections in grants):
+        return level
+    readable = _summary_readable_q(actor, grants)
+    if case:
+        readable = Q(**{f"{case.removesuffix('__')}__in": Case.objects.filter(readable).values("pk")})
+    return CaseWhen(When(readable, then=level), default=Value(0), output_field=IntegerField())
 
 
 def flag_rows(rows: list[Case], today: datetime.date | None = None) -> list[Case]:
@@ -739,7 +770,9 @@ class CaseRows:
 CASE_CURSOR = "cases"
 #: The case list's order: the highest risk first, then newest first, the id breaking ties (two cases
 #: opened in the same instant). The risk is in the cursor's key, so paging stays exact when levels tie.
-CASE_ORDERING = ("-risk_level", "-opened_at", "-pk")
+#: It is the risk *as the reader sees it* (``shown_risk``, annotated by ``case_list``): 0 on a case
+#: whose summary they do not read, so the order and the cursor say nothing of its level.
+CASE_ORDERING = ("-shown_risk", "-opened_at", "-pk")
 #: The person's fields a list row shows (name, age band, gender, for the identity and summary
 #: sections): the others (date of birth, phone, address, documents…) are never loaded, so never decrypted.
 LISTED_PERSON_FIELDS = ("person__legal_name", "person__preferred_name", "person__age_band", "person__gender")
@@ -931,7 +964,7 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
               if declared.permission and not allows(actor, declared.permission)]
     tasks = (Task.objects.filter(case__in=Case.objects.visible_to(actor), done_at__isnull=True)
              .exclude(section__in=unseen).filter(_due_q(due, today))
-             .select_related("case", "assignee", "team").annotate(risk=F("case__risk_level"))
+             .select_related("case", "assignee", "team").annotate(risk=shown_risk(actor, case="case__"))
              .order_by("-risk", "due", "id"))
     # Subqueries rather than joins: a join through the teams' members or the case's owner repeats a task
     # and needs a DISTINCT over every open task before the first row of the page comes out.
@@ -954,7 +987,8 @@ def plan_actions_due(*, actor: Actor, today: datetime.date | None = None) -> Que
                                       done_at__isnull=True,
                                       due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
             .exclude(generated_task__task__done_at__isnull=True, generated_task__isnull=False)
-            .select_related("goal__case").annotate(risk=F("goal__case__risk_level")).order_by("-risk", "due", "id"))
+            .select_related("goal__case").annotate(risk=shown_risk(actor, case="goal__case__"))
+            .order_by("-risk", "due", "id"))
 
 
 def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySet[m.TimelineEntry]:
@@ -975,7 +1009,8 @@ def timeline(*, actor: Actor, case: m.Case, sections: frozenset[str]) -> QuerySe
 MY_WORK_GROUPS = ("overdue", "mine", "team", "actions", "approvals")
 MY_WORK_PAGE = 25
 #: The order of every group: the case's highest risk first, then the earliest due, the id breaking ties
-#: (``risk`` is the case's level, annotated on each row, so that the cursor carries it).
+#: (``risk`` is the case's level as the actor sees it, ``shown_risk``: 0 where the case's summary is not
+#: theirs to read; annotated on each row, so that the cursor carries it).
 MY_WORK_ORDERING = ("-risk", "due", "pk")
 #: A group ordered otherwise: approvals waiting, the oldest request first.
 MY_WORK_ORDERINGS = {"approvals": ("requested_at", "pk")}
