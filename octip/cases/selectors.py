@@ -281,6 +281,8 @@ class CasePage:
     sections: frozenset[str]
     own_scope: bool
     emergency: bool
+    #: The reader is of the case's owning circle (``in_owning_circle``): what never leaves it is shown.
+    owning_circle: bool
     pending_closure: ClosureRequest | None
     person: Person | None = None
     youth: YouthProfile | None = None
@@ -358,7 +360,7 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
         if content["risk_history"]:
             extra["risk_rationales_shown"] = len(content["risk_history"])
     if "services" in sections:
-        content["deliveries"] = list(deliveries_visible_to(actor, case)[:200])
+        content["deliveries"] = list(deliveries_visible_to(actor, case, owning=owning)[:200])
     if "follow_ups" in sections:
         content["follow_ups"] = list(case.follow_ups.select_related("recorded_by")[:200])
         content["follow_up_schedule"] = m.FollowUpSchedule.objects.filter(case=case).first()
@@ -368,7 +370,7 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if "profile" in sections:
         content["profile"] = TraffickingProfile.objects.filter(case=case).first()
         content["trafficking_events"] = list(case.trafficking_events.all())
-    page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency,
+    page = CasePage(case=case, sections=sections, own_scope=own, emergency=emergency, owning_circle=owning,
                     pending_closure=case.closure_requests.filter(decision="pending").first(), **content)
     _record_case_read(actor, case, sections, via, extra)
     return page
@@ -1345,7 +1347,8 @@ def _deliveries(case: Case) -> QuerySet[m.ServiceDelivery]:
     return case.service_deliveries.select_related("provider_organization", "provider_service", "taxonomy_term")
 
 
-def deliveries_visible_to(reader: Actor | None, case: Case) -> QuerySet[m.ServiceDelivery]:
+def deliveries_visible_to(reader: Actor | None, case: Case, *,
+                          owning: bool | None = None) -> QuerySet[m.ServiceDelivery]:
     """The deliveries of ``case`` that ``reader`` may know of: the one decision, the rows of the
     ``services`` section at every door (``sections.rows_for``). The owning circle (``in_owning_circle``)
     reads them all. Anyone else (a receiver of a referral or transfer, a partner's coordinator) reads, as
@@ -1357,9 +1360,12 @@ def deliveries_visible_to(reader: Actor | None, case: Case) -> QuerySet[m.Servic
       listing: naming it tells of no partner the person was sent to).
 
     ``reader`` None is a reader off the platform (the secure export's recipient): an outsider with no
-    organization of its own. The caller still checks the section is open."""
+    organization of its own. The caller still checks the section is open. ``owning``:
+    ``in_owning_circle`` when the caller knows it."""
     rows = _deliveries(case)
-    if reader is not None and in_owning_circle(reader, case):
+    if owning is None:
+        owning = reader is not None and in_owning_circle(reader, case)
+    if owning:
         return rows
     own = getattr(reader, "organization_id", None)
     known = {case.owner_organization_id} | ({own} if own is not None else set())

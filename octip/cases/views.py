@@ -237,12 +237,13 @@ def intake_page(request: HttpRequest, *, open_case: Callable[[dict, dict], Case]
 #: Blocks other apps add to the case page (the situations a case is part of): each is called with the
 #: request and the case and gives safe HTML, or "" to show nothing. Registered from the other app's
 #: ``AppConfig.ready`` (``register_case_block``): cases imports none of them.
-_CASE_BLOCKS: list[Callable[[HttpRequest, Case], str]] = []
+_CASE_BLOCKS: list[Callable[..., str]] = []
 
 
-def register_case_block(block: Callable[[HttpRequest, Case], str]) -> None:
-    """Add a block to the case page. ``block(request, case)`` reads through its own app's selectors
-    (the case is one the reader may see) and returns HTML it has escaped, or ""."""
+def register_case_block(block: Callable[..., str]) -> None:
+    """Add a block to the case page. ``block(request, case, owning_circle=...)`` reads through its own
+    app's selectors (the case is one the reader may see; ``owning_circle`` is
+    ``sharing.in_owning_circle``, already decided) and returns HTML it has escaped, or ""."""
     if block not in _CASE_BLOCKS:
         _CASE_BLOCKS.append(block)
 
@@ -250,7 +251,8 @@ def register_case_block(block: Callable[[HttpRequest, Case], str]) -> None:
 @login_required
 def case_detail(request: HttpRequest, case_id) -> HttpResponse:
     page = selectors.case_page(actor=request.user, case_id=case_id)
-    blocks = [html for html in (block(request, page.case) for block in _CASE_BLOCKS) if html]
+    blocks = [html for html in (block(request, page.case, owning_circle=page.owning_circle)
+                                for block in _CASE_BLOCKS) if html]
     return render(request, "cases/case_detail.html", {
         **page.as_dict(), "can": _abilities(request.user, page.case, page.own_scope, page.sections),
         "other_blocks": blocks})

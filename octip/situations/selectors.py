@@ -225,7 +225,8 @@ class CaseSituation:
         return str(SituationKind(self.kind).label)
 
 
-def case_situations(*, actor: Actor, case: Case, via: str = "page") -> list[CaseSituation]:
+def case_situations(*, actor: Actor, case: Case, via: str = "page",
+                    owning_circle: bool | None = None) -> list[CaseSituation]:
     """The situations this case is part of, as the reader may know them. ``case`` is one the reader
     may see (the caller read it through ``case_or_404``).
 
@@ -234,9 +235,13 @@ def case_situations(*, actor: Actor, case: Case, via: str = "page") -> list[Case
       count the rest).
     - A reader outside it to whom the case was disclosed with its summary
       (``disclosed_with_summary``): the kinds of the situations only, once each.
-    - Anyone else: nothing."""
+    - Anyone else: nothing.
+
+    ``owning_circle``: ``in_owning_circle(actor, case)`` when the caller knows it."""
     links = SituationCase.objects.filter(case=case).values("situation_id")
-    if in_owning_circle(actor, case):
+    if owning_circle is None:
+        owning_circle = in_owning_circle(actor, case)
+    if owning_circle:
         if not allows(actor, "situation.view"):
             return []
         situations = list(Situation.objects.visible_to(actor).filter(pk__in=links).order_by("-created_at", "-pk"))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from octip.cases.selectors import case_by_number, case_or_404
-from octip.cases.sharing import in_owning_circle, require_owning_circle
+from octip.cases.sharing import require_owning_circle
 from octip.core.access import allows, require
 from octip.core.forms import apply_validation_error
 from octip.core.versioning import StaleVersion
@@ -228,13 +228,13 @@ def poi_unlink_case(request: HttpRequest, poi_id: int, case_id: Any) -> HttpResp
 
 # --- The block of the case page (registered in apps.ready) --------------------------------------
 
-def case_block(request: HttpRequest, case: Any) -> str:
+def case_block(request: HttpRequest, case: Any, *, owning_circle: bool) -> str:
     """The situations of a case: whole for the case's owning circle of the situation's organization,
     the kind alone for a reader to whom the case was disclosed with its summary, "" for anyone else
     (``selectors.case_situations``)."""
     user = request.user
-    situations = selectors.case_situations(actor=user, case=case)
-    may_link = allows(user, "situation.edit") and in_owning_circle(user, case)
+    situations = selectors.case_situations(actor=user, case=case, owning_circle=owning_circle)
+    may_link = owning_circle and allows(user, "situation.edit")
     if not situations and not may_link:
         return ""
     return render_to_string("situations/_case_block.html", {"situations": situations, "case": case,

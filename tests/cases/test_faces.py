@@ -166,7 +166,9 @@ def test_the_case_page_and_the_case_read_stay_within_a_fixed_number_of_queries(w
             assert client.get(f"/api/v1/cases/{world.case_a.pk}").status_code == 200
         counts.append((len(page), len(read)))
     assert counts[0] == counts[1], counts
-    assert counts[0][0] <= 34 and counts[0][1] <= 22, counts
+    # Each section adds its one query (issue 16 brought flags, risk history, services, follow-ups, the
+    # follow-up cadence, approvals, the trafficking profile and its events, the situations block).
+    assert counts[0][0] <= 38 and counts[0][1] <= 22, counts
 
 
 def test_the_list_page_stays_within_a_fixed_number_of_queries(world, client_for, django_assert_max_num_queries):
