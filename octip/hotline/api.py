@@ -35,6 +35,7 @@ def _out(contact: Contact, *, full: bool, actor=None) -> dict:
     respond_by = target.respond_by(contact.received_at) if target else None
     body = {
         "id": contact.pk, "reference": contact.reference, "channel": contact.channel,
+        "contact_type": contact.contact_type, "categories": list(contact.categories or []),
         "caller_type": contact.caller_type, "urgency": contact.urgency,
         "region": contact.region.code if contact.region_id else None, "language": contact.language,
         "interpreter_used": contact.interpreter_used, "received_at": contact.received_at,
@@ -48,7 +49,10 @@ def _out(contact: Contact, *, full: bool, actor=None) -> dict:
     if full:
         body.update({name: getattr(contact, name) for name in (
             "danger_now", "seen_when", "summary", "place", "indicators_noticed", "actions_taken",
-            "reporter_contact")})
+            "reporter_contact", "reporter_phone", "reporter_email")})
+        repeat = selectors.repeat_contacts(actor=actor, contact=contact)
+        body["previous_contacts"] = repeat.count
+        body["previous_contact_ids"] = [c.pk for c in repeat.shown]
         # Say which case only to someone who can see it.
         body["case_id"] = contact.case_id if is_visible_case(actor=actor, case_id=contact.case_id) else None
         body["screening_id"] = contact.screening_id if is_visible_screening(
@@ -95,11 +99,11 @@ def update_contact(request, contact_id: int, body: ContactPatch):
     version = changes.pop("version")
     if "region" in changes:
         changes["region"] = _region(changes["region"])
-    for name in ("channel", "caller_type", "urgency", "summary", "interpreter_used", "received_at"):
+    for name in ("channel", "caller_type", "urgency", "interpreter_used", "received_at", "contact_type", "categories"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
     for name in ("language", "danger_now", "seen_when", "place", "indicators_noticed", "actions_taken",
-                 "reporter_contact", "outcome"):
+                 "reporter_contact", "outcome", "summary", "reporter_phone", "reporter_email"):
         if name in changes and changes[name] is None:
             changes[name] = ""
     contact = services.update_contact(actor=request.auth, contact=contact, expected_version=version,

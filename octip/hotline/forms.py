@@ -9,7 +9,8 @@ from octip.core.bounds import BoundedDateField, BoundedDateTimeField
 from octip.partners.models import Region, User
 from octip.screening.selectors import recent_screenings_for, screening_or_none
 
-from .models import CallerType, Channel, Contact, DangerNow, Outcome, SeenWhen, Urgency
+from .models import CallerType, Channel, Contact, ContactType, DangerNow, Outcome, SeenWhen, Urgency
+from .reference import categories
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -44,6 +45,13 @@ class ContactForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect,
                                 help_text=_("Emergency: someone is in danger now — call 911 first."))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    contact_type = forms.ChoiceField(
+        label=_("Type of contact"), choices=ContactType.choices, initial=ContactType.SUBSTANTIVE, required=False,
+        help_text=_("Silent, hang-up, wrong number, prank, abusive and testing contacts are counted, need no "
+                    "follow-up and are closed when logged."))
+    categories = forms.MultipleChoiceField(
+        label=_("What the contact is about"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose every category that applies (none for a non-data contact)."))
     caller_type = forms.ChoiceField(label=_("Who contacted the line"), choices=CallerType.choices)
     language = forms.CharField(label=_("Language"), max_length=60, required=False)
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
@@ -52,6 +60,7 @@ class ContactForm(forms.Form):
     received_at = BoundedDateTimeField(label=_("Received"), widget=DateTimeLocalInput(), required=False,
                                       help_text=_("Leave empty for now."))
     summary = forms.CharField(label=_("Summary"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}),
+                              required=False,
                               help_text=_("What the caller said and what they need. Stored encrypted."))
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     indicators_noticed = forms.CharField(label=_("Indicators noticed"), max_length=5_000, required=False,
@@ -60,6 +69,11 @@ class ContactForm(forms.Form):
                                     widget=forms.Textarea(attrs={"rows": 3}))
     reporter_contact = forms.CharField(label=_("How to reach the caller (optional)"), max_length=500,
                                        required=False, help_text=_("Only with the caller's agreement."))
+    reporter_phone = forms.CharField(
+        label=_("Caller's phone (optional)"), max_length=40, required=False,
+        help_text=_("Stored encrypted. A caller who contacts the line again is recognised by it."))
+    reporter_email = forms.EmailField(label=_("Caller's email (optional)"), max_length=254, required=False,
+                                      help_text=_("Stored encrypted, like the phone."))
     follow_up_due = BoundedDateField(label=_("Follow-up due"), widget=DateInput(), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", _("Still open"))] + list(Outcome.choices),
@@ -76,6 +90,8 @@ class ContactForm(forms.Form):
     def __init__(self, *args, organization_id: int | None, actor, current_screening_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        # Labels in the reader's language, from the data file.
+        self.fields["categories"].choices = [(c.code, c.label) for c in categories()]
         self.fields["handled_by"].queryset = hotline_staff(organization_id)
         self.fields["screening"].queryset = recent_screenings_for(actor=actor, including=current_screening_id)
         self.fields["screening"].label_from_instance = _screening_label
@@ -91,6 +107,17 @@ class ContactForm(forms.Form):
         self.cleaned_data["case"] = case
         return number
 
+    def clean_contact_type(self):
+        return self.cleaned_data.get("contact_type") or ContactType.SUBSTANTIVE
+
+    def clean(self):
+        data = super().clean()
+        substantive = data.get("contact_type") == ContactType.SUBSTANTIVE
+        if substantive and not (data.get("summary") or "").strip() and "summary" not in self.errors:
+            # A substantive contact must say what it was about (only a non-data one may leave it empty).
+            self.add_error("summary", self.fields["summary"].error_messages["required"])
+        return data
+
     def clean_received_at(self):
         value = self.cleaned_data.get("received_at")
         if value and value > timezone.now():
@@ -100,7 +127,8 @@ class ContactForm(forms.Form):
 
 def contact_initial(contact: Contact, *, actor) -> dict:
     initial = {name: getattr(contact, name) for name in (
-        "urgency", "channel", "caller_type", "language", "interpreter_used", "region", "received_at",
+        "urgency", "channel", "contact_type", "categories", "reporter_phone", "reporter_email",
+        "caller_type", "language", "interpreter_used", "region", "received_at",
         "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact", "follow_up_due",
         "outcome", "handled_by")}
     initial["screening"] = screening_or_none(actor=actor, screening_id=contact.screening_id)

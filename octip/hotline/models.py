@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from octip.core import crypto
 from octip.core.access import ScopedQuerySet, teammate_ids
 from octip.core.fields import EncryptedChar, EncryptedText
 from octip.core.models import VersionedModel
@@ -33,6 +34,23 @@ class CallerType(models.TextChoices):
     POLICE = "police", _("Police")
     PUBLIC = "public", _("Member of the public")
     ANONYMOUS = "anonymous", _("Anonymous")
+
+
+class ContactType(models.TextChoices):
+    """What kind of contact it was. Every type but "substantive" is a non-data contact: it is
+    counted, needs no follow-up and opens no case or screening."""
+
+    SUBSTANTIVE = "substantive", _("Substantive contact")
+    SILENT = "silent", _("Silent")
+    HANG_UP = "hang_up", _("Hang-up")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    PRANK = "prank", _("Prank or hoax")
+    ABUSIVE = "abusive", _("Abusive")
+    TESTING = "testing", _("Testing the line")
+
+
+#: The non-data contact types.
+NON_DATA_TYPES = frozenset(ContactType.values) - {ContactType.SUBSTANTIVE}
 
 
 class Urgency(models.TextChoices):
@@ -110,6 +128,10 @@ class Contact(VersionedModel):
     reference = models.CharField(_("reference"), max_length=11, unique=True, default=new_reference,
                                  editable=False)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    contact_type = models.CharField(_("type of contact"), max_length=20, choices=ContactType.choices,
+                                    default=ContactType.SUBSTANTIVE)
+    #: Codes of ``data/contact_categories.yaml`` (``reference.categories``): what the contact is about.
+    categories = models.JSONField(_("categories"), default=list, blank=True)
     caller_type = models.CharField(_("caller"), max_length=20, choices=CallerType.choices)
     language = models.CharField(_("language"), max_length=60, blank=True,
                                 help_text=_("The language the contact took place in."))
@@ -120,11 +142,15 @@ class Contact(VersionedModel):
     danger_now = models.CharField(_("someone in danger now"), max_length=10, choices=DangerNow.choices,
                                   blank=True)
     seen_when = models.CharField(_("when it was seen"), max_length=20, choices=SeenWhen.choices, blank=True)
-    summary = EncryptedText(_("summary"))
+    summary = EncryptedText(_("summary"), blank=True)
     place = EncryptedChar(_("place"), max_length=300, blank=True)
     indicators_noticed = EncryptedText(_("indicators noticed"), blank=True)
     actions_taken = EncryptedText(_("actions taken"), blank=True)
     reporter_contact = EncryptedText(_("how to reach the reporter"), blank=True)
+    reporter_phone = EncryptedChar(_("reporter's phone"), max_length=40, blank=True)
+    reporter_email = EncryptedChar(_("reporter's email"), max_length=254, blank=True)
+    #: The blind-index key version of this contact's ``ReporterToken`` rows (see ``reporter``).
+    index_key_id = models.CharField(max_length=32, default=crypto.FIRST_INDEX_KEY_ID, editable=False)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
@@ -152,6 +178,59 @@ class Contact(VersionedModel):
     @property
     def is_open(self) -> bool:
         return not self.outcome
+
+    @property
+    def is_non_data(self) -> bool:
+        return self.contact_type in NON_DATA_TYPES
+
+    @property
+    def category_terms(self) -> list:
+        from .reference import category
+
+        return [term for term in (category(code) for code in self.categories or []) if term is not None]
+
+    # Blind-index rotation (``manage.py rotate_blind_index_key``): the tokens live in ReporterToken.
+    INDEXED_FIELDS = ["index_key_id"]
+
+    def refresh_indexes(self) -> None:
+        self.index_key_id = crypto.key_ring().blind_index_id
+
+    def reporter_identifiers(self) -> list[tuple[str, str]]:
+        from .reporter import identifiers
+
+        return identifiers(phone=self.reporter_phone, email=self.reporter_email, free_text=self.reporter_contact)
+
+    @classmethod
+    def reindexed(cls, rows: list[Contact]) -> None:
+        """Rewrite the reporter tokens of these saved contacts under their (new) key version."""
+        ReporterToken.objects.filter(contact__in=rows).delete()
+        ReporterToken.objects.bulk_create([t for row in rows for t in reporter_tokens(row)])
+
+
+class ReporterToken(models.Model):
+    """One blind index of a contact's reporter (a phone or an email), under the key version
+    ``key_id``: how a caller who comes back is recognised without reading anyone's text."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reporter_tokens")
+    kind = models.CharField(max_length=10)
+    key_id = models.CharField(max_length=32)
+    token = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "kind", "key_id", "token"],
+                                               name="hotline_reporter_token_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} token of contact {self.contact_id}"
+
+
+def reporter_tokens(contact: Contact) -> list[ReporterToken]:
+    """The tokens of a saved contact under its key version, each once."""
+    from .reporter import token
+
+    key_id = contact.index_key_id
+    return [ReporterToken(contact=contact, kind=kind, key_id=key_id, token=token(kind, value, key_id))
+            for kind, value in contact.reporter_identifiers()]
 
 
 class ResponseTarget(models.Model):

@@ -12,7 +12,11 @@ class ContactIn(Schema):
     channel: str
     caller_type: str
     urgency: str
-    summary: str
+    summary: str = ""
+    contact_type: str = "substantive"
+    categories: list[str] = []
+    reporter_phone: str = ""
+    reporter_email: str = ""
     language: str = ""
     interpreter_used: bool = False
     region: str | None = None
@@ -31,6 +35,10 @@ class ContactIn(Schema):
 
 class ContactPatch(Schema):
     version: int
+    contact_type: str | None = None
+    categories: list[str] | None = None
+    reporter_phone: str | None = None
+    reporter_email: str | None = None
     channel: str | None = None
     caller_type: str | None = None
     urgency: str | None = None
@@ -57,6 +65,8 @@ class ContactSummaryOut(Schema):
     id: int
     reference: str
     channel: str
+    contact_type: str
+    categories: list[str]
     caller_type: str
     urgency: str
     region: str | None
@@ -81,5 +91,11 @@ class ContactOut(ContactSummaryOut):
     indicators_noticed: str
     actions_taken: str
     reporter_contact: str
+    reporter_phone: str
+    reporter_email: str
     case_id: uuid.UUID | None
     screening_id: uuid.UUID | None
+    #: Earlier contacts of the same reporter with the contact's organization: how many, and the ids
+    #: of those the reader may see (the look-up is audited).
+    previous_contacts: int
+    previous_contact_ids: list[int]

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from octip.cases.models import Case
+from octip.cases.models import Case, normalize_phone
 from octip.cases.selectors import is_visible_case
 from octip.cases.services import open_case
-from octip.core import audit, context
+from octip.core import audit, context, crypto
 from octip.core.access import require
 from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
@@ -30,7 +30,20 @@ from octip.notifications.services import notify, staff_with_permission
 from octip.partners.models import Organization, OrganizationType, Region, User
 from octip.screening.selectors import is_visible_screening
 
-from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, Outcome, SeenWhen, Urgency
+from . import reference
+from .models import (
+    CallerType,
+    Channel,
+    Contact,
+    DangerNow,
+    OnCallShift,
+    Outcome,
+    ReporterToken,
+    SeenWhen,
+    Urgency,
+    reporter_tokens,
+)
+from .reporter import normalize_email
 from .selectors import contact_or_404
 from .signals import send_contact_logged
 from .targets import response_targets
@@ -40,8 +53,10 @@ EDITABLE_FIELDS = (
     "channel", "caller_type", "language", "interpreter_used", "region", "urgency", "danger_now",
     "seen_when", "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact",
     "follow_up_due", "outcome", "received_at", "handled_by", "case", "case_id",
-    "screening", "screening_id",
+    "screening", "screening_id", "contact_type", "categories", "reporter_phone", "reporter_email",
 )
+#: The fields a reporter is recognised by: a change to one rewrites the contact's reporter tokens.
+REPORTER_FIELDS = ("reporter_contact", "reporter_phone", "reporter_email")
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
@@ -93,6 +108,49 @@ def _check_received_at(contact: Contact) -> None:
         raise ValidationError({"received_at": _("Enter a time in the year 2000 or later.")})
 
 
+def _check_coding(contact: Contact) -> None:
+    """The type and categories of a contact. A substantive contact says what it is about (a summary);
+    a non-data contact (silent, hang-up, wrong number, prank, abusive, testing) has no follow-up, no
+    case or screening and no category: it is closed with "no further action" when logged."""
+    errors: dict[str, str] = {}
+    codes = contact.categories
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        errors["categories"] = _("Choose categories from the list.")
+    else:
+        unknown = sorted({c for c in codes if reference.category(c) is None})
+        if unknown:
+            errors["categories"] = _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)}
+        contact.categories = [c.code for c in reference.categories() if c.code in set(codes)]  # once, in order
+    if contact.is_non_data:
+        if contact.case_id is not None or contact.screening_id is not None:
+            errors["contact_type"] = _("A non-data contact (silent, hang-up, wrong number, prank, abusive, testing) "
+                                       "cannot be linked to a case or a screening.")
+        if contact.follow_up_due is not None:
+            errors["follow_up_due"] = _("A non-data contact needs no follow-up.")
+        if contact.categories and "categories" not in errors:
+            errors["categories"] = _("A non-data contact has no category.")
+        if contact.outcome not in ("", Outcome.NO_FURTHER_ACTION):
+            errors["outcome"] = _("A non-data contact is closed with “No further action”.")
+    elif not (contact.summary or "").strip():
+        errors["summary"] = _("Say what the caller said and what they need.")
+    if contact.reporter_phone and not 7 <= len(normalize_phone(contact.reporter_phone)) <= 15:
+        errors["reporter_phone"] = _("Enter a phone number with 7 to 15 digits.")
+    if contact.reporter_email and "@" not in normalize_email(contact.reporter_email):
+        errors["reporter_email"] = _("Enter an email address.")
+    if errors:
+        raise ValidationError(errors)
+    if contact.is_non_data:
+        contact.outcome = Outcome.NO_FURTHER_ACTION
+
+
+def _write_reporter_tokens(contact: Contact) -> None:
+    """The contact's reporter tokens under the current key version (after a save)."""
+    contact.index_key_id = crypto.key_ring().blind_index_id
+    Contact.objects.filter(pk=contact.pk).update(index_key_id=contact.index_key_id)
+    ReporterToken.objects.filter(contact=contact).delete()
+    ReporterToken.objects.bulk_create(reporter_tokens(contact))
+
+
 def _check_handler(contact: Contact) -> None:
     handler = contact.handled_by
     if handler is None:
@@ -111,6 +169,7 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     if fields.get("received_at") is None:
         fields["received_at"] = timezone.now()
     contact = Contact(organization=actor.organization, **fields)
+    _check_coding(contact)
     if contact.outcome or contact.channel in {Channel.PHONE, Channel.WALK_IN}:
         # A call or walk-in is answered while it happens; the first response is the contact itself.
         contact.first_response_at = contact.received_at
@@ -120,8 +179,10 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     contact.full_clean()
     _check_handler(contact)
     contact.save()
+    _write_reporter_tokens(contact)
     audit.record(actor, "hotline.contact.created", contact,
-                 detail={"channel": contact.channel, "urgency": contact.urgency})
+                 detail={"channel": contact.channel, "urgency": contact.urgency, "type": contact.contact_type,
+                         "categories": contact.categories})
     alert_on_call(contact=contact)
     transaction.on_commit(functools.partial(send_contact_logged, contact.pk))
     return contact
@@ -145,6 +206,11 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         _check_case(actor, contact)
     if "screening" in changes or "screening_id" in changes:
         _check_screening(actor, contact)
+    outcome_before = contact.outcome
+    _check_coding(contact)
+    if contact.outcome != outcome_before and "outcome" not in changes:
+        changes = {**changes, "outcome": contact.outcome}
+        original["outcome"] = outcome_before
     contact.full_clean()
     _check_handler(contact)
     changed = sorted(name for name in changes if original[name] != changes[name])
@@ -153,6 +219,8 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         contact.first_response_at = timezone.now()
         fields.append("first_response_at")
     save_versioned(contact, expected_version=expected_version, fields=fields, original=original)
+    if set(changed) & set(REPORTER_FIELDS):
+        _write_reporter_tokens(contact)
     audit.record(actor, "hotline.contact.updated", contact, detail={"fields": changed})
     if "urgency" in changed:  # raised to an emergency: alert as if it had just come in
         alert_on_call(contact=contact)
@@ -207,6 +275,7 @@ def receive_public_report(*, what_happened: str, region: Region, place: str, see
         organization=intake_organization(), received_at=timezone.now())
     contact.full_clean()
     contact.save()
+    _write_reporter_tokens(contact)
     with _anonymous_reporter():
         audit.record(None, "hotline.report.received", contact, detail={"urgency": contact.urgency})
     alert_on_call(contact=contact)

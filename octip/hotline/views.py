@@ -63,6 +63,9 @@ def intake_from_contact(request: HttpRequest) -> HttpResponse:
     require(request.user, "case.create")
     contact = selectors.contact_or_404(actor=request.user,
                                        contact_id=request.POST.get(INTAKE_CONTACT) or request.GET.get(INTAKE_CONTACT))
+    if contact.is_non_data:  # a silent call, a prank…: nothing to open an intake from
+        messages.error(request, _("A non-data contact cannot open an intake."))
+        return redirect("hotline:contact_detail", contact_id=contact.pk)
     return intake_page(request, hidden={INTAKE_CONTACT: contact.pk}, open_case=lambda person, case: (
         services.open_case_from_contact(actor=request.user, contact=contact, person=person, case=case)))
 
@@ -108,8 +111,9 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_for_reading(actor=request.user, contact_id=contact_id, purpose="24/7 line triage")
     return render(request, "hotline/contact_detail.html", {
         "contact": contact, "can_edit": allows(request.user, "hotline.edit"),
-        "intake_url": _intake_url(contact) if allows(request.user, "case.create") else None,
+        "intake_url": _intake_url(contact) if allows(request.user, "case.create") and not contact.is_non_data else None,
         "screening_url": _screening_link(request.user, contact), "case_link": _case_link(request.user, contact),
+        "repeat": selectors.repeat_contacts(actor=request.user, contact=contact),
         "lines": phone_lines()})
 
 
