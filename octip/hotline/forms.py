@@ -10,7 +10,7 @@ from octip.partners.models import Region, User
 from octip.screening.selectors import recent_screenings_for, screening_or_none
 
 from .models import CallerType, Channel, Contact, ContactType, DangerNow, Outcome, SeenWhen, Urgency
-from .reference import categories
+from .reference import categories, flag_kinds
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -220,3 +220,18 @@ class ReportForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     past_target = forms.BooleanField(label=_("Only contacts past their first-response target"), required=False)
+
+
+class CallerFlagForm(forms.Form):
+    """The lead flags the caller of a contact, for the operators of the line."""
+
+    kind = forms.ChoiceField(label=_("Kind of flag"))
+    reason = forms.CharField(label=_("Reason"), max_length=2_000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("What operators should know. Stored encrypted; shown to your line's "
+                                         "operators when this caller contacts the line again."))
+    expires_on = BoundedDateField(label=_("Expires on"), widget=DateInput(), required=False,
+                                  help_text=_("Leave empty for the kind's usual length. At most a year."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.code, k.label) for k in flag_kinds()]

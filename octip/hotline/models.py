@@ -285,3 +285,74 @@ class OnCallShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+
+# --- Caller flags ---------------------------------------------------------------------------------
+
+class CallerFlagQuerySet(ScopedQuerySet["CallerFlag"]):
+    view_permission = "hotline.view"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        # A flag is about how one organization's line handles a caller: only that line sees it.
+        if scope == Scope.ALL:
+            return Q()
+        return Q(organization_id=user.organization_id)
+
+    def active(self, today: datetime.date | None = None) -> CallerFlagQuerySet:
+        return self.filter(lifted_at__isnull=True, expires_on__gte=today or timezone.localdate())
+
+
+class CallerFlag(models.Model):
+    """A note to the operators of one organization's line about a caller who comes back (abusive,
+    hoax, possibly linked to a trafficker: ``data/caller_flag_kinds.yaml``), until ``expires_on``.
+    Keyed by one reporter identifier's blind index; the identifier itself is kept encrypted only so
+    that a key rotation can re-index it. Set and lifted by the line's lead (``hotline.lead``)."""
+
+    organization = models.ForeignKey("partners.Organization", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organization"))
+    kind = models.CharField(_("kind"), max_length=40)
+    reason = EncryptedText(_("reason"))
+    identifier_kind = models.CharField(max_length=10)
+    identifier = EncryptedChar(max_length=254)
+    token = models.CharField(max_length=64, db_index=True)
+    index_key_id = models.CharField(max_length=32, default=crypto.FIRST_INDEX_KEY_ID, editable=False)
+    expires_on = models.DateField(_("expires on"))
+    source_contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+", verbose_name=_("set from contact"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CallerFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expires_on", "pk"]
+        verbose_name = _("caller flag")
+
+    def __str__(self) -> str:
+        return f"{self.kind} until {self.expires_on}"
+
+    @property
+    def kind_term(self):
+        from .reference import flag_kind
+
+        return flag_kind(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        term = self.kind_term
+        return term.label if term else self.kind
+
+    def is_active(self, today: datetime.date | None = None) -> bool:
+        return self.lifted_at is None and self.expires_on >= (today or timezone.localdate())
+
+    # Blind-index rotation: the token is recomputed from the encrypted identifier.
+    INDEXED_FIELDS = ["index_key_id", "token"]
+
+    def refresh_indexes(self) -> None:
+        from .reporter import token
+
+        self.index_key_id = crypto.key_ring().blind_index_id
+        self.token = token(self.identifier_kind, self.identifier, self.index_key_id)

@@ -83,6 +83,33 @@ class ContactSummaryOut(Schema):
     version: int
 
 
+class ActiveFlagOut(Schema):
+    """An active caller flag on a contact, as the operator sees it (its reading is audited)."""
+
+    id: int
+    kind: str
+    reason: str
+    expires_on: datetime.date
+
+
+class CallerFlagIn(Schema):
+    kind: str
+    reason: str
+    expires_on: BoundedDate | None = None
+
+
+class CallerFlagOut(Schema):
+    """A caller flag in the lead's list: no reason, no caller."""
+
+    id: int
+    kind: str
+    expires_on: datetime.date
+    active: bool
+    source_contact_id: int | None
+    set_at: datetime.datetime
+    lifted_at: datetime.datetime | None
+
+
 class ContactOut(ContactSummaryOut):
     danger_now: str
     seen_when: str
@@ -99,3 +126,4 @@ class ContactOut(ContactSummaryOut):
     #: of those the reader may see (the look-up is audited).
     previous_contacts: int
     previous_contact_ids: list[int]
+    caller_flags: list[ActiveFlagOut]

@@ -12,7 +12,17 @@ from django.utils import timezone
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
 
-from .models import NON_DATA_TYPES, URGENCY_RANK, Contact, ContactQuerySet, ContactType, OnCallShift, ShiftQuerySet
+from .models import (
+    NON_DATA_TYPES,
+    URGENCY_RANK,
+    CallerFlag,
+    CallerFlagQuerySet,
+    Contact,
+    ContactQuerySet,
+    ContactType,
+    OnCallShift,
+    ShiftQuerySet,
+)
 from .reference import categories, trafficking_codes
 from .reporter import tokens_for_search
 from .targets import response_targets
@@ -178,3 +188,37 @@ def contact_counts(*, actor: Actor, start: datetime.date | None = None, end: dat
             cases += 1
     return ContactCounts(signals=len(pairs), cases=cases, by_type=by_type, by_category=by_category,
                          non_data=sum(n for t, n in by_type.items() if t in NON_DATA_TYPES))
+
+
+# --- Caller flags ---------------------------------------------------------------------------------
+
+def caller_flags_for(*, actor: Actor) -> CallerFlagQuerySet:
+    """Flags in the reader's scope (their organization's line), without reading their reasons."""
+    return CallerFlag.objects.visible_to(actor).select_related("set_by", "source_contact").defer("reason",
+                                                                                              "identifier")
+
+
+def caller_flag_or_404(*, actor: Actor, flag_id: int) -> CallerFlag:
+    return get_visible_or_404(CallerFlag.objects.all(), actor, pk=flag_id)
+
+
+def active_flags_on(*, actor: Actor, contact: Contact) -> list[CallerFlag]:
+    """The active (not lifted, not expired) flags of ``contact``'s caller that the reader may see, with
+    their reasons; reading them is audited once, when there is any. ``contact`` must be one the reader
+    may read."""
+    pairs = contact.reporter_identifiers()
+    if not pairs:
+        return []
+    match = Q()
+    for key_id, tokens in tokens_for_search(pairs).items():
+        for kind, token in tokens:
+            match |= Q(index_key_id=key_id, identifier_kind=kind, token=token)
+    flags = list(CallerFlag.objects.visible_to(actor).active().filter(match)
+                 .filter(organization_id=contact.organization_id).defer("identifier"))
+    if flags:
+        audit.record(actor, "hotline.caller_flag.read", contact, detail={"flag_ids": [f.pk for f in flags]})
+    # One flag per kind: a caller flagged by phone and by email shows it once.
+    unique: dict[str, CallerFlag] = {}
+    for flag in flags:
+        unique.setdefault(flag.kind, flag)
+    return list(unique.values())

@@ -32,6 +32,7 @@ from octip.screening.selectors import is_visible_screening
 
 from . import reference
 from .models import (
+    CallerFlag,
     CallerType,
     Channel,
     Contact,
@@ -43,7 +44,7 @@ from .models import (
     Urgency,
     reporter_tokens,
 )
-from .reporter import normalize_email
+from .reporter import normalize_email, token
 from .selectors import contact_or_404
 from .signals import send_contact_logged
 from .targets import response_targets
@@ -375,3 +376,67 @@ def record_intake_opened(*, actor: User, contact_id: int, case: Case) -> Contact
 def _close_as_intake_opened(actor: User, contact: Contact, case: Case) -> Contact:
     return update_contact(actor=actor, contact=contact, expected_version=contact.version,
                           changes={"case": case, "outcome": Outcome.INTAKE_OPENED})
+
+
+# --- Caller flags ---------------------------------------------------------------------------------
+
+#: The longest a caller flag may last: it is reviewed, not kept for ever.
+MAX_FLAG_DAYS = 366
+
+
+@transaction.atomic
+def set_caller_flag(*, actor: User, contact: Contact, kind: str, reason: str,
+                    expires_on: datetime.date | None = None) -> list[CallerFlag]:
+    """Flag the caller of ``contact`` (each of its reporter's phones and emails) for the operators of
+    the contact's organization, until ``expires_on`` (the kind's default lifetime if not given).
+    Only the line's lead (``hotline.lead``) on a contact in scope. The reason is encrypted; the audit
+    names the kind and the expiry, never the reason or the caller."""
+    require(actor, "hotline.lead", contact)
+    today = timezone.localdate()
+    term = reference.flag_kind(kind)
+    errors: dict[str, str] = {}
+    if term is None:
+        errors["kind"] = _("Choose a kind of flag from the list.")
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why the caller is flagged.")
+    elif len(reason) > 2_000:
+        errors["reason"] = _("Keep the reason under 2,000 characters.")
+    if expires_on is None and term is not None:
+        expires_on = today + datetime.timedelta(days=term.days)
+    if expires_on is not None and not today < expires_on <= today + datetime.timedelta(days=MAX_FLAG_DAYS):
+        errors["expires_on"] = _("Choose an expiry after today and within a year.")
+    pairs = contact.reporter_identifiers()
+    if not pairs:
+        errors["kind"] = _("This contact has no phone or email of the caller to recognise them by.")
+    if contact.organization_id is None:
+        errors["kind"] = _("Only a contact of an organization's line can flag its caller.")
+    if errors:
+        raise ValidationError(errors)
+    key_id = crypto.key_ring().blind_index_id
+    flags = []
+    for identifier_kind, value in pairs:
+        flag = CallerFlag(organization_id=contact.organization_id, kind=kind, reason=reason,
+                          identifier_kind=identifier_kind, identifier=value, index_key_id=key_id,
+                          token=token(identifier_kind, value, key_id), expires_on=expires_on,
+                          source_contact=contact, set_by=actor)
+        flag.full_clean()
+        flag.save()
+        flags.append(flag)
+    audit.record(actor, "hotline.caller_flag.set", contact,
+                 detail={"kind": kind, "expires_on": expires_on.isoformat() if expires_on else None,
+                         "flag_ids": [f.pk for f in flags]})
+    return flags
+
+
+@transaction.atomic
+def lift_caller_flag(*, actor: User, flag: CallerFlag) -> CallerFlag:
+    """Lift a flag before it expires (the lead only, on a flag of their scope)."""
+    require(actor, "hotline.lead", flag)
+    if flag.lifted_at is not None:
+        raise ValidationError(_("This flag is lifted already."))
+    flag.lifted_at = timezone.now()
+    flag.lifted_by = actor
+    flag.save(update_fields=["lifted_at", "lifted_by"])
+    audit.record(actor, "hotline.caller_flag.lifted", flag, detail={"kind": flag.kind})
+    return flag
