@@ -53,6 +53,8 @@ def _out(contact: Contact, *, full: bool, actor=None) -> dict:
         repeat = selectors.repeat_contacts(actor=actor, contact=contact)
         body["previous_contacts"] = repeat.count
         body["previous_contact_ids"] = [c.pk for c in repeat.shown]
+        body["lines_given"] = list(contact.lines_given or [])
+        body["services_given"] = [s.pk for s in selectors.services_given(actor=actor, contact=contact)]
         body["caller_flags"] = [{"id": f.pk, "kind": f.kind, "reason": f.reason, "expires_on": f.expires_on}
                                 for f in selectors.active_flags_on(actor=actor, contact=contact)]
         # Say which case only to someone who can see it.
@@ -108,6 +110,9 @@ def update_contact(request, contact_id: int, body: ContactPatch):
                  "reporter_contact", "outcome", "summary", "reporter_phone", "reporter_email"):
         if name in changes and changes[name] is None:
             changes[name] = ""
+    for name in ("lines_given", "services_given"):
+        if name in changes and changes[name] is None:
+            changes[name] = []
     contact = services.update_contact(actor=request.auth, contact=contact, expected_version=version,
                                       changes=changes)
     audit_read = selectors.contact_for_reading(actor=request.auth, contact_id=contact.pk, purpose="api")

@@ -6,8 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from octip.cases.selectors import case_by_number, case_or_none
 from octip.core.bounds import BoundedDateField, BoundedDateTimeField
+from octip.directory.models import ServiceStatus
+from octip.directory.selectors import visible_services
 from octip.partners.models import Region, User
 from octip.screening.selectors import recent_screenings_for, screening_or_none
+from octip.site.lines import phone_lines
 
 from .models import CallerType, Channel, Contact, ContactType, DangerNow, Outcome, SeenWhen, Urgency
 from .reference import categories, flag_kinds
@@ -75,6 +78,12 @@ class ContactForm(forms.Form):
     reporter_email = forms.EmailField(label=_("Caller's email (optional)"), max_length=254, required=False,
                                       help_text=_("Stored encrypted, like the phone."))
     follow_up_due = BoundedDateField(label=_("Follow-up due"), widget=DateInput(), required=False)
+    lines_given = forms.MultipleChoiceField(label=_("Phone lines given to the caller"), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    services_given = forms.ModelMultipleChoiceField(
+        label=_("Directory services given to the caller"), queryset=None, required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Active services of the directory. Hold Ctrl (or Cmd) to choose several."))
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", _("Still open"))] + list(Outcome.choices),
                                 help_text=_("Choosing an outcome closes the contact and removes it from the queue."))
@@ -92,6 +101,9 @@ class ContactForm(forms.Form):
         self.actor = actor
         # Labels in the reader's language, from the data file.
         self.fields["categories"].choices = [(c.code, c.label) for c in categories()]
+        self.fields["lines_given"].choices = [(line.id, f"{line.name} ({line.number})") for line in phone_lines()]
+        self.fields["services_given"].queryset = (visible_services(actor).filter(status=ServiceStatus.ACTIVE)
+                                                  .select_related("organization").order_by("name"))
         self.fields["handled_by"].queryset = hotline_staff(organization_id)
         self.fields["screening"].queryset = recent_screenings_for(actor=actor, including=current_screening_id)
         self.fields["screening"].label_from_instance = _screening_label
@@ -131,6 +143,8 @@ def contact_initial(contact: Contact, *, actor) -> dict:
         "caller_type", "language", "interpreter_used", "region", "received_at",
         "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact", "follow_up_due",
         "outcome", "handled_by")}
+    initial["lines_given"] = list(contact.lines_given or [])
+    initial["services_given"] = list(visible_services(actor).filter(pk__in=contact.services_given.all()))
     initial["screening"] = screening_or_none(actor=actor, screening_id=contact.screening_id)
     # A link to a case the editor cannot see is neither shown nor changed by their edit.
     visible = case_or_none(actor=actor, case_id=contact.case_id)

@@ -164,6 +164,11 @@ class Contact(VersionedModel):
     case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="hotline_contacts", verbose_name=_("linked case"))
     created_at = models.DateTimeField(auto_now_add=True)
+    #: What the operator gave the caller: services of the directory, and phone lines (ids of
+    #: ``site/phone_lines.yaml``, the "lines to call" of the public site).
+    services_given = models.ManyToManyField("directory.Service", blank=True, related_name="+",
+                                            verbose_name=_("services given"))
+    lines_given = models.JSONField(_("phone lines given"), default=list, blank=True)
 
     objects = ContactQuerySet.as_manager()
 
@@ -178,6 +183,13 @@ class Contact(VersionedModel):
     @property
     def is_open(self) -> bool:
         return not self.outcome
+
+    @property
+    def line_terms(self) -> list:
+        from octip.site.lines import phone_lines
+
+        given = set(self.lines_given or [])
+        return [line for line in phone_lines() if line.id in given]
 
     @property
     def is_non_data(self) -> bool:

@@ -15,6 +15,8 @@ class ContactIn(Schema):
     summary: str = ""
     contact_type: str = "substantive"
     categories: list[str] = []
+    lines_given: list[str] = []
+    services_given: list[uuid.UUID] = []
     reporter_phone: str = ""
     reporter_email: str = ""
     language: str = ""
@@ -37,6 +39,8 @@ class ContactPatch(Schema):
     version: int
     contact_type: str | None = None
     categories: list[str] | None = None
+    lines_given: list[str] | None = None
+    services_given: list[uuid.UUID] | None = None
     reporter_phone: str | None = None
     reporter_email: str | None = None
     channel: str | None = None
@@ -127,3 +131,6 @@ class ContactOut(ContactSummaryOut):
     previous_contacts: int
     previous_contact_ids: list[int]
     caller_flags: list[ActiveFlagOut]
+    #: Ids of ``site/phone_lines.yaml`` and of directory services the operator gave the caller.
+    lines_given: list[str]
+    services_given: list[uuid.UUID]

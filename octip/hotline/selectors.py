@@ -222,3 +222,11 @@ def active_flags_on(*, actor: Actor, contact: Contact) -> list[CallerFlag]:
     for flag in flags:
         unique.setdefault(flag.kind, flag)
     return list(unique.values())
+
+
+def services_given(*, actor: Actor, contact: Contact) -> list:
+    """The directory services given on a contact that the reader can see in the directory."""
+    from octip.directory.selectors import visible_services
+
+    return list(visible_services(actor).filter(pk__in=contact.services_given.values("pk"))
+                .select_related("organization").order_by("name"))

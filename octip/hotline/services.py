@@ -25,6 +25,8 @@ from octip.core import audit, context, crypto
 from octip.core.access import require
 from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
+from octip.directory.models import Service as DirectoryService
+from octip.directory.selectors import visible_services
 from octip.notifications.models import Kind as NotificationKind
 from octip.notifications.services import notify, staff_with_permission
 from octip.partners.models import Organization, OrganizationType, Region, User
@@ -55,6 +57,7 @@ EDITABLE_FIELDS = (
     "seen_when", "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact",
     "follow_up_due", "outcome", "received_at", "handled_by", "case", "case_id",
     "screening", "screening_id", "contact_type", "categories", "reporter_phone", "reporter_email",
+    "lines_given", "services_given",
 )
 #: The fields a reporter is recognised by: a change to one rewrites the contact's reporter tokens.
 REPORTER_FIELDS = ("reporter_contact", "reporter_phone", "reporter_email")
@@ -144,6 +147,27 @@ def _check_coding(contact: Contact) -> None:
         contact.outcome = Outcome.NO_FURTHER_ACTION
 
 
+def _check_lines(contact: Contact) -> None:
+    from octip.site.lines import phone_lines
+
+    lines = contact.lines_given
+    known = [line.id for line in phone_lines()]
+    if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines) or set(lines) - set(known):
+        raise ValidationError({"lines_given": _("Choose phone lines from the list.")})
+    contact.lines_given = [x for x in known if x in set(lines)]
+
+
+def _services_given(actor: User, value: Any) -> list[DirectoryService]:
+    """The directory services given, each one the operator can see (a partners-only service they
+    cannot see does not exist for them); an unknown or hidden one is refused."""
+    items = list(value or [])
+    ids = [getattr(item, "pk", item) for item in items]
+    found = {str(s.pk): s for s in visible_services(actor).filter(pk__in=[str(i) for i in ids])} if ids else {}
+    if len(found) != len({str(i) for i in ids}):
+        raise ValidationError({"services_given": _("Choose services of the directory you can see.")})
+    return list(found.values())
+
+
 def _write_reporter_tokens(contact: Contact) -> None:
     """The contact's reporter tokens under the current key version (after a save)."""
     contact.index_key_id = crypto.key_ring().blind_index_id
@@ -167,10 +191,12 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     require(actor, "hotline.edit")
     _check_fields(fields)
     fields.setdefault("handled_by", actor)
+    services_given = _services_given(actor, fields.pop("services_given", None))
     if fields.get("received_at") is None:
         fields["received_at"] = timezone.now()
     contact = Contact(organization=actor.organization, **fields)
     _check_coding(contact)
+    _check_lines(contact)
     if contact.outcome or contact.channel in {Channel.PHONE, Channel.WALK_IN}:
         # A call or walk-in is answered while it happens; the first response is the contact itself.
         contact.first_response_at = contact.received_at
@@ -180,10 +206,12 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     contact.full_clean()
     _check_handler(contact)
     contact.save()
+    contact.services_given.set(services_given)
     _write_reporter_tokens(contact)
     audit.record(actor, "hotline.contact.created", contact,
                  detail={"channel": contact.channel, "urgency": contact.urgency, "type": contact.contact_type,
-                         "categories": contact.categories})
+                         "categories": contact.categories, "lines_given": contact.lines_given,
+                         "services_given": sorted(str(s.pk) for s in services_given)})
     alert_on_call(contact=contact)
     transaction.on_commit(functools.partial(send_contact_logged, contact.pk))
     return contact
@@ -198,6 +226,15 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
     if not changes:
         return contact
     _refuse_changing_hidden_links(actor, contact, changes)
+    changes = dict(changes)
+    services_given = None
+    if "services_given" in changes:
+        services_given = _services_given(actor, changes.pop("services_given"))
+        before = {str(pk) for pk in contact.services_given.values_list("pk", flat=True)}
+        if before == {str(s.pk) for s in services_given}:
+            services_given = None  # no change
+    if not changes and services_given is None:
+        return contact
     original = {name: getattr(contact, name) for name in changes}
     for name, value in changes.items():
         setattr(contact, name, value)
@@ -209,6 +246,7 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         _check_screening(actor, contact)
     outcome_before = contact.outcome
     _check_coding(contact)
+    _check_lines(contact)
     if contact.outcome != outcome_before and "outcome" not in changes:
         changes = {**changes, "outcome": contact.outcome}
         original["outcome"] = outcome_before
@@ -220,6 +258,9 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         contact.first_response_at = timezone.now()
         fields.append("first_response_at")
     save_versioned(contact, expected_version=expected_version, fields=fields, original=original)
+    if services_given is not None:
+        contact.services_given.set(services_given)
+        changed = sorted([*changed, "services_given"])
     if set(changed) & set(REPORTER_FIELDS):
         _write_reporter_tokens(contact)
     audit.record(actor, "hotline.contact.updated", contact, detail={"fields": changed})

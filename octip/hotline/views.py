@@ -124,6 +124,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "screening_url": _screening_link(request.user, contact), "case_link": _case_link(request.user, contact),
         "repeat": selectors.repeat_contacts(actor=request.user, contact=contact),
         "flags": selectors.active_flags_on(actor=request.user, contact=contact),
+        "services_given": selectors.services_given(actor=request.user, contact=contact),
         "can_flag": allows(request.user, "hotline.lead", contact) and bool(contact.reporter_identifiers()),
         "lines": phone_lines()})
 
