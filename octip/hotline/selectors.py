@@ -207,7 +207,7 @@ def active_flags_on(*, actor: Actor, contact: Contact) -> list[CallerFlag]:
     their reasons; reading them is audited once, when there is any. ``contact`` must be one the reader
     may read."""
     pairs = contact.reporter_identifiers()
-    if not pairs:
+    if not pairs or contact.organization_id is None:
         return []
     match = Q()
     for key_id, tokens in tokens_for_search(pairs).items():

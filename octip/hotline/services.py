@@ -452,7 +452,7 @@ def set_caller_flag(*, actor: User, contact: Contact, kind: str, reason: str,
         errors["kind"] = _("This contact has no phone or email of the caller to recognise them by.")
     if contact.organization_id is None:
         errors["kind"] = _("Only a contact of an organization's line can flag its caller.")
-    if errors:
+    if errors or expires_on is None or contact.organization_id is None:
         raise ValidationError(errors)
     key_id = crypto.key_ring().blind_index_id
     flags = []
