@@ -173,3 +173,20 @@ def test_the_data_migration_fills_tokens_of_existing_contacts(db, operator, make
 
     migration.fill_reporter_tokens(apps, Editor())
     assert ReporterToken.objects.filter(contact=contact, kind="phone").count() == 1
+
+
+def test_the_demo_has_a_repeat_caller_a_flagged_caller_and_non_data_contacts(db):
+    from octip.hotline import demo
+    from octip.partners import demo as partners_demo
+    from octip.partners.models import User
+
+    out = io.StringIO()
+    partners_demo.seed(scale=None, stdout=out)
+    demo.seed(scale=None, stdout=out)
+    operator = User.objects.get(email=partners_demo.demo_email("hotline"))
+    latest = Contact.objects.filter(reporter_tokens__isnull=False, contact_type="substantive").distinct() \
+        .order_by("-received_at").first()
+    assert selectors.repeat_contacts(actor=operator, contact=latest).count == 2
+    assert selectors.active_flags_on(actor=operator, contact=latest)
+    assert Contact.objects.filter(contact_type="silent").exists()
+    assert selectors.contact_counts(actor=operator).cases > 0
