@@ -48,7 +48,10 @@ SCHEMA: dict[str, dict[str, str]] = {
     "referrals": {"year": "INTEGER", "region": "VARCHAR", "funding": "VARCHAR", "status": "VARCHAR",
                   "days_to_accept": "INTEGER", "consented": "BOOLEAN"},
     "contacts": {"year": "INTEGER", "region": "VARCHAR", "channel": "VARCHAR", "urgency": "VARCHAR",
-                 "response": "VARCHAR", "minutes_to_response": "INTEGER", "consented": "BOOLEAN"},
+                 "response": "VARCHAR", "minutes_to_response": "INTEGER", "consented": "BOOLEAN",
+                 # Codes only (hotline.models.ContactType); ``counts_as_case``: a substantive contact with a
+                 # trafficking category (hotline.reference), the way Polaris counts cases among signals.
+                 "contact_type": "VARCHAR", "counts_as_case": "BOOLEAN"},
 }
 
 #: Funding lines of the annual report: adult services under PSSG, youth and the Migrant Services

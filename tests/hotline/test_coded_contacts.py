@@ -155,3 +155,17 @@ def test_another_organizations_operator_cannot_read_or_recode_our_contact(db, cl
     assert response.status_code == 404
     contact.refresh_from_db()
     assert contact.contact_type == "substantive"
+
+
+def test_the_statistics_extract_reads_the_codes_only(db, make_user, operator):
+    from octip.stats.selectors import build_extract
+
+    _log(operator, categories=["sex_trafficking"], reporter_phone="604 555 0101")
+    _log(operator, categories=["training_request"])
+    _log(operator, contact_type="hang_up", summary="")
+    analyst = make_user("analyst")
+    with build_extract(actor=analyst, year=timezone.localdate().year) as extract:
+        rows = sorted(extract.con.execute("SELECT contact_type, counts_as_case FROM contacts").fetchall())
+        columns = [c[0] for c in extract.con.execute("DESCRIBE contacts").fetchall()]
+    assert rows == [("hang_up", False), ("substantive", False), ("substantive", True)]
+    assert not {"categories", "summary", "reporter_phone"} & set(columns)
