@@ -256,6 +256,7 @@ ROUTES: dict[str, Expect] = {
     "hotline:caller_flag_create": {"*": 403, "coordinator": 200, "anonymous": 302},
     "hotline:caller_flag_lift": {"*": 405, "anonymous": 302},
     "hotline:caller_flags": {"hotline_operator": 403},
+    "hotline:targets_edit": {"hotline_operator": 403},
     "hotline:contact_create": {},
     "hotline:contact_detail": {"hotline_operator": (200, 404)},
     "hotline:contact_edit": {"hotline_operator": (200, 404)},

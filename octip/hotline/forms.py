@@ -12,7 +12,7 @@ from octip.partners.models import Region, User
 from octip.screening.selectors import recent_screenings_for, screening_or_none
 from octip.site.lines import phone_lines
 
-from .models import CallerType, Channel, Contact, ContactType, DangerNow, Outcome, SeenWhen, Urgency
+from .models import CallerType, Channel, Contact, ContactType, DangerNow, Outcome, SeenWhen, TargetUnit, Urgency
 from .reference import categories, flag_kinds
 
 
@@ -249,3 +249,22 @@ class CallerFlagForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.code, k.label) for k in flag_kinds()]
+
+
+class TargetsForm(forms.Form):
+    """The first-response target of each urgency: an amount and a unit."""
+
+    def __init__(self, *args, targets: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for urgency in Urgency:
+            current = targets.get(urgency.value)
+            self.fields[f"{urgency.value}_amount"] = forms.IntegerField(
+                label=_("%(urgency)s: amount") % {"urgency": urgency.label}, min_value=1, max_value=20_160,
+                initial=current.amount if current else None)
+            self.fields[f"{urgency.value}_unit"] = forms.ChoiceField(
+                label=_("%(urgency)s: unit") % {"urgency": urgency.label}, choices=TargetUnit.choices,
+                initial=current.unit if current else None)
+
+    def targets(self) -> dict[str, tuple[int, str]]:
+        data = self.cleaned_data
+        return {u.value: (data[f"{u.value}_amount"], data[f"{u.value}_unit"]) for u in Urgency}

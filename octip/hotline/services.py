@@ -42,7 +42,9 @@ from .models import (
     OnCallShift,
     Outcome,
     ReporterToken,
+    ResponseTarget,
     SeenWhen,
+    TargetUnit,
     Urgency,
     reporter_tokens,
 )
@@ -481,3 +483,38 @@ def lift_caller_flag(*, actor: User, flag: CallerFlag) -> CallerFlag:
     flag.save(update_fields=["lifted_at", "lifted_by"])
     audit.record(actor, "hotline.caller_flag.lifted", flag, detail={"kind": flag.kind})
     return flag
+
+
+# --- First-response targets -----------------------------------------------------------------------
+
+#: The largest target of each unit: a target longer than this is a typing error, not a target.
+TARGET_LIMITS: dict[str, int] = {TargetUnit.MINUTES: 24 * 60, TargetUnit.HOURS: 24 * 14, TargetUnit.BUSINESS_DAYS: 30}
+
+
+@transaction.atomic
+def set_response_targets(*, actor: User, targets: dict[str, tuple[int, str]]) -> list[ResponseTarget]:
+    """Set the first-response target of each urgency named (``{urgency: (amount, unit)}``): the line's
+    lead only. Every target is checked before any is written; the audit names the old and new values."""
+    require(actor, "hotline.lead")
+    errors: dict[str, str] = {}
+    for urgency, (amount, unit) in targets.items():
+        if urgency not in Urgency.values:
+            errors[urgency] = _("Unknown urgency.")
+        elif unit not in TargetUnit.values:
+            errors[f"{urgency}_unit"] = _("Choose minutes, hours or business days.")
+        elif not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= TARGET_LIMITS[unit]:
+            errors[f"{urgency}_amount"] = _("Enter a whole number from 1 to %(limit)s.") % {
+                "limit": TARGET_LIMITS[unit]}
+    if errors:
+        raise ValidationError(errors)
+    before = {u: (t.amount, t.unit) for u, t in response_targets().items()}
+    saved, changed = [], {}
+    for urgency, (amount, unit) in targets.items():
+        row, _created = ResponseTarget.objects.update_or_create(urgency=urgency,
+                                                                defaults={"amount": amount, "unit": unit})
+        saved.append(row)
+        if before.get(urgency) != (amount, unit):
+            changed[urgency] = {"from": list(before.get(urgency, ())), "to": [amount, unit]}
+    if changed:
+        audit.record(actor, "hotline.targets.changed", None, detail={"changed": changed})
+    return saved

@@ -12,6 +12,7 @@ urlpatterns = [
     path("contacts/<int:contact_id>/respond/", views.contact_respond, name="contact_respond"),
     path("contacts/<int:contact_id>/flag/", views.caller_flag_create, name="caller_flag_create"),
     path("caller-flags/", views.caller_flags, name="caller_flags"),
+    path("targets/", views.targets_edit, name="targets_edit"),
     path("caller-flags/<int:flag_id>/lift/", views.caller_flag_lift, name="caller_flag_lift"),
     path("on-call/", views.on_call, name="on_call"),
     path("on-call/shifts/new/", views.shift_create, name="shift_create"),

@@ -29,6 +29,7 @@ from .forms import (
     QueueFilterForm,
     ReportForm,
     ShiftForm,
+    TargetsForm,
     contact_initial,
 )
 from .models import Urgency, new_reference
@@ -223,6 +224,23 @@ def caller_flag_lift(request: HttpRequest, flag_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Flag lifted."))
     return redirect("hotline:caller_flags")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets_edit(request: HttpRequest) -> HttpResponse:
+    """The line's lead sets the first-response targets (they override ``data/response_targets.yaml``)."""
+    require(request.user, "hotline.lead")
+    form = TargetsForm(request.POST or None, targets=response_targets())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_response_targets(actor=request.user, targets=form.targets())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("First-response targets saved."))
+            return redirect("hotline:queue")
+    return render(request, "hotline/targets_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
