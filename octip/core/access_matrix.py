@@ -97,6 +97,7 @@ ROUTES: dict[str, Expect] = {
     "GET /api/v1/cases/{case_id}/youth": {"*": 404, "anonymous": 401},
     "GET /api/v1/courses": {"*": 200},
     "GET /api/v1/emergency-access": {"*": 403, "auditor": 200, "anonymous": 401},
+    "GET /api/v1/hotline/caller-flags": {"*": 403, "coordinator": 200, "anonymous": 401},
     "GET /api/v1/hotline/contacts": {"*": 403, "coordinator": 200, "hotline_operator": 200, "anonymous": 401},
     "GET /api/v1/hotline/contacts/{contact_id}": {"caseworker": 404},
     "GET /api/v1/justice/deadlines": {"*": 403, "coordinator": 200, "caseworker": 200, "police_liaison": 200, "anonymous": 401},
@@ -161,6 +162,9 @@ ROUTES: dict[str, Expect] = {
     "POST /api/v1/courses/{slug}/enrolments": {"*": 404, "anonymous": 401},
     "POST /api/v1/credentials/verify": {"*": 200},
     "POST /api/v1/emergency-access/{access_id}/review": {"*": 403, "auditor": 400, "anonymous": 401},
+    # The matrix's world holds no caller flag: the id it asks with is not a number (400 for all signed in).
+    "POST /api/v1/hotline/caller-flags/{flag_id}/lift": {"*": 400, "anonymous": 401},
+    "POST /api/v1/hotline/contacts/{contact_id}/caller-flags": {"*": 403, "coordinator": 400, "anonymous": 401},
     "POST /api/v1/hotline/contacts": {"*": 403, "coordinator": 400, "hotline_operator": 400, "anonymous": 401},
     "POST /api/v1/police-contacts/{contact_id}/end-access": {"hotline_operator": 404},
     "POST /api/v1/proceedings/{proceeding_id}/court-dates": {"hotline_operator": 404},
@@ -263,6 +267,10 @@ ROUTES: dict[str, Expect] = {
     "directory:edit": {"*": 403, "coordinator": 200, "analyst": (403, 404), "org_admin": (200, 403), "auditor": (403, 404), "system_admin": 200, "anonymous": 302},
     "directory:index": {"analyst": 200, "auditor": 200},
     # hotline:
+    "hotline:caller_flag_create": {"*": 403, "coordinator": 200, "anonymous": 302},
+    "hotline:caller_flag_lift": {"*": 405, "anonymous": 302},
+    "hotline:caller_flags": {"hotline_operator": 403},
+    "hotline:targets_edit": {"hotline_operator": 403},
     "hotline:contact_create": {},
     "hotline:contact_detail": {"hotline_operator": (200, 404)},
     "hotline:contact_edit": {"hotline_operator": (200, 404)},

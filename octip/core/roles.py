@@ -50,6 +50,9 @@ PERMISSIONS: dict[str, str] = {
     "hotline.view": "See 24/7 line contacts and the queue",
     "hotline.edit": "Log and update 24/7 line contacts",
     "hotline.roster": "Manage the on-call roster",
+    # The 24/7 line has no role of its own for its lead: the coordinator, who supervises the line (and
+    # keeps its roster), holds this. A future "hotline lead" role would take it over.
+    "hotline.lead": "Lead the 24/7 line: set and lift caller flags, edit first-response targets",
     "directory.view_partner_services": "See partners-only services in the directory",
     "directory.edit": "Edit services of the directory",
     "justice.view": "See police liaison and proceedings records",
@@ -112,7 +115,7 @@ _CASEWORK = {"case.view", "case.view_identifying", "case.create", "case.edit", "
 ROLES: dict[str, Role] = {r.id: r for r in [
     _role("coordinator", _("Coordinator"), Scope.ALL,
           _CASEWORK | {"case.assign", "case.approve_closure", "case.break_glass", "consent.legal_basis",
-                       "screening.publish_framework", "hotline.view", "hotline.edit", "hotline.roster",
+                       "screening.publish_framework", "hotline.view", "hotline.edit", "hotline.roster", "hotline.lead",
                        "directory.edit", "justice.view", "justice.edit", "stats.view", "user.view",
                        "user.approve_role", "prevention.curate_practices", "situation.view", "situation.edit",
                        "case.approve", "case.reassign_departing"},

@@ -29,6 +29,12 @@ SITUATIONS = [
     "Walk-in: man sleeps at the construction site, is paid far less than promised, and is watched.",
     "Web visitor reports a hotel room with many visitors and a young person who seemed frightened.",
 ]
+#: The categories of each situation above (codes of ``data/contact_categories.yaml``).
+SITUATION_CATEGORIES = [
+    ["labour_trafficking"], ["sex_trafficking"], ["sex_trafficking"], ["sex_trafficking", "online_exploitation"],
+    ["labour_trafficking"], ["labour_trafficking", "online_exploitation"], ["labour_trafficking"],
+    ["referral_request"], ["labour_trafficking"], ["sex_trafficking"],
+]
 LANGUAGES = ["English", "French", "Punjabi", "Tagalog", "Spanish", "Mandarin", "Korean"]
 
 
@@ -66,6 +72,8 @@ def seed(*, scale: int | None, stdout) -> None:
                 [c for c in CallerType.values if c != CallerType.ANONYMOUS]),
             language=language, interpreter_used=language not in {"English", "French"},
             region=random.choice(regions), urgency=urgency, summary=SITUATIONS[index % len(SITUATIONS)],
+            categories=SITUATION_CATEGORIES[index % len(SITUATIONS)],
+            lines_given=["victimlinkbc", "canadian_hotline"] if answered else [],
             seen_when=random.choice(SeenWhen.values) if channel == Channel.WEB_REPORT else "",
             indicators_noticed="Documents held by employer; debt; isolation." if index % 2 else "",
             actions_taken="Safety check done; lines given." if answered else "",
@@ -88,4 +96,57 @@ def seed(*, scale: int | None, stdout) -> None:
                                    ends_at=begins + datetime.timedelta(hours=8), escalation_contact=coordinator,
                                    escalation_phone="604-555-0100", note="Demo shift")
         shifts += 1
-    stdout.write(f"24/7 line: {created} contacts, {shifts} on-call shifts.")
+    depth = _seed_coded_and_repeat_contacts(office, operators, coordinator, now)
+    stdout.write(f"24/7 line: {created} contacts, {shifts} on-call shifts, {depth}.")
+
+
+def _seed_coded_and_repeat_contacts(office, operators, coordinator, now) -> str:
+    """Non-data contacts, a synthetic caller who comes back three times (recognised by phone and
+    email) and is flagged, and contacts that record the services and lines given. Through the
+    services, so tokens, audit and validation are the real ones. Numbers are 555-01xx (fictional)."""
+    from octip.directory.models import Service, ServiceStatus
+
+    from . import services
+
+    operator = operators[0]
+    made = 0
+    for minutes, kind in ((50, "silent"), (130, "hang_up"), (400, "wrong_number"), (700, "prank"), (900, "testing")):
+        services.log_contact(actor=operator, channel=Channel.PHONE, caller_type=CallerType.ANONYMOUS,
+                             urgency=Urgency.ROUTINE, contact_type=kind, summary="",
+                             received_at=now - datetime.timedelta(minutes=minutes))
+        made += 1
+    given = list(Service.objects.filter(status=ServiceStatus.ACTIVE).order_by("name")[:2])
+    repeat = [
+        (6000, {"reporter_phone": "604-555-0190", "summary": "Synthetic: asks what help exists for farm workers "
+                                                             "whose passports are held.",
+                "categories": ["labour_trafficking", "information_request"], "lines_given": ["victimlinkbc"]}),
+        (3000, {"reporter_contact": "Synthetic caller, evenings: 604 555 0190",
+                "summary": "Synthetic: the same caller, now says two co-workers cannot leave the farm.",
+                "categories": ["labour_trafficking"], "services_given": given, "lines_given": ["octip_24_7"]}),
+        (600, {"reporter_phone": "+1 (604) 555-0190", "reporter_email": "synthetic.caller@example.org",
+               "summary": "Synthetic: the caller again, asking for a call back about the co-workers.",
+               "categories": ["labour_trafficking", "referral_request"]}),
+    ]
+    last = None
+    for minutes, fields in repeat:
+        last = services.log_contact(actor=operator, channel=Channel.PHONE, caller_type=CallerType.FAMILY_OR_FRIEND,
+                                    urgency=Urgency.URGENT, received_at=now - datetime.timedelta(minutes=minutes),
+                                    language="English", **fields)
+        made += 1
+    prank = None
+    for minutes in (8000, 5000, 200):
+        prank = services.log_contact(actor=operator, channel=Channel.PHONE, caller_type=CallerType.ANONYMOUS,
+                                     urgency=Urgency.ROUTINE, contact_type="prank", summary="",
+                                     reporter_phone="778-555-0191",
+                                     received_at=now - datetime.timedelta(minutes=minutes))
+        made += 1
+    flags = 0
+    if prank is not None:
+        flags += len(services.set_caller_flag(actor=coordinator, contact=prank, kind="hoax",
+                                              reason="Synthetic: repeated prank calls, asks for made-up people."))
+    if last is not None:
+        flags += len(services.set_caller_flag(actor=coordinator, contact=last, kind="possible_trafficker",
+                                              reason="Synthetic: asks where named co-workers are now; be careful "
+                                                     "what you confirm.",
+                                              expires_on=timezone.localdate() + datetime.timedelta(days=30)))
+    return f"{made} coded and repeat contacts, {flags} caller flags"

@@ -6,10 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from octip.cases.selectors import case_by_number, case_or_none
 from octip.core.bounds import BoundedDateField, BoundedDateTimeField
+from octip.directory.models import ServiceStatus
+from octip.directory.selectors import visible_services
 from octip.partners.models import Region, User
 from octip.screening.selectors import recent_screenings_for, screening_or_none
+from octip.site.lines import phone_lines
 
-from .models import CallerType, Channel, Contact, DangerNow, Outcome, SeenWhen, Urgency
+from .models import CallerType, Channel, Contact, ContactType, DangerNow, Outcome, SeenWhen, TargetUnit, Urgency
+from .reference import categories, flag_kinds
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -44,6 +48,13 @@ class ContactForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect,
                                 help_text=_("Emergency: someone is in danger now — call 911 first."))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    contact_type = forms.ChoiceField(
+        label=_("Type of contact"), choices=ContactType.choices, initial=ContactType.SUBSTANTIVE, required=False,
+        help_text=_("Silent, hang-up, wrong number, prank, abusive and testing contacts are counted, need no "
+                    "follow-up and are closed when logged."))
+    categories = forms.MultipleChoiceField(
+        label=_("What the contact is about"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose every category that applies (none for a non-data contact)."))
     caller_type = forms.ChoiceField(label=_("Who contacted the line"), choices=CallerType.choices)
     language = forms.CharField(label=_("Language"), max_length=60, required=False)
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
@@ -52,6 +63,7 @@ class ContactForm(forms.Form):
     received_at = BoundedDateTimeField(label=_("Received"), widget=DateTimeLocalInput(), required=False,
                                       help_text=_("Leave empty for now."))
     summary = forms.CharField(label=_("Summary"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 6}),
+                              required=False,
                               help_text=_("What the caller said and what they need. Stored encrypted."))
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     indicators_noticed = forms.CharField(label=_("Indicators noticed"), max_length=5_000, required=False,
@@ -60,7 +72,18 @@ class ContactForm(forms.Form):
                                     widget=forms.Textarea(attrs={"rows": 3}))
     reporter_contact = forms.CharField(label=_("How to reach the caller (optional)"), max_length=500,
                                        required=False, help_text=_("Only with the caller's agreement."))
+    reporter_phone = forms.CharField(
+        label=_("Caller's phone (optional)"), max_length=40, required=False,
+        help_text=_("Stored encrypted. A caller who contacts the line again is recognised by it."))
+    reporter_email = forms.EmailField(label=_("Caller's email (optional)"), max_length=254, required=False,
+                                      help_text=_("Stored encrypted, like the phone."))
     follow_up_due = BoundedDateField(label=_("Follow-up due"), widget=DateInput(), required=False)
+    lines_given = forms.MultipleChoiceField(label=_("Phone lines given to the caller"), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    services_given = forms.ModelMultipleChoiceField(
+        label=_("Directory services given to the caller"), queryset=None, required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Active services of the directory. Hold Ctrl (or Cmd) to choose several."))
     outcome = forms.ChoiceField(label=_("Outcome"), required=False,
                                 choices=[("", _("Still open"))] + list(Outcome.choices),
                                 help_text=_("Choosing an outcome closes the contact and removes it from the queue."))
@@ -76,6 +99,11 @@ class ContactForm(forms.Form):
     def __init__(self, *args, organization_id: int | None, actor, current_screening_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        # Labels in the reader's language, from the data file.
+        self.fields["categories"].choices = [(c.code, c.label) for c in categories()]
+        self.fields["lines_given"].choices = [(line.id, f"{line.name} ({line.number})") for line in phone_lines()]
+        self.fields["services_given"].queryset = (visible_services(actor).filter(status=ServiceStatus.ACTIVE)
+                                                  .select_related("organization").order_by("name"))
         self.fields["handled_by"].queryset = hotline_staff(organization_id)
         self.fields["screening"].queryset = recent_screenings_for(actor=actor, including=current_screening_id)
         self.fields["screening"].label_from_instance = _screening_label
@@ -91,6 +119,17 @@ class ContactForm(forms.Form):
         self.cleaned_data["case"] = case
         return number
 
+    def clean_contact_type(self):
+        return self.cleaned_data.get("contact_type") or ContactType.SUBSTANTIVE
+
+    def clean(self):
+        data = super().clean()
+        substantive = data.get("contact_type") == ContactType.SUBSTANTIVE
+        if substantive and not (data.get("summary") or "").strip() and "summary" not in self.errors:
+            # A substantive contact must say what it was about (only a non-data one may leave it empty).
+            self.add_error("summary", self.fields["summary"].error_messages["required"])
+        return data
+
     def clean_received_at(self):
         value = self.cleaned_data.get("received_at")
         if value and value > timezone.now():
@@ -100,9 +139,12 @@ class ContactForm(forms.Form):
 
 def contact_initial(contact: Contact, *, actor) -> dict:
     initial = {name: getattr(contact, name) for name in (
-        "urgency", "channel", "caller_type", "language", "interpreter_used", "region", "received_at",
+        "urgency", "channel", "contact_type", "categories", "reporter_phone", "reporter_email",
+        "caller_type", "language", "interpreter_used", "region", "received_at",
         "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact", "follow_up_due",
         "outcome", "handled_by")}
+    initial["lines_given"] = list(contact.lines_given or [])
+    initial["services_given"] = list(visible_services(actor).filter(pk__in=contact.services_given.all()))
     initial["screening"] = screening_or_none(actor=actor, screening_id=contact.screening_id)
     # A link to a case the editor cannot see is neither shown nor changed by their edit.
     visible = case_or_none(actor=actor, case_id=contact.case_id)
@@ -192,3 +234,37 @@ class ReportForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     past_target = forms.BooleanField(label=_("Only contacts past their first-response target"), required=False)
+
+
+class CallerFlagForm(forms.Form):
+    """The lead flags the caller of a contact, for the operators of the line."""
+
+    kind = forms.ChoiceField(label=_("Kind of flag"))
+    reason = forms.CharField(label=_("Reason"), max_length=2_000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("What operators should know. Stored encrypted; shown to your line's "
+                                         "operators when this caller contacts the line again."))
+    expires_on = BoundedDateField(label=_("Expires on"), widget=DateInput(), required=False,
+                                  help_text=_("Leave empty for the kind's usual length. At most a year."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.code, k.label) for k in flag_kinds()]
+
+
+class TargetsForm(forms.Form):
+    """The first-response target of each urgency: an amount and a unit."""
+
+    def __init__(self, *args, targets: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for urgency in Urgency:
+            current = targets.get(urgency.value)
+            self.fields[f"{urgency.value}_amount"] = forms.IntegerField(
+                label=_("%(urgency)s: amount") % {"urgency": urgency.label}, min_value=1, max_value=20_160,
+                initial=current.amount if current else None)
+            self.fields[f"{urgency.value}_unit"] = forms.ChoiceField(
+                label=_("%(urgency)s: unit") % {"urgency": urgency.label}, choices=TargetUnit.choices,
+                initial=current.unit if current else None)
+
+    def targets(self) -> dict[str, tuple[int, str]]:
+        data = self.cleaned_data
+        return {u.value: (data[f"{u.value}_amount"], data[f"{u.value}_unit"]) for u in Urgency}

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from octip.core import crypto
 from octip.core.access import ScopedQuerySet, teammate_ids
 from octip.core.fields import EncryptedChar, EncryptedText
 from octip.core.models import VersionedModel
@@ -33,6 +34,23 @@ class CallerType(models.TextChoices):
     POLICE = "police", _("Police")
     PUBLIC = "public", _("Member of the public")
     ANONYMOUS = "anonymous", _("Anonymous")
+
+
+class ContactType(models.TextChoices):
+    """What kind of contact it was. Every type but "substantive" is a non-data contact: it is
+    counted, needs no follow-up and opens no case or screening."""
+
+    SUBSTANTIVE = "substantive", _("Substantive contact")
+    SILENT = "silent", _("Silent")
+    HANG_UP = "hang_up", _("Hang-up")
+    WRONG_NUMBER = "wrong_number", _("Wrong number")
+    PRANK = "prank", _("Prank or hoax")
+    ABUSIVE = "abusive", _("Abusive")
+    TESTING = "testing", _("Testing the line")
+
+
+#: The non-data contact types.
+NON_DATA_TYPES = frozenset(ContactType.values) - {ContactType.SUBSTANTIVE}
 
 
 class Urgency(models.TextChoices):
@@ -110,6 +128,10 @@ class Contact(VersionedModel):
     reference = models.CharField(_("reference"), max_length=11, unique=True, default=new_reference,
                                  editable=False)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    contact_type = models.CharField(_("type of contact"), max_length=20, choices=ContactType.choices,
+                                    default=ContactType.SUBSTANTIVE)
+    #: Codes of ``data/contact_categories.yaml`` (``reference.categories``): what the contact is about.
+    categories = models.JSONField(_("categories"), default=list, blank=True)
     caller_type = models.CharField(_("caller"), max_length=20, choices=CallerType.choices)
     language = models.CharField(_("language"), max_length=60, blank=True,
                                 help_text=_("The language the contact took place in."))
@@ -120,11 +142,15 @@ class Contact(VersionedModel):
     danger_now = models.CharField(_("someone in danger now"), max_length=10, choices=DangerNow.choices,
                                   blank=True)
     seen_when = models.CharField(_("when it was seen"), max_length=20, choices=SeenWhen.choices, blank=True)
-    summary = EncryptedText(_("summary"))
+    summary = EncryptedText(_("summary"), blank=True)
     place = EncryptedChar(_("place"), max_length=300, blank=True)
     indicators_noticed = EncryptedText(_("indicators noticed"), blank=True)
     actions_taken = EncryptedText(_("actions taken"), blank=True)
     reporter_contact = EncryptedText(_("how to reach the reporter"), blank=True)
+    reporter_phone = EncryptedChar(_("reporter's phone"), max_length=40, blank=True)
+    reporter_email = EncryptedChar(_("reporter's email"), max_length=254, blank=True)
+    #: The blind-index key version of this contact's ``ReporterToken`` rows (see ``reporter``).
+    index_key_id = models.CharField(max_length=32, default=crypto.FIRST_INDEX_KEY_ID, editable=False)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
@@ -138,6 +164,11 @@ class Contact(VersionedModel):
     case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="hotline_contacts", verbose_name=_("linked case"))
     created_at = models.DateTimeField(auto_now_add=True)
+    #: What the operator gave the caller: services of the directory, and phone lines (ids of
+    #: ``site/phone_lines.yaml``, the "lines to call" of the public site).
+    services_given = models.ManyToManyField("directory.Service", blank=True, related_name="+",
+                                            verbose_name=_("services given"))
+    lines_given = models.JSONField(_("phone lines given"), default=list, blank=True)
 
     objects = ContactQuerySet.as_manager()
 
@@ -152,6 +183,66 @@ class Contact(VersionedModel):
     @property
     def is_open(self) -> bool:
         return not self.outcome
+
+    @property
+    def line_terms(self) -> list:
+        from octip.site.lines import phone_lines
+
+        given = set(self.lines_given or [])
+        return [line for line in phone_lines() if line.id in given]
+
+    @property
+    def is_non_data(self) -> bool:
+        return self.contact_type in NON_DATA_TYPES
+
+    @property
+    def category_terms(self) -> list:
+        from .reference import category
+
+        return [term for term in (category(code) for code in self.categories or []) if term is not None]
+
+    # Blind-index rotation (``manage.py rotate_blind_index_key``): the tokens live in ReporterToken.
+    INDEXED_FIELDS = ["index_key_id"]
+
+    def refresh_indexes(self) -> None:
+        self.index_key_id = crypto.key_ring().blind_index_id
+
+    def reporter_identifiers(self) -> list[tuple[str, str]]:
+        from .reporter import identifiers
+
+        return identifiers(phone=self.reporter_phone, email=self.reporter_email, free_text=self.reporter_contact)
+
+    @classmethod
+    def reindexed(cls, rows: list[Contact]) -> None:
+        """Rewrite the reporter tokens of these saved contacts under their (new) key version."""
+        ReporterToken.objects.filter(contact__in=rows).delete()
+        ReporterToken.objects.bulk_create([t for row in rows for t in reporter_tokens(row)])
+
+
+class ReporterToken(models.Model):
+    """One blind index of a contact's reporter (a phone or an email), under the key version
+    ``key_id``: how a caller who comes back is recognised without reading anyone's text."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reporter_tokens")
+    kind = models.CharField(max_length=10)
+    key_id = models.CharField(max_length=32)
+    token = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contact", "kind", "key_id", "token"],
+                                               name="hotline_reporter_token_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} token of contact {self.contact_id}"
+
+
+def reporter_tokens(contact: Contact) -> list[ReporterToken]:
+    """The tokens of a saved contact under its key version, each once."""
+    from .reporter import token
+
+    key_id = contact.index_key_id
+    return [ReporterToken(contact=contact, kind=kind, key_id=key_id, token=token(kind, value, key_id))
+            for kind, value in contact.reporter_identifiers()]
 
 
 class ResponseTarget(models.Model):
@@ -206,3 +297,74 @@ class OnCallShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+
+# --- Caller flags ---------------------------------------------------------------------------------
+
+class CallerFlagQuerySet(ScopedQuerySet["CallerFlag"]):
+    view_permission = "hotline.view"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        # A flag is about how one organization's line handles a caller: only that line sees it.
+        if scope == Scope.ALL:
+            return Q()
+        return Q(organization_id=user.organization_id)
+
+    def active(self, today: datetime.date | None = None) -> CallerFlagQuerySet:
+        return self.filter(lifted_at__isnull=True, expires_on__gte=today or timezone.localdate())
+
+
+class CallerFlag(models.Model):
+    """A note to the operators of one organization's line about a caller who comes back (abusive,
+    hoax, possibly linked to a trafficker: ``data/caller_flag_kinds.yaml``), until ``expires_on``.
+    Keyed by one reporter identifier's blind index; the identifier itself is kept encrypted only so
+    that a key rotation can re-index it. Set and lifted by the line's lead (``hotline.lead``)."""
+
+    organization = models.ForeignKey("partners.Organization", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organization"))
+    kind = models.CharField(_("kind"), max_length=40)
+    reason = EncryptedText(_("reason"))
+    identifier_kind = models.CharField(max_length=10)
+    identifier = EncryptedChar(max_length=254)
+    token = models.CharField(max_length=64, db_index=True)
+    index_key_id = models.CharField(max_length=32, default=crypto.FIRST_INDEX_KEY_ID, editable=False)
+    expires_on = models.DateField(_("expires on"))
+    source_contact = models.ForeignKey(Contact, on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+", verbose_name=_("set from contact"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CallerFlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expires_on", "pk"]
+        verbose_name = _("caller flag")
+
+    def __str__(self) -> str:
+        return f"{self.kind} until {self.expires_on}"
+
+    @property
+    def kind_term(self):
+        from .reference import flag_kind
+
+        return flag_kind(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        term = self.kind_term
+        return term.label if term else self.kind
+
+    def is_active(self, today: datetime.date | None = None) -> bool:
+        return self.lifted_at is None and self.expires_on >= (today or timezone.localdate())
+
+    # Blind-index rotation: the token is recomputed from the encrypted identifier.
+    INDEXED_FIELDS = ["index_key_id", "token"]
+
+    def refresh_indexes(self) -> None:
+        from .reporter import token
+
+        self.index_key_id = crypto.key_ring().blind_index_id
+        self.token = token(self.identifier_kind, self.identifier, self.index_key_id)

@@ -12,7 +12,13 @@ class ContactIn(Schema):
     channel: str
     caller_type: str
     urgency: str
-    summary: str
+    summary: str = ""
+    contact_type: str = "substantive"
+    categories: list[str] = []
+    lines_given: list[str] = []
+    services_given: list[uuid.UUID] = []
+    reporter_phone: str = ""
+    reporter_email: str = ""
     language: str = ""
     interpreter_used: bool = False
     region: str | None = None
@@ -31,6 +37,12 @@ class ContactIn(Schema):
 
 class ContactPatch(Schema):
     version: int
+    contact_type: str | None = None
+    categories: list[str] | None = None
+    lines_given: list[str] | None = None
+    services_given: list[uuid.UUID] | None = None
+    reporter_phone: str | None = None
+    reporter_email: str | None = None
     channel: str | None = None
     caller_type: str | None = None
     urgency: str | None = None
@@ -57,6 +69,8 @@ class ContactSummaryOut(Schema):
     id: int
     reference: str
     channel: str
+    contact_type: str
+    categories: list[str]
     caller_type: str
     urgency: str
     region: str | None
@@ -73,6 +87,33 @@ class ContactSummaryOut(Schema):
     version: int
 
 
+class ActiveFlagOut(Schema):
+    """An active caller flag on a contact, as the operator sees it (its reading is audited)."""
+
+    id: int
+    kind: str
+    reason: str
+    expires_on: datetime.date
+
+
+class CallerFlagIn(Schema):
+    kind: str
+    reason: str
+    expires_on: BoundedDate | None = None
+
+
+class CallerFlagOut(Schema):
+    """A caller flag in the lead's list: no reason, no caller."""
+
+    id: int
+    kind: str
+    expires_on: datetime.date
+    active: bool
+    source_contact_id: int | None
+    set_at: datetime.datetime
+    lifted_at: datetime.datetime | None
+
+
 class ContactOut(ContactSummaryOut):
     danger_now: str
     seen_when: str
@@ -81,5 +122,15 @@ class ContactOut(ContactSummaryOut):
     indicators_noticed: str
     actions_taken: str
     reporter_contact: str
+    reporter_phone: str
+    reporter_email: str
     case_id: uuid.UUID | None
     screening_id: uuid.UUID | None
+    #: Earlier contacts of the same reporter with the contact's organization: how many, and the ids
+    #: of those the reader may see (the look-up is audited).
+    previous_contacts: int
+    previous_contact_ids: list[int]
+    caller_flags: list[ActiveFlagOut]
+    #: Ids of ``site/phone_lines.yaml`` and of directory services the operator gave the caller.
+    lines_given: list[str]
+    services_given: list[uuid.UUID]

@@ -6,17 +6,30 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
 
-from .models import URGENCY_RANK, Contact, ContactQuerySet, OnCallShift, ShiftQuerySet
+from .models import (
+    NON_DATA_TYPES,
+    URGENCY_RANK,
+    CallerFlag,
+    CallerFlagQuerySet,
+    Contact,
+    ContactQuerySet,
+    ContactType,
+    OnCallShift,
+    ShiftQuerySet,
+)
+from .reference import categories, trafficking_codes
+from .reporter import tokens_for_search
 from .targets import response_targets
 
 #: The fields whose reading is an audited event.
-PROTECTED_FIELDS = ("summary", "place", "indicators_noticed", "actions_taken", "reporter_contact")
+PROTECTED_FIELDS = ("summary", "place", "indicators_noticed", "actions_taken", "reporter_contact",
+                    "reporter_phone", "reporter_email")
 
 
 def contacts_for(*, actor: Actor) -> ContactQuerySet:
@@ -87,3 +100,133 @@ def on_call_now(*, actor: Actor, now: datetime.datetime | None = None) -> ShiftQ
 
 def upcoming_shifts(*, actor: Actor, now: datetime.datetime | None = None) -> ShiftQuerySet:
     return shifts_for(actor=actor).filter(ends_at__gt=now or timezone.now())
+
+
+# --- Repeat contacts ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RepeatContacts:
+    """The earlier contacts of the same reporter (same phone or email) with the line of the contact's
+    organization: ``count`` of them, of which ``shown`` are in the reader's scope (the rest are only
+    counted). Contacts with another organization's line are neither shown nor counted."""
+
+    count: int
+    shown: list[Contact]
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.shown)
+
+
+def _same_reporter(contact: Contact) -> ContactQuerySet:
+    """Other contacts of the same organization whose reporter shares a phone or email token with
+    ``contact``'s, under any configured key version (a rotation may be half done)."""
+    pairs = contact.reporter_identifiers()
+    if not pairs or contact.organization_id is None:
+        return Contact.objects.none()
+    match = Q()
+    for key_id, tokens in tokens_for_search(pairs).items():
+        for kind, token in tokens:
+            match |= Q(reporter_tokens__key_id=key_id, reporter_tokens__kind=kind, reporter_tokens__token=token)
+    return (Contact.objects.filter(match, organization_id=contact.organization_id)
+            .exclude(pk=contact.pk).distinct())
+
+
+def repeat_contacts(*, actor: Actor, contact: Contact) -> RepeatContacts:
+    """The reporter's earlier contacts, for the contact page: counted within the contact's
+    organization, shown only where ``visible_to`` the reader. ``contact`` must be one the reader may
+    read (``contact_for_reading``). The look-up is audited once, with counts only."""
+    if not contact.reporter_identifiers():
+        return RepeatContacts(count=0, shown=[])  # no phone or email: nothing is looked up
+    earlier = _same_reporter(contact).filter(received_at__lte=contact.received_at)
+    ids = set(earlier.values_list("pk", flat=True))
+    shown = list(contacts_for(actor=actor).filter(pk__in=ids).defer(*PROTECTED_FIELDS)
+                 .order_by("-received_at", "-pk")) if ids else []
+    audit.record(actor, "hotline.contact.repeat_read", contact,
+                 detail={"previous": len(ids), "shown": [c.pk for c in shown]})
+    return RepeatContacts(count=len(ids), shown=shown)
+
+
+# --- Counting (Polaris) ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ContactCounts:
+    """Polaris-style counts: every contact is a ``signal``; a substantive contact about a potential
+    trafficking situation (a trafficking category) counts towards ``cases``. Codes only."""
+
+    signals: int
+    cases: int
+    by_type: dict[str, int]
+    by_category: dict[str, int]
+    non_data: int
+
+
+def contact_counts(*, actor: Actor, start: datetime.date | None = None, end: datetime.date | None = None,
+                   contact_type: str = "", category: str = "") -> ContactCounts:
+    """Counts of the contacts in the reader's scope received from ``start`` to ``end`` (dates,
+    inclusive), optionally of one type or with one category. No text is read."""
+    rows = Contact.objects.visible_to(actor)
+    if start is not None:
+        rows = rows.filter(received_at__date__gte=start)
+    if end is not None:
+        rows = rows.filter(received_at__date__lte=end)
+    if contact_type:
+        rows = rows.filter(contact_type=contact_type)
+    pairs = list(rows.values_list("contact_type", "categories"))
+    if category:
+        pairs = [(t, c) for t, c in pairs if category in (c or [])]
+    trafficking = trafficking_codes()
+    by_type = dict.fromkeys(ContactType.values, 0)
+    by_category = {c.code: 0 for c in categories()}
+    cases = 0
+    for kind, codes in pairs:
+        by_type[kind] = by_type.get(kind, 0) + 1
+        for code in codes or []:
+            if code in by_category:
+                by_category[code] += 1
+        if kind == ContactType.SUBSTANTIVE and trafficking & set(codes or []):
+            cases += 1
+    return ContactCounts(signals=len(pairs), cases=cases, by_type=by_type, by_category=by_category,
+                         non_data=sum(n for t, n in by_type.items() if t in NON_DATA_TYPES))
+
+
+# --- Caller flags ---------------------------------------------------------------------------------
+
+def caller_flags_for(*, actor: Actor) -> CallerFlagQuerySet:
+    """Flags in the reader's scope (their organization's line), without reading their reasons."""
+    return CallerFlag.objects.visible_to(actor).select_related("set_by", "source_contact").defer("reason",
+                                                                                              "identifier")
+
+
+def caller_flag_or_404(*, actor: Actor, flag_id: int) -> CallerFlag:
+    return get_visible_or_404(CallerFlag.objects.all(), actor, pk=flag_id)
+
+
+def active_flags_on(*, actor: Actor, contact: Contact) -> list[CallerFlag]:
+    """The active (not lifted, not expired) flags of ``contact``'s caller that the reader may see, with
+    their reasons; reading them is audited once, when there is any. ``contact`` must be one the reader
+    may read."""
+    pairs = contact.reporter_identifiers()
+    if not pairs or contact.organization_id is None:
+        return []
+    match = Q()
+    for key_id, tokens in tokens_for_search(pairs).items():
+        for kind, token in tokens:
+            match |= Q(index_key_id=key_id, identifier_kind=kind, token=token)
+    flags = list(CallerFlag.objects.visible_to(actor).active().filter(match)
+                 .filter(organization_id=contact.organization_id).defer("identifier"))
+    if flags:
+        audit.record(actor, "hotline.caller_flag.read", contact, detail={"flag_ids": [f.pk for f in flags]})
+    # One flag per kind: a caller flagged by phone and by email shows it once.
+    unique: dict[str, CallerFlag] = {}
+    for flag in flags:
+        unique.setdefault(flag.kind, flag)
+    return list(unique.values())
+
+
+def services_given(*, actor: Actor, contact: Contact) -> list:
+    """The directory services given on a contact that the reader can see in the directory."""
+    from octip.directory.selectors import visible_services
+
+    return list(visible_services(actor).filter(pk__in=contact.services_given.values("pk"))
+                .select_related("organization").order_by("name"))

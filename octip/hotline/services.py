@@ -18,19 +18,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from octip.cases.models import Case
+from octip.cases.models import Case, normalize_phone
 from octip.cases.selectors import is_visible_case
 from octip.cases.services import open_case
-from octip.core import audit, context
+from octip.core import audit, context, crypto
 from octip.core.access import require
 from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
+from octip.directory.models import Service as DirectoryService
+from octip.directory.selectors import visible_services
 from octip.notifications.models import Kind as NotificationKind
 from octip.notifications.services import notify, staff_with_permission
 from octip.partners.models import Organization, OrganizationType, Region, User
 from octip.screening.selectors import is_visible_screening
 
-from .models import CallerType, Channel, Contact, DangerNow, OnCallShift, Outcome, SeenWhen, Urgency
+from . import reference
+from .models import (
+    CallerFlag,
+    CallerType,
+    Channel,
+    Contact,
+    DangerNow,
+    OnCallShift,
+    Outcome,
+    ReporterToken,
+    ResponseTarget,
+    SeenWhen,
+    TargetUnit,
+    Urgency,
+    reporter_tokens,
+)
+from .reporter import normalize_email, token
 from .selectors import contact_or_404
 from .signals import send_contact_logged
 from .targets import response_targets
@@ -40,8 +58,11 @@ EDITABLE_FIELDS = (
     "channel", "caller_type", "language", "interpreter_used", "region", "urgency", "danger_now",
     "seen_when", "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact",
     "follow_up_due", "outcome", "received_at", "handled_by", "case", "case_id",
-    "screening", "screening_id",
+    "screening", "screening_id", "contact_type", "categories", "reporter_phone", "reporter_email",
+    "lines_given", "services_given",
 )
+#: The fields a reporter is recognised by: a change to one rewrites the contact's reporter tokens.
+REPORTER_FIELDS = ("reporter_contact", "reporter_phone", "reporter_email")
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
@@ -93,6 +114,70 @@ def _check_received_at(contact: Contact) -> None:
         raise ValidationError({"received_at": _("Enter a time in the year 2000 or later.")})
 
 
+def _check_coding(contact: Contact) -> None:
+    """The type and categories of a contact. A substantive contact says what it is about (a summary);
+    a non-data contact (silent, hang-up, wrong number, prank, abusive, testing) has no follow-up, no
+    case or screening and no category: it is closed with "no further action" when logged."""
+    errors: dict[str, str] = {}
+    codes = contact.categories
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        errors["categories"] = _("Choose categories from the list.")
+    else:
+        unknown = sorted({c for c in codes if reference.category(c) is None})
+        if unknown:
+            errors["categories"] = _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)}
+        contact.categories = [c.code for c in reference.categories() if c.code in set(codes)]  # once, in order
+    if contact.is_non_data:
+        if contact.case_id is not None or contact.screening_id is not None:
+            errors["contact_type"] = _("A non-data contact (silent, hang-up, wrong number, prank, abusive, testing) "
+                                       "cannot be linked to a case or a screening.")
+        if contact.follow_up_due is not None:
+            errors["follow_up_due"] = _("A non-data contact needs no follow-up.")
+        if contact.categories and "categories" not in errors:
+            errors["categories"] = _("A non-data contact has no category.")
+        if contact.outcome not in ("", Outcome.NO_FURTHER_ACTION):
+            errors["outcome"] = _("A non-data contact is closed with “No further action”.")
+    elif not (contact.summary or "").strip():
+        errors["summary"] = _("Say what the caller said and what they need.")
+    if contact.reporter_phone and not 7 <= len(normalize_phone(contact.reporter_phone)) <= 15:
+        errors["reporter_phone"] = _("Enter a phone number with 7 to 15 digits.")
+    if contact.reporter_email and "@" not in normalize_email(contact.reporter_email):
+        errors["reporter_email"] = _("Enter an email address.")
+    if errors:
+        raise ValidationError(errors)
+    if contact.is_non_data:
+        contact.outcome = Outcome.NO_FURTHER_ACTION
+
+
+def _check_lines(contact: Contact) -> None:
+    from octip.site.lines import phone_lines
+
+    lines = contact.lines_given
+    known = [line.id for line in phone_lines()]
+    if not isinstance(lines, list) or not all(isinstance(x, str) for x in lines) or set(lines) - set(known):
+        raise ValidationError({"lines_given": _("Choose phone lines from the list.")})
+    contact.lines_given = [x for x in known if x in set(lines)]
+
+
+def _services_given(actor: User, value: Any) -> list[DirectoryService]:
+    """The directory services given, each one the operator can see (a partners-only service they
+    cannot see does not exist for them); an unknown or hidden one is refused."""
+    items = list(value or [])
+    ids = [getattr(item, "pk", item) for item in items]
+    found = {str(s.pk): s for s in visible_services(actor).filter(pk__in=[str(i) for i in ids])} if ids else {}
+    if len(found) != len({str(i) for i in ids}):
+        raise ValidationError({"services_given": _("Choose services of the directory you can see.")})
+    return list(found.values())
+
+
+def _write_reporter_tokens(contact: Contact) -> None:
+    """The contact's reporter tokens under the current key version (after a save)."""
+    contact.index_key_id = crypto.key_ring().blind_index_id
+    Contact.objects.filter(pk=contact.pk).update(index_key_id=contact.index_key_id)
+    ReporterToken.objects.filter(contact=contact).delete()
+    ReporterToken.objects.bulk_create(reporter_tokens(contact))
+
+
 def _check_handler(contact: Contact) -> None:
     handler = contact.handled_by
     if handler is None:
@@ -108,9 +193,12 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     require(actor, "hotline.edit")
     _check_fields(fields)
     fields.setdefault("handled_by", actor)
+    services_given = _services_given(actor, fields.pop("services_given", None))
     if fields.get("received_at") is None:
         fields["received_at"] = timezone.now()
     contact = Contact(organization=actor.organization, **fields)
+    _check_coding(contact)
+    _check_lines(contact)
     if contact.outcome or contact.channel in {Channel.PHONE, Channel.WALK_IN}:
         # A call or walk-in is answered while it happens; the first response is the contact itself.
         contact.first_response_at = contact.received_at
@@ -120,8 +208,12 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     contact.full_clean()
     _check_handler(contact)
     contact.save()
+    contact.services_given.set(services_given)
+    _write_reporter_tokens(contact)
     audit.record(actor, "hotline.contact.created", contact,
-                 detail={"channel": contact.channel, "urgency": contact.urgency})
+                 detail={"channel": contact.channel, "urgency": contact.urgency, "type": contact.contact_type,
+                         "categories": contact.categories, "lines_given": contact.lines_given,
+                         "services_given": sorted(str(s.pk) for s in services_given)})
     alert_on_call(contact=contact)
     transaction.on_commit(functools.partial(send_contact_logged, contact.pk))
     return contact
@@ -136,6 +228,15 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
     if not changes:
         return contact
     _refuse_changing_hidden_links(actor, contact, changes)
+    changes = dict(changes)
+    services_given = None
+    if "services_given" in changes:
+        services_given = _services_given(actor, changes.pop("services_given"))
+        before = {str(pk) for pk in contact.services_given.values_list("pk", flat=True)}
+        if before == {str(s.pk) for s in services_given}:
+            services_given = None  # no change
+    if not changes and services_given is None:
+        return contact
     original = {name: getattr(contact, name) for name in changes}
     for name, value in changes.items():
         setattr(contact, name, value)
@@ -145,6 +246,12 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         _check_case(actor, contact)
     if "screening" in changes or "screening_id" in changes:
         _check_screening(actor, contact)
+    outcome_before = contact.outcome
+    _check_coding(contact)
+    _check_lines(contact)
+    if contact.outcome != outcome_before and "outcome" not in changes:
+        changes = {**changes, "outcome": contact.outcome}
+        original["outcome"] = outcome_before
     contact.full_clean()
     _check_handler(contact)
     changed = sorted(name for name in changes if original[name] != changes[name])
@@ -153,6 +260,11 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
         contact.first_response_at = timezone.now()
         fields.append("first_response_at")
     save_versioned(contact, expected_version=expected_version, fields=fields, original=original)
+    if services_given is not None:
+        contact.services_given.set(services_given)
+        changed = sorted([*changed, "services_given"])
+    if set(changed) & set(REPORTER_FIELDS):
+        _write_reporter_tokens(contact)
     audit.record(actor, "hotline.contact.updated", contact, detail={"fields": changed})
     if "urgency" in changed:  # raised to an emergency: alert as if it had just come in
         alert_on_call(contact=contact)
@@ -207,6 +319,7 @@ def receive_public_report(*, what_happened: str, region: Region, place: str, see
         organization=intake_organization(), received_at=timezone.now())
     contact.full_clean()
     contact.save()
+    _write_reporter_tokens(contact)
     with _anonymous_reporter():
         audit.record(None, "hotline.report.received", contact, detail={"urgency": contact.urgency})
     alert_on_call(contact=contact)
@@ -306,3 +419,102 @@ def record_intake_opened(*, actor: User, contact_id: int, case: Case) -> Contact
 def _close_as_intake_opened(actor: User, contact: Contact, case: Case) -> Contact:
     return update_contact(actor=actor, contact=contact, expected_version=contact.version,
                           changes={"case": case, "outcome": Outcome.INTAKE_OPENED})
+
+
+# --- Caller flags ---------------------------------------------------------------------------------
+
+#: The longest a caller flag may last: it is reviewed, not kept for ever.
+MAX_FLAG_DAYS = 366
+
+
+@transaction.atomic
+def set_caller_flag(*, actor: User, contact: Contact, kind: str, reason: str,
+                    expires_on: datetime.date | None = None) -> list[CallerFlag]:
+    """Flag the caller of ``contact`` (each of its reporter's phones and emails) for the operators of
+    the contact's organization, until ``expires_on`` (the kind's default lifetime if not given).
+    Only the line's lead (``hotline.lead``) on a contact in scope. The reason is encrypted; the audit
+    names the kind and the expiry, never the reason or the caller."""
+    require(actor, "hotline.lead", contact)
+    today = timezone.localdate()
+    term = reference.flag_kind(kind)
+    errors: dict[str, str] = {}
+    if term is None:
+        errors["kind"] = _("Choose a kind of flag from the list.")
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = _("Say why the caller is flagged.")
+    elif len(reason) > 2_000:
+        errors["reason"] = _("Keep the reason under 2,000 characters.")
+    if expires_on is None and term is not None:
+        expires_on = today + datetime.timedelta(days=term.days)
+    if expires_on is not None and not today < expires_on <= today + datetime.timedelta(days=MAX_FLAG_DAYS):
+        errors["expires_on"] = _("Choose an expiry after today and within a year.")
+    pairs = contact.reporter_identifiers()
+    if not pairs:
+        errors["kind"] = _("This contact has no phone or email of the caller to recognise them by.")
+    if contact.organization_id is None:
+        errors["kind"] = _("Only a contact of an organization's line can flag its caller.")
+    if errors or expires_on is None or contact.organization_id is None:
+        raise ValidationError(errors)
+    key_id = crypto.key_ring().blind_index_id
+    flags = []
+    for identifier_kind, value in pairs:
+        flag = CallerFlag(organization_id=contact.organization_id, kind=kind, reason=reason,
+                          identifier_kind=identifier_kind, identifier=value, index_key_id=key_id,
+                          token=token(identifier_kind, value, key_id), expires_on=expires_on,
+                          source_contact=contact, set_by=actor)
+        flag.full_clean()
+        flag.save()
+        flags.append(flag)
+    audit.record(actor, "hotline.caller_flag.set", contact,
+                 detail={"kind": kind, "expires_on": expires_on.isoformat() if expires_on else None,
+                         "flag_ids": [f.pk for f in flags]})
+    return flags
+
+
+@transaction.atomic
+def lift_caller_flag(*, actor: User, flag: CallerFlag) -> CallerFlag:
+    """Lift a flag before it expires (the lead only, on a flag of their scope)."""
+    require(actor, "hotline.lead", flag)
+    if flag.lifted_at is not None:
+        raise ValidationError(_("This flag is lifted already."))
+    flag.lifted_at = timezone.now()
+    flag.lifted_by = actor
+    flag.save(update_fields=["lifted_at", "lifted_by"])
+    audit.record(actor, "hotline.caller_flag.lifted", flag, detail={"kind": flag.kind})
+    return flag
+
+
+# --- First-response targets -----------------------------------------------------------------------
+
+#: The largest target of each unit: a target longer than this is a typing error, not a target.
+TARGET_LIMITS: dict[str, int] = {TargetUnit.MINUTES: 24 * 60, TargetUnit.HOURS: 24 * 14, TargetUnit.BUSINESS_DAYS: 30}
+
+
+@transaction.atomic
+def set_response_targets(*, actor: User, targets: dict[str, tuple[int, str]]) -> list[ResponseTarget]:
+    """Set the first-response target of each urgency named (``{urgency: (amount, unit)}``): the line's
+    lead only. Every target is checked before any is written; the audit names the old and new values."""
+    require(actor, "hotline.lead")
+    errors: dict[str, str] = {}
+    for urgency, (amount, unit) in targets.items():
+        if urgency not in Urgency.values:
+            errors[urgency] = _("Unknown urgency.")
+        elif unit not in TargetUnit.values:
+            errors[f"{urgency}_unit"] = _("Choose minutes, hours or business days.")
+        elif not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= TARGET_LIMITS[unit]:
+            errors[f"{urgency}_amount"] = _("Enter a whole number from 1 to %(limit)s.") % {
+                "limit": TARGET_LIMITS[unit]}
+    if errors:
+        raise ValidationError(errors)
+    before = {u: (t.amount, t.unit) for u, t in response_targets().items()}
+    saved, changed = [], {}
+    for urgency, (amount, unit) in targets.items():
+        row, _created = ResponseTarget.objects.update_or_create(urgency=urgency,
+                                                                defaults={"amount": amount, "unit": unit})
+        saved.append(row)
+        if before.get(urgency) != (amount, unit):
+            changed[urgency] = {"from": list(before.get(urgency, ())), "to": [amount, unit]}
+    if changed:
+        audit.record(actor, "hotline.targets.changed", None, detail={"changed": changed})
+    return saved

@@ -22,7 +22,16 @@ from octip.screening.selectors import is_visible_screening
 from octip.site.lines import phone_lines
 
 from . import ratelimit, selectors, services
-from .forms import ContactEditForm, ContactForm, QueueFilterForm, ReportForm, ShiftForm, contact_initial
+from .forms import (
+    CallerFlagForm,
+    ContactEditForm,
+    ContactForm,
+    QueueFilterForm,
+    ReportForm,
+    ShiftForm,
+    TargetsForm,
+    contact_initial,
+)
 from .models import Urgency, new_reference
 from .targets import response_targets
 
@@ -63,6 +72,9 @@ def intake_from_contact(request: HttpRequest) -> HttpResponse:
     require(request.user, "case.create")
     contact = selectors.contact_or_404(actor=request.user,
                                        contact_id=request.POST.get(INTAKE_CONTACT) or request.GET.get(INTAKE_CONTACT))
+    if contact.is_non_data:  # a silent call, a prank…: nothing to open an intake from
+        messages.error(request, _("A non-data contact cannot open an intake."))
+        return redirect("hotline:contact_detail", contact_id=contact.pk)
     return intake_page(request, hidden={INTAKE_CONTACT: contact.pk}, open_case=lambda person, case: (
         services.open_case_from_contact(actor=request.user, contact=contact, person=person, case=case)))
 
@@ -75,7 +87,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     entries = selectors.queue(actor=request.user, past_target=past_target)
     return render(request, "hotline/queue.html", {
         "entries": entries, "overdue_count": sum(1 for e in entries if e.overdue), "form": form,
-        "past_target": past_target, "targets": _targets(), "can_edit": allows(request.user, "hotline.edit")},
+        "past_target": past_target, "targets": _targets(), "can_edit": allows(request.user, "hotline.edit"),
+        "can_lead": allows(request.user, "hotline.lead")},
         status=400 if form.errors else 200)
 
 
@@ -108,8 +121,12 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = selectors.contact_for_reading(actor=request.user, contact_id=contact_id, purpose="24/7 line triage")
     return render(request, "hotline/contact_detail.html", {
         "contact": contact, "can_edit": allows(request.user, "hotline.edit"),
-        "intake_url": _intake_url(contact) if allows(request.user, "case.create") else None,
+        "intake_url": _intake_url(contact) if allows(request.user, "case.create") and not contact.is_non_data else None,
         "screening_url": _screening_link(request.user, contact), "case_link": _case_link(request.user, contact),
+        "repeat": selectors.repeat_contacts(actor=request.user, contact=contact),
+        "flags": selectors.active_flags_on(actor=request.user, contact=contact),
+        "services_given": selectors.services_given(actor=request.user, contact=contact),
+        "can_flag": allows(request.user, "hotline.lead", contact) and bool(contact.reporter_identifiers()),
         "lines": phone_lines()})
 
 
@@ -165,6 +182,65 @@ def contact_respond(request: HttpRequest, contact_id: int) -> HttpResponse:
     else:
         messages.success(request, _("First response recorded."))
     return redirect("hotline:contact_detail", contact_id=contact.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caller_flag_create(request: HttpRequest, contact_id: int) -> HttpResponse:
+    """The lead flags the caller of a contact (every phone and email the contact gives)."""
+    require(request.user, "hotline.lead")
+    contact = selectors.contact_or_404(actor=request.user, contact_id=contact_id)
+    form = CallerFlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_caller_flag(actor=request.user, contact=contact, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The caller is flagged for your line's operators."))
+            return redirect("hotline:contact_detail", contact_id=contact.pk)
+    return render(request, "hotline/caller_flag_form.html", {"form": form, "contact": contact},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def caller_flags(request: HttpRequest) -> HttpResponse:
+    """The lead's list of the line's caller flags (reasons are read on the contact page only)."""
+    require(request.user, "hotline.lead")
+    today = timezone.localdate()
+    flags = selectors.caller_flags_for(actor=request.user).order_by("-set_at")[:200]
+    return render(request, "hotline/caller_flags.html", {"flags": flags, "today": today})
+
+
+@login_required
+@require_POST
+def caller_flag_lift(request: HttpRequest, flag_id: int) -> HttpResponse:
+    require(request.user, "hotline.lead")
+    flag = selectors.caller_flag_or_404(actor=request.user, flag_id=flag_id)
+    try:
+        services.lift_caller_flag(actor=request.user, flag=flag)
+    except ValidationError:
+        messages.error(request, _("This flag is lifted already."))
+    else:
+        messages.success(request, _("Flag lifted."))
+    return redirect("hotline:caller_flags")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets_edit(request: HttpRequest) -> HttpResponse:
+    """The line's lead sets the first-response targets (they override ``data/response_targets.yaml``)."""
+    require(request.user, "hotline.lead")
+    form = TargetsForm(request.POST or None, targets=response_targets())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_response_targets(actor=request.user, targets=form.targets())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("First-response targets saved."))
+            return redirect("hotline:queue")
+    return render(request, "hotline/targets_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required

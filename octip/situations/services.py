@@ -18,7 +18,6 @@ refusal changes nothing. No identifying value goes into an audit detail or a tim
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,6 +33,7 @@ from octip.cases.sharing import require_owning_circle
 from octip.core import audit, crypto
 from octip.core.access import AccessDenied, Actor, require
 from octip.core.versioning import save_versioned
+from octip.hotline.reporter import phones_in  # the one extraction of phones from free text
 from octip.notifications.models import Kind as NotificationKind
 from octip.notifications.services import notify, staff_with_permission
 from octip.partners.models import Organization, OrganizationType
@@ -287,22 +287,9 @@ def unlink_poi_case(*, actor: Actor, poi: PersonOfInterest, case: Case) -> None:
 
 # --- The 24/7 alert -----------------------------------------------------------------------------
 
-#: A North American number as people write it ("+1 (604) 555-0100", "604.555.0100", "6045550100").
-_NANP = re.compile(r"(?<!\d)(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]?\d{4}(?!\d)")
-#: Any other run of digits with the separators phones are written with (an international number).
-_PHONE_LIKE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")
 ALERT_KIND = f"{NotificationKind.EMERGENCY_CONTACT}.person_of_interest"
 ALERT_TEMPLATE = gettext_noop("A 24/7 contact (%(reference)s) may concern case %(number)s: it gave a phone number "
                               "of a person of interest on the case. Ask the 24/7 line about this reference.")
-
-
-def phones_in(text: str) -> list[str]:
-    """The phone numbers in free text, normalised as a person's phone is (``normalize_phone``)."""
-    text = text or ""
-    found = [normalize_phone(m.group()) for m in _NANP.finditer(text)]
-    rest = _NANP.sub(" ", text)
-    found += [normalize_phone(m.group()) for m in _PHONE_LIKE.finditer(rest)]
-    return list(dict.fromkeys(d for d in found if 7 <= len(d) <= 15))
 
 
 def _owners_of(case: Case) -> list[Any]:
@@ -347,10 +334,10 @@ def alert_on_contact(*, contact_id: int) -> list[Case]:
     from octip.hotline.models import Contact
 
     # The system's read of one field of one contact, by id: no reader sees it.
-    row = Contact.objects.filter(pk=contact_id).values_list("reporter_contact", "reference").first()
+    row = Contact.objects.filter(pk=contact_id).values_list("reporter_contact", "reporter_phone", "reference").first()
     if row is None:
         return []
-    return alert_for_phones(contact_id=contact_id, text=row[0] or "", reference=row[1])
+    return alert_for_phones(contact_id=contact_id, text=f"{row[0] or ''}\n{row[1] or ''}", reference=row[2])
 
 
 def matching_cases(phones: Sequence[str]) -> list[Case]:

@@ -54,7 +54,10 @@ SCHEMA: dict[str, dict[str, str]] = {
     "referrals": {"year": "INTEGER", "region": "VARCHAR", "funding": "VARCHAR", "status": "VARCHAR",
                   "days_to_accept": "INTEGER", "consented": "BOOLEAN"},
     "contacts": {"year": "INTEGER", "region": "VARCHAR", "channel": "VARCHAR", "urgency": "VARCHAR",
-                 "response": "VARCHAR", "minutes_to_response": "INTEGER", "consented": "BOOLEAN"},
+                 "response": "VARCHAR", "minutes_to_response": "INTEGER", "consented": "BOOLEAN",
+                 # Codes only (hotline.models.ContactType); ``counts_as_case``: a substantive contact with a
+                 # trafficking category (hotline.reference), the way Polaris counts cases among signals.
+                 "contact_type": "VARCHAR", "counts_as_case": "BOOLEAN"},
     # One row per trafficking event of the year's cases: its HTCDS type, its year only, its country.
     # Not linked to its case's row (no id): an event is counted, never joined back to a person.
     "events": {"year": "INTEGER", "type": "VARCHAR", "event_year": "INTEGER", "country": "VARCHAR",

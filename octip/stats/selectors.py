@@ -34,6 +34,7 @@ from octip.core import audit
 from octip.core.access import Actor, allows, require
 from octip.core.private_files import file_sha256
 from octip.hotline.models import Contact
+from octip.hotline.reference import trafficking_codes
 from octip.hotline.targets import response_targets
 from octip.referrals.models import Referral, ReferralStatus
 
@@ -149,7 +150,9 @@ def build_extract(*, actor: Actor, year: int, at: datetime.datetime | None = Non
     targets = response_targets()
     contacts = (Contact.objects.filter(received_at__gte=start, received_at__lt=end)
                 .annotate(consented=Q(case__isnull=True) | Exists(consented_ids.filter(case_id=OuterRef("case_id"))))
-                .values("channel", "urgency", "region__code", "received_at", "first_response_at", "consented"))
+                .values("channel", "urgency", "region__code", "received_at", "first_response_at", "consented",
+                        "contact_type", "categories"))
+    trafficking = trafficking_codes()
     for contact in contacts:
         minutes, response = None, "none"
         if contact["first_response_at"] is not None:
@@ -159,7 +162,10 @@ def build_extract(*, actor: Actor, year: int, at: datetime.datetime | None = Non
             response = "met" if due is None or contact["first_response_at"] <= due else "missed"
         for name, value in (("year", year), ("region", contact["region__code"] or UNKNOWN),
                             ("channel", contact["channel"]), ("urgency", contact["urgency"]), ("response", response),
-                            ("minutes_to_response", minutes), ("consented", bool(contact["consented"]))):
+                            ("minutes_to_response", minutes), ("consented", bool(contact["consented"])),
+                            ("contact_type", contact["contact_type"]),
+                            ("counts_as_case", contact["contact_type"] == "substantive"
+                             and bool(trafficking & set(contact["categories"] or [])))):
             h.setdefault(name, []).append(value)
     return build_from_columns(columns, year=year, built_at=at)
 

@@ -86,6 +86,10 @@ def _response() -> list[Category]:
     return [("met", _("Within the target")), ("missed", _("After the target")), ("none", _("No response recorded"))]
 
 
+def _signal_or_case() -> list[Category]:
+    return [("case", _("About a potential trafficking situation")), ("signal", _("Other signals"))]
+
+
 def _met() -> list[Category]:
     return [("met", pgettext_lazy("need", "Met")), ("not_met", pgettext_lazy("need", "Not met"))]
 
@@ -153,6 +157,10 @@ SPECS: list[Spec] = [
     Spec("contacts_first_response", _("24/7 contacts: first response against the target"), "contacts", "urgency",
          _choices("octip.hotline.models.Urgency"), cols="response", col_categories=_response, sensitivity=None,
          group="contacts"),
+    Spec("contacts_by_type", _("24/7 contacts by type: signals, and those about a potential trafficking situation"),
+         "contacts", "coalesce(contact_type, '')", _choices("octip.hotline.models.ContactType"),
+         cols="CASE WHEN counts_as_case THEN 'case' ELSE 'signal' END", col_categories=_signal_or_case,
+         sensitivity=None, group="contacts"),
     Spec("referrals_by_status", _("Referrals by status"), "referrals", "status", _referral_status,
          sensitivity=None, group="referrals"),
     Spec("closures_by_outcome", _("Closed cases by outcome"), "cases", "closure_outcome",
