@@ -8,44 +8,26 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from django.utils.translation import get_language
+
+from octip.cases.reference import Term
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 @dataclass(frozen=True)
-class Category:
+class Category(Term):
     """One category of ``data/contact_categories.yaml``; ``trafficking`` marks a potential trafficking
-    situation (a contact with one counts towards a case)."""
+    situation (a contact with one counts towards a case). Its label is ``Term``'s, in the reader's
+    language."""
 
-    code: str
-    label_en: str
-    label_fr: str
-    trafficking: bool
-
-    @property
-    def label(self) -> str:
-        return self.label_fr if (get_language() or "").startswith("fr") and self.label_fr else self.label_en
-
-    def __str__(self) -> str:
-        return self.label
+    trafficking: bool = False
 
 
 @dataclass(frozen=True)
-class FlagKind:
+class FlagKind(Term):
     """One kind of caller flag of ``data/caller_flag_kinds.yaml``, with its default lifetime."""
 
-    code: str
-    label_en: str
-    label_fr: str
-    days: int
-
-    @property
-    def label(self) -> str:
-        return self.label_fr if (get_language() or "").startswith("fr") and self.label_fr else self.label_en
-
-    def __str__(self) -> str:
-        return self.label
+    days: int = 90
 
 
 def _rows(name: str) -> list[dict]:
