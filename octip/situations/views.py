@@ -127,12 +127,8 @@ def situation_link_case(request: HttpRequest, situation_id: int) -> HttpResponse
 def situation_unlink_case(request: HttpRequest, situation_id: int, case_id: Any) -> HttpResponse:
     situation = _editable(request, situation_id)
     case = case_or_404(actor=request.user, case_id=case_id)
-    try:
-        services.unlink_case(actor=request.user, situation=situation, case=case)
-    except ValidationError as invalid:
-        messages.error(request, " ".join(invalid.messages))
-    else:
-        messages.success(request, _("The case is no longer linked to the situation."))
+    _unlink(request, lambda: services.unlink_case(actor=request.user, situation=situation, case=case),
+            done=_("The case is no longer linked to the situation."))
     return redirect("situations:detail", situation_id=situation.pk)
 
 
@@ -217,13 +213,19 @@ def poi_link_case(request: HttpRequest, poi_id: int) -> HttpResponse:
 def poi_unlink_case(request: HttpRequest, poi_id: int, case_id: Any) -> HttpResponse:
     poi = _editable_poi(request, poi_id)
     case = case_or_404(actor=request.user, case_id=case_id)
+    _unlink(request, lambda: services.unlink_poi_case(actor=request.user, poi=poi, case=case),
+            done=_("The person of interest is no longer linked to the case."))
+    return redirect("situations:poi", poi_id=poi.pk)
+
+
+def _unlink(request: HttpRequest, call: Callable[[], object], *, done: str) -> None:
+    """Run one unlinking service; its refusal or ``done`` is the message the next page shows."""
     try:
-        services.unlink_poi_case(actor=request.user, poi=poi, case=case)
+        call()
     except ValidationError as invalid:
         messages.error(request, " ".join(invalid.messages))
     else:
-        messages.success(request, _("The person of interest is no longer linked to the case."))
-    return redirect("situations:poi", poi_id=poi.pk)
+        messages.success(request, done)
 
 
 # --- The block of the case page (registered in apps.ready) --------------------------------------
