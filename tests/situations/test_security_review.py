@@ -123,7 +123,7 @@ def test_an_accepted_referral_with_the_summary_shows_the_kind_only(situation, wo
     html = client.get(reverse("cases:detail", args=[case1.pk])).content.decode()
     assert "This case is part of a situation (kind: employer)." in html
     for hidden in ("Synthetic Farms", case2.number, case3.number, "other case",
-                   reverse("situations:detail", args=[situation.pk]), str(situation.pk) + "/"):
+                   reverse("situations:detail", args=[situation.pk]), f"/situations/{situation.pk}/"):
         assert hidden not in html
     assert client.get(f"/api/v1/cases/{case1.pk}/situations").json() == [
         {"whole": False, "id": None, "kind": "employer", "title": None, "other_cases": None}]
