@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from octip.core import crypto
 from octip.core.access import ScopedQuerySet, role_of
+from octip.core.blind_index import BlindIndexToken
 from octip.core.fields import EncryptedChar, EncryptedDate, EncryptedJSON, EncryptedText
 from octip.core.models import VersionedModel
 from octip.core.roles import Scope
@@ -202,15 +203,15 @@ class SearchTokenKind(models.TextChoices):
     PHONETIC = "phonetic", _("sounds like")
 
 
-class PersonSearchToken(models.Model):
+class PersonSearchToken(BlindIndexToken):
     """One blind index a person is found by: each of their names (legal, preferred, every alias) and
     each metaphone code of them, under the key version ``key_id`` (the person's ``index_key_id``).
     Written by ``search_index`` only; read by the selectors' identity search and duplicate check."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
     kind = models.CharField(max_length=10, choices=SearchTokenKind.choices)
-    key_id = models.CharField(max_length=32)
-    token = models.CharField(max_length=64)
+
+    owner_field = "person"
 
     class Meta:
         constraints = [
@@ -221,6 +222,12 @@ class PersonSearchToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} token of person {self.person_id}"
+
+    @classmethod
+    def tokens_of(cls, owner: Person) -> list[PersonSearchToken]:
+        from .search_index import tokens_for
+
+        return tokens_for(owner)
 
 
 # --- Case -------------------------------------------------------------------------------------

@@ -12,12 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from django.db import transaction
-
 from .models import Person, PersonSearchToken, SearchTokenKind, name_index, phonetic_name_index
-
-#: Rows per INSERT: a person has a handful of tokens, so a batch of persons is a few of these.
-INSERT_BATCH = 2000
 
 
 def tokens_for(person: Person) -> list[PersonSearchToken]:
@@ -40,12 +35,7 @@ def tokens_for(person: Person) -> list[PersonSearchToken]:
 def index_persons(persons: Sequence[Person]) -> None:
     """Replace the search tokens of these saved persons with the ones their fields give now (call after
     saving their indexes, in the same transaction: ``refresh_indexes`` then save then this)."""
-    if not persons:
-        return
-    rows = [token for person in persons for token in tokens_for(person)]
-    with transaction.atomic():
-        PersonSearchToken.objects.filter(person_id__in=[p.pk for p in persons]).delete()
-        PersonSearchToken.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+    PersonSearchToken.replace_for(persons)
 
 
 def build(*, batch: int = 5000, progress: Callable[[int, int], None] | None = None) -> int:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from octip.core import crypto
 from octip.core.access import ScopedQuerySet, teammate_ids
+from octip.core.blind_index import BlindIndexToken
 from octip.core.fields import EncryptedChar, EncryptedText
 from octip.core.models import VersionedModel
 from octip.core.roles import Scope
@@ -215,18 +216,17 @@ class Contact(VersionedModel):
     @classmethod
     def reindexed(cls, rows: list[Contact]) -> None:
         """Rewrite the reporter tokens of these saved contacts under their (new) key version."""
-        ReporterToken.objects.filter(contact__in=rows).delete()
-        ReporterToken.objects.bulk_create([t for row in rows for t in reporter_tokens(row)])
+        ReporterToken.replace_for(rows)
 
 
-class ReporterToken(models.Model):
+class ReporterToken(BlindIndexToken):
     """One blind index of a contact's reporter (a phone or an email), under the key version
     ``key_id``: how a caller who comes back is recognised without reading anyone's text."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reporter_tokens")
-    kind = models.CharField(max_length=10)
-    key_id = models.CharField(max_length=32)
     token = models.CharField(max_length=64, db_index=True)
+
+    owner_field = "contact"
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contact", "kind", "key_id", "token"],
@@ -234,6 +234,10 @@ class ReporterToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} token of contact {self.contact_id}"
+
+    @classmethod
+    def tokens_of(cls, owner: Contact) -> list[ReporterToken]:
+        return reporter_tokens(owner)
 
 
 def reporter_tokens(contact: Contact) -> list[ReporterToken]:

@@ -46,7 +46,6 @@ from .models import (
     SeenWhen,
     TargetUnit,
     Urgency,
-    reporter_tokens,
 )
 from .reporter import normalize_email, token
 from .selectors import contact_or_404
@@ -174,8 +173,7 @@ def _write_reporter_tokens(contact: Contact) -> None:
     """The contact's reporter tokens under the current key version (after a save)."""
     contact.index_key_id = crypto.key_ring().blind_index_id
     Contact.objects.filter(pk=contact.pk).update(index_key_id=contact.index_key_id)
-    ReporterToken.objects.filter(contact=contact).delete()
-    ReporterToken.objects.bulk_create(reporter_tokens(contact))
+    ReporterToken.replace_for([contact])
 
 
 def _check_handler(contact: Contact) -> None:

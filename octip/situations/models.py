@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from octip.cases.models import name_index, phone_index
 from octip.core import crypto
 from octip.core.access import ScopedQuerySet
+from octip.core.blind_index import BlindIndexToken
 from octip.core.fields import EncryptedJSON, EncryptedText
 from octip.core.models import VersionedModel
 from octip.core.roles import Scope
@@ -155,8 +156,7 @@ class PersonOfInterest(VersionedModel):
     @classmethod
     def reindexed(cls, rows: list[PersonOfInterest]) -> None:
         """Rewrite the tokens of these saved rows under their (new) key version."""
-        PersonOfInterestToken.objects.filter(poi__in=rows).delete()
-        PersonOfInterestToken.objects.bulk_create([token for row in rows for token in poi_tokens(row)])
+        PersonOfInterestToken.replace_for(rows)
 
 
 class TokenKind(models.TextChoices):
@@ -164,20 +164,24 @@ class TokenKind(models.TextChoices):
     PHONE = "phone", _("phone")
 
 
-class PersonOfInterestToken(models.Model):
+class PersonOfInterestToken(BlindIndexToken):
     """One blind index a person of interest is found by (each name and alias, each phone), under the
     key version ``key_id``. Written by ``services`` only; matched by one index lookup, never a LIKE."""
 
     poi = models.ForeignKey(PersonOfInterest, on_delete=models.CASCADE, related_name="tokens")
     kind = models.CharField(max_length=10, choices=TokenKind.choices)
-    key_id = models.CharField(max_length=32)
-    token = models.CharField(max_length=64)
+
+    owner_field = "poi"
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key_id", "token", "poi"], name="poi_token_unique")]
 
     def __str__(self) -> str:
         return f"{self.kind} token of person of interest {self.poi_id}"
+
+    @classmethod
+    def tokens_of(cls, owner: PersonOfInterest) -> list[PersonOfInterestToken]:
+        return poi_tokens(owner)
 
 
 def poi_tokens(poi: PersonOfInterest) -> list[PersonOfInterestToken]:

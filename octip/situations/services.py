@@ -48,7 +48,6 @@ from .models import (
     Situation,
     SituationCase,
     SituationKind,
-    poi_tokens,
 )
 
 logger = logging.getLogger(__name__)
@@ -196,11 +195,6 @@ def _clean_poi(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def tokens_for(poi: PersonOfInterest) -> list[PersonOfInterestToken]:
-    """The blind-index tokens of a saved person of interest (``models.poi_tokens``)."""
-    return poi_tokens(poi)
-
-
 def reindex(pois: Iterable[PersonOfInterest]) -> int:
     """Make the tokens of these persons of interest again under the current key version (what
     ``manage.py rotate_blind_index_key`` does, through ``PersonOfInterest.reindexed``)."""
@@ -228,7 +222,7 @@ def create_poi(*, actor: Actor, situation: Situation | None = None, **fields: An
     poi = PersonOfInterest.objects.create(owner_organization_id=actor.organization_id, situation=situation,
                                           created_by_id=actor.pk, index_key_id=crypto.key_ring().blind_index_id,
                                           **cleaned)
-    PersonOfInterestToken.objects.bulk_create(tokens_for(poi))
+    PersonOfInterestToken.replace_for([poi])
     audit.record(actor, "poi.created", poi, detail={"situation_id": getattr(situation, "pk", None),
                                                     "roles_in_process": cleaned["roles_in_process"]})
     return poi
@@ -248,8 +242,7 @@ def update_poi(*, actor: Actor, poi: PersonOfInterest, situation: Situation | No
     poi.index_key_id = crypto.key_ring().blind_index_id
     save_versioned(poi, expected_version=poi.version if expected_version is None else expected_version,
                    fields=[*cleaned, "situation", "index_key_id"], original=original)
-    PersonOfInterestToken.objects.filter(poi=poi).delete()
-    PersonOfInterestToken.objects.bulk_create(tokens_for(poi))
+    PersonOfInterestToken.replace_for([poi])
     audit.record(actor, "poi.updated", poi, detail={"situation_id": getattr(situation, "pk", None),
                                                     "roles_in_process": cleaned["roles_in_process"]})
     return poi
