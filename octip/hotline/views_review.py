@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from octip.core.access import require
@@ -20,8 +21,8 @@ from . import selectors, services
 from .forms_review import ReviewForm, SampleForm, score_field
 from .rubric import rubric
 
-STALE = _("Someone else saved this review while you were editing it. Your changes were not saved. Reload the page "
-          "to see the current version, then apply your change again.")
+STALE = gettext_lazy("Someone else saved this review while you were editing it. Your changes were not saved. "
+                     "Reload the page to see the current version, then apply your change again.")
 
 
 @login_required
@@ -36,8 +37,9 @@ def review_samples(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("Sample drawn: %(count)s contacts to review.")
-                             % {"count": sample.reviews.count()})
+            count = sample.reviews.count()
+            messages.success(request, ngettext("Sample drawn: %(count)s contact to review.",
+                                               "Sample drawn: %(count)s contacts to review.", count) % {"count": count})
             return redirect("hotline:review_sample_detail", sample_id=sample.pk)
     samples = selectors.review_samples_for(actor=request.user)[:100]
     return render(request, "hotline/review_samples.html", {"form": form, "samples": samples},
