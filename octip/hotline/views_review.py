@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -76,11 +77,15 @@ def review_edit(request: HttpRequest, review_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                services.save_review(actor=request.user, review=review, expected_version=form.cleaned_data["version"],
-                                     scores=form.scores(), feedback=form.cleaned_data["feedback"],
-                                     reviewer_note=form.cleaned_data["reviewer_note"])
-                if "share" in request.POST:
-                    services.share_review(actor=request.user, review=review, expected_version=review.version)
+                # Save and share together: a share refused (a criterion unscored) saves nothing either, so
+                # the form's version stays the stored one.
+                with transaction.atomic():
+                    services.save_review(actor=request.user, review=review,
+                                         expected_version=form.cleaned_data["version"], scores=form.scores(),
+                                         feedback=form.cleaned_data["feedback"],
+                                         reviewer_note=form.cleaned_data["reviewer_note"])
+                    if "share" in request.POST:
+                        services.share_review(actor=request.user, review=review, expected_version=review.version)
             except StaleVersion:
                 form.add_error(None, STALE)
                 status = 409
@@ -118,7 +123,7 @@ def review_summary(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
     """The reviews of my own contacts that a lead shared with me."""
-    require(request.user, "hotline.edit")
+    require(request.user, "hotline.view")
     reviews = selectors.my_reviews(actor=request.user).order_by("-shared_at", "-pk")[:200]
     return render(request, "hotline/review_mine.html", {"reviews": reviews})
 

@@ -421,3 +421,15 @@ def test_the_demo_draws_a_sample_shares_one_review_and_is_idempotent(db):
     assert shared.operator.email in {partners_demo.demo_email("hotline"), partners_demo.demo_email("hotline2")}
     assert shared.feedback.startswith("Synthetic") and Notification.objects.filter(recipient=shared.operator,
                                                                                   kind="hotline.review").exists()
+
+
+def test_a_refused_share_from_the_page_saves_nothing(db, client_for, lead, operator, org, make_contact):
+    _closed(make_contact, org, operator)
+    review = _draw(lead).reviews.get()
+    form = {"score_greeting_safety": "2", "version": review.version, "feedback": SECRET_FEEDBACK, "share": "1"}
+    response = client_for(lead).post(reverse("hotline:review_edit", args=[review.pk]), form)
+    assert response.status_code == 400
+    assert "Score this criterion before sharing the review." in response.content.decode()
+    review.refresh_from_db()
+    assert (review.version, review.scores, review.feedback, review.status) == (1, {}, "", "draft")
+    assert not AuditEvent.objects.filter(action="hotline.review.saved").exists()
