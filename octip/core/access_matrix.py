@@ -436,6 +436,21 @@ ROUTES: dict[str, Expect] = {
     "POST /api/v1/cases/{case_id}/profile/events": {},
     "PATCH /api/v1/cases/{case_id}/profile/events/{event_id}": {"coordinator": 409, "caseworker": (409, 404)},
     "DELETE /api/v1/cases/{case_id}/profile/events/{event_id}": {"*": 404, "coordinator": 204, "caseworker": (204, 404), "hotline_operator": (403, 404), "anonymous": 401},
+    # Quality review of the 24/7 line (the lead: hotline.lead). The world holds no sample or review: object
+    # pages are asked with an id that does not exist (404 once past the permission), the API with one that is
+    # not a number (400 for all signed in). tests/hotline/test_quality_review.py checks the doors of both sides.
+    "hotline:review_samples": {"hotline_operator": 403},
+    "hotline:review_summary": {"hotline_operator": 403},
+    "hotline:review_sample_detail": {"coordinator": 404, "hotline_operator": 403},
+    "hotline:review_edit": {"coordinator": 404, "hotline_operator": 403},
+    "hotline:my_reviews": {},
+    "hotline:my_review": {"coordinator": 404, "hotline_operator": 404},
+    "hotline:review_acknowledge": {"*": 405, "anonymous": 302},
+    "GET /api/v1/hotline/review-samples": {"*": 403, "coordinator": 200, "anonymous": 401},
+    "GET /api/v1/hotline/reviews": {"*": 403, "coordinator": 200, "anonymous": 401},
+    "GET /api/v1/hotline/my-reviews": {"*": 403, "coordinator": 200, "hotline_operator": 200, "anonymous": 401},
+    "GET /api/v1/hotline/my-reviews/{review_id}": {"*": 400, "anonymous": 401},
+    "POST /api/v1/hotline/my-reviews/{review_id}/acknowledge": {"*": 400, "anonymous": 401},
 }
 
 

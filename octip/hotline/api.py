@@ -152,3 +152,81 @@ def lift_caller_flag(request, flag_id: int):
     require(request.auth, "hotline.lead")
     flag = selectors.caller_flag_or_404(actor=request.auth, flag_id=flag_id)
     return _flag_out(services.lift_caller_flag(actor=request.auth, flag=flag))
+
+
+# --- Quality review -------------------------------------------------------------------------------
+# (Imported here, not in the block at the top, so that this section merges as one appended block.)
+
+from .schemas import ContactReviewFeedbackOut, ContactReviewOut, ReviewSampleOut  # noqa: E402
+
+
+def _sample_out(sample) -> dict:
+    return {"id": sample.pk, "period_start": sample.period_start, "period_end": sample.period_end,
+            "size_per_operator": sample.size_per_operator, "pool_size": sample.pool_size, "seed": sample.seed,
+            "rubric_version": sample.rubric_version, "drawn_by": sample.drawn_by.email, "drawn_at": sample.drawn_at,
+            "reviews": sample.review_count}
+
+
+def _review_out(review, *, feedback: bool = False) -> dict:
+    body = {"id": review.pk, "sample_id": review.sample_id, "contact_id": review.contact_id,
+            "contact_reference": review.contact.reference, "operator": review.operator.email,
+            "reviewer": review.reviewer.email, "rubric_version": review.rubric_version,
+            "scores": dict(review.scores or {}), "status": review.status, "shared_at": review.shared_at,
+            "acknowledged_at": review.acknowledged_at}
+    if feedback:
+        body["feedback"] = review.feedback
+    return body
+
+
+@router.get("/hotline/review-samples", response=list[ReviewSampleOut])
+def list_review_samples(request, response: HttpResponse,
+                        limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                        cursor: str = Query("", max_length=2000)):
+    """The line's quality-review samples (the lead only), the latest first; by ``cursor``."""
+    from django.db.models import Count
+
+    require(request.auth, "hotline.lead")
+    samples = selectors.review_samples_for(actor=request.auth).annotate(review_count=Count("reviews"))
+    rows = keyset.api_page(samples, request=request, response=response, name="hotline.review_samples",
+                           cursor=cursor, limit=limit, ordering=("-drawn_at", "-pk"))
+    return [_sample_out(s) for s in rows]
+
+
+@router.get("/hotline/reviews", response=list[ContactReviewOut])
+def list_reviews(request, response: HttpResponse, sample_id: int | None = None,
+                 limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                 cursor: str = Query("", max_length=2000)):
+    """The line's reviews (the lead only), without feedback or notes; of one sample with ``sample_id``."""
+    require(request.auth, "hotline.lead")
+    reviews = selectors.reviews_for(actor=request.auth)
+    if sample_id is not None:
+        reviews = reviews.filter(sample=selectors.review_sample_or_404(actor=request.auth, sample_id=sample_id))
+    rows = keyset.api_page(reviews, request=request, response=response, name="hotline.reviews", cursor=cursor,
+                           limit=limit, ordering=("-pk",))
+    return [_review_out(r) for r in rows]
+
+
+@router.get("/hotline/my-reviews", response=list[ContactReviewOut])
+def list_my_reviews(request, response: HttpResponse,
+                    limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                    cursor: str = Query("", max_length=2000)):
+    """The reviews of my own contacts shared with me, the latest first, without their feedback."""
+    require(request.auth, "hotline.view")
+    rows = keyset.api_page(selectors.my_reviews(actor=request.auth), request=request, response=response,
+                           name="hotline.my_reviews", cursor=cursor, limit=limit, ordering=("-shared_at", "-pk"))
+    return [_review_out(r) for r in rows]
+
+
+@router.get("/hotline/my-reviews/{review_id}", response=ContactReviewFeedbackOut)
+def get_my_review(request, review_id: int):
+    """One review shared with me, with its feedback; the read is recorded in the audit log."""
+    require(request.auth, "hotline.view")
+    return _review_out(selectors.my_review_for_reading(actor=request.auth, review_id=review_id), feedback=True)
+
+
+@router.post("/hotline/my-reviews/{review_id}/acknowledge", response=ContactReviewOut)
+def acknowledge_review(request, review_id: int):
+    """Acknowledge a review shared with me (once)."""
+    require(request.auth, "hotline.view")
+    review = selectors.review_or_404(actor=request.auth, review_id=review_id)
+    return _review_out(services.acknowledge_review(actor=request.auth, review=review))

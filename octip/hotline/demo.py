@@ -98,6 +98,8 @@ def seed(*, scale: int | None, stdout) -> None:
         shifts += 1
     depth = _seed_coded_and_repeat_contacts(office, operators, coordinator, now)
     stdout.write(f"24/7 line: {created} contacts, {shifts} on-call shifts, {depth}.")
+    from .demo_review import seed as seed_reviews  # quality review: a sample, a shared review, a draft
+    stdout.write(seed_reviews(office=office, lead=coordinator))
 
 
 def _seed_coded_and_repeat_contacts(office, operators, coordinator, now) -> str:

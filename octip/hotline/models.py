@@ -372,3 +372,100 @@ class CallerFlag(models.Model):
 
         self.index_key_id = crypto.key_ring().blind_index_id
         self.token = token(self.identifier_kind, self.identifier, self.index_key_id)
+
+
+# --- Quality review -------------------------------------------------------------------------------
+
+class ReviewSampleQuerySet(ScopedQuerySet["ReviewSample"]):
+    view_permission = "hotline.lead"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        # A review is the line's own business: even a lead whose scope is "all" sees only the samples of
+        # their own organization's line (nothing about a review crosses to another organization).
+        return Q(organization_id=user.organization_id)
+
+
+class ReviewSample(models.Model):
+    """A random sample of one organization's closed, substantive contacts of a period, drawn by the
+    line's lead for quality review: up to ``size_per_operator`` contacts of each operator. ``seed``
+    makes the draw reproducible: the same seed on the same pool draws the same contacts."""
+
+    organization = models.ForeignKey("partners.Organization", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organization"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    size_per_operator = models.PositiveIntegerField(_("contacts per operator"))
+    #: How many contacts could have been drawn (the pool), for the record of the draw.
+    pool_size = models.PositiveIntegerField(default=0)
+    seed = models.BigIntegerField()
+    rubric_version = models.CharField(max_length=40)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("drawn by"))
+    drawn_at = models.DateTimeField(_("drawn"), default=timezone.now)
+
+    objects = ReviewSampleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-drawn_at", "-pk"]
+        verbose_name = _("review sample")
+        constraints = [models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                              name="hotline_review_sample_period")]
+
+    def __str__(self) -> str:
+        return f"Sample {self.pk} ({self.period_start}–{self.period_end})"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SHARED = "shared", _("Shared with the operator")
+
+
+class ContactReviewQuerySet(ScopedQuerySet["ContactReview"]):
+    view_permission = "hotline.view"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        from octip.core.access import allows
+
+        # The line's lead sees the reviews of their organization's line (never another's, whatever
+        # their scope); everyone sees the reviews of their own contacts once shared, and only those
+        # (a lead who also answers the line does not see drafts about their own contacts).
+        mine = Q(sample__organization_id=user.organization_id, operator_id=user.pk, status=ReviewStatus.SHARED)
+        if allows(user, "hotline.lead"):
+            return mine | (Q(sample__organization_id=user.organization_id) & ~Q(operator_id=user.pk))
+        return mine
+
+
+class ContactReview(VersionedModel):
+    """The review of one sampled contact against the rubric (``data/review_rubric.yaml``, version
+    ``rubric_version``): scores per criterion, feedback for the operator who handled the contact
+    (encrypted) and a private note of the reviewer (encrypted, never shown to the operator). A draft
+    until shared; the operator then reads it and acknowledges it."""
+
+    sample = models.ForeignKey(ReviewSample, on_delete=models.CASCADE, related_name="reviews")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+", verbose_name=_("contact"))
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("operator"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("reviewer"))
+    rubric_version = models.CharField(max_length=40)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    feedback = EncryptedText(_("feedback to the operator"), blank=True)
+    reviewer_note = EncryptedText(_("private note of the reviewer"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    updated_at = models.DateTimeField(default=timezone.now)
+    shared_at = models.DateTimeField(_("shared"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    objects = ContactReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sample", "operator", "contact"]
+        verbose_name = _("contact review")
+        constraints = [models.UniqueConstraint(fields=["sample", "contact"], name="hotline_review_once_per_sample")]
+
+    def __str__(self) -> str:
+        return f"Review of contact {self.contact_id}"
+
+    @property
+    def is_shared(self) -> bool:
+        return self.status == ReviewStatus.SHARED

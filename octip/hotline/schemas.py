@@ -134,3 +134,42 @@ class ContactOut(ContactSummaryOut):
     #: Ids of ``site/phone_lines.yaml`` and of directory services the operator gave the caller.
     lines_given: list[str]
     services_given: list[uuid.UUID]
+
+
+# --- Quality review -------------------------------------------------------------------------------
+
+class ReviewSampleOut(Schema):
+    """A sample of the line's contacts drawn for quality review."""
+
+    id: int
+    period_start: datetime.date
+    period_end: datetime.date
+    size_per_operator: int
+    pool_size: int
+    seed: int
+    rubric_version: str
+    drawn_by: str
+    drawn_at: datetime.datetime
+    reviews: int
+
+
+class ContactReviewOut(Schema):
+    """A review in a list: scores and dates, never the feedback or the reviewer's note."""
+
+    id: int
+    sample_id: int
+    contact_id: int
+    contact_reference: str
+    operator: str
+    reviewer: str
+    rubric_version: str
+    scores: dict[str, int | str]
+    status: str
+    shared_at: datetime.datetime | None
+    acknowledged_at: datetime.datetime | None
+
+
+class ContactReviewFeedbackOut(ContactReviewOut):
+    """One review shared with the operator, with its feedback (the read is audited)."""
+
+    feedback: str

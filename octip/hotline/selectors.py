@@ -230,3 +230,136 @@ def services_given(*, actor: Actor, contact: Contact) -> list:
 
     return list(visible_services(actor).filter(pk__in=contact.services_given.values("pk"))
                 .select_related("organization").order_by("name"))
+
+
+# --- Quality review -------------------------------------------------------------------------------
+# (Imported here, not in the block at the top, so that this section merges as one appended block.)
+
+from octip.core.access import allows  # noqa: E402
+
+from .models import (  # noqa: E402
+    ContactReview,
+    ContactReviewQuerySet,
+    ReviewSample,
+    ReviewSampleQuerySet,
+    ReviewStatus,
+)
+from .rubric import NOT_APPLICABLE, rubric  # noqa: E402
+
+#: The encrypted fields of a review; reading them is an audited event.
+REVIEW_TEXT_FIELDS = ("feedback", "reviewer_note")
+
+
+def reviewable_contacts(*, actor: Actor, start: datetime.date, end: datetime.date) -> ContactQuerySet:
+    """The pool a lead samples from: contacts of the actor's own organization received from ``start``
+    to ``end`` (local dates, inclusive), closed (with an outcome), substantive (not silent, hang-up,
+    wrong number, prank, abusive or testing), handled by an active member of staff who is not the actor
+    (nobody reviews themselves), and never reviewed before. No text is read."""
+    reviewed = ContactReview.objects.values("contact_id")
+    return (Contact.objects.visible_to(actor)
+            .filter(organization_id=actor.organization_id, received_at__date__gte=start, received_at__date__lte=end,
+                    contact_type=ContactType.SUBSTANTIVE, handled_by__isnull=False, handled_by__is_active=True)
+            .exclude(outcome="").exclude(handled_by_id=actor.pk).exclude(pk__in=reviewed)
+            .defer(*PROTECTED_FIELDS))
+
+
+def review_samples_for(*, actor: Actor) -> ReviewSampleQuerySet:
+    """The samples of the actor's line (the lead only; empty for anyone else)."""
+    return ReviewSample.objects.visible_to(actor).select_related("drawn_by")
+
+
+def review_sample_or_404(*, actor: Actor, sample_id: int) -> ReviewSample:
+    return get_visible_or_404(ReviewSample.objects.select_related("drawn_by"), actor, pk=sample_id)
+
+
+def reviews_for(*, actor: Actor) -> ContactReviewQuerySet:
+    """Reviews the actor may see, without their encrypted text: the lead, those of their line; an
+    operator, their own once shared."""
+    return (ContactReview.objects.visible_to(actor).select_related("contact", "operator", "reviewer", "sample")
+            .defer(*REVIEW_TEXT_FIELDS, *(f"contact__{name}" for name in PROTECTED_FIELDS)))
+
+
+def my_reviews(*, actor: Actor) -> ContactReviewQuerySet:
+    """The shared reviews of the actor's own contacts (even for a lead: "my" reviews are mine)."""
+    return reviews_for(actor=actor).filter(operator_id=actor.pk, status=ReviewStatus.SHARED)
+
+
+def review_or_404(*, actor: Actor, review_id: int) -> ContactReview:
+    """One review in the actor's scope (404 otherwise), to act on; its text is not read here."""
+    return get_visible_or_404(ContactReview.objects.select_related("contact", "operator", "reviewer", "sample"), actor,
+                              pk=review_id)
+
+
+def review_for_reading(*, actor: Actor, review_id: int, purpose: str = "") -> ContactReview:
+    """One review with its feedback and the reviewer's note, for the lead's review page; the read is
+    audited. A review out of the actor's scope is a 404 (another organization's, or one about the
+    reader's own contact: that one is read through ``my_review_for_reading``, without the note)."""
+    review = get_visible_or_404(ContactReview.objects.exclude(operator_id=actor.pk)
+                                .select_related("contact", "operator", "reviewer", "sample"), actor, pk=review_id)
+    audit.record(actor, "hotline.review.read", review, purpose=purpose, detail={"fields": list(REVIEW_TEXT_FIELDS)})
+    return review
+
+
+def my_review_for_reading(*, actor: Actor, review_id: int) -> ContactReview:
+    """One review shared with the actor about their own contact, with its feedback (never the
+    reviewer's note); the read is audited. Anything else (a draft, another operator's review, another
+    organization's) is a 404, recorded as a denial when it exists."""
+    review = get_visible_or_404(ContactReview.objects.filter(operator_id=actor.pk, status=ReviewStatus.SHARED)
+                                .select_related("contact", "reviewer", "sample").defer("reviewer_note"),
+                                actor, pk=review_id)
+    audit.record(actor, "hotline.review.read", review, purpose="operator feedback", detail={"fields": ["feedback"]})
+    return review
+
+
+@dataclass(frozen=True)
+class CriterionAverage:
+    code: str
+    label: str
+    average: float | None
+    scored: int
+
+
+@dataclass(frozen=True)
+class OperatorSummary:
+    """One operator's shared reviews: how many, how many acknowledged, and the average score of each
+    criterion (not-applicable answers left out), plus the drafts still open about their contacts."""
+
+    operator_id: int
+    operator_name: str
+    shared: int
+    acknowledged: int
+    drafts: int
+    criteria: list[CriterionAverage]
+
+
+def review_summary(*, actor: Actor) -> list[OperatorSummary]:
+    """Per operator of the lead's own line: counts and averages per criterion of the rubric in force
+    (scores are stored by criterion code, and a code keeps its meaning across versions). Numbers only;
+    no text is read."""
+    if not allows(actor, "hotline.lead"):
+        return []  # an operator sees their own reviews, never a summary of the line
+    rows = (ContactReview.objects.visible_to(actor).select_related("operator")
+            .only("operator__full_name", "operator__email", "operator_id", "status", "scores", "acknowledged_at"))
+    current = rubric()
+    by_operator: dict[int, dict] = {}
+    for review in rows:
+        entry = by_operator.setdefault(review.operator_id, {
+            "name": review.operator.full_name or review.operator.email, "shared": 0, "acknowledged": 0, "drafts": 0,
+            "scores": {c.code: [] for c in current.criteria}})
+        if review.status != ReviewStatus.SHARED:
+            entry["drafts"] += 1
+            continue
+        entry["shared"] += 1
+        entry["acknowledged"] += review.acknowledged_at is not None
+        for code, value in (review.scores or {}).items():
+            if code in entry["scores"] and value != NOT_APPLICABLE and isinstance(value, int):
+                entry["scores"][code].append(value)
+    summaries = []
+    for operator_id, entry in by_operator.items():
+        averages = [CriterionAverage(c.code, c.label,
+                                     round(sum(entry["scores"][c.code]) / len(entry["scores"][c.code]), 2)
+                                     if entry["scores"][c.code] else None, len(entry["scores"][c.code]))
+                    for c in current.criteria]
+        summaries.append(OperatorSummary(operator_id, entry["name"], entry["shared"], entry["acknowledged"],
+                                         entry["drafts"], averages))
+    return sorted(summaries, key=lambda s: (s.operator_name.casefold(), s.operator_id))

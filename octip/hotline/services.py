@@ -516,3 +516,163 @@ def set_response_targets(*, actor: User, targets: dict[str, tuple[int, str]]) ->
     if changed:
         audit.record(actor, "hotline.targets.changed", None, detail={"changed": changed})
     return saved
+
+
+# --- Quality review -------------------------------------------------------------------------------
+# (Imported here, not in the block at the top, so that this section merges as one appended block.)
+
+import random  # noqa: E402
+import secrets  # noqa: E402
+
+from .models import ContactReview, ReviewSample, ReviewStatus  # noqa: E402
+from .rubric import rubric  # noqa: E402
+from .selectors import reviewable_contacts  # noqa: E402
+
+#: The most contacts of one operator a sample may ask for: a review is read, not skimmed.
+MAX_SAMPLE_PER_OPERATOR = 50
+#: The longest feedback or note.
+MAX_REVIEW_TEXT = 5_000
+
+
+def choose_sample(pool: dict[int, list[int]], *, per_operator: int, seed: int) -> list[int]:
+    """Up to ``per_operator`` contact ids of each operator of ``pool`` (operator id -> contact ids),
+    drawn at random from ``seed``: the same pool and seed always give the same sample (operators and
+    their contacts are taken in id order, so the order rows come from the database does not matter)."""
+    chooser = random.Random(seed)
+    chosen: list[int] = []
+    for operator_id in sorted(pool):
+        ids = sorted(pool[operator_id])
+        chosen.extend(sorted(chooser.sample(ids, min(per_operator, len(ids)))))
+    return chosen
+
+
+@transaction.atomic
+def draw_review_sample(*, actor: User, period_start: datetime.date, period_end: datetime.date,
+                       size_per_operator: int, seed: int | None = None) -> ReviewSample:
+    """Draw a random sample of the actor's line for quality review: up to ``size_per_operator`` of each
+    operator's closed, substantive contacts received in the period (``selectors.reviewable_contacts``:
+    never the lead's own contacts, never one reviewed before), one draft review per contact, with the
+    lead as reviewer. ``seed`` (random if not given) is kept so the draw can be reproduced.
+    The lead only (``hotline.lead``). Raises AccessDenied or ValidationError (writing nothing)."""
+    require(actor, "hotline.lead")
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if not isinstance(size_per_operator, int) or isinstance(size_per_operator, bool) or \
+            not 1 <= size_per_operator <= MAX_SAMPLE_PER_OPERATOR:
+        errors["size_per_operator"] = _("Ask for 1 to %(limit)s contacts per operator.") % {
+            "limit": MAX_SAMPLE_PER_OPERATOR}
+    if period_end > today:
+        errors["period_end"] = _("The period cannot end in the future.")
+    if period_start > period_end:
+        errors["period_start"] = _("The period must start on or before its last day.")
+    elif period_start < EARLIEST_RECEIVED_AT.date():
+        errors["period_start"] = _("Enter a date in the year 2000 or later.")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**62):
+        errors["seed"] = _("The seed must be a whole number from 0.")
+    if errors:
+        raise ValidationError(errors)
+    pool: dict[int, list[int]] = {}
+    for contact_id, operator_id in reviewable_contacts(actor=actor, start=period_start, end=period_end).values_list(
+            "pk", "handled_by_id"):
+        pool.setdefault(operator_id, []).append(contact_id)
+    if not pool:
+        raise ValidationError({"period_start": _(
+            "No contact of this period can be reviewed: closed, substantive contacts handled by someone else, "
+            "not reviewed before.")})
+    seed = secrets.randbelow(2**62) if seed is None else seed
+    chosen = choose_sample(pool, per_operator=size_per_operator, seed=seed)
+    version = rubric().version
+    sample = ReviewSample.objects.create(
+        organization_id=actor.organization_id, period_start=period_start, period_end=period_end,
+        size_per_operator=size_per_operator, pool_size=sum(len(ids) for ids in pool.values()), seed=seed,
+        rubric_version=version, drawn_by=actor)
+    operator_of = {cid: oid for oid, ids in pool.items() for cid in ids}
+    ContactReview.objects.bulk_create([
+        ContactReview(sample=sample, contact_id=cid, operator_id=operator_of[cid], reviewer=actor,
+                      rubric_version=version) for cid in chosen])
+    audit.record(actor, "hotline.review.sample_drawn", sample, detail={
+        "period": [period_start.isoformat(), period_end.isoformat()], "per_operator": size_per_operator,
+        "seed": seed, "pool": sample.pool_size, "contact_ids": chosen, "rubric_version": version})
+    return sample
+
+
+def _check_reviewer(actor: User, review: ContactReview) -> None:
+    require(actor, "hotline.lead", review)
+    if review.operator_id == actor.pk:
+        raise ValidationError(_("You cannot review a contact you handled yourself."))
+    if review.is_shared:
+        raise ValidationError(_("This review is shared with the operator already; it cannot be changed."))
+
+
+def _review_text(value: str, field: str, errors: dict[str, str]) -> str:
+    value = (value or "").strip()
+    if len(value) > MAX_REVIEW_TEXT:
+        errors[field] = _("Keep it under %(limit)s characters.") % {"limit": f"{MAX_REVIEW_TEXT:,}"}
+    return value
+
+
+@transaction.atomic
+def save_review(*, actor: User, review: ContactReview, expected_version: int, scores: dict[str, Any],
+                feedback: str, reviewer_note: str = "") -> ContactReview:
+    """Save a draft review: scores checked against the rubric (a draft may leave criteria unscored),
+    feedback for the operator and a private note, both encrypted. The lead of the contact's line only,
+    never on their own contact, never once shared. Raises AccessDenied, ValidationError or StaleVersion
+    (writing nothing). The audit names the criteria scored, never the text."""
+    _check_reviewer(actor, review)
+    errors: dict[str, str] = {}
+    feedback = _review_text(feedback, "feedback", errors)
+    reviewer_note = _review_text(reviewer_note, "reviewer_note", errors)
+    try:
+        clean = rubric().validate(scores, complete=False)
+    except ValidationError as invalid:
+        errors.update({k: v[0] for k, v in invalid.message_dict.items()})
+        clean = {}
+    if errors:
+        raise ValidationError(errors)
+    original = {"scores": review.scores, "feedback": review.feedback, "reviewer_note": review.reviewer_note}
+    review.scores, review.feedback, review.reviewer_note = clean, feedback, reviewer_note
+    review.reviewer, review.rubric_version, review.updated_at = actor, rubric().version, timezone.now()
+    save_versioned(review, expected_version=expected_version, original=original,
+                   fields=["scores", "feedback", "reviewer_note", "reviewer", "rubric_version", "updated_at"])
+    audit.record(actor, "hotline.review.saved", review, detail={
+        "scored": sorted(clean), "feedback": bool(feedback), "note": bool(reviewer_note)})
+    return review
+
+
+@transaction.atomic
+def share_review(*, actor: User, review: ContactReview, expected_version: int) -> ContactReview:
+    """Share a review with the operator who handled the contact: every criterion must be scored and
+    feedback written. The operator is notified (no text of the review or the contact in the notice).
+    Raises AccessDenied, ValidationError or StaleVersion (writing nothing)."""
+    _check_reviewer(actor, review)
+    errors: dict[str, str] = {}
+    try:
+        rubric().validate(review.scores, complete=True)
+    except ValidationError as invalid:
+        errors.update({k: v[0] for k, v in invalid.message_dict.items()})
+    if not (review.feedback or "").strip():
+        errors["feedback"] = _("Write feedback for the operator before sharing the review.")
+    if errors:
+        raise ValidationError(errors)
+    review.status, review.shared_at = ReviewStatus.SHARED, timezone.now()
+    save_versioned(review, expected_version=expected_version, fields=["status", "shared_at"],
+                   original={"status": ReviewStatus.DRAFT})
+    audit.record(actor, "hotline.review.shared", review, detail={"operator": review.operator_id})
+    notify(recipients=[review.operator], kind=NotificationKind.HOTLINE_REVIEW, subject=f"hotline.review:{review.pk}",
+           link=reverse("hotline:my_review", args=[review.pk]),
+           template=gettext_noop("A quality review of one of your 24/7 line contacts is ready to read."))
+    return review
+
+
+@transaction.atomic
+def acknowledge_review(*, actor: User, review: ContactReview) -> ContactReview:
+    """The operator acknowledges a review shared with them (their own only; once)."""
+    require(actor, "hotline.view", review)
+    if review.operator_id != actor.pk or not review.is_shared:
+        raise ValidationError(_("Only the operator a review is shared with can acknowledge it."))
+    if review.acknowledged_at is not None:
+        raise ValidationError(_("This review is acknowledged already."))
+    review.acknowledged_at = timezone.now()
+    ContactReview.objects.filter(pk=review.pk).update(acknowledged_at=review.acknowledged_at)
+    audit.record(actor, "hotline.review.acknowledged", review)
+    return review

@@ -18,3 +18,16 @@ urlpatterns = [
     path("on-call/shifts/new/", views.shift_create, name="shift_create"),
     path("on-call/shifts/<int:shift_id>/delete/", views.shift_delete, name="shift_delete"),
 ]
+
+# Quality review (views_review): the lead's samples and reviews, the operator's own reviews.
+from . import views_review  # noqa: E402
+
+urlpatterns += [
+    path("reviews/", views_review.review_samples, name="review_samples"),
+    path("reviews/summary/", views_review.review_summary, name="review_summary"),
+    path("reviews/samples/<int:sample_id>/", views_review.review_sample_detail, name="review_sample_detail"),
+    path("reviews/<int:review_id>/", views_review.review_edit, name="review_edit"),
+    path("my-reviews/", views_review.my_reviews, name="my_reviews"),
+    path("my-reviews/<int:review_id>/", views_review.my_review, name="my_review"),
+    path("my-reviews/<int:review_id>/acknowledge/", views_review.review_acknowledge, name="review_acknowledge"),
+]

@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     DEADLINE = "deadline.approaching", _("A deadline is approaching")
     APPROVAL_REQUESTED = "approval.requested", _("A needs assessment or service plan awaits my approval")
     APPROVAL_DECIDED = "approval.decided", _("A needs assessment or service plan I submitted is decided")
+    HOTLINE_REVIEW = "hotline.review", _("A quality review of my 24/7 line contact is shared")
 
 
 #: Kinds that nobody may switch off entirely: a person's safety may depend on them.

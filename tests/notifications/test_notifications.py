@@ -75,6 +75,7 @@ def test_every_kind_names_no_person_in_app_or_by_email(
         log_contact(actor=on_call_shift.person, channel="text", caller_type="public", urgency="emergency",
                     summary=f"{LEGAL_NAME} in danger at {ADDRESS}, call {PHONE} {FREE_TEXT}", place=ADDRESS)
         escalate_unacknowledged(now=timezone.now() + datetime.timedelta(hours=1))
+        _share_a_quality_review(lead=local_coordinator, operator=on_call_shift.person)
         notify_deadline(recipients=[caseworker], number=case.number, due=today + datetime.timedelta(days=3),
                         link=f"/app/cases/{case.pk}/", subject=f"proceeding:{case.pk}")
         # Approvals of the needs assessment (the organization requires them here): asked, then decided.
@@ -308,3 +309,18 @@ def test_a_reminder_goes_to_no_one_who_has_lost_sight_of_the_case(identity_case,
     Task.objects.create(case=identity_case, title="Synthetic", due=today - datetime.timedelta(days=1), assignee=moved)
     assert notices.remind_tasks(today=today) == 0
     assert not Notification.objects.filter(recipient=moved).exists()
+
+
+def _share_a_quality_review(*, lead, operator) -> None:
+    """The line's lead reviews a closed contact of the operator and shares it (kind hotline.review)."""
+    from octip.hotline.rubric import rubric
+    from octip.hotline.services import draw_review_sample, save_review, share_review
+
+    log_contact(actor=operator, channel="phone", caller_type="public", urgency="routine", outcome="information_given",
+                summary=f"{LEGAL_NAME} at {ADDRESS}, {PHONE} {FREE_TEXT}")
+    today = timezone.localdate()
+    review = draw_review_sample(actor=lead, period_start=today, period_end=today, size_per_operator=1,
+                                seed=1).reviews.get()
+    save_review(actor=lead, review=review, expected_version=review.version, scores={
+        c.code: 2 for c in rubric().criteria}, feedback=f"About {LEGAL_NAME} {FREE_TEXT}")
+    share_review(actor=lead, review=review, expected_version=review.version)
