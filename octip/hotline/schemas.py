@@ -134,3 +134,31 @@ class ContactOut(ContactSummaryOut):
     #: Ids of ``site/phone_lines.yaml`` and of directory services the operator gave the caller.
     lines_given: list[str]
     services_given: list[uuid.UUID]
+
+
+# --- Scripts (guidance) ----------------------------------------------------------------------------
+
+class ScriptIn(Schema):
+    """A new version (a draft) of a script of the lead's line."""
+
+    topic: str
+    language: str
+    title: str
+    body: str
+
+
+class ScriptOut(Schema):
+    id: int
+    topic: str
+    language: str
+    version: int
+    title: str
+    body: str
+    status: str
+    #: None: the coordinating office's province-wide default.
+    organization_id: int | None
+    written_at: datetime.datetime
+    published_at: datetime.datetime | None
+    retired_at: datetime.datetime | None
+    #: True when no script of the topic is published in the language asked and this is the English one.
+    fallback: bool = False
