@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from octip.cases.reference import Term
 from octip.core import audit
 from octip.core.access import AccessDenied, Actor, allows, get_visible_or_404, require
-from octip.partners.models import OrganizationType
+from octip.partners.models import OrganizationType, User
 
 from .models import GuidanceScript, GuidanceScriptQuerySet, ScriptStatus
 from .reference import _rows
@@ -180,7 +180,7 @@ def current_scripts(*, actor: Actor, language: str | None = None) -> list[ShownS
     def pick(code: str, lang: str) -> GuidanceScript | None:
         own = [s for s in published if s.topic == code and s.language == lang and s.organization_id is not None]
         default = [s for s in published if s.topic == code and s.language == lang and s.organization_id is None]
-        return (own or default or [None])[0]
+        return (own or default)[0] if own or default else None
 
     shown = []
     for term in topics():
@@ -258,7 +258,7 @@ def _lock_key(unit: int | None, topic_code: str, language: str) -> list[Guidance
 
 
 @transaction.atomic
-def draft_script(*, actor: Actor, topic: str, language: str, title: str, body: str) -> GuidanceScript:
+def draft_script(*, actor: User, topic: str, language: str, title: str, body: str) -> GuidanceScript:
     """Write a new version (a draft) of the script ``topic`` in ``language`` of the actor's line (the
     defaults for the coordinating office's lead). Only ``hotline.lead``. Refuses an unknown topic or
     language, an empty or too long title or text, and a text identical to the newest version; writes
@@ -295,7 +295,7 @@ def draft_script(*, actor: Actor, topic: str, language: str, title: str, body: s
 
 
 @transaction.atomic
-def publish_script(*, actor: Actor, script: GuidanceScript) -> GuidanceScript:
+def publish_script(*, actor: User, script: GuidanceScript) -> GuidanceScript:
     """Publish a draft version: the published version of its key (if any) is retired in the same
     transaction, so operators see exactly one. Only the lead of the script's line. A version that is
     not a draft (published already, or retired) is refused. Audited."""
@@ -326,7 +326,7 @@ def publish_script(*, actor: Actor, script: GuidanceScript) -> GuidanceScript:
 
 
 @transaction.atomic
-def retire_script(*, actor: Actor, script: GuidanceScript) -> GuidanceScript:
+def retire_script(*, actor: User, script: GuidanceScript) -> GuidanceScript:
     """Retire a version: a published one stops showing (the default or English then applies), a
     draft is set aside. It stays readable in the history. Only the lead of the script's line; a
     retired version is refused. Audited."""
