@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -144,8 +145,6 @@ def readable_script_or_404(*, actor: Actor, script_id: int) -> GuidanceScript:
     script = get_visible_or_404(GuidanceScript.objects.select_related("written_by", "published_by"), actor,
                                 pk=script_id)
     if script.status == ScriptStatus.DRAFT and not may_manage(actor, script):
-        from django.http import Http404
-
         raise Http404
     return script
 
