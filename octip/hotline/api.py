@@ -230,3 +230,77 @@ def acknowledge_review(request, review_id: int):
     require(request.auth, "hotline.view")
     review = selectors.review_or_404(actor=request.auth, review_id=review_id)
     return _review_out(services.acknowledge_review(actor=request.auth, review=review))
+
+# --- Scripts (guidance) ----------------------------------------------------------------------------
+
+from . import guidance  # noqa: E402  (appended section: its imports stay with it)
+from .schemas import ScriptIn, ScriptOut  # noqa: E402
+
+
+def _script_out(script, *, fallback: bool = False) -> dict:
+    return ScriptOut(id=script.pk, topic=script.topic, language=script.language, version=script.version,
+                     title=script.title, body=script.body, status=script.status,
+                     organization_id=script.organization_id, written_at=script.written_at,
+                     published_at=script.published_at, retired_at=script.retired_at, fallback=fallback).dict()
+
+
+@router.get("/hotline/scripts", response=list[ScriptOut])
+def list_scripts(request, response: HttpResponse, language: str = "", topic: str = "",
+                 limit: int = Query(keyset.DEFAULT_LIMIT, ge=1, le=keyset.MAX_LIMIT),
+                 cursor: str = Query("", max_length=2000)):
+    """The published scripts that apply to the caller (their line's and the province-wide defaults),
+    newest first; ``language``/``topic`` narrow them; by ``cursor`` (``X-Next-Cursor``). For the one
+    script per topic an operator is shown, with the English fallback, see ``/hotline/scripts/current``."""
+    require(request.auth, "hotline.view")
+    if language and not guidance.is_language(language):
+        raise ValidationError({"language": [f"Unknown language code: {language!r}."]})
+    scripts = guidance.scripts_for(actor=request.auth).published()
+    if language:
+        scripts = scripts.filter(language=language)
+    if topic:
+        scripts = scripts.filter(topic=topic)
+    rows = keyset.api_page(scripts, request=request, response=response, name="hotline.scripts", cursor=cursor,
+                           limit=limit, ordering=("-published_at", "-pk"))
+    return [_script_out(s) for s in rows]
+
+
+@router.get("/hotline/scripts/current", response=list[ScriptOut])
+def current_scripts(request, language: str = ""):
+    """Per topic, the script shown beside the contact form in ``language`` (default: the caller's
+    language), falling back to English (``fallback``); a topic with none is left out."""
+    require(request.auth, "hotline.view")
+    if language and not guidance.is_language(language):
+        raise ValidationError({"language": [f"Unknown language code: {language!r}."]})
+    shown = guidance.current_scripts(actor=request.auth, language=language or None)
+    return [_script_out(s.script, fallback=s.fallback) for s in shown if s.script is not None]
+
+
+@router.get("/hotline/scripts/{script_id}/versions", response=list[ScriptOut])
+def script_versions(request, script_id: int):
+    """Every version of the script's topic and language of its line, newest first (drafts for its lead)."""
+    require(request.auth, "hotline.view")
+    script = guidance.readable_script_or_404(actor=request.auth, script_id=script_id)
+    return [_script_out(s) for s in guidance.versions_of(actor=request.auth, script=script)]
+
+
+@router.post("/hotline/scripts", response={201: ScriptOut})
+def create_script_version(request, body: ScriptIn):
+    """A new version (a draft) of a script of the lead's line (the defaults for the coordinating office)."""
+    require(request.auth, "hotline.lead")
+    return Status(201, _script_out(guidance.draft_script(actor=request.auth, **body.dict())))
+
+
+@router.post("/hotline/scripts/{script_id}/publish", response=ScriptOut)
+def publish_script(request, script_id: int):
+    """Publish a draft; the version published before it is retired."""
+    require(request.auth, "hotline.lead")
+    script = guidance.managed_script_or_404(actor=request.auth, script_id=script_id)
+    return _script_out(guidance.publish_script(actor=request.auth, script=script))
+
+
+@router.post("/hotline/scripts/{script_id}/retire", response=ScriptOut)
+def retire_script(request, script_id: int):
+    require(request.auth, "hotline.lead")
+    script = guidance.managed_script_or_404(actor=request.auth, script_id=script_id)
+    return _script_out(guidance.retire_script(actor=request.auth, script=script))
+

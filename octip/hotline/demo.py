@@ -12,6 +12,7 @@ from octip.core import audit
 from octip.partners.demo import OFFICE, demo_email
 from octip.partners.models import Organization, Region, User
 
+from .demo_guidance import seed_scripts
 from .models import CallerType, Channel, Contact, OnCallShift, Outcome, SeenWhen, Urgency
 
 ORDER = 60
@@ -49,6 +50,7 @@ def seed(*, scale: int | None, stdout) -> None:
     if office is None or not operators or coordinator is None:
         stdout.write("24/7 line: partners demo data missing; nothing created.")
         return
+    stdout.write(f"24/7 line: {seed_scripts(coordinator=coordinator)}.")
     if Contact.objects.filter(organization=office, handled_by__in=operators).exists() or \
             OnCallShift.objects.filter(organization=office).exists():
         stdout.write("24/7 line: demo data already present.")

@@ -469,3 +469,104 @@ class ContactReview(VersionedModel):
     @property
     def is_shared(self) -> bool:
         return self.status == ReviewStatus.SHARED
+
+# --- Scripts (guidance beside the contact form) ----------------------------------------------------
+
+class ScriptStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class GuidanceScriptQuerySet(ScopedQuerySet["GuidanceScript"]):
+    view_permission = "hotline.view"
+
+    def scope_filter(self, user, scope: Scope) -> Q:
+        # A line's scripts are its own; the coordinating office's province-wide defaults
+        # (``organization`` empty) apply to every line. Scope "all" adds nothing: a script is not a
+        # record about a person, and another line's wording is that line's to show.
+        return Q(organization__isnull=True) | Q(organization_id=user.organization_id)
+
+    def published(self) -> GuidanceScriptQuerySet:
+        return self.filter(status=ScriptStatus.PUBLISHED)
+
+    def of_unit(self, organization_id: int | None) -> GuidanceScriptQuerySet:
+        """The scripts of one line, or the defaults (``None``)."""
+        if organization_id is None:
+            return self.filter(organization__isnull=True)
+        return self.filter(organization_id=organization_id)
+
+    def of_key(self, *, organization_id: int | None, topic: str, language: str) -> GuidanceScriptQuerySet:
+        """The versions of one script: one topic, one language, one line (or the default)."""
+        return self.of_unit(organization_id).filter(topic=topic, language=language)
+
+
+class GuidanceScript(models.Model):
+    """One version of a script of the line: what to say or check on one topic
+    (``data/script_topics.yaml``) in one language, for one organization's line or, with no
+    organization, the coordinating office's province-wide default. Each edit is a new row (a new
+    ``version``); publishing a version retires the published one of its key. At most one version per
+    key is published (database constraint). Plain text, shown escaped with line breaks."""
+
+    organization = models.ForeignKey("partners.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("organization"))
+    topic = models.CharField(_("topic"), max_length=40)
+    language = models.CharField(_("language"), max_length=10)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=10, choices=ScriptStatus.choices, default=ScriptStatus.DRAFT)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("written by"))
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("published by"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    retired_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("retired by"))
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    objects = GuidanceScriptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "language", "-version"]
+        verbose_name = _("script")
+        constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="hotline_script_version_positive"),
+            # A NULL organization is the default: NULLs are distinct in a plain unique index, so the
+            # default and the lines each get their own partial index.
+            models.UniqueConstraint(fields=["organization", "topic", "language", "version"],
+                                    condition=Q(organization__isnull=False), name="hotline_script_version_unique"),
+            models.UniqueConstraint(fields=["topic", "language", "version"], condition=Q(organization__isnull=True),
+                                    name="hotline_default_script_version_unique"),
+            models.UniqueConstraint(fields=["organization", "topic", "language"],
+                                    condition=Q(organization__isnull=False, status="published"),
+                                    name="hotline_script_one_published"),
+            models.UniqueConstraint(fields=["topic", "language"],
+                                    condition=Q(organization__isnull=True, status="published"),
+                                    name="hotline_default_script_one_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} ({self.language}) v{self.version}"
+
+    @property
+    def is_default(self) -> bool:
+        return self.organization_id is None
+
+    @property
+    def topic_term(self):
+        from .guidance import topic
+
+        return topic(self.topic)
+
+    @property
+    def topic_label(self) -> str:
+        term = self.topic_term
+        return term.label if term else self.topic
+
+    @property
+    def language_name(self) -> str:
+        from .guidance import language_name
+
+        return language_name(self.language)

@@ -173,3 +173,30 @@ class ContactReviewFeedbackOut(ContactReviewOut):
     """One review shared with the operator, with its feedback (the read is audited)."""
 
     feedback: str
+
+# --- Scripts (guidance) ----------------------------------------------------------------------------
+
+class ScriptIn(Schema):
+    """A new version (a draft) of a script of the lead's line."""
+
+    topic: str
+    language: str
+    title: str
+    body: str
+
+
+class ScriptOut(Schema):
+    id: int
+    topic: str
+    language: str
+    version: int
+    title: str
+    body: str
+    status: str
+    #: None: the coordinating office's province-wide default.
+    organization_id: int | None
+    written_at: datetime.datetime
+    published_at: datetime.datetime | None
+    retired_at: datetime.datetime | None
+    #: True when no script of the topic is published in the language asked and this is the English one.
+    fallback: bool = False

@@ -31,3 +31,16 @@ urlpatterns += [
     path("my-reviews/<int:review_id>/", views_review.my_review, name="my_review"),
     path("my-reviews/<int:review_id>/acknowledge/", views_review.review_acknowledge, name="review_acknowledge"),
 ]
+
+# Scripts (guidance beside the contact form): views_guidance.py.
+from . import views_guidance  # noqa: E402
+
+urlpatterns += [
+    path("scripts/", views_guidance.guidance_list, name="guidance_list"),
+    path("scripts/read/", views_guidance.guidance_read, name="guidance_read"),
+    path("scripts/new/", views_guidance.guidance_new, name="guidance_new"),
+    path("scripts/<int:script_id>/", views_guidance.guidance_detail, name="guidance_detail"),
+    path("scripts/<int:script_id>/history/", views_guidance.guidance_history, name="guidance_history"),
+    path("scripts/<int:script_id>/publish/", views_guidance.guidance_publish, name="guidance_publish"),
+    path("scripts/<int:script_id>/retire/", views_guidance.guidance_retire, name="guidance_retire"),
+]

@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import Urgency, new_reference
 from .targets import response_targets
+from .views_guidance import guidance_context
 
 
 def _contact_fields(cleaned: dict) -> dict:
@@ -111,7 +112,8 @@ def contact_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Contact %(reference)s logged.") % {"reference": contact.reference})
             return redirect("hotline:contact_detail", contact_id=contact.pk)
-    return render(request, "hotline/contact_form.html", {"form": form, "contact": None},
+    return render(request, "hotline/contact_form.html", {"form": form, "contact": None,
+                                                         **guidance_context(request)},
                   status=400 if form.errors else 200)
 
 
@@ -164,7 +166,8 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Contact %(reference)s saved.") % {"reference": contact.reference})
                 return redirect("hotline:contact_detail", contact_id=contact.pk)
-    return render(request, "hotline/contact_form.html", {"form": form, "contact": contact}, status=status)
+    return render(request, "hotline/contact_form.html", {"form": form, "contact": contact,
+                                                         **guidance_context(request)}, status=status)
 
 
 @login_required

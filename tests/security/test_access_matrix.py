@@ -59,6 +59,7 @@ PAGE_KINDS: dict[str, str] = {
     "delivery_id": "delivery", "follow_up_id": "follow_up", "action_id": "plan_action",
     "approval_id": "approval",
     "event_id": "trafficking_event",
+    "script_id": "guidance_script",
 }
 FIXED = {"domain": "housing", "action": "accept", "key": "cases_by_track", "uidb64": "MQ", "token": "set-password",
          "name": "manifest.json"}

@@ -174,6 +174,12 @@ def build_world() -> World:
             actor=worker, case=case, offence_on=today - datetime.timedelta(days=30))
     objects["document_row"] = {s: Document.objects.get(pk=objects["document"][s].pk) for s in ("own", "other")}
     objects["consent_row"] = {s: Consent.objects.get(pk=objects["consent"][s].pk) for s in ("own", "other")}
+    # Scripts of the line: the office's province-wide default (it applies to org A: "own") and org B's own.
+    from octip.hotline.models import GuidanceScript
+    objects["guidance_script"] = {side: GuidanceScript.objects.create(
+        organization=org, topic="consent", language="en", version=1, title="Consent", body="Synthetic text.",
+        status="published", written_by=writer, published_at=timezone.now())
+        for side, org, writer in (("own", None, users["coordinator"]), ("other", org_b, caseworker_b))}
     w.objects = objects
     for role, user in users.items():
         if "token.create" in ROLES[role].permissions:

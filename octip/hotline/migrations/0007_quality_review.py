@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hotline', '0005_resources_given'),
+        ('hotline', '0006_guidance_scripts'),
         ('partners', '0005_required_approvals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
