@@ -90,10 +90,11 @@ def interpretation_values(record: Any) -> dict[str, Any]:
     return {name: getattr(record, name) for name in FIELDS}
 
 
-def clean_interpretation(values: Mapping[str, Any]) -> dict[str, Any]:
+def clean_interpretation(values: Mapping[str, Any], *, default_language: str = "") -> dict[str, Any]:
     """The one validation of interpretation fields, for every model, form and API: returns the cleaned
     values (stripped; the switch a bool) or raises ValidationError keyed by field, with a message a
-    worker can act on. With an interpreter, the language and the answer are required; without one,
+    worker can act on. With an interpreter, the language and the answer are required (the language is
+    ``default_language``, the record's own language of the conversation, when left empty); without one,
     nothing else may be set (a detail left over from a form would be saved unseen)."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext
@@ -112,6 +113,8 @@ def clean_interpretation(values: Mapping[str, Any]) -> dict[str, Any]:
     if knows and knows not in InterpreterKnows.values:
         errors["interpreter_knows"] = gettext("Choose an answer from the list.")
     if used:
+        if not cleaned["interpreter_language"]:
+            cleaned["interpreter_language"] = (default_language or "").strip()[:MAX_LANGUAGE]
         if not cleaned["interpreter_language"] and "interpreter_language" not in errors:
             errors["interpreter_language"] = gettext("Say in which language the interpreter interpreted.")
         if not knows:
@@ -144,6 +147,18 @@ def audit_detail(values: Mapping[str, Any]) -> dict[str, Any]:
             "interpreter_id_given": bool(values.get("interpreter_id"))}
 
 
+#: The permission of a reader who sees identifying data of persons: the interpreter id is shown to them only.
+IDENTIFYING_PERMISSION = "case.view_identifying"
+
+
+def may_see_interpreter_id(actor: Any) -> bool:
+    """Whether ``actor`` is shown interpreter ids of records outside a case (a 24/7 line contact). On a
+    case the rule is the ``identity`` section's: open to the reader (which needs this permission too)."""
+    from .access import allows
+
+    return allows(actor, IDENTIFYING_PERMISSION)
+
+
 def withhold_interpreter_ids(rows: Iterable[Any], *, shown: bool) -> list[Any]:
     """``rows`` with their interpreter id blanked in memory unless ``shown`` (the reader sees identifying
     data): read-only rows, never save them."""
@@ -162,8 +177,10 @@ class InterpretationForm(forms.Form):
     they are left out of ``visible_fields``."""
 
     interpreter_used = forms.BooleanField(label=_("An interpreter was used"), required=False)
-    interpreter_language = forms.CharField(label=_("Interpreter's language"), max_length=MAX_LANGUAGE,
-                                           required=False, help_text=_("Required with an interpreter."))
+    interpreter_language = forms.CharField(
+        label=_("Interpreter's language"), max_length=MAX_LANGUAGE, required=False,
+        help_text=_("Required with an interpreter (where the form asks the language of the conversation, "
+                    "that language when left empty)."))
     interpreter_agency = forms.CharField(label=_("Interpreting agency"), max_length=MAX_AGENCY, required=False)
     interpreter_id = forms.CharField(label=_("Interpreter id"), max_length=MAX_ID, required=False,
                                      help_text=_("The agency's id of the interpreter. Stored encrypted."))
@@ -193,7 +210,8 @@ class InterpretationForm(forms.Form):
         from django.core.exceptions import ValidationError
 
         try:
-            data.update(clean_interpretation({name: data.get(name) for name in FIELDS}))
+            data.update(clean_interpretation({name: data.get(name) for name in FIELDS},
+                                             default_language=data.get("language") or ""))
         except ValidationError as invalid:
             for name, messages in invalid.message_dict.items():
                 if name not in self.errors:
@@ -251,3 +269,36 @@ def patch_values(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict
             value = changes[name]
             merged[name] = (False if name == SWITCH else "") if value is None else value
     return merged
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+def warn_if_may_know(request: Any, record: Any) -> None:
+    """After saving ``record``: the warning, on the page the worker lands on, when the interpreter may
+    know the person or the trafficker."""
+    from django.contrib import messages
+
+    if getattr(record, "interpreter_may_know", False):
+        messages.warning(request, WARNING)
+
+
+def interpreter_text(values: Mapping[str, Any]) -> str:
+    """The interpretation in one line, for a printout cell: "—" without an interpreter; else the language,
+    the agency, the id (when the values carry it) and the answer, and the warning when they may know."""
+    if not values.get(SWITCH):
+        return "—"
+    knows = values.get("interpreter_knows") or ""
+    parts = [values.get("interpreter_language") or "", values.get("interpreter_agency") or "",
+             values.get("interpreter_id") or "",
+             str(InterpreterKnows(knows).label) if knows in InterpreterKnows.values else knows]
+    text = " · ".join(p for p in parts if p)
+    return f"{text} — {WARNING}" if may_know(values) else text
+
+
+def demo_values(language: str, *, knows: str = InterpreterKnows.NO, agency: str = "") -> dict[str, Any]:
+    """The interpretation of a synthetic record (``seed_demo``) in ``language``: an interpreter for any
+    language but English and French, with the answer ``knows``."""
+    if language in ("English", "French"):
+        return {SWITCH: False}
+    return {SWITCH: True, "interpreter_language": language, "interpreter_knows": str(knows),
+            "interpreter_agency": agency}

@@ -4,6 +4,15 @@ import octip.core.fields
 from django.db import migrations, models
 
 
+def legacy_answers(apps, schema_editor):
+    """Rows that recorded an interpreter before the question existed: the question was not asked, and the
+    interpreter interpreted the consent's own language. So each row satisfies the new rule as it is."""
+    Model = apps.get_model("consent", "consent")
+    used = Model.objects.filter(interpreter_used=True)
+    used.filter(interpreter_knows="").update(interpreter_knows="not_asked")
+    used.filter(interpreter_language="").update(interpreter_language=models.F("language"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -31,4 +40,5 @@ class Migration(migrations.Migration):
             name='interpreter_language',
             field=models.CharField(blank=True, max_length=60, verbose_name="interpreter's language"),
         ),
+        migrations.RunPython(legacy_answers, migrations.RunPython.noop),
     ]
