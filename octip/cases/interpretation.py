@@ -26,9 +26,11 @@ def record_interpreter_may_know(*, actor: Any, case: Case, variant: str, detail:
 
 def flag_suggestion_url(*, actor: Actor, case: Case) -> str | None:
     """The link to raise the flag "Interpreter must not be from the community" on ``case``, for a reader
-    who may raise flags and while the case has no open flag of that kind; else None. A suggestion only:
-    the worker decides."""
-    if not allows(actor, "case.edit", case):
+    who may raise flags there (the case's own circle, as ``views.flag_add`` requires) and while the case
+    has no open flag of that kind; else None. A suggestion only: the worker decides."""
+    from .selectors import is_own_case
+
+    if not allows(actor, "case.edit", case) or not is_own_case(actor, case):
         return None
     if case.flags.filter(kind=SUGGESTED_FLAG, resolved_at__isnull=True).exists():
         return None
