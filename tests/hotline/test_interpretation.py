@@ -167,3 +167,35 @@ def test_the_edit_form_keeps_the_interpretation(client_for, operator):
     assert WARNING in response.content.decode()
     contact.refresh_from_db()
     assert contact.interpreter_knows == "knows_both"
+
+
+def test_the_demo_shows_an_interpreter_who_knows_the_person_and_adds_nothing_twice(db):
+    import io
+
+    from octip.cases import demo as cases_demo
+    from octip.cases.models import FollowUp
+    from octip.consent import demo as consent_demo
+    from octip.consent.models import Consent
+    from octip.hotline import demo
+    from octip.hotline.demo_interpretation import AGENCY
+    from octip.partners import demo as partners_demo
+
+    out = io.StringIO()
+    partners_demo.seed(scale=None, stdout=out)
+    cases_demo.seed(scale=60, stdout=out)
+    consent_demo.seed(scale=60, stdout=out)
+    demo.seed(scale=None, stdout=out)
+
+    def counts():
+        return (Contact.objects.filter(interpreter_agency=AGENCY).count(),
+                Consent.objects.filter(interpreter_agency=AGENCY).count(),
+                FollowUp.objects.filter(interpreter_agency=AGENCY).count())
+
+    assert counts() == (2, 1, 2), out.getvalue()
+    assert Contact.objects.get(interpreter_agency=AGENCY, interpreter_knows="knows_person").interpreter_may_know
+    assert FollowUp.objects.filter(interpreter_agency=AGENCY, interpreter_knows="knows_person").exists()
+    # The other demo records in a language but English or French record an interpreter, answer and all.
+    assert not Contact.objects.filter(interpreter_used=True, interpreter_knows="").exists()
+    assert not Consent.objects.filter(interpreter_used=True, interpreter_knows="").exists()
+    demo.seed(scale=None, stdout=out)
+    assert counts() == (2, 1, 2)
