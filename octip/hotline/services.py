@@ -179,12 +179,16 @@ def _write_reporter_tokens(contact: Contact) -> None:
     ReporterToken.objects.bulk_create(reporter_tokens(contact))
 
 
-def _check_interpretation(contact: Contact) -> None:
+def _check_interpretation(contact: Contact) -> dict[str, Any]:
     """The interpreter (``core.interpretation.clean_interpretation``): with ``interpreter_used``, the
-    language and the answer about knowing the person are required; without it, nothing else is set."""
+    language and the answer about knowing the person are required; without it, nothing else is set.
+    Returns ``{name: value before}`` of the fields the cleaning itself changed (the conversation's
+    language standing in for an empty interpreter language), so that an update saves them too."""
     values = interpretation.interpretation_values(contact)
-    for name, value in interpretation.clean_interpretation(values, default_language=contact.language).items():
+    cleaned = interpretation.clean_interpretation(values, default_language=contact.language)
+    for name, value in cleaned.items():
         setattr(contact, name, value)
+    return {name: values[name] for name in cleaned if cleaned[name] != values[name]}
 
 
 def _check_handler(contact: Contact) -> None:
@@ -260,7 +264,10 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
     outcome_before = contact.outcome
     _check_coding(contact)
     _check_lines(contact)
-    _check_interpretation(contact)
+    for name, before in _check_interpretation(contact).items():
+        if name not in changes:
+            changes = {**changes, name: getattr(contact, name)}
+            original[name] = before
     if contact.outcome != outcome_before and "outcome" not in changes:
         changes = {**changes, "outcome": contact.outcome}
         original["outcome"] = outcome_before

@@ -199,3 +199,14 @@ def test_the_demo_shows_an_interpreter_who_knows_the_person_and_adds_nothing_twi
     assert not Consent.objects.filter(interpreter_used=True, interpreter_knows="").exists()
     demo.seed(scale=None, stdout=out)
     assert counts() == (2, 1, 2)
+
+
+def test_a_patch_that_ticks_the_interpreter_saves_the_language_standing_in(client_for, operator):
+    contact = log_contact(actor=operator, channel="phone", caller_type="person", urgency="routine",
+                          summary="Synthetic", language="Amharic")
+    api = client_for(operator)
+    patched = api.patch(f"/api/v1/hotline/contacts/{contact.pk}", content_type="application/json",
+                        data={"version": contact.version, "interpreter_used": True, "interpreter_knows": "not_asked"})
+    assert patched.status_code == 200, patched.content
+    contact.refresh_from_db()
+    assert contact.interpreter_language == "Amharic" and contact.interpreter_knows == "not_asked"
