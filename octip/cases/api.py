@@ -602,7 +602,8 @@ def record_follow_up(request, case_id: UUID, body: s.FollowUpIn):
     case = selectors.case_or_404(actor=request.auth, case_id=case_id)
     return Status(201, services.record_follow_up(actor=request.auth, case=case, contacted_on=body.contacted_on,
                                                  mode=body.mode, with_whom=body.with_whom,
-                                                 with_whom_detail=body.with_whom_detail, note=body.note))
+                                                 with_whom_detail=body.with_whom_detail, note=body.note,
+                                                 **s.interpretation_given(body)))
 
 
 @router.put("/cases/{case_id}/follow-ups/{follow_up_id}", response=s.FollowUpOut)
@@ -612,7 +613,8 @@ def edit_follow_up(request, case_id: UUID, follow_up_id: int, body: s.FollowUpPa
     note = body.note if "note" in body.model_fields_set else None
     return services.update_follow_up(actor=request.auth, follow_up=follow_up, expected_version=body.version,
                                      contacted_on=body.contacted_on, mode=body.mode, with_whom=body.with_whom,
-                                     with_whom_detail=body.with_whom_detail, note=note)
+                                     with_whom_detail=body.with_whom_detail, note=note,
+                                     **s.interpretation_given(body))
 
 
 @router.put("/cases/{case_id}/follow-up-cadence", response=s.FollowUpCadenceOut)

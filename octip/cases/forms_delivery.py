@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from octip.core.bounds import BoundedDateField
+from octip.core.interpretation import InterpretationForm
 
 from . import reference
 from .forms import DateInput
@@ -43,7 +44,7 @@ class ServiceDeliveryForm(forms.Form):
         self.fields["domain"].choices = [("", "—"), *reference.choices(reference.needs_domains())]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(InterpretationForm):
     contacted_on = BoundedDateField(label=_("Date of contact"), widget=DateInput())
     mode = forms.ChoiceField(label=_("How"), choices=FollowUpMode.choices)
     with_whom = forms.MultipleChoiceField(label=_("With whom"), choices=FollowUpWith.choices,

@@ -22,6 +22,7 @@ from octip.core import crypto
 from octip.core.access import ScopedQuerySet, role_of
 from octip.core.blind_index import BlindIndexToken
 from octip.core.fields import EncryptedChar, EncryptedDate, EncryptedJSON, EncryptedText
+from octip.core.interpretation import Interpretation
 from octip.core.models import VersionedModel
 from octip.core.roles import Scope
 
@@ -1046,7 +1047,7 @@ class FollowUpWith(models.TextChoices):
     OTHER = "other", _("Someone else")
 
 
-class FollowUp(VersionedModel):
+class FollowUp(Interpretation, VersionedModel):
     """A contact with or about the person: when, how, with whom (codes; any name only in the encrypted
     ``with_whom_detail``), and an encrypted note."""
 

@@ -13,6 +13,8 @@ from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from octip.core.bounds import BoundedDate, BoundedDateTime
+from octip.core.interpretation import FIELDS as INTERPRETATION_FIELDS
+from octip.core.interpretation import InterpretationIn
 
 from . import sections
 from .sections import FieldKind
@@ -411,7 +413,10 @@ FollowUpOut = declared_schema("FollowUpOut", lambda: sections.fields_of("follow_
     "id": (int, ...), "version": (int, ...), "recorded_by_id": (int | None, ...)})
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(InterpretationIn):
+    """A follow-up with its interpreter (``core.interpretation``). On a PUT, interpreter fields left out
+    keep their values."""
+
     contacted_on: BoundedDate
     mode: str
     with_whom: list[str] = Field(min_length=1, max_length=10)
@@ -421,6 +426,11 @@ class FollowUpIn(Schema):
 
 class FollowUpPatch(FollowUpIn):
     version: int
+
+
+def interpretation_given(body: FollowUpIn) -> dict[str, Any]:
+    """The interpreter fields the request body sets (a PUT keeps those it leaves out)."""
+    return {name: getattr(body, name) for name in INTERPRETATION_FIELDS if name in body.model_fields_set}
 
 
 class FollowUpCadenceIn(Schema):

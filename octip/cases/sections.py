@@ -43,6 +43,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from octip.core.interpretation import InterpreterKnows
+
 from . import reference
 from .models import (
     Case,
@@ -345,6 +347,14 @@ _DECLARED: tuple[Section, ...] = (
         Field("with_whom", _("With whom"), kind=FieldKind.CODES, labels=_choice(FollowUpWith)),
         Field("with_whom_detail", _("With whom (details)"), identifying=True),
         Field("note", _("Follow-up note"), kind=FieldKind.LONG_TEXT, identifying=True),
+        # The interpreter (``core.interpretation``). Their id is a third party's, and a way to the person:
+        # identifying, and shown only with the identity section, as a document's file name.
+        Field("interpreter_used", _("Interpreter"), kind=FieldKind.BOOL),
+        Field("interpreter_language", _("Interpreter's language")),
+        Field("interpreter_agency", _("Interpreting agency")),
+        Field("interpreter_id", _("Interpreter id"), identifying=True, needs="identity"),
+        Field("interpreter_knows", _("Interpreter knows the person or the alleged trafficker"), kind=FieldKind.CHOICE,
+              labels=_choice(InterpreterKnows)),
     )),
 )
 

@@ -362,7 +362,7 @@ def case_page(*, actor: Actor, case_id: Any, via: Via = "page") -> CasePage:
     if "services" in sections:
         content["deliveries"] = list(deliveries_visible_to(actor, case, owning=owning)[:200])
     if "follow_ups" in sections:
-        content["follow_ups"] = list(case.follow_ups.select_related("recorded_by")[:200])
+        content["follow_ups"] = open_rows("follow_ups", case.follow_ups.select_related("recorded_by")[:200], sections)
         content["follow_up_schedule"] = m.FollowUpSchedule.objects.filter(case=case).first()
     if owning:  # a coordinator's comment stays within the owning circle
         content["approvals"] = {subject: approval for subject, approval in approval_states(case=case).items()
@@ -1408,7 +1408,9 @@ def delivery_for_editing(*, actor: Actor, case: Case, delivery_id: Any) -> m.Ser
 def follow_ups_for_reading(*, actor: Actor, case: Case, via: Via = "api") -> list[m.FollowUp]:
     """The case's follow-ups, newest first (404 unless the ``follow_ups`` section is open); recorded."""
     require_section_or_404(actor=actor, case=case, section="follow_ups")
-    return _listed(actor, case, "case.follow_ups_viewed", list(case.follow_ups.all()), via)
+    # The interpreter id needs the identity section too (``Field.needs``): withheld without it.
+    rows = open_rows("follow_ups", case.follow_ups.all(), sections_visible_to(actor, case))
+    return _listed(actor, case, "case.follow_ups_viewed", rows, via)
 
 
 def follow_up_or_404(*, actor: Actor, case: Case, follow_up_id: Any) -> m.FollowUp:

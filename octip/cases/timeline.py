@@ -118,6 +118,7 @@ class Kind(models.TextChoices):
     TRAFFICKING_EVENT_ADDED = "case.trafficking_event_added"
     TRAFFICKING_EVENT_UPDATED = "case.trafficking_event_updated"
     TRAFFICKING_EVENT_REMOVED = "case.trafficking_event_removed"
+    INTERPRETER_MAY_KNOW = "case.interpreter_may_know"
 
 
 #: Entries that tell of a section's content, readable only by whoever may see that section (a reader
@@ -252,6 +253,12 @@ MESSAGES: dict[Kind, str | dict[str, str]] = {
     Kind.TRAFFICKING_EVENT_ADDED: gettext_noop("Trafficking event recorded (%(type)s)."),
     Kind.TRAFFICKING_EVENT_UPDATED: gettext_noop("Trafficking event updated (%(type)s)."),
     Kind.TRAFFICKING_EVENT_REMOVED: gettext_noop("Trafficking event removed (%(type)s)."),
+    Kind.INTERPRETER_MAY_KNOW: {
+        "consent": gettext_noop("The interpreter of a consent conversation may know the person or the trafficker: "
+                                "arrange another interpreter."),
+        "follow_up": gettext_noop("The interpreter of a follow-up may know the person or the trafficker: arrange "
+                                  "another interpreter."),
+    },
 }
 
 

@@ -470,7 +470,9 @@ def flag_add(request, case_id):
     return _case_form_view(
         request, case_id, own="case.edit", form_class=forms.FlagForm, title=_("Raise a flag"), submit=_("Raise flag"),
         intro=_("Anyone who receives the case summary sees the kind of flag; only your circle reads the reason."),
-        initial={"review_date": timezone.localdate() + datetime.timedelta(days=30)},
+        # ``?kind=``: a page that suggests a flag (an interpreter who may know the person) picks its kind.
+        initial={"review_date": timezone.localdate() + datetime.timedelta(days=30),
+                 "kind": request.GET.get("kind", "")},
         call=lambda case, data: services.raise_flag(actor=request.user, case=case, **data))
 
 

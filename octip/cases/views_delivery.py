@@ -13,6 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from octip.core.interpretation import interpretation_initial, warn_if_may_know
+
 from . import forms_delivery, selectors, services
 from .views import _case_form_view
 
@@ -56,8 +58,8 @@ def follow_up_add(request: HttpRequest, case_id) -> HttpResponse:
     return _case_form_view(
         request, case_id, section="follow_ups", own="case.edit", form_class=forms_delivery.FollowUpForm,
         title=_("Record a follow-up"), submit=_("Record the follow-up"),
-        call=lambda case, data: services.record_follow_up(
-            actor=request.user, case=case, **{k: v for k, v in data.items() if k != "version"}))
+        call=lambda case, data: _warned(request, services.record_follow_up(
+            actor=request.user, case=case, **{k: v for k, v in data.items() if k != "version"})))
 
 
 @login_required
@@ -66,13 +68,13 @@ def follow_up_edit(request: HttpRequest, case_id, follow_up_id: int) -> HttpResp
         follow_up = selectors.follow_up_for_editing(actor=request.user, case=case, follow_up_id=follow_up_id)
         return {"contacted_on": follow_up.contacted_on, "mode": follow_up.mode, "with_whom": follow_up.with_whom,
                 "with_whom_detail": follow_up.with_whom_detail, "note": follow_up.note,
-                "version": follow_up.version}
+                "version": follow_up.version, **interpretation_initial(follow_up)}
 
     def call(case, data):
         follow_up = selectors.follow_up_or_404(actor=request.user, case=case, follow_up_id=follow_up_id)
         version = data.pop("version")
-        return services.update_follow_up(actor=request.user, follow_up=follow_up,
-                                         expected_version=version if version is not None else -1, **data)
+        return _warned(request, services.update_follow_up(
+            actor=request.user, follow_up=follow_up, expected_version=version if version is not None else -1, **data))
 
     return _case_form_view(
         request, case_id, section="follow_ups", own="case.edit", form_class=forms_delivery.FollowUpForm,
@@ -107,3 +109,9 @@ def plan_action_due(request: HttpRequest, case_id, action_id: int) -> HttpRespon
     return _case_form_view(
         request, case_id, section="plan", form_class=forms_delivery.PlanActionDueForm,
         title=_("Change the due date"), submit=_("Save"), initial=initial, call=call)
+
+
+def _warned(request: HttpRequest, follow_up):
+    """The saved follow-up, after the warning when its interpreter may know the person or the trafficker."""
+    warn_if_may_know(request, follow_up)
+    return follow_up

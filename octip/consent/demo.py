@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from octip.core.access import allows
+from octip.core.interpretation import demo_values
 
 from .models import Consent, ConsentScope
 from .services import record_consent, withdraw_consent
@@ -70,7 +71,7 @@ def seed(*, scale: int | None, stdout) -> None:
         actor = actor_for(case, coordinator)
         given_at = min(case.opened_at + datetime.timedelta(days=rng.randint(0, 10)), now)
         language = rng.choice(LANGUAGES)
-        common = {"language": language, "interpreter_used": language not in ("English", "French"),
+        common = {"language": language, **demo_values(language),
                   "given_at": given_at, "given_by": rng.choice(["person", "guardian", "both"]) if case.is_youth
                   else "person"}
         record_consent(actor=actor, case=case, scope=ConsentScope.SERVICES, **common)

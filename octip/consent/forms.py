@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from octip.core.bounds import BoundedDateField
+from octip.core.interpretation import InterpretationForm
 from octip.partners.models import Organization
 
 from .models import ConsentScope, ContactMethod, GivenBy
@@ -17,7 +18,7 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(InterpretationForm):
     scope = forms.ChoiceField(label=_("What the person consents to"), choices=ConsentScope.choices,
                               widget=forms.RadioSelect)
     organization = forms.ModelChoiceField(

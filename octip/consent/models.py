@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from octip.core.access import ScopedQuerySet
 from octip.core.fields import EncryptedChar, EncryptedText
+from octip.core.interpretation import Interpretation
 from octip.core.roles import Scope
 
 
@@ -100,7 +101,7 @@ class SharedWithRecipient:
         return ", ".join(section_label(name) for name in sorted(self.sections or []))
 
 
-class Consent(SharedWithRecipient, models.Model):
+class Consent(SharedWithRecipient, Interpretation):
     """One consent of the person of a case, for one scope."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="consents",

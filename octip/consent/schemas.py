@@ -6,9 +6,10 @@ from uuid import UUID
 from ninja import Schema
 
 from octip.core.bounds import BoundedDateTime
+from octip.core.interpretation import InterpretationIn, InterpretationOut
 
 
-class ConsentIn(Schema):
+class ConsentIn(InterpretationIn):
     scope: str
     language: str
     interpreter_used: bool = False
@@ -23,7 +24,7 @@ class ConsentIn(Schema):
     expires_at: BoundedDateTime | None = None
 
 
-class ConsentOut(Schema):
+class ConsentOut(InterpretationOut):
     id: int
     case_id: UUID
     scope: str

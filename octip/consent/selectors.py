@@ -12,9 +12,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from octip.cases.models import Case
-from octip.cases.selectors import sections_visible_to
+from octip.cases.selectors import may_export_identifying, sections_visible_to
 from octip.core import audit
 from octip.core.access import Actor, get_visible_or_404
+from octip.core.interpretation import interpretation_out, interpreter_text
 
 from .models import Consent, ConsentQuerySet, ConsentScope, Disclosure, section_label
 
@@ -112,12 +113,17 @@ def consents_section_content(case: Case, disclosure: Disclosure | None = None, *
     if reader is not None:
         rows = (_consents_of(reader, case) if "consents" in sections_visible_to(reader, case)
                 else Consent.objects.none())
+        # The interpreter id goes with the person's identity (``Field.needs="identity"``); a printout is an
+        # export, so it also needs the export permission of identifying data.
+        show_id = "identity" in sections_visible_to(reader, case) and may_export_identifying(reader)
     else:
+        show_id = "identity" in (getattr(disclosure, "sections", None) or [])
         resting_on = [pk for pk in (getattr(disclosure, "consent_id", None),
                                     getattr(disclosure, "police_consent_id", None)) if pk is not None]
         rows = Consent.objects.filter(case=case, pk__in=resting_on)
     return [{"scope": c.scope, "recipient": c.recipient_label, "sections": c.sections,
-             "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at)}
+             "given_at": iso(c.given_at), "expires_at": iso(c.expires_at), "withdrawn_at": iso(c.withdrawn_at),
+             **interpretation_out(c, show_id=show_id)}
             for c in rows.select_related("organization")]
 
 
@@ -135,7 +141,7 @@ def consents_section_for_printing(*, reader: Actor, case: Case) -> list[dict[str
              gettext("Recipient"): c["recipient"] or "—",
              label("sections"): ", ".join(section_label(name) for name in sorted(c["sections"] or [])) or "—",
              label("given_at"): when(c["given_at"]), label("expires_at"): when(c["expires_at"]),
-             label("withdrawn_at"): when(c["withdrawn_at"])}
+             label("withdrawn_at"): when(c["withdrawn_at"]), gettext("Interpreter"): interpreter_text(c)}
             for c in consents_section_content(case, reader=reader)]
 
 

@@ -19,11 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from octip.cases.interpretation import record_interpreter_may_know
 from octip.cases.models import Case
 from octip.cases.notices import case_owners
 from octip.cases.sharing import require_own_scope
 from octip.cases.timeline import Kind, happened
-from octip.core import audit
+from octip.core import audit, interpretation
 from octip.core.access import require
 from octip.core.bounds import refuse_out_of_range
 from octip.notifications.models import Kind as NotificationKind
@@ -100,19 +101,24 @@ def record_consent(*, actor: User, case: Case, scope: str, language: str, interp
                    given_by: str = GivenBy.PERSON, organization: Organization | None = None,
                    external_recipient: str = "", purpose: str = "", sections: Iterable[str] = (),
                    contact_method: str = "", safe_times: str = "", given_at: datetime.datetime | None = None,
-                   expires_at: datetime.datetime | None = None) -> Consent:
-    """Record a consent the person gave (to ``actor``, who obtained it). Raises AccessDenied or
-    ValidationError and writes nothing then."""
+                   expires_at: datetime.datetime | None = None, interpreter_language: str = "",
+                   interpreter_agency: str = "", interpreter_id: str = "", interpreter_knows: str = "") -> Consent:
+    """Record a consent the person gave (to ``actor``, who obtained it), with its interpreter
+    (``core.interpretation``: an interpreter who may know the person or the trafficker also puts a
+    restricted entry on the timeline). Raises AccessDenied or ValidationError and writes nothing then."""
     require_may_record(actor, case)
     refuse_out_of_range(given_at=given_at, expires_at=expires_at)  # before any comparison: they overflow
     given_at = given_at or timezone.now()
     cleaned = _clean(case=case, scope=scope, organization=organization, external_recipient=external_recipient,
                      purpose=purpose, sections=sections, contact_method=contact_method, safe_times=safe_times,
                      given_by=given_by, language=language, given_at=given_at, expires_at=expires_at)
+    interpreter = interpretation.clean_interpretation(
+        {"interpreter_used": interpreter_used, "interpreter_language": interpreter_language,
+         "interpreter_agency": interpreter_agency, "interpreter_id": interpreter_id,
+         "interpreter_knows": interpreter_knows}, default_language=cleaned["language"])
     consent = Consent.objects.create(
         case=case, scope=scope, organization=organization, contact_method=contact_method or "",
-        given_by=given_by, obtained_by=actor, interpreter_used=bool(interpreter_used), given_at=given_at,
-        expires_at=expires_at, **cleaned)
+        given_by=given_by, obtained_by=actor, given_at=given_at, expires_at=expires_at, **cleaned, **interpreter)
     # Outside the owning circle, only the partner a consent names reads of it.
     happened(actor=actor, case=case, kind=Kind.CONSENT_GIVEN, params=_told(consent),
              concerns=consent.organization, restricted=consent.organization_id is None,
@@ -120,8 +126,10 @@ def record_consent(*, actor: User, case: Case, scope: str, language: str, interp
              audit_detail={
                  "case_id": str(case.pk), "scope": scope, "organization_id": organization.pk if organization else None,
                  "external_recipient": bool(cleaned["external_recipient"]), "sections": cleaned["sections"],
-                 "given_by": given_by, "interpreter_used": bool(interpreter_used),
+                 "given_by": given_by, **interpretation.audit_detail(interpreter),
                  "expires_at": expires_at.isoformat() if expires_at else None})
+    if consent.interpreter_may_know:
+        record_interpreter_may_know(actor=actor, case=case, variant="consent", detail={"consent_id": consent.pk})
     return consent
 
 

@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from octip.cases.interpretation import flag_suggestion_url, shows_interpreter_id
 from octip.cases.selectors import case_or_404
 from octip.core.access import allows, require
 from octip.core.forms import apply_validation_error
+from octip.core.interpretation import warn_if_may_know
 
 from . import selectors, services
 from .forms import ConsentForm, WithdrawConsentForm
@@ -25,7 +27,10 @@ def case_consents(request: HttpRequest, case_id) -> HttpResponse:
     disclosures = list(selectors.disclosures_of_case(actor=request.user, case=case))
     return render(request, "consent/case_consents.html", {
         "case": case, "consents": consents, "disclosures": disclosures,
-        "may_record": allows(request.user, "consent.record", case)})
+        "may_record": allows(request.user, "consent.record", case),
+        "show_interpreter_id": shows_interpreter_id(actor=request.user, case=case),
+        "flag_url": flag_suggestion_url(actor=request.user, case=case)
+        if any(c.interpreter_may_know for c in consents) else None})
 
 
 @login_required
@@ -47,11 +52,12 @@ def consent_create(request: HttpRequest, case_id) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.record_consent(actor=request.user, case=case, **form.service_arguments())
+                consent = services.record_consent(actor=request.user, case=case, **form.service_arguments())
             except ValidationError as invalid:
                 apply_validation_error(form, invalid)
             else:
                 messages.success(request, _("The consent is recorded."))
+                warn_if_may_know(request, consent)
                 return redirect("consent:case_consents", case_id=case.pk)
         status = 400
     return render(request, "consent/consent_form.html", {"case": case, "form": form}, status=status)

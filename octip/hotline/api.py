@@ -10,6 +10,7 @@ from ninja import Query, Router, Status
 from octip.cases.selectors import is_visible_case
 from octip.core import keyset
 from octip.core.access import require
+from octip.core.interpretation import interpretation_out, may_see_interpreter_id
 from octip.partners.models import Region
 from octip.screening.selectors import is_visible_screening
 
@@ -50,6 +51,7 @@ def _out(contact: Contact, *, full: bool, actor=None) -> dict:
         body.update({name: getattr(contact, name) for name in (
             "danger_now", "seen_when", "summary", "place", "indicators_noticed", "actions_taken",
             "reporter_contact", "reporter_phone", "reporter_email")})
+        body.update(interpretation_out(contact, show_id=may_see_interpreter_id(actor)))
         repeat = selectors.repeat_contacts(actor=actor, contact=contact)
         body["previous_contacts"] = repeat.count
         body["previous_contact_ids"] = [c.pk for c in repeat.shown]
@@ -107,7 +109,8 @@ def update_contact(request, contact_id: int, body: ContactPatch):
         if name in changes and changes[name] is None:
             raise ValidationError({name: ["This field cannot be null."]})
     for name in ("language", "danger_now", "seen_when", "place", "indicators_noticed", "actions_taken",
-                 "reporter_contact", "outcome", "summary", "reporter_phone", "reporter_email"):
+                 "reporter_contact", "outcome", "summary", "reporter_phone", "reporter_email",
+                 "interpreter_language", "interpreter_agency", "interpreter_id", "interpreter_knows"):
         if name in changes and changes[name] is None:
             changes[name] = ""
     for name in ("lines_given", "services_given"):

@@ -9,9 +9,11 @@ import random
 from django.utils import timezone
 
 from octip.core import audit
+from octip.core.interpretation import demo_values
 from octip.partners.demo import OFFICE, demo_email
 from octip.partners.models import Organization, Region, User
 
+from . import demo_interpretation
 from .demo_guidance import seed_scripts
 from .models import CallerType, Channel, Contact, OnCallShift, Outcome, SeenWhen, Urgency
 
@@ -54,6 +56,7 @@ def seed(*, scale: int | None, stdout) -> None:
     if Contact.objects.filter(organization=office, handled_by__in=operators).exists() or \
             OnCallShift.objects.filter(organization=office).exists():
         stdout.write("24/7 line: demo data already present.")
+        demo_interpretation.seed(office=office, operator=operators[0], stdout=stdout)
         return
     now = timezone.now()
     regions = list(Region.objects.all())
@@ -72,7 +75,7 @@ def seed(*, scale: int | None, stdout) -> None:
             channel=channel,
             caller_type=CallerType.ANONYMOUS if channel == Channel.WEB_REPORT else random.choice(
                 [c for c in CallerType.values if c != CallerType.ANONYMOUS]),
-            language=language, interpreter_used=language not in {"English", "French"},
+            language=language, **demo_values(language),
             region=random.choice(regions), urgency=urgency, summary=SITUATIONS[index % len(SITUATIONS)],
             categories=SITUATION_CATEGORIES[index % len(SITUATIONS)],
             lines_given=["victimlinkbc", "canadian_hotline"] if answered else [],
@@ -102,6 +105,8 @@ def seed(*, scale: int | None, stdout) -> None:
     stdout.write(f"24/7 line: {created} contacts, {shifts} on-call shifts, {depth}.")
     from .demo_review import seed as seed_reviews  # quality review: a sample, a shared review, a draft
     stdout.write(seed_reviews(office=office, lead=coordinator))
+
+    demo_interpretation.seed(office=office, operator=operators[0], stdout=stdout)
 
 
 def _seed_coded_and_repeat_contacts(office, operators, coordinator, now) -> str:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from octip.cases.selectors import case_by_number, case_or_none
 from octip.core.bounds import BoundedDateField, BoundedDateTimeField
+from octip.core.interpretation import InterpretationForm, interpretation_initial
 from octip.directory.models import ServiceStatus
 from octip.directory.selectors import visible_services
 from octip.partners.models import Region, User
@@ -42,7 +43,7 @@ def hotline_staff(organization_id: int | None):
     return users.order_by("full_name")
 
 
-class ContactForm(forms.Form):
+class ContactForm(InterpretationForm):
     """What an operator records about a contact. Urgency comes first: an emergency means 911."""
 
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect,
@@ -143,6 +144,7 @@ def contact_initial(contact: Contact, *, actor) -> dict:
         "caller_type", "language", "interpreter_used", "region", "received_at",
         "summary", "place", "indicators_noticed", "actions_taken", "reporter_contact", "follow_up_due",
         "outcome", "handled_by")}
+    initial.update(interpretation_initial(contact))
     initial["lines_given"] = list(contact.lines_given or [])
     initial["services_given"] = list(visible_services(actor).filter(pk__in=contact.services_given.all()))
     initial["screening"] = screening_or_none(actor=actor, screening_id=contact.screening_id)

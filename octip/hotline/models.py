@@ -16,6 +16,7 @@ from octip.core import crypto
 from octip.core.access import ScopedQuerySet, teammate_ids
 from octip.core.blind_index import BlindIndexToken
 from octip.core.fields import EncryptedChar, EncryptedText
+from octip.core.interpretation import Interpretation
 from octip.core.models import VersionedModel
 from octip.core.roles import Scope
 
@@ -122,7 +123,7 @@ class ContactQuerySet(ScopedQuerySet["Contact"]):
         return self.filter(outcome="")
 
 
-class Contact(VersionedModel):
+class Contact(Interpretation, VersionedModel):
     """One contact with the 24/7 line. The summary and everything a caller may say about people
     is encrypted at rest; reading it is audited (``selectors.contact_for_reading``)."""
 

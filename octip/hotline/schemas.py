@@ -6,9 +6,10 @@ import uuid
 from ninja import Schema
 
 from octip.core.bounds import BoundedDate, BoundedDateTime
+from octip.core.interpretation import InterpretationIn, InterpretationOut, InterpretationPatch
 
 
-class ContactIn(Schema):
+class ContactIn(InterpretationIn):
     channel: str
     caller_type: str
     urgency: str
@@ -35,7 +36,7 @@ class ContactIn(Schema):
     screening_id: uuid.UUID | None = None
 
 
-class ContactPatch(Schema):
+class ContactPatch(InterpretationPatch):
     version: int
     contact_type: str | None = None
     categories: list[str] | None = None
@@ -114,7 +115,7 @@ class CallerFlagOut(Schema):
     lifted_at: datetime.datetime | None
 
 
-class ContactOut(ContactSummaryOut):
+class ContactOut(InterpretationOut, ContactSummaryOut):
     danger_now: str
     seen_when: str
     summary: str

@@ -29,7 +29,7 @@ from .targets import response_targets
 
 #: The fields whose reading is an audited event.
 PROTECTED_FIELDS = ("summary", "place", "indicators_noticed", "actions_taken", "reporter_contact",
-                    "reporter_phone", "reporter_email")
+                    "reporter_phone", "reporter_email", "interpreter_id")
 
 
 def contacts_for(*, actor: Actor) -> ContactQuerySet:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from octip.cases.models import Case, normalize_phone
 from octip.cases.selectors import is_visible_case
 from octip.cases.services import open_case
-from octip.core import audit, context, crypto
+from octip.core import audit, context, crypto, interpretation
 from octip.core.access import require
 from octip.core.roles import Scope
 from octip.core.versioning import save_versioned
@@ -59,6 +59,7 @@ EDITABLE_FIELDS = (
     "follow_up_due", "outcome", "received_at", "handled_by", "case", "case_id",
     "screening", "screening_id", "contact_type", "categories", "reporter_phone", "reporter_email",
     "lines_given", "services_given",
+    *interpretation.DETAIL_FIELDS,
 )
 #: The fields a reporter is recognised by: a change to one rewrites the contact's reporter tokens.
 REPORTER_FIELDS = ("reporter_contact", "reporter_phone", "reporter_email")
@@ -176,6 +177,18 @@ def _write_reporter_tokens(contact: Contact) -> None:
     ReporterToken.replace_for([contact])
 
 
+def _check_interpretation(contact: Contact) -> dict[str, Any]:
+    """The interpreter (``core.interpretation.clean_interpretation``): with ``interpreter_used``, the
+    language and the answer about knowing the person are required; without it, nothing else is set.
+    Returns ``{name: value before}`` of the fields the cleaning itself changed (the conversation's
+    language standing in for an empty interpreter language), so that an update saves them too."""
+    values = interpretation.interpretation_values(contact)
+    cleaned = interpretation.clean_interpretation(values, default_language=contact.language)
+    for name, value in cleaned.items():
+        setattr(contact, name, value)
+    return {name: values[name] for name in cleaned if cleaned[name] != values[name]}
+
+
 def _check_handler(contact: Contact) -> None:
     handler = contact.handled_by
     if handler is None:
@@ -197,6 +210,7 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     contact = Contact(organization=actor.organization, **fields)
     _check_coding(contact)
     _check_lines(contact)
+    _check_interpretation(contact)
     if contact.outcome or contact.channel in {Channel.PHONE, Channel.WALK_IN}:
         # A call or walk-in is answered while it happens; the first response is the contact itself.
         contact.first_response_at = contact.received_at
@@ -211,7 +225,8 @@ def log_contact(*, actor: User, **fields: Any) -> Contact:
     audit.record(actor, "hotline.contact.created", contact,
                  detail={"channel": contact.channel, "urgency": contact.urgency, "type": contact.contact_type,
                          "categories": contact.categories, "lines_given": contact.lines_given,
-                         "services_given": sorted(str(s.pk) for s in services_given)})
+                         "services_given": sorted(str(s.pk) for s in services_given),
+                         **interpretation.audit_detail(interpretation.interpretation_values(contact))})
     alert_on_call(contact=contact)
     transaction.on_commit(functools.partial(send_contact_logged, contact.pk))
     return contact
@@ -247,6 +262,10 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
     outcome_before = contact.outcome
     _check_coding(contact)
     _check_lines(contact)
+    for name, before in _check_interpretation(contact).items():
+        if name not in changes:
+            changes = {**changes, name: getattr(contact, name)}
+            original[name] = before
     if contact.outcome != outcome_before and "outcome" not in changes:
         changes = {**changes, "outcome": contact.outcome}
         original["outcome"] = outcome_before

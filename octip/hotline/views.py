@@ -17,6 +17,7 @@ from octip.cases.selectors import case_or_none
 from octip.cases.views import intake_page
 from octip.core.access import allows, require
 from octip.core.forms import apply_validation_error
+from octip.core.interpretation import may_see_interpreter_id, warn_if_may_know
 from octip.core.versioning import StaleVersion
 from octip.screening.selectors import is_visible_screening
 from octip.site.lines import phone_lines
@@ -111,6 +112,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("Contact %(reference)s logged.") % {"reference": contact.reference})
+            warn_if_may_know(request, contact)
             return redirect("hotline:contact_detail", contact_id=contact.pk)
     return render(request, "hotline/contact_form.html", {"form": form, "contact": None,
                                                          **guidance_context(request)},
@@ -129,7 +131,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
         "flags": selectors.active_flags_on(actor=request.user, contact=contact),
         "services_given": selectors.services_given(actor=request.user, contact=contact),
         "can_flag": allows(request.user, "hotline.lead", contact) and bool(contact.reporter_identifiers()),
-        "lines": phone_lines()})
+        "lines": phone_lines(), "show_interpreter_id": may_see_interpreter_id(request.user)})
 
 
 @login_required
@@ -165,6 +167,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
                 apply_validation_error(form, error)
             else:
                 messages.success(request, _("Contact %(reference)s saved.") % {"reference": contact.reference})
+                warn_if_may_know(request, contact)
                 return redirect("hotline:contact_detail", contact_id=contact.pk)
     return render(request, "hotline/contact_form.html", {"form": form, "contact": contact,
                                                          **guidance_context(request)}, status=status)

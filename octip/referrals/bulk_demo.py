@@ -22,6 +22,7 @@ from octip.cases.models import CaseAccessGrant
 from octip.cases.timeline import Kind
 from octip.consent.models import Consent, ConsentScope, Disclosure, DisclosureBasis
 from octip.core.access import allows
+from octip.core.interpretation import demo_values
 
 from .models import Referral, ReferralStatus, Urgency, response_targets
 from .services.flow import PREVIEW_SECTIONS
@@ -96,7 +97,7 @@ def consents_and_referrals(batch: Batch) -> None:
         given_at = min(plan.opened + datetime.timedelta(days=rng.randint(0, 10)), now)
         language = rng.choice(LANGUAGES)
         common = {"case": case, "obtained_by": actor, "language": language, "given_at": given_at,
-                  "interpreter_used": language not in ("English", "French"),
+                  **demo_values(language),
                   "given_by": rng.choice(["person", "guardian", "both"]) if case.track == "youth" else "person"}
         consents.append((make(Consent, scope=ConsentScope.SERVICES, **common), plan))
         if rng.random() < STATISTICS_RATE:

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def share(**overrides):
     values = {"scope": "share_with_organization", "purpose": "Housing referral", "sections": ["summary", "needs"],
-              "language": "Spanish", "interpreter_used": True}
+              "language": "Spanish", "interpreter_used": True, "interpreter_knows": "no"}
     values.update(overrides)
     return values
 
@@ -162,7 +162,8 @@ def test_api_records_lists_and_withdraws(client_for, case, caseworker, partner_o
     client = client_for(caseworker)
     response = client.post(f"/api/v1/cases/{case.pk}/consents", {
         "scope": "share_with_organization", "organization_id": partner_org.pk, "purpose": "Legal help",
-        "sections": ["summary"], "language": "Tagalog", "interpreter_used": True}, content_type="application/json")
+        "sections": ["summary"], "language": "Tagalog", "interpreter_used": True, "interpreter_knows": "no"},
+        content_type="application/json")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "active" and body["organization_name"] == partner_org.name

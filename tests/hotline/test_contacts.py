@@ -63,7 +63,7 @@ def test_another_organizations_operator_gets_404_everywhere(client_for, other_op
 def test_operator_logs_a_phone_call_from_the_page(client_for, operator):
     response = client_for(operator).post(reverse("hotline:contact_create"), {
         "urgency": "urgent", "channel": "phone", "caller_type": "service_provider", "language": "Punjabi",
-        "interpreter_used": "on", "region": region("fraser").pk, "summary": "Synthetic call",
+        "interpreter_used": "on", "interpreter_knows": "no", "region": region("fraser").pk, "summary": "Synthetic call",
         "handled_by": operator.pk})
     contact = Contact.objects.get()
     assert response.status_code == 302

@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from octip.core import interpretation
 from octip.core.access import Actor, allows
 from octip.core.bounds import refuse_out_of_range
 from octip.core.versioning import save_versioned
@@ -36,6 +37,7 @@ from octip.directory.models import Attribute, Service, TaxonomyTerm
 from octip.partners.models import Organization, User
 
 from .. import notices, reference
+from ..interpretation import record_interpreter_may_know
 from ..models import (
     DELIVERY_ENDED,
     Case,
@@ -276,40 +278,61 @@ def _clean_follow_up(*, contacted_on: datetime.date | None, mode: str, with_whom
 
 @transaction.atomic
 def record_follow_up(*, actor: User, case: Case, contacted_on: datetime.date | None, mode: str,
-                     with_whom: Iterable[str], with_whom_detail: str = "", note: str = "") -> FollowUp:
-    """Record a contact with or about the person (the owning circle). With a follow-up cadence, the
-    open follow-up task is done and the next one is due ``every_days`` after this contact."""
+                     with_whom: Iterable[str], with_whom_detail: str = "", note: str = "",
+                     **interpreter: Any) -> FollowUp:
+    """Record a contact with or about the person (the owning circle), with its interpreter (``interpreter``:
+    the fields of ``core.interpretation``; one who may know the person or the trafficker also puts a
+    restricted entry on the timeline). With a follow-up cadence, the open follow-up task is done and the
+    next one is due ``every_days`` after this contact."""
     require_own_scope(actor, "case.edit", case)
     refuse_if_closed(case)
     values = _clean_follow_up(contacted_on=contacted_on, mode=mode, with_whom=with_whom,
                               with_whom_detail=with_whom_detail, note=note)
+    values.update(_clean_interpreter(interpreter))
     follow_up = FollowUp.objects.create(case=case, recorded_by=actor, **values)
     happened(actor=actor, case=case, kind=Kind.FOLLOW_UP_RECORDED, params={"mode": ("follow_up_mode", mode)},
              detail={"follow_up_id": follow_up.pk}, audit_action="case.follow_up_recorded", audit_target=follow_up,
-             audit_detail={"case_id": str(case.pk), "mode": mode, "with_whom": values["with_whom"]})
+             audit_detail={"case_id": str(case.pk), "mode": mode, "with_whom": values["with_whom"],
+                           **interpretation.audit_detail(values)})
+    if follow_up.interpreter_may_know:
+        record_interpreter_may_know(actor=actor, case=case, variant="follow_up", detail={"follow_up_id": follow_up.pk})
     _next_follow_up_task(actor=actor, case=case, done_by=actor)
     return follow_up
 
 
-_FOLLOW_UP_FIELDS = ["contacted_on", "mode", "with_whom", "with_whom_detail", "note"]
+def _clean_interpreter(interpreter: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(interpreter) - set(interpretation.FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected follow-up fields: {sorted(unknown)}")
+    return interpretation.clean_interpretation(interpreter)
+
+
+_FOLLOW_UP_FIELDS = ["contacted_on", "mode", "with_whom", "with_whom_detail", "note", *interpretation.FIELDS]
 
 
 @transaction.atomic
 def update_follow_up(*, actor: User, follow_up: FollowUp, expected_version: int, contacted_on: datetime.date | None,
                      mode: str, with_whom: Iterable[str], with_whom_detail: str = "",
-                     note: str | None = None) -> FollowUp:
-    """Correct a recorded follow-up (the owning circle), with its version. ``note=None`` keeps it."""
+                     note: str | None = None, **interpreter: Any) -> FollowUp:
+    """Correct a recorded follow-up (the owning circle), with its version. ``note=None`` keeps it; the
+    interpreter fields left out keep their values (those given replace theirs)."""
     case = follow_up.case
     require_own_scope(actor, "case.edit", case)
     values = _clean_follow_up(contacted_on=contacted_on, mode=mode, with_whom=with_whom,
                               with_whom_detail=with_whom_detail, note=follow_up.note if note is None else note)
+    before = interpretation.interpretation_values(follow_up)
+    values.update(_clean_interpreter({**before, **interpreter}))
     original = {name: getattr(follow_up, name) for name in _FOLLOW_UP_FIELDS}
     for name, value in values.items():
         setattr(follow_up, name, value)
     save_versioned(follow_up, expected_version=expected_version, fields=_FOLLOW_UP_FIELDS, original=original)
     happened(actor=actor, case=case, kind=Kind.FOLLOW_UP_UPDATED, detail={"follow_up_id": follow_up.pk},
              audit_action="case.follow_up_updated", audit_target=follow_up,
-             audit_detail={"case_id": str(case.pk), "mode": mode})
+             audit_detail={"case_id": str(case.pk), "mode": mode,
+                           "interpreter_fields": interpretation.changed_fields(before, values),
+                           **interpretation.audit_detail(values)})
+    if follow_up.interpreter_may_know and not interpretation.may_know(before):
+        record_interpreter_may_know(actor=actor, case=case, variant="follow_up", detail={"follow_up_id": follow_up.pk})
     return follow_up
 
 
