@@ -523,7 +523,7 @@ def set_response_targets(*, actor: User, targets: dict[str, tuple[int, str]]) ->
 # --- Live queue: a breached first-response target tells the person on call (issue 17) -------------
 
 #: The breach notice, per urgency (the urgency is in the message id so that it is translated).
-BREACH_TEMPLATES = {
+BREACH_TEMPLATES: dict[str, str] = {
     Urgency.EMERGENCY: gettext_noop("Emergency 24/7 contact %(reference)s has passed its first-response target: "
                                     "respond now."),
     Urgency.URGENT: gettext_noop("Urgent 24/7 contact %(reference)s has passed its first-response target: "
@@ -566,6 +566,9 @@ def alert_breached_targets(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     count = 0
     for contact in breached_contacts(now=now):
+        organization_id = contact.organization_id
+        if organization_id is None:
+            continue
         with transaction.atomic():
             still_waiting = Contact.objects.open().filter(pk=contact.pk, first_response_at__isnull=True).exists()
             if not still_waiting:
@@ -575,10 +578,10 @@ def alert_breached_targets(*, now: datetime.datetime | None = None) -> int:
                     TargetBreachAlert.objects.create(contact=contact, urgency=contact.urgency, alerted_at=now)
             except IntegrityError:  # alerted by another run at the same moment
                 continue
-            shifts = list(OnCallShift.objects.on_at(now).filter(organization_id=contact.organization_id)
+            shifts = list(OnCallShift.objects.on_at(now).filter(organization_id=organization_id)
                           .select_related("person"))
             recipients = ([shift.person for shift in shifts] if shifts else
-                          staff_with_permission("hotline.edit", organization_id=contact.organization_id))
+                          staff_with_permission("hotline.edit", organization_id=organization_id))
             template = BREACH_TEMPLATES.get(contact.urgency, BREACH_TEMPLATES[Urgency.ROUTINE])
             sent = notify(recipients=recipients, kind=BREACH_KIND, subject=f"hotline.contact:{contact.pk}",
                           link=reverse("hotline:contact_detail", args=[contact.pk]), template=template,
