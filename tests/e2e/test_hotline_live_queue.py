@@ -68,6 +68,26 @@ def test_the_queue_announces_a_new_emergency_without_a_reload(page, browser, liv
     toggle.click()
     expect(emergencies.get_by_role("link", name=f"New emergency contact {later.reference}.")).to_be_visible()
 
+    # The focus is never moved: while it is in the table, the table waits; announcements still come.
+    table_link = page.locator("#queue-live").get_by_role("link", name=earlier.reference)
+    table_link.focus()
+    third = _log(colleague, "emergency", "Synthetic: a third one")
+    expect(emergencies.get_by_role("link", name=f"New emergency contact {third.reference}.")).to_be_visible()
+    expect(table_link).to_be_focused()
+    expect(page.locator("#queue-live").get_by_role("link", name=third.reference)).to_have_count(0)
+    page.locator("h1").click()  # the focus leaves the table: the next poll brings the row
+    expect(page.locator("#queue-live").get_by_role("link", name=third.reference)).to_be_visible()
+
+    # A hidden tab does not poll.
+    page.evaluate("""() => {
+        Object.defineProperty(document, "hidden", {configurable: true, get: () => true});
+        document.dispatchEvent(new Event("visibilitychange"));
+    }""")
+    page.wait_for_timeout(800)
+    hidden_at = page.locator("#queue-updated").inner_text()
+    page.wait_for_timeout(1500)
+    assert page.locator("#queue-updated").inner_text() == hidden_at
+
 
 def test_the_queue_works_without_javascript(browser, live_server, make_user, sign_in, settings):
     # No axe here: axe runs as a script, which this context refuses (the page above is checked with it).
