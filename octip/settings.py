@@ -316,6 +316,7 @@ OCTIP_PERIODIC_JOBS = {
     "audit.partitions": {"task": "octip.core.tasks.ensure_audit_partitions", "every": 3600 * 24},
     "justice.deadline_reminders": {"task": "octip.justice.tasks.remind_deadlines", "every": 3600 * 6},
     "cases.follow_up_cadence": {"task": "octip.cases.tasks.create_follow_up_tasks", "every": 3600 * 24},
+    "hotline.target_breaches": {"task": "octip.hotline.tasks.alert_breached_targets", "every": 60},
 }
 # Overrides of the justice rules marked "verify" in octip/justice/data/rules.yaml (same keys), e.g.
 # {"trp": {"periods": [...]}, "cvap": {"years_from_offence": 2}}. The pages show such values as to verify.
@@ -412,3 +413,6 @@ OCTIP_BACKUP_SIGNING_RINGS = {
     "prevention.credential": {"kid_field": "kid", "public_keys": "octip.prevention.credentials.jwks",
                               "setting": "OCTIP_CREDENTIAL_SIGNING_KEYS"},
 }
+
+# The live queue of the 24/7 line polls every so many seconds (hotline/static/hotline/queue.js).
+OCTIP_HOTLINE_LIVE_INTERVAL_SECONDS = float(os.environ.get("OCTIP_HOTLINE_LIVE_INTERVAL_SECONDS", "15"))

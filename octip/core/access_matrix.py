@@ -283,6 +283,7 @@ ROUTES: dict[str, Expect] = {
     "hotline:contact_respond": {"*": 405, "anonymous": 302},
     "hotline:on_call": {},
     "hotline:queue": {},
+    "hotline:queue_live": {},
     "hotline:shift_create": {"hotline_operator": 403},
     "hotline:shift_delete": {"*": 405, "anonymous": 302},
     # hotline: scripts (guidance). The lead writes their own line's scripts only (the coordinating

@@ -571,3 +571,18 @@ class GuidanceScript(models.Model):
         from .guidance import language_name
 
         return language_name(self.language)
+
+class TargetBreachAlert(models.Model):
+    """A contact passed its first-response target and the organization's on-call person was told
+    (``services.alert_breached_targets``). One row per contact: the unique key makes the alert
+    once-only, even with two job runs at the same moment."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="target_breach_alert")
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices)
+    alerted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("first-response target breach alert")
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} alerted {self.alerted_at:%Y-%m-%d %H:%M}"

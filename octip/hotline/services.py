@@ -695,3 +695,75 @@ def acknowledge_review(*, actor: User, review: ContactReview) -> ContactReview:
     ContactReview.objects.filter(pk=review.pk).update(acknowledged_at=review.acknowledged_at)
     audit.record(actor, "hotline.review.acknowledged", review)
     return review
+
+# --- Live queue: a breached first-response target tells the person on call (issue 17) -------------
+
+#: The breach notice, per urgency (the urgency is in the message id so that it is translated).
+BREACH_TEMPLATES: dict[str, str] = {
+    Urgency.EMERGENCY: gettext_noop("Emergency 24/7 contact %(reference)s has passed its first-response target: "
+                                    "respond now."),
+    Urgency.URGENT: gettext_noop("Urgent 24/7 contact %(reference)s has passed its first-response target: "
+                                 "respond now."),
+    Urgency.ROUTINE: gettext_noop("Routine 24/7 contact %(reference)s has passed its first-response target."),
+}
+#: The notification kind of a breach (a sub-kind of the emergency contact kind: it cannot be switched off).
+BREACH_KIND = f"{NotificationKind.EMERGENCY_CONTACT}.target_breached"
+
+
+def breached_contacts(*, now: datetime.datetime | None = None) -> list[Contact]:
+    """Open contacts of an organization, still waiting for a first response past their target, not
+    yet alerted. For the periodic job only (no actor, no text read)."""
+    from .selectors import PROTECTED_FIELDS
+
+    now = now or timezone.now()
+    targets = response_targets()
+    rows = (Contact.objects.open().filter(first_response_at__isnull=True, organization__isnull=False,
+                                          target_breach_alert__isnull=True)
+            .defer(*PROTECTED_FIELDS).order_by("received_at", "pk"))
+    breached = []
+    for contact in rows:
+        target = targets.get(contact.urgency)
+        respond_by = target.respond_by(contact.received_at) if target is not None else None
+        if respond_by is not None and respond_by < now:
+            breached.append(contact)
+    return breached
+
+
+def alert_breached_targets(*, now: datetime.datetime | None = None) -> int:
+    """The periodic job ``hotline.target_breaches``: each contact that passed its first-response target
+    tells its organization's person on call (from the roster; with nobody on call, the line's staff, as
+    ``alert_on_call`` does), **once per contact**: the alert row is inserted first, under a unique key, so
+    a second run (or two at once) tells nobody again. Audited as the system, ids only. Returns how many
+    contacts were alerted."""
+    from django.db import IntegrityError
+
+    from .models import TargetBreachAlert
+
+    now = now or timezone.now()
+    count = 0
+    for contact in breached_contacts(now=now):
+        organization_id = contact.organization_id
+        if organization_id is None:
+            continue
+        with transaction.atomic():
+            still_waiting = Contact.objects.open().filter(pk=contact.pk, first_response_at__isnull=True).exists()
+            if not still_waiting:
+                continue
+            try:
+                with transaction.atomic():
+                    TargetBreachAlert.objects.create(contact=contact, urgency=contact.urgency, alerted_at=now)
+            except IntegrityError:  # alerted by another run at the same moment
+                continue
+            shifts = list(OnCallShift.objects.on_at(now).filter(organization_id=organization_id)
+                          .select_related("person"))
+            recipients = ([shift.person for shift in shifts] if shifts else
+                          staff_with_permission("hotline.edit", organization_id=organization_id))
+            template = BREACH_TEMPLATES.get(contact.urgency, BREACH_TEMPLATES[Urgency.ROUTINE])
+            sent = notify(recipients=recipients, kind=BREACH_KIND, subject=f"hotline.contact:{contact.pk}",
+                          link=reverse("hotline:contact_detail", args=[contact.pk]), template=template,
+                          params={"reference": contact.reference}, now=now)
+            audit.record(None, "hotline.contact.target_breach_alerted", contact, detail={
+                "urgency": contact.urgency, "on_call": bool(shifts),
+                "notified": sorted(n.recipient_id for n in sent)})
+            count += 1
+    return count

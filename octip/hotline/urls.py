@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_live
 
 app_name = "hotline"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("on-call/", views.on_call, name="on_call"),
     path("on-call/shifts/new/", views.shift_create, name="shift_create"),
     path("on-call/shifts/<int:shift_id>/delete/", views.shift_delete, name="shift_delete"),
+    path("queue/live/", views_live.queue_live, name="queue_live"),
 ]
 
 # Quality review (views_review): the lead's samples and reviews, the operator's own reviews.

@@ -22,7 +22,7 @@ from octip.core.versioning import StaleVersion
 from octip.screening.selectors import is_visible_screening
 from octip.site.lines import phone_lines
 
-from . import ratelimit, selectors, services
+from . import live, ratelimit, selectors, services
 from .forms import (
     CallerFlagForm,
     ContactEditForm,
@@ -36,6 +36,7 @@ from .forms import (
 from .models import Urgency, new_reference
 from .targets import response_targets
 from .views_guidance import guidance_context
+from .views_live import live_context
 
 
 def _contact_fields(cleaned: dict) -> dict:
@@ -86,11 +87,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     require(request.user, "hotline.view")
     form = QueueFilterForm(request.GET or None)
     past_target = bool(form.cleaned_data["past_target"]) if form.is_valid() else False
-    entries = selectors.queue(actor=request.user, past_target=past_target)
+    view = live.live_queue(actor=request.user, past_target=past_target)  # the live part: views_live
+    entries = view.entries
     return render(request, "hotline/queue.html", {
         "entries": entries, "overdue_count": sum(1 for e in entries if e.overdue), "form": form,
         "past_target": past_target, "targets": _targets(), "can_edit": allows(request.user, "hotline.edit"),
-        "can_lead": allows(request.user, "hotline.lead")},
+        "can_lead": allows(request.user, "hotline.lead"), **live_context(request, view, past_target)},
         status=400 if form.errors else 200)
 
 

@@ -43,14 +43,16 @@ def test_the_scheduler_enqueues_each_periodic_run_once(database_queue):
     assert DBTaskResult.objects.count() == len(names)
     overdue = PeriodicRun.objects.get(name="referrals.overdue")
     assert overdue.due_at == now + datetime.timedelta(minutes=5) and overdue.last_result_id
-    assert set(tick(now=now + datetime.timedelta(minutes=5))) == {"referrals.overdue", "notifications.escalations"}
+    assert set(tick(now=now + datetime.timedelta(minutes=5))) == {"referrals.overdue", "notifications.escalations",
+                                                                  "hotline.target_breaches"}
 
 
 def test_periodic_runs_follow_their_interval(database_queue):
     now = timezone.now()
     tick(now=now)
     assert tick(now=now + datetime.timedelta(seconds=59)) == []
-    assert tick(now=now + datetime.timedelta(seconds=61)) == ["notifications.escalations"]
+    assert sorted(tick(now=now + datetime.timedelta(seconds=61))) == ["hotline.target_breaches",
+                                                                      "notifications.escalations"]
 
 
 def test_the_periodic_jobs_all_run_on_the_worker(database_queue):
