@@ -710,9 +710,16 @@ BREACH_TEMPLATES: dict[str, str] = {
 BREACH_KIND = f"{NotificationKind.EMERGENCY_CONTACT}.target_breached"
 
 
+#: How long after a missed target the job still alerts. A contact that missed it longer ago (the job
+#: was stopped, or it runs for the first time on an old queue) is not announced as news to whoever is
+#: on call now: it is in the queue's "past target" view already.
+BREACH_ALERT_HORIZON = datetime.timedelta(hours=24)
+
+
 def breached_contacts(*, now: datetime.datetime | None = None) -> list[Contact]:
-    """Open contacts of an organization, still waiting for a first response past their target, not
-    yet alerted. For the periodic job only (no actor, no text read)."""
+    """Open contacts of an organization, still waiting for a first response past their target (missed
+    within ``BREACH_ALERT_HORIZON``), not yet alerted. For the periodic job only (no actor, no text
+    read)."""
     from .selectors import PROTECTED_FIELDS
 
     now = now or timezone.now()
@@ -724,7 +731,7 @@ def breached_contacts(*, now: datetime.datetime | None = None) -> list[Contact]:
     for contact in rows:
         target = targets.get(contact.urgency)
         respond_by = target.respond_by(contact.received_at) if target is not None else None
-        if respond_by is not None and respond_by < now:
+        if respond_by is not None and now - BREACH_ALERT_HORIZON <= respond_by < now:
             breached.append(contact)
     return breached
 

@@ -250,9 +250,21 @@ def test_a_breached_target_tells_the_person_on_call_once(org, other_org, make_us
     assert event.detail == {"urgency": "urgent", "on_call": True, "notified": [on_call.pk]}
 
     assert services.alert_breached_targets() == 0  # once per contact
-    assert services.alert_breached_targets(now=timezone.now() + datetime.timedelta(days=3)) == 1  # the other one
+    assert services.alert_breached_targets(now=timezone.now() + datetime.timedelta(hours=2)) == 1  # the other one
     assert TargetBreachAlert.objects.filter(contact=late).count() == 1
     assert Notification.objects.filter(recipient=on_call, key__contains=f"hotline.contact:{late.pk}").count() == 1
+
+
+def test_a_target_missed_long_ago_is_not_news_to_whoever_is_on_call_now(org, make_user, make_contact):
+    """The job's first run on an old queue (or after it was stopped) does not alert for every contact
+    that missed its target days ago: those are in the queue's "past target" view."""
+    on_call = _shift(make_user("hotline_operator", organization=org)).person
+    make_contact(org, urgency="urgent", minutes_ago=60 * 26)  # its hour passed 25 hours ago
+    recent = make_contact(org, urgency="urgent", minutes_ago=90)
+    assert services.alert_breached_targets() == 1
+    [notice] = Notification.objects.filter(recipient=on_call)
+    assert notice.params == {"reference": recent.reference}
+    assert list(TargetBreachAlert.objects.values_list("contact", flat=True)) == [recent.pk]
 
 
 def test_with_nobody_on_call_the_lines_staff_of_that_organization_are_told(org, other_org, make_user,
