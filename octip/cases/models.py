@@ -348,7 +348,7 @@ class CaseQuerySet(ScopedQuerySet):
           someone who sees nothing no longer walks the order index through every case (160 ms → 0.2 ms).
         - scopes "team" and "organization": an OR of the column conditions and of "id in (…)" (hashed
           once). Their set grows with the cases: building it whole (15,000 cases at 100,000) costs
-          30–50 times the OR, which walks the list's order index and stops when the page is full."""
+          20–140 times the OR, which walks the list's order index and stops when the page is full."""
         branches = self.scope_reaches(user, scope, grants=grants)
         if not branches:
             return Q()

@@ -130,7 +130,8 @@ def test_edges_no_team_assigned_expired_revoked_org_wide_role_grants_and_emergen
     # reader of a narrower scope, one running and one run out.
     services.break_glass(actor=w.coordinator, case=w.case_b, reason="Immediate risk reported by the police.")
     services.grant_case_access(actor=w.coordinator, case=w.case_b, user=w.caseworker_a2, sections=["summary"],
-                               source="break_glass", source_id="edge-glass-1", expires_at=now + datetime.timedelta(hours=1))
+                               source="break_glass", source_id="edge-glass-1",
+                               expires_at=now + datetime.timedelta(hours=1))
     run_out = services.grant_case_access(actor=w.coordinator, case=w.case_b, user=w.trainer_a, sections=["summary"],
                                          source="break_glass", source_id="edge-glass-2",
                                          expires_at=now + datetime.timedelta(hours=1))
@@ -163,3 +164,18 @@ def test_scope_all_has_no_condition_and_no_role_sees_nothing(world):
     assert not Case.objects.visible_to(nobody).exists()
     assert not Case.objects.in_own_scope(nobody).exists()
     assert m.Case.objects.filter(pk=world.case_a.pk).viewer_ids([nobody]) == set()
+
+
+def test_the_sql_shape_of_each_scope(world):
+    """Own scope: one UNION of the branches (on PostgreSQL run once, as an array); team and organization:
+    the OR of the owner columns and hashed id subqueries, which the list's order index serves."""
+    own = str(Case.objects.visible_to(world.screener_a).query)
+    team = str(Case.objects.visible_to(world.caseworker_a).query)
+    organization = str(Case.objects.visible_to(world.hotline_a).query)
+    assert "UNION ALL" in own and own.count('"owner_worker_id" =') == 1
+    assert "UNION" not in team and "UNION" not in organization
+    assert '"owner_team_id"' in team and '"owner_organization_id"' in organization
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        assert "= ANY(ARRAY(" in own
