@@ -116,7 +116,7 @@ def test_edges_no_team_assigned_expired_revoked_org_wide_role_grants_and_emergen
 
     def grant(case, **to):
         return services.grant_case_access(actor=w.caseworker_a, case=case, sections=["summary"],
-                                          source="referral", source_id=f"edge-{case.pk}-{len(to)}-{sorted(to)}",
+                                          source="referral", source_id=f"edge-{case.number}-{'-'.join(sorted(to))}",
                                           reason="test", **to)
 
     grant(other_team_case, organization=w.org_b)  # organization-wide: TEAM/ORGANIZATION readers there
