@@ -299,29 +299,82 @@ def risk_label(code: str) -> str:
     return str(RiskLevel(level).label) if level is not None else code
 
 
+#: The record scopes whose condition is a UNION of index lookups (``CaseQuerySet.scope_ids``).
+UNION_SCOPES: frozenset[Scope] = frozenset({Scope.OWN})
+
+
+class IdInArray(models.Func):
+    """``column = ANY(ARRAY(subquery))`` on PostgreSQL: the subquery runs once, before the rest (an
+    InitPlan), and its ids are then an index condition on the primary key. As "column IN (subquery)"
+    the planner may instead run the subquery again for every candidate row (a nested-loop semi-join
+    it estimates cheap): 2.5 s for a filtered list at 100,000 cases, against 50 ms. Elsewhere (SQLite)
+    "column IN (subquery)"."""
+
+    output_field = models.BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        (column, column_params), (ids, ids_params) = (compiler.compile(e) for e in self.get_source_expressions())
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(ARRAY{ids})", (*column_params, *ids_params)
+        return f"{column} IN {ids}", (*column_params, *ids_params)
+
+
 class CaseQuerySet(ScopedQuerySet):
     """The only door to case rows: role scope for holders of ``case.view``, plus active grants
     (referral, transfer, emergency access) to the user or the user's organization."""
 
     view_permission = "case.view"
 
+    def scope_reaches(self, user, scope: Scope, *, grants: bool = True) -> list[Q | models.QuerySet]:
+        """The one rule of what a record scope reaches, branch by branch: the cases the user owns, those
+        they are assigned to, their teams' (scope "team") or their organization's (scope
+        "organization"), and with ``grants`` the cases of the active grants reaching them. A branch is
+        a condition on the case's own columns (a ``Q``) or a subquery of case ids. Empty for the scope
+        "all" (every case: no condition at all). ``scope_ids`` turns them into the one condition."""
+        if scope == Scope.ALL:
+            return []
+        branches: list[Q | models.QuerySet] = [
+            Q(owner_worker_id=user.pk),
+            Case.assigned_workers.through.objects.filter(user_id=user.pk).order_by().values("case_id"),
+        ]
+        if scope == Scope.TEAM:
+            branches.append(Q(owner_team__in=user.teams.all()))
+        elif scope != Scope.OWN:
+            branches.append(Q(owner_organization_id=user.organization_id))
+        if grants:
+            branches.append(CaseAccessGrant.objects.active().reaching(user, scope).order_by().values("case_id"))
+        return branches
+
+    def scope_ids(self, user, scope: Scope, *, grants: bool = True) -> Q:
+        """``scope_reaches`` as one condition (``Q()`` for "all"), in the SQL shape PostgreSQL plans best
+        for the scope (measured at 100,000 cases, docs/scale.md "What still grows with N"):
+
+        - scope "own" (``UNION_SCOPES``): "id = ANY(ARRAY(a UNION ALL of the branches))", each branch one
+          index lookup, run once. The set is the reader's own work (what they own, are assigned, are
+          granted by name or by role), built whole: small for the readers of that scope, and a list of
+          someone who sees nothing no longer walks the order index through every case (160 ms → 0.2 ms).
+        - scopes "team" and "organization": an OR of the column conditions and of "id in (…)" (hashed
+          once). Their set grows with the cases: building it whole (15,000 cases at 100,000) costs
+          20–140 times the OR, which walks the list's order index and stops when the page is full."""
+        branches = self.scope_reaches(user, scope, grants=grants)
+        if not branches:
+            return Q()
+        if scope in UNION_SCOPES:
+            ids = [b if isinstance(b, models.QuerySet) else Case.objects.order_by().filter(b).values("pk")
+                   for b in branches]
+            return Q(IdInArray(models.F("pk"), models.Subquery(ids[0].union(*ids[1:], all=True))))
+        condition = Q()
+        for b in branches:
+            condition |= Q(pk__in=b) if isinstance(b, models.QuerySet) else b
+        return condition
+
     def _role_scope_q(self, user, scope: Scope) -> Q:
         """The cases a role's record scope reaches, grants left out."""
-        if scope == Scope.ALL:
-            return Q()
-        assigned = Q(pk__in=Case.assigned_workers.through.objects.filter(user_id=user.pk).values("case_id"))
-        mine = Q(owner_worker_id=user.pk) | assigned
-        if scope == Scope.OWN:
-            return mine
-        if scope == Scope.TEAM:
-            return mine | Q(owner_team__in=user.teams.all())
-        return mine | Q(owner_organization_id=user.organization_id)
+        return self.scope_ids(user, scope, grants=False)
 
     def scope_filter(self, user, scope: Scope) -> Q:
-        if scope == Scope.ALL:
-            return Q()
-        granted = CaseAccessGrant.objects.active().reaching(user, scope).values("case_id")
-        return self._role_scope_q(user, scope) | Q(pk__in=granted)
+        return self.scope_ids(user, scope)
 
     def own_scope_is_all(self, user) -> bool:
         """True when ``in_own_scope(user)`` is every case: a role of scope "all" holding ``case.view``."""
@@ -537,7 +590,10 @@ class CaseAccessGrant(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["source", "source_id"])]
+        indexes = [models.Index(fields=["source", "source_id"]),
+                   # The grants reaching a reader through their organization, for all of them or for their
+                   # role (``reaching``): one index lookup, not every grant to the organization.
+                   models.Index(fields=["organization", "role"], name="case_grant_org_role")]
         constraints = [models.CheckConstraint(
             condition=Q(organization__isnull=False) | Q(user__isnull=False), name="grant_has_recipient")]
 
