@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_services_and_follow_ups'),
+        ('cases', '0014_interpretation'),
         ('partners', '0005_required_approvals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
