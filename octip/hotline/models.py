@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -166,6 +167,9 @@ class Contact(Interpretation, VersionedModel):
     case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="hotline_contacts", verbose_name=_("linked case"))
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When the contact became an emergency (logged as one, or raised to one); empty when it is not
+    #: one. What the live queue announces as new (``live``), whatever ``received_at`` says.
+    emergency_since = models.DateTimeField(null=True, blank=True, editable=False)
     #: What the operator gave the caller: services of the directory, and phone lines (ids of
     #: ``site/phone_lines.yaml``, the "lines to call" of the public site).
     services_given = models.ManyToManyField("directory.Service", blank=True, related_name="+",
@@ -208,6 +212,19 @@ class Contact(Interpretation, VersionedModel):
 
     def refresh_indexes(self) -> None:
         self.index_key_id = crypto.key_ring().blind_index_id
+
+    def stamp_emergency(self, now: datetime.datetime | None = None) -> bool:
+        """Keep ``emergency_since`` in step with the urgency; True when it changed. ``save`` does it;
+        a service that writes with an UPDATE (``save_versioned``) calls it and saves the field."""
+        since = (self.emergency_since or now or timezone.now()) if self.urgency == Urgency.EMERGENCY else None
+        changed = since != self.emergency_since
+        self.emergency_since = since
+        return changed
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.stamp_emergency() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [*kwargs["update_fields"], "emergency_since"]
+        super().save(*args, **kwargs)
 
     def reporter_identifiers(self) -> list[tuple[str, str]]:
         from .reporter import identifiers

@@ -276,6 +276,8 @@ def update_contact(*, actor: User, contact: Contact, expected_version: int, chan
     if contact.outcome and contact.first_response_at is None:
         contact.first_response_at = timezone.now()
         fields.append("first_response_at")
+    if contact.stamp_emergency():
+        fields.append("emergency_since")
     save_versioned(contact, expected_version=expected_version, fields=fields, original=original)
     if services_given is not None:
         contact.services_given.set(services_given)

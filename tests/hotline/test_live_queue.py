@@ -168,7 +168,7 @@ def test_bad_parameters_are_a_400_and_change_nothing(client_for, operator, org, 
 
 
 def test_an_expired_token_is_a_400(client_for, operator, monkeypatch):
-    token = live.token_for(operator, live.Seen())
+    token = live.token_for(operator, live.Seen(at=timezone.now()))
     monkeypatch.setattr(live, "MAX_AGE", datetime.timedelta(seconds=-1))
     assert client_for(operator).get(reverse(LIVE), {"seen": token}).status_code == 400
 
@@ -340,3 +340,69 @@ def test_raising_a_contact_to_an_emergency_through_the_api_alerts_the_person_on_
                                          content_type="application/json")
     assert response.status_code == 200, response.content
     assert Notification.objects.filter(recipient=on_call, kind=Kind.EMERGENCY_CONTACT).count() == 1
+
+
+# --- The token stays small, and the windows overlap without announcing twice ---------------------------
+
+def test_the_token_does_not_grow_with_the_queue_and_names_no_contact(client_for, operator, org, make_contact):
+    """A backlog of past-target contacts (the line at its worst) must not make the poll's URL too long
+    for the server, which would stop the announcements; and the token carries no contact's id."""
+    old = timezone.now() - datetime.timedelta(hours=5)
+    Contact.objects.bulk_create([Contact(channel="text", caller_type="public", urgency="urgent", summary="s",
+                                         organization=org, received_at=old) for _ in range(1500)])
+    Contact.objects.filter(organization=org).update(created_at=old)
+    client = client_for(operator)
+    seen = _seen_on_page(client)
+    assert len(seen) < 200
+    data = _poll(client, seen=seen)
+    assert len(data["seen"]) < 200 and data["breaches"] == []
+    payload = live.seen_from(operator, data["seen"])
+    assert payload.breaches == frozenset() and payload.emergencies == frozenset()
+
+
+def test_a_contact_saved_just_before_a_view_but_committed_after_it_is_announced_once(client_for, operator, org,
+                                                                                    make_contact):
+    client = client_for(operator)
+    seen = _seen_on_page(client)
+    view_time = live.seen_from(operator, seen).at
+    late_commit = make_contact(org, urgency="emergency", minutes_ago=0)
+    # Its transaction stamped it 5 seconds before the page's view, but the view did not see it yet.
+    Contact.objects.filter(pk=late_commit.pk).update(emergency_since=view_time - datetime.timedelta(seconds=5))
+    first = _poll(client, seen=seen)
+    assert [a["reference"] for a in first["emergencies"]] == [late_commit.reference]
+    second = _poll(client, seen=first["seen"])
+    assert second["emergencies"] == []  # within the overlap, but seen already
+
+
+def test_a_contact_logged_already_past_its_target_is_announced(client_for, operator, org, make_contact):
+    client = client_for(operator)
+    seen = _seen_on_page(client)
+    backdated = make_contact(org, urgency="urgent", minutes_ago=300)  # a call logged hours after it came in
+    data = _poll(client, seen=seen)
+    assert [a["reference"] for a in data["breaches"]] == [backdated.reference]
+    assert _poll(client, seen=data["seen"])["breaches"] == []
+
+
+def test_a_contact_raised_to_an_emergency_through_the_service_is_announced(client_for, operator, org,
+                                                                          make_contact):
+    contact = make_contact(org, urgency="routine", minutes_ago=0)
+    assert contact.emergency_since is None
+    client = client_for(operator)
+    seen = _seen_on_page(client)
+    services.update_contact(actor=operator, contact=contact, expected_version=contact.version,
+                            changes={"urgency": "emergency"})
+    contact.refresh_from_db()
+    assert contact.emergency_since is not None
+    data = _poll(client, seen=seen)
+    assert [a["reference"] for a in data["emergencies"]] == [contact.reference]
+    services.update_contact(actor=operator, contact=contact, expected_version=contact.version,
+                            changes={"urgency": "urgent"})
+    contact.refresh_from_db()
+    assert contact.emergency_since is None  # no longer an emergency
+
+
+def test_an_oversized_or_future_token_is_a_400_and_reads_nothing(client_for, operator):
+    client = client_for(operator)
+    assert client.get(reverse(LIVE), {"seen": "x" * 5000}).status_code == 400
+    future = live.token_for(operator, live.Seen(at=timezone.now() + datetime.timedelta(hours=1)))
+    assert client.get(reverse(LIVE), {"seen": future}).status_code == 400
