@@ -145,6 +145,7 @@ def readable_script_or_404(*, actor: Actor, script_id: int) -> GuidanceScript:
     script = get_visible_or_404(GuidanceScript.objects.select_related("written_by", "published_by"), actor,
                                 pk=script_id)
     if script.status == ScriptStatus.DRAFT and not may_manage(actor, script):
+        audit.record_denial(actor, "hotline.lead", script)  # as get_visible_or_404 records its refusals
         raise Http404
     return script
 

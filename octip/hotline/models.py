@@ -449,7 +449,8 @@ class ContactReviewQuerySet(ScopedQuerySet["ContactReview"]):
         # (a lead who also answers the line does not see drafts about their own contacts).
         mine = Q(sample__organization_id=user.organization_id, operator_id=user.pk, status=ReviewStatus.SHARED)
         if allows(user, "hotline.lead"):
-            return mine | (Q(sample__organization_id=user.organization_id) & ~Q(operator_id=user.pk))
+            return mine | (Q(sample__organization_id=user.organization_id) & ~Q(operator_id=user.pk)
+                           & ~Q(contact__handled_by_id=user.pk))
         return mine
 
 

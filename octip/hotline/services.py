@@ -619,8 +619,12 @@ def draw_review_sample(*, actor: User, period_start: datetime.date, period_end: 
 
 def _check_reviewer(actor: User, review: ContactReview) -> None:
     require(actor, "hotline.lead", review)
-    if review.operator_id == actor.pk:
+    if actor.pk in (review.operator_id, review.contact.handled_by_id):
         raise ValidationError(_("You cannot review a contact you handled yourself."))
+    if review.contact.handled_by_id != review.operator_id:
+        # Handed to someone else after the sample was drawn: the feedback would go to the wrong person.
+        raise ValidationError(_("This contact was handed to another operator after the sample was drawn; "
+                                "its review can no longer be saved or shared."))
     if review.is_shared:
         raise ValidationError(_("This review is shared with the operator already; it cannot be changed."))
 

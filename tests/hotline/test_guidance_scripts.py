@@ -174,6 +174,8 @@ def test_another_organizations_script_pages_are_404(db, client_for, lead, other_
     client = client_for(operator)
     assert client.get(reverse("hotline:guidance_detail", args=[ours.pk])).status_code == 200
     assert client.get(reverse("hotline:guidance_detail", args=[draft.pk])).status_code == 404
+    assert AuditEvent.objects.filter(action="access.denied", actor_id=operator.pk,
+                                     target_id=str(draft.pk)).exists()  # the probe of a draft is on record
     history = client.get(reverse("hotline:guidance_history", args=[ours.pk])).content.decode()
     assert "Version 1" in history and "Version 2" not in history
     assert client.get(reverse("hotline:guidance_list")).status_code == 403

@@ -222,6 +222,37 @@ def test_no_self_review_even_by_another_lead(db, lead, make_user, org, make_cont
         services.save_review(actor=lead, review=review, expected_version=review.version, scores={}, feedback="x")
 
 
+def test_a_contact_handed_to_the_lead_after_the_draw_is_out_of_their_review(db, lead, operator, org, make_contact):
+    """Reassigning a sampled contact to oneself must not open a way round "no self review", and the
+    feedback of a contact handed to someone else would reach the wrong operator."""
+    contact = _closed(make_contact, org, operator)
+    review = _draw(lead).reviews.get()
+    services.update_contact(actor=lead, contact=contact, expected_version=contact.version,
+                            changes={"handled_by": lead})
+    with pytest.raises(Http404):
+        selectors.review_for_reading(actor=lead, review_id=review.pk)
+    review.contact.refresh_from_db()
+    with pytest.raises((AccessDenied, ValidationError)):
+        services.save_review(actor=lead, review=review, expected_version=review.version, scores={}, feedback="x")
+    review.refresh_from_db()
+    assert review.feedback == "" and review.status == "draft"
+
+
+def test_another_lead_cannot_share_a_review_of_a_contact_handed_on(db, lead, operator, colleague, org,
+                                                                   make_contact):
+    contact = _closed(make_contact, org, operator)
+    review = _draw(lead).reviews.get()
+    services.update_contact(actor=lead, contact=contact, expected_version=contact.version,
+                            changes={"handled_by": colleague})
+    review = ContactReview.objects.get(pk=review.pk)
+    with pytest.raises(ValidationError) as error:
+        services.save_review(actor=lead, review=review, expected_version=review.version,
+                             scores=_full_scores(), feedback="Synthetic feedback")
+    assert "handed to another operator" in str(error.value)
+    review.refresh_from_db()
+    assert review.feedback == "" and review.version == 1
+
+
 # --- reviewing and sharing -----------------------------------------------------------------------
 
 def test_bad_scores_and_incomplete_shares_change_nothing(db, lead, operator, org, make_contact):
