@@ -77,3 +77,15 @@ def team(org):
 def client_for(db):
     """``client_for(user)`` → a Django test client signed in as the user, MFA passed."""
     return signed_in_client
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Every test starts in English: a request in French leaves French active in its thread (the
+    locale middleware activates it and nothing deactivates it), and a later test of the same worker
+    would then read French messages where it asserts English ones."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

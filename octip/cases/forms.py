@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from octip.core.bounds import BoundedDateField, BoundedDateTimeField
+from octip.core.roles import roles_with
 from octip.partners.models import Region, Team, User
 
 from . import reference
@@ -226,7 +227,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner_team"].queryset = Team.objects.filter(organization_id=case.owner_organization_id)
         staff = User.objects.filter(organization_id=case.owner_organization_id, is_active=True,
-                                    role__in=["caseworker", "coordinator", "screener", "hotline_operator"])
+                                    role__in=roles_with("case.create"))
         self.fields["owner_worker"].queryset = staff
         self.fields["assigned_workers"].queryset = staff
 

@@ -29,7 +29,7 @@ ANONYMOUS = "anonymous"
 Status = int | tuple[int, int]
 Expect = dict[str, Status]
 
-ROLES_CHECKED = ("coordinator", "caseworker", "screener", "hotline_operator", "police_liaison", "analyst", "trainer",
+ROLES_CHECKED = ("coordinator", "caseworker", "screener", "hotline_operator", "hotline_lead", "police_liaison", "analyst", "trainer",
                  "org_admin", "auditor", "system_admin", ANONYMOUS)
 
 #: The defaults of a group of routes: the namespace of a page (``"cases:"``), the method of an API
@@ -97,7 +97,7 @@ ROUTES: dict[str, Expect] = {
     "GET /api/v1/cases/{case_id}/youth": {"*": 404, "anonymous": 401},
     "GET /api/v1/courses": {"*": 200},
     "GET /api/v1/emergency-access": {"*": 403, "auditor": 200, "anonymous": 401},
-    "GET /api/v1/hotline/caller-flags": {"*": 403, "coordinator": 200, "anonymous": 401},
+    "GET /api/v1/hotline/caller-flags": {"*": 403, "coordinator": 200, "anonymous": 401, "hotline_lead": 200},
     "GET /api/v1/hotline/contacts": {"*": 403, "coordinator": 200, "hotline_operator": 200, "anonymous": 401},
     "GET /api/v1/hotline/scripts": {"*": 403, "coordinator": 200, "hotline_operator": 200, "anonymous": 401},
     "GET /api/v1/hotline/scripts/current": {"*": 403, "coordinator": 200, "hotline_operator": 200, "anonymous": 401},
@@ -167,11 +167,11 @@ ROUTES: dict[str, Expect] = {
     "POST /api/v1/emergency-access/{access_id}/review": {"*": 403, "auditor": 400, "anonymous": 401},
     # The matrix's world holds no caller flag: the id it asks with is not a number (400 for all signed in).
     "POST /api/v1/hotline/caller-flags/{flag_id}/lift": {"*": 400, "anonymous": 401},
-    "POST /api/v1/hotline/contacts/{contact_id}/caller-flags": {"*": 403, "coordinator": 400, "anonymous": 401},
+    "POST /api/v1/hotline/contacts/{contact_id}/caller-flags": {"*": 403, "coordinator": 400, "anonymous": 401, "hotline_lead": (400, 404)},
     "POST /api/v1/hotline/contacts": {"*": 403, "coordinator": 400, "hotline_operator": 400, "anonymous": 401},
-    "POST /api/v1/hotline/scripts": {"*": 403, "coordinator": 400, "anonymous": 401},
-    "POST /api/v1/hotline/scripts/{script_id}/publish": {"*": 403, "coordinator": (400, 404), "anonymous": 401},
-    "POST /api/v1/hotline/scripts/{script_id}/retire": {"*": 403, "coordinator": (200, 404), "anonymous": 401},
+    "POST /api/v1/hotline/scripts": {"*": 403, "coordinator": 400, "anonymous": 401, "hotline_lead": 400},
+    "POST /api/v1/hotline/scripts/{script_id}/publish": {"*": 403, "coordinator": (400, 404), "anonymous": 401, "hotline_lead": 404},
+    "POST /api/v1/hotline/scripts/{script_id}/retire": {"*": 403, "coordinator": (200, 404), "anonymous": 401, "hotline_lead": 404},
     "POST /api/v1/police-contacts/{contact_id}/end-access": {"hotline_operator": 404},
     "POST /api/v1/proceedings/{proceeding_id}/court-dates": {"hotline_operator": 404},
     "POST /api/v1/proceedings/{proceeding_id}/testimonial-aids": {"hotline_operator": 404},
@@ -273,10 +273,10 @@ ROUTES: dict[str, Expect] = {
     "directory:edit": {"*": 403, "coordinator": 200, "analyst": (403, 404), "org_admin": (200, 403), "auditor": (403, 404), "system_admin": 200, "anonymous": 302},
     "directory:index": {"analyst": 200, "auditor": 200},
     # hotline:
-    "hotline:caller_flag_create": {"*": 403, "coordinator": 200, "anonymous": 302},
+    "hotline:caller_flag_create": {"*": 403, "coordinator": 200, "anonymous": 302, "hotline_lead": (200, 404)},
     "hotline:caller_flag_lift": {"*": 405, "anonymous": 302},
-    "hotline:caller_flags": {"hotline_operator": 403},
-    "hotline:targets_edit": {"hotline_operator": 403},
+    "hotline:caller_flags": {"hotline_operator": 403, "hotline_lead": 200},
+    "hotline:targets_edit": {"hotline_operator": 403, "hotline_lead": 200},
     "hotline:contact_create": {},
     "hotline:contact_detail": {"hotline_operator": (200, 404)},
     "hotline:contact_edit": {"hotline_operator": (200, 404)},
@@ -284,12 +284,12 @@ ROUTES: dict[str, Expect] = {
     "hotline:on_call": {},
     "hotline:queue": {},
     "hotline:queue_live": {},
-    "hotline:shift_create": {"hotline_operator": 403},
+    "hotline:shift_create": {"hotline_operator": 403, "hotline_lead": 200},
     "hotline:shift_delete": {"*": 405, "anonymous": 302},
     # hotline: scripts (guidance). The lead writes their own line's scripts only (the coordinating
     # office's: the province-wide defaults, the world's "own" script); another line's are a 404.
-    "hotline:guidance_list": {"hotline_operator": 403},
-    "hotline:guidance_new": {"hotline_operator": 403},
+    "hotline:guidance_list": {"hotline_operator": 403, "hotline_lead": 200},
+    "hotline:guidance_new": {"hotline_operator": 403, "hotline_lead": 200},
     "hotline:guidance_read": {},
     "hotline:guidance_detail": {"coordinator": (200, 404), "hotline_operator": (200, 404)},
     "hotline:guidance_history": {"coordinator": (200, 404), "hotline_operator": (200, 404)},
@@ -455,15 +455,15 @@ ROUTES: dict[str, Expect] = {
     # Quality review of the 24/7 line (the lead: hotline.lead). The world holds no sample or review: object
     # pages are asked with an id that does not exist (404 once past the permission), the API with one that is
     # not a number (400 for all signed in). tests/hotline/test_quality_review.py checks the doors of both sides.
-    "hotline:review_samples": {"hotline_operator": 403},
-    "hotline:review_summary": {"hotline_operator": 403},
-    "hotline:review_sample_detail": {"coordinator": 404, "hotline_operator": 403},
-    "hotline:review_edit": {"coordinator": 404, "hotline_operator": 403},
+    "hotline:review_samples": {"hotline_operator": 403, "hotline_lead": 200},
+    "hotline:review_summary": {"hotline_operator": 403, "hotline_lead": 200},
+    "hotline:review_sample_detail": {"coordinator": 404, "hotline_operator": 403, "hotline_lead": 404},
+    "hotline:review_edit": {"coordinator": 404, "hotline_operator": 403, "hotline_lead": 404},
     "hotline:my_reviews": {},
     "hotline:my_review": {"coordinator": 404, "hotline_operator": 404},
     "hotline:review_acknowledge": {"*": 405, "anonymous": 302},
-    "GET /api/v1/hotline/review-samples": {"*": 403, "coordinator": 200, "anonymous": 401},
-    "GET /api/v1/hotline/reviews": {"*": 403, "coordinator": 200, "anonymous": 401},
+    "GET /api/v1/hotline/review-samples": {"*": 403, "coordinator": 200, "anonymous": 401, "hotline_lead": 200},
+    "GET /api/v1/hotline/reviews": {"*": 403, "coordinator": 200, "anonymous": 401, "hotline_lead": 200},
     "GET /api/v1/hotline/my-reviews": {"*": 403, "coordinator": 200, "hotline_operator": 200, "anonymous": 401},
     "GET /api/v1/hotline/my-reviews/{review_id}": {"*": 400, "anonymous": 401},
     "POST /api/v1/hotline/my-reviews/{review_id}/acknowledge": {"*": 400, "anonymous": 401},
@@ -486,10 +486,18 @@ def _prefix_default(key: str, role: str) -> Status | None:
     return None
 
 
+#: A role that answers as another one wherever its own name is not on the route's line: the 24/7
+#: line's lead is an operator, but for the lead's own routes (named there).
+LIKE: dict[str, str] = {"hotline_lead": "hotline_operator"}
+
+
 def expected(key: str, role: str) -> dict[str, int] | int | None:
     """The expected status of ``role`` on ``key``: an int, or ``{"own": .., "other": ..}``. The route's
-    line for the role first, then its ``"*"``, then the prefix's line for the role, then its ``"*"``."""
+    line for the role first, then its ``"*"``, then the prefix's line for the role, then its ``"*"``
+    (for a role of ``LIKE``: the route's line for the role, then the role it is like)."""
     line = ROUTES.get(key, {})
+    if role in LIKE and role not in line:
+        return expected(key, LIKE[role])
     status = line[role] if role in line else line["*"] if "*" in line else _prefix_default(key, role)
     if isinstance(status, tuple):
         return {"own": status[0], "other": status[1]}

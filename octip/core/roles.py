@@ -50,9 +50,9 @@ PERMISSIONS: dict[str, str] = {
     "hotline.view": "See 24/7 line contacts and the queue",
     "hotline.edit": "Log and update 24/7 line contacts",
     "hotline.roster": "Manage the on-call roster",
-    # The 24/7 line has no role of its own for its lead: the coordinator, who supervises the line (and
-    # keeps its roster), holds this. A future "hotline lead" role would take it over.
-    "hotline.lead": "Lead the 24/7 line: set and lift caller flags, edit first-response targets",
+    # Held by the line's lead ("hotline_lead") and by the coordinator, who supervises the lines.
+    "hotline.lead": ("Lead the 24/7 line: set and lift caller flags, edit first-response targets, write the "
+                     "scripts, review the quality of contacts"),
     "directory.view_partner_services": "See partners-only services in the directory",
     "directory.edit": "Edit services of the directory",
     "justice.view": "See police liaison and proceedings records",
@@ -131,6 +131,12 @@ ROLES: dict[str, Role] = {r.id: r for r in [
           {"hotline.view", "hotline.edit", "screening.use", "case.view", "case.view_identifying",
            "case.create", "directory.view_partner_services", "token.create"},
           True, _("Answers the 24/7 line and triages what comes in.")),
+    # The line's supervisor (Aselo's "supervisor"): an operator who also keeps the roster, sets caller
+    # flags and first-response targets, writes the scripts and reviews the quality of contacts.
+    _role("hotline_lead", _("24/7 line lead"), Scope.ORGANIZATION,
+          {"hotline.view", "hotline.edit", "hotline.roster", "hotline.lead", "screening.use", "case.view",
+           "case.view_identifying", "case.create", "directory.view_partner_services", "token.create"},
+          True, _("Leads the 24/7 line: the roster, caller flags, targets, scripts and quality review.")),
     _role("police_liaison", _("Police liaison"), Scope.OWN,
           {"justice.view", "justice.edit", "case.view", "directory.view_partner_services", "token.create"},
           True, _("Liaises with police on cases where the person consented to police contact.")),
@@ -154,6 +160,12 @@ ROLES: dict[str, Role] = {r.id: r for r in [
 ]}
 
 ROLE_CHOICES = [(r.id, r.label) for r in ROLES.values()]
+
+
+def roles_with(permission: str) -> list[str]:
+    """The ids of the roles that grant ``permission`` (to choose staff by what they may do, not by a
+    list of role names that a new role would fall out of)."""
+    return [role.id for role in ROLES.values() if permission in role.permissions]
 
 
 def get_role(role_id: str | None) -> Role | None:

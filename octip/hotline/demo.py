@@ -104,7 +104,8 @@ def seed(*, scale: int | None, stdout) -> None:
     depth = _seed_coded_and_repeat_contacts(office, operators, coordinator, now)
     stdout.write(f"24/7 line: {created} contacts, {shifts} on-call shifts, {depth}.")
     from .demo_review import seed as seed_reviews  # quality review: a sample, a shared review, a draft
-    stdout.write(seed_reviews(office=office, lead=coordinator))
+    lead = User.objects.filter(email=demo_email("hotlinelead")).first() or coordinator  # the line's lead
+    stdout.write(seed_reviews(office=office, lead=lead))
 
     demo_interpretation.seed(office=office, operator=operators[0], stdout=stdout)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from octip.cases.selectors import case_by_number, case_or_none
 from octip.core.bounds import BoundedDateField, BoundedDateTimeField
 from octip.core.interpretation import InterpretationForm, interpretation_initial
+from octip.core.roles import roles_with
 from octip.directory.models import ServiceStatus
 from octip.directory.selectors import visible_services
 from octip.partners.models import Region, User
@@ -37,7 +38,7 @@ def _screening_label(screening) -> str:
 
 
 def hotline_staff(organization_id: int | None):
-    users = User.objects.filter(is_active=True, role__in=["hotline_operator", "coordinator"])
+    users = User.objects.filter(is_active=True, role__in=roles_with("hotline.edit"))
     if organization_id is not None:
         users = users.filter(organization_id=organization_id)
     return users.order_by("full_name")
@@ -175,8 +176,7 @@ class ShiftForm(forms.Form):
 
     def __init__(self, *args, organization_id: int | None, **kwargs):
         super().__init__(*args, **kwargs)
-        staff = User.objects.filter(is_active=True, role__in=["hotline_operator", "coordinator"]).order_by(
-            "full_name")
+        staff = User.objects.filter(is_active=True, role__in=roles_with("hotline.edit")).order_by("full_name")
         if organization_id is not None:
             staff = staff.filter(organization_id=organization_id)
         self.fields["person"].queryset = staff

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_noop
 
 from octip.core import audit
 from octip.core.access import Actor, allows
-from octip.core.roles import ROLES
+from octip.core.roles import roles_with
 from octip.partners.models import User
 
 from .models import EMERGENCY_KINDS, Channel, Kind, Notification, Preference, kind_of
@@ -64,8 +64,7 @@ def absolute(path: str) -> str:
 
 def staff_with_permission(permission: str, *, organization_id: int | None = None) -> list[User]:
     """The active staff (of one organization, or all) whose role grants ``permission``."""
-    roles = [role.id for role in ROLES.values() if permission in role.permissions]
-    users = User.objects.filter(is_active=True, role__in=roles)
+    users = User.objects.filter(is_active=True, role__in=roles_with(permission))
     if organization_id is not None:
         users = users.filter(organization_id=organization_id)
     return [u for u in users if allows(u, permission)]

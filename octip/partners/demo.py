@@ -61,6 +61,7 @@ ACCOUNTS = [
     ("caseworker", "Priya Sandhu", "caseworker", SHELTER, "Outreach"),
     ("screener", "Daniel Okafor", "screener", MIGRANT, "Settlement"),
     ("hotline", "Camille Girard", "hotline_operator", OFFICE, "24/7 line"),
+    ("hotlinelead", "Grace Okonkwo", "hotline_lead", OFFICE, "24/7 line"),
     ("police", "Sgt. Alex Chen", "police_liaison", POLICE, "Counter-exploitation unit"),
     ("analyst", "Jordan Leblanc", "analyst", OFFICE, "Coordination"),
     ("trainer", "Fatima Haddad", "trainer", OFFICE, "Prevention"),

@@ -106,16 +106,6 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _english(db):
-    # A request in French leaves French active in this thread; service messages are asserted in English.
-    from django.utils import translation
-
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
-@pytest.fixture(autouse=True)
 def _fresh_duplicate_check_limits():
     # The duplicate check's per-user limit lives in the cache, and user ids repeat from test to test.
     from django.core.cache import cache

@@ -10,7 +10,9 @@ EXPECTED = {
     "coordinator": (Scope.ALL, {"case.approve_closure", "case.break_glass", "consent.legal_basis"}, {"audit.view"}),
     "caseworker": (Scope.TEAM, {"case.view_identifying", "referral.send"}, {"case.approve_closure", "audit.view"}),
     "screener": (Scope.OWN, {"screening.use"}, {"case.view_identifying", "hotline.view"}),
-    "hotline_operator": (Scope.ORGANIZATION, {"hotline.edit", "case.create"}, {"case.approve_closure"}),
+    "hotline_operator": (Scope.ORGANIZATION, {"hotline.edit", "case.create"}, {"case.approve_closure", "hotline.lead"}),
+    "hotline_lead": (Scope.ORGANIZATION, {"hotline.edit", "hotline.lead", "hotline.roster"},
+                     {"case.approve_closure", "case.edit", "referral.send"}),
     "police_liaison": (Scope.OWN, {"justice.edit"}, {"case.view_identifying", "referral.send"}),
     "analyst": (Scope.ALL, {"stats.view"}, {"case.view", "case.view_identifying", "audit.view"}),
     "trainer": (Scope.ORGANIZATION, {"prevention.manage"}, {"case.view"}),
@@ -21,7 +23,7 @@ EXPECTED = {
 }
 
 
-def test_the_ten_roles_are_declared():
+def test_the_eleven_roles_are_declared():
     assert set(ROLES) == set(EXPECTED)
 
 

@@ -32,6 +32,7 @@ DEMO_ACCOUNTS = {
     "caseworker": "caseworker",
     "screener": "screener",
     "hotline_operator": "hotline",
+    "hotline_lead": "hotlinelead",
     "org_admin": "orgadmin",
     "auditor": "auditor",
 }
@@ -181,7 +182,9 @@ def test_staff_pages_of_each_role_are_accessible(role, page, sign_in, assert_acc
         "coordinator": {"cases:list", "hotline:queue", "hotline:contact_detail", "app:staff_list"},
         "caseworker": {"cases:my_work", "directory:index", "directory:detail", "screening:start"},
         "screener": {"screening:index", "screening:start"},
-        "hotline_operator": {"hotline:queue", "hotline:contact_detail", "hotline:on_call"},
+        "hotline_operator": {"hotline:queue", "hotline:contact_detail", "hotline:on_call", "hotline:guidance_read"},
+        "hotline_lead": {"hotline:queue", "hotline:caller_flags", "hotline:targets_edit", "hotline:guidance_list",
+                         "hotline:review_samples", "hotline:on_call"},
         "org_admin": {"app:staff_list", "app:staff_edit", "app:staff_create"},
         "auditor": {"app:audit_log", "app:staff_list"},
     }[role] | {"app:home", "app:profile"}

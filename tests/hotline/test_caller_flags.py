@@ -37,7 +37,7 @@ def lead(make_user, org):
 
 
 def test_only_the_lead_holds_the_permission_and_kinds_are_data():
-    assert [r for r in ROLES if "hotline.lead" in ROLES[r].permissions] == ["coordinator"]
+    assert [r for r in ROLES if "hotline.lead" in ROLES[r].permissions] == ["coordinator", "hotline_lead"]
     assert {k.code for k in reference.flag_kinds()} >= {"abusive", "hoax", "possible_trafficker"}
     assert all(k.label_fr and k.days > 0 for k in reference.flag_kinds())
 
