@@ -92,6 +92,7 @@ def test_record_and_withdraw_a_consent_then_a_referral_is_refused(page, world, s
     page.get_by_label("Needs assessment").check()
     page.get_by_label("Language of the conversation").fill("Spanish")
     page.get_by_label("An interpreter was used").check()
+    page.get_by_label("Does the interpreter know the person or the alleged trafficker?").select_option("no")
     page.get_by_role("button", name="Record the consent").click()
     page.wait_for_url(f"**/app/consents/case/{case.pk}/")
     expect(page.get_by_text("The consent is recorded.")).to_be_visible()
