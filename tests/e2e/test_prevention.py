@@ -85,6 +85,7 @@ PUBLIC_PAGES = ["/", "/get-help/", "/services/", "/report/", "/about/", "/about/
                 "/learn/courses/basics/", "/learn/register/", "/learn/sign-in/", "/practices/", "/verify/"]
 
 
+@pytest.mark.once
 @pytest.mark.parametrize("code", [code for code, _name in project_settings.LANGUAGES])
 def test_every_public_page_is_accessible_in_every_language(code, page, published_course, live_server,
                                                            assert_accessible):
@@ -111,6 +112,7 @@ def test_every_public_page_is_accessible_in_every_language(code, page, published
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.once
 def test_the_trainers_pages_are_accessible_in_english_and_french(page, published_course, make_user, sign_in,
                                                                  assert_accessible):
     from tests.factories import OrganizationFactory, confirmed_totp

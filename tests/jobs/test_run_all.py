@@ -46,6 +46,7 @@ def _group_members(pgid: int) -> list[int]:
     return members
 
 
+@pytest.mark.once
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
 def test_run_all_starts_web_worker_and_scheduler_and_ctrl_c_stops_them(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 WRITE_EVERYTHING = """
@@ -43,6 +45,7 @@ def _modes(output: str) -> dict[str, int]:
     return {line.split()[1]: int(line.split()[2], 8) for line in output.splitlines() if line.startswith("mode ")}
 
 
+@pytest.mark.once
 def test_a_fresh_var_dir_holds_only_private_files(tmp_path):
     var = tmp_path / "var"  # does not exist yet: the platform makes it
     result = _run(var, WRITE_EVERYTHING % {"var": str(var)})
@@ -57,6 +60,7 @@ def test_a_fresh_var_dir_holds_only_private_files(tmp_path):
         assert mode == expected, (name, oct(mode))
 
 
+@pytest.mark.once
 def test_an_existing_world_readable_database_is_made_private(tmp_path):
     var = tmp_path / "var"
     var.mkdir(mode=0o700)
@@ -68,6 +72,7 @@ def test_an_existing_world_readable_database_is_made_private(tmp_path):
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
 
 
+@pytest.mark.once
 def test_the_check_warns_of_a_var_dir_others_can_read(tmp_path):
     var = tmp_path / "var"
     var.mkdir()

@@ -17,6 +17,8 @@ from octip.core.crypto import new_key, parse_field_keys
 from .test_settings import production_env, run_manage
 
 ROOT = Path(__file__).resolve().parents[2]
+# Start-up checks in subprocesses of their own (no database of the suite): once, in the SQLite pass.
+pytestmark = pytest.mark.once
 
 
 def _key(length: int = 32, seed: int = 7) -> str:

@@ -27,6 +27,7 @@ def production_env(tmp_path):
             "OCTIP_REDIS_URL": "redis://127.0.0.1:6379/1", "OCTIP_SITE_URL": "https://octip.example.invalid"}
 
 
+@pytest.mark.once
 def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=production_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -35,6 +36,7 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "OCTIP_FIELD_KEYS", "OCTIP_BLIND_INDEX_KEY",
                                      "OCTIP_AUDIT_SIGNING_KEY"])
+@pytest.mark.once
 def test_production_refuses_to_start_without_secrets(tmp_path, missing):
     env = production_env(tmp_path)
     del env[missing]
@@ -43,6 +45,7 @@ def test_production_refuses_to_start_without_secrets(tmp_path, missing):
     assert missing in result.stderr
 
 
+@pytest.mark.once
 def test_production_refuses_mfa_off(tmp_path):
     result = run_manage("check", env_extra={**production_env(tmp_path), "OCTIP_REQUIRE_MFA": "0"})
     assert result.returncode != 0 and "OCTIP_REQUIRE_MFA" in result.stderr
@@ -96,6 +99,7 @@ def test_a_refused_public_form_keeps_the_quick_exit(db):
     assert 'id="quick-exit"' in html and "911" in html
 
 
+@pytest.mark.once
 def test_production_refuses_debug(tmp_path):
     result = run_manage("check", env_extra={**production_env(tmp_path), "OCTIP_DEBUG": "1"})
     assert result.returncode != 0 and "OCTIP_DEBUG" in result.stderr
