@@ -173,15 +173,23 @@ def main() -> None:
     parser.add_argument("--spawn-rate", type=float, default=10, help="users started per second; default 10")
     parser.add_argument("--port", type=int, default=8100, help="gunicorn's port on 127.0.0.1; default 8100")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers; default 4")
+    parser.add_argument("--template", metavar="DATABASE",
+                        help="copy this already seeded database (createdb --template) instead of seeding one: "
+                             "for a run at a size that takes long to seed; it is read, never changed")
+    parser.add_argument("--template-var", metavar="DIR",
+                        help="with --template: the OCTIP_VAR_DIR that database was seeded with (its field_keys.json "
+                             "decrypts the copied rows)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load_test.json"))
     args = parser.parse_args()
     if args.scale < 0 or not 1024 <= args.port <= 65535 or args.workers < 1:
         parser.error("--scale must be 0 or more, --port a port number and --workers at least 1")
+    template_keys = _template_keys(parser, args.template, args.template_var)
 
     db = f"load_{os.getpid()}_{int(time.time())}"
     tmp = Path(tempfile.mkdtemp(prefix="octip-load-"))
     tmp.chmod(0o700)
     env = server_env(db, args.port, tmp / "var")
+    env.update(template_keys)
     env["LOAD_HOST"] = f"http://127.0.0.1:{args.port}"
     gunicorn: subprocess.Popen | None = None
     db_created = False
@@ -189,18 +197,23 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     started = time.monotonic()
     try:
-        step(f"database {db}, Redis DB {REDIS_DB} (flushed), temporary folder {tmp}")
-        run(["createdb", *PG, db])
+        step(f"database {db}" + (f" (a copy of {args.template})" if args.template else "")
+             + f", Redis DB {REDIS_DB} (flushed), temporary folder {tmp}")
+        t0 = time.monotonic()
+        run(["createdb", *PG, *(["--template", args.template] if args.template else []), db])
         db_created = True
         flush_redis()
         step("migrate")
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "collectstatic", "--noinput", "-v", "0")
-        step(f"seed_demo --scale {args.scale} (a few minutes at 20,000)")
-        t0 = time.monotonic()
-        # seed_demo refuses production settings (demo accounts share a published password): the seed runs
-        # with the same database and keys as a development process; the server below is production.
-        manage({k: v for k, v in env.items() if k != "OCTIP_ENV"}, "seed_demo", "--scale", str(args.scale))
+        if args.template:
+            args.scale = _case_count(db)
+            step(f"{args.scale:,} cases copied from {args.template}")
+        else:
+            step(f"seed_demo --scale {args.scale} (a few minutes at 20,000)")
+            # seed_demo refuses production settings (demo accounts share a published password): the seed runs
+            # with the same database and keys as a development process; the server below is production.
+            manage({k: v for k, v in env.items() if k != "OCTIP_ENV"}, "seed_demo", "--scale", str(args.scale))
         seed_seconds = round(time.monotonic() - t0, 1)
         step("50 staff accounts with authenticators and API tokens")
         accounts = tmp / "accounts.json"
@@ -268,7 +281,8 @@ def main() -> None:
                 "gunicorn_workers": args.workers, "worker_class": "sync",
                 "settings": "OCTIP_ENV=production (DEBUG off, MFA enforced: every user signs in with password "
                             "and TOTP), HTTPS through X-Forwarded-Proto from the driver acting as the TLS proxy",
-                "database": "PostgreSQL 127.0.0.1:5432, a fresh load_* database, dropped afterwards",
+                "database": "PostgreSQL 127.0.0.1:5432, a fresh load_* database"
+                + (f" copied from the seeded {args.template}" if args.template else "") + ", dropped afterwards",
                 "cache_and_rate_limits": f"Redis DB {REDIS_DB} (OCTIP_REDIS_URL)",
                 "sessions": _setting(env, "SESSION_ENGINE"),
                 "documents_storage": _setting(env, "STORAGES['default']['BACKEND']")
@@ -309,6 +323,32 @@ def main() -> None:
         except Exception as problem:  # noqa: BLE001 - cleanup goes on
             step(f"could not flush Redis DB {REDIS_DB}: {problem}")
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _template_keys(parser: argparse.ArgumentParser, template: str | None, var: str | None) -> dict[str, str]:
+    """The field and blind-index keys the template database was seeded under, for the server's environment."""
+    if not template:
+        if var:
+            parser.error("--template-var goes with --template")
+        return {}
+    if not var:
+        parser.error("--template needs --template-var: the OCTIP_VAR_DIR it was seeded with")
+    key_file = Path(var) / "field_keys.json"
+    if not key_file.is_file():
+        parser.error(f"{key_file} does not exist: --template-var must be the folder the template was seeded with")
+    try:
+        cases = _case_count(template)
+    except (subprocess.CalledProcessError, ValueError):
+        parser.error(f"no seeded database {template!r} on 127.0.0.1:5432 (no cases_case table to read)")
+    if cases == 0:
+        parser.error(f"{template} holds no case: seed it first (seed_demo --scale N)")
+    stored = json.loads(key_file.read_text())
+    return {"OCTIP_FIELD_KEYS": stored["field_keys"], "OCTIP_BLIND_INDEX_KEY": stored["blind_index_key"]}
+
+
+def _case_count(db: str) -> int:
+    return int(subprocess.run(["psql", *PG, "-d", db, "-tAc", "SELECT count(*) FROM cases_case"],
+                              capture_output=True, text=True, check=True).stdout.strip())
 
 
 def _tree_cpu(pid: int) -> float:
