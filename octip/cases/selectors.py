@@ -64,6 +64,7 @@ from .models import (
     name_index,
     phone_index,
     phonetic_name_index,
+    reach_through,
 )
 from .ratelimit import TooManyChecks, count_duplicate_check
 from .reference import Term
@@ -648,8 +649,8 @@ def _grant_sections(actor: Actor) -> list[tuple[Any, list[str]]]:
 
 
 def _summary_readable_q(actor: Actor, grants: list[tuple[Any, list[str]]]) -> Q:
-    own = Case.objects.in_own_scope(actor).values("pk")
-    return Q(pk__in=own) | Q(pk__in=[case_id for case_id, sections in grants if "summary" in sections])
+    return Case.objects.reach_q(actor, grants=False) | Q(pk__in=[case_id for case_id, sections in grants
+                                                               if "summary" in sections])
 
 
 def shown_risk(actor: Actor, *, case: str = "") -> Combinable:
@@ -669,7 +670,7 @@ def shown_risk(actor: Actor, *, case: str = "") -> Combinable:
         return level
     readable = _summary_readable_q(actor, grants)
     if case:
-        readable = Q(**{f"{case.removesuffix('__')}__in": Case.objects.filter(readable).values("pk")})
+        readable = reach_through(readable, case.removesuffix("__"))
     return CaseWhen(When(readable, then=level), default=Value(0), output_field=IntegerField())
 
 
@@ -749,11 +750,10 @@ def identity_readable_q(actor: Actor) -> Q:
 
 def identity_readable_case_ids(actor: Actor) -> QuerySet:
     """Ids of cases whose identity section the actor may read (own scope, or a grant sharing it)."""
-    own = Case.objects.in_own_scope(actor).values("pk")
     # Sections are a JSON list; filtering in Python keeps SQLite and PostgreSQL alike.
     granted = [case_id for case_id, sections in _active_grants(actor).values_list("case_id", "sections")
                if "identity" in sections] if allows(actor, "case.view") else []
-    return Case.objects.filter(Q(pk__in=own) | Q(pk__in=granted)).values("pk")
+    return Case.objects.filter(Case.objects.reach_q(actor, grants=False) | Q(pk__in=granted)).values("pk")
 
 
 @dataclass(frozen=True)
@@ -964,7 +964,7 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
     # A task of a further section (a justice deadline) stays out for a role that may not see that section.
     unseen = [name for name, declared in DECLARED.items()
               if declared.permission and not allows(actor, declared.permission)]
-    tasks = (Task.objects.filter(case__in=Case.objects.visible_to(actor), done_at__isnull=True)
+    tasks = (Task.objects.filter(Case.objects.reach_q(actor, through="case"), done_at__isnull=True)
              .exclude(section__in=unseen).filter(_due_q(due, today))
              .select_related("case", "assignee", "team").annotate(risk=shown_risk(actor, case="case__"))
              .order_by("-risk", "due", "id"))
@@ -985,7 +985,7 @@ def plan_actions_due(*, actor: Actor, today: datetime.date | None = None) -> Que
     their date, the earliest first. An action whose generated task is open is left out: "My work"
     lists it once, as that task (``services.delivery.sync_plan_action_task``)."""
     today = today or timezone.localdate()
-    return (PlanAction.objects.filter(goal__case__in=Case.objects.visible_to(actor), owner_id=actor.pk,
+    return (PlanAction.objects.filter(Case.objects.reach_q(actor, through="goal__case"), owner_id=actor.pk,
                                       done_at__isnull=True,
                                       due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
             .exclude(generated_task__task__done_at__isnull=True, generated_task__isnull=False)
@@ -1503,7 +1503,7 @@ def pending_approvals_for(*, actor: Actor) -> QuerySet[m.ApprovalRequest]:
     anywhere = [s for s in subjects if office or not SUBJECTS[s].own_organization]
     where = Q(subject__in=anywhere) | Q(subject__in=[s for s in subjects if s not in anywhere],
                                         case__owner_organization_id=actor.organization_id)
-    rows = (m.ApprovalRequest.objects.pending().filter(case__in=Case.objects.visible_to(actor)).filter(where)
+    rows = (m.ApprovalRequest.objects.pending().filter(Case.objects.reach_q(actor, through="case")).filter(where)
             .exclude(requested_by_id=actor.pk))
     return rows.select_related("case", "requested_by").order_by("requested_at", "pk")
 

@@ -67,7 +67,7 @@ def section_label(name: str) -> str:
 def _cases_in_scope(user) -> Q:
     from octip.cases.models import Case  # consent may import cases, lazily: cases loads after us
 
-    return Q(case__in=Case.objects.visible_to(user).values("pk"))
+    return Case.objects.reach_q(user, through="case")
 
 
 class ConsentQuerySet(ScopedQuerySet["Consent"]):

@@ -24,7 +24,7 @@ from octip.core.roles import Scope
 def _cases_in_scope(user) -> Q:
     from octip.cases.models import Case
 
-    return Q(case__in=Case.objects.visible_to(user).values("pk"))
+    return Case.objects.reach_q(user, through="case")
 
 
 class CaseRowQuerySet(ScopedQuerySet):

@@ -61,7 +61,7 @@ class TransferStatus(models.TextChoices):
 
 
 def _own_cases(user) -> Q:
-    return Q(case__in=Case.objects.in_own_scope(user).values("pk"))
+    return Case.objects.reach_q(user, through="case", grants=False)
 
 
 class ReferralQuerySet(ScopedQuerySet):

@@ -17,17 +17,13 @@ from .models import Referral, ReferralStatus, SecureExport, Transfer, TransferSt
 BOXES = ("inbox", "outbox")
 
 
-def _own_case_ids(actor: Actor) -> QuerySet[Case, dict[str, Any]]:
-    return Case.objects.in_own_scope(actor).values("pk")
-
-
 def referrals(*, actor: Actor, box: str = "inbox", status: str = "", overdue: bool = False) -> QuerySet[Referral]:
     """The referrals received by the actor's organization (inbox) or sent from cases in the actor's
     own scope (outbox), newest first, optionally of one status, or only those awaiting a response
     past their date (``overdue``)."""
     rows = Referral.objects.visible_to(actor)
     if box == "outbox":
-        rows = rows.filter(case__in=_own_case_ids(actor))
+        rows = rows.filter(Case.objects.reach_q(actor, through="case", grants=False))
     else:
         rows = rows.filter(to_organization_id=actor.organization_id)
     if status:

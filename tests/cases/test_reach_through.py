@@ -1,0 +1,92 @@
+"""``CaseQuerySet.reach_q``: what ``visible_to`` and ``in_own_scope`` reach, as a condition on the rows of
+models that point to a case (tested on the joined case row, not as "case_id IN (every visible case)").
+For every role, on the security world (two organizations, the office, a user of every role, objects on
+each side), both forms give the same rows, and the joined form never builds the set of visible cases."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from octip.cases.models import Case, PlanAction, Task, reach_through
+from octip.consent.models import Consent
+from octip.core.roles import ROLES
+from octip.referrals.models import Referral
+from tests.security.world import world_fixture
+
+shared_world = pytest.fixture(scope="module")(world_fixture)
+
+#: (model, path from its rows to their case)
+CHILDREN = [(Task, "case"), (Consent, "case"), (Referral, "case"), (PlanAction, "goal__case")]
+
+
+def _ids(queryset) -> set:
+    return set(queryset.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_reach_q_gives_the_rows_of_the_visible_cases_for_every_role(shared_world, role):
+    user = shared_world.users[role]
+    visible = Case.objects.visible_to(user)
+    own = Case.objects.in_own_scope(user)
+    assert _ids(Case.objects.filter(Case.objects.reach_q(user))) == _ids(visible)
+    assert _ids(Case.objects.filter(Case.objects.reach_q(user, grants=False))) == _ids(own)
+    for model, through in CHILDREN:
+        assert _ids(model.objects.filter(Case.objects.reach_q(user, through=through))) == \
+            _ids(model.objects.filter(**{f"{through}__in": visible})), (model.__name__, role)
+        assert _ids(model.objects.filter(Case.objects.reach_q(user, through=through, grants=False))) == \
+            _ids(model.objects.filter(**{f"{through}__in": own})), (model.__name__, role)
+
+
+def _grant(world, **to) -> None:
+    from octip.cases.models import CaseAccessGrant, GrantSource
+
+    case_b = world.objects["case"]["other"]
+    CaseAccessGrant.objects.create(case=case_b, sections=["summary"], source=GrantSource.choices[0][0],
+                                   source_id="test", **to)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("grant", ["user", "organization", "organization_role"])
+def test_a_grant_reaches_the_rows_of_a_case_outside_the_own_scope(shared_world, grant):
+    caseworker = shared_world.users["caseworker"]
+    to = {"user": {"user": caseworker}, "organization": {"organization": shared_world.org_a},
+          "organization_role": {"organization": shared_world.org_a, "role": "caseworker"}}[grant]
+    _grant(shared_world, **to)
+    visible, own = Case.objects.visible_to(caseworker), Case.objects.in_own_scope(caseworker)
+    assert _ids(visible) != _ids(own)  # the grant is what tells the two apart
+    for model, through in CHILDREN:
+        reached = _ids(model.objects.filter(Case.objects.reach_q(caseworker, through=through)))
+        assert reached == _ids(model.objects.filter(**{f"{through}__in": visible})), model.__name__
+        assert reached != _ids(model.objects.filter(Case.objects.reach_q(caseworker, through=through, grants=False))) \
+            or not model.objects.filter(**{through: shared_world.objects["case"]["other"]}).exists()
+    tasks_of_b = _ids(Task.objects.filter(case=shared_world.objects["case"]["other"]))
+    assert tasks_of_b  # the world gives case B tasks: the grant has something to reach
+    assert tasks_of_b <= _ids(Task.objects.filter(Case.objects.reach_q(caseworker, through="case")))
+    assert not tasks_of_b & _ids(Task.objects.filter(Case.objects.reach_q(caseworker, through="case", grants=False)))
+
+
+@pytest.mark.django_db
+def test_a_team_reader_is_tested_on_the_joined_case_not_on_the_set_of_visible_cases(shared_world):
+    caseworker = shared_world.users["caseworker"]
+    with CaptureQueriesContext(connection) as captured:
+        list(Task.objects.filter(Case.objects.reach_q(caseworker, through="case")))
+    sql = captured.captured_queries[-1]["sql"]
+    assert 'INNER JOIN "cases_case"' in sql and '"cases_case"."owner_worker_id"' in sql
+    assert 'FROM "cases_case" V0' not in sql and 'FROM "cases_case" U0' not in sql
+
+
+@pytest.mark.django_db
+def test_no_permission_reaches_nothing_and_scope_all_is_no_condition(shared_world):
+    assert Case.objects.reach_q(None, through="case") == Q(pk__in=[])
+    assert Case.objects.reach_q(shared_world.users["coordinator"], through="case") == Q()
+
+
+def test_reach_through_moves_every_lookup_and_keeps_the_logic():
+    moved = reach_through(~Q(owner_worker_id=1) | (Q(owner_team__in=[2]) & Q(stage="x")), "goal__case")
+    assert moved == ~Q(goal__case__owner_worker_id=1) | (Q(goal__case__owner_team__in=[2]) & Q(goal__case__stage="x"))
+    same = Q(owner_worker_id=1)
+    assert reach_through(same, "") is same
