@@ -11,6 +11,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from faker import Faker
 
@@ -104,6 +105,50 @@ def _seed_emergency_accesses(*, stdout) -> None:
     stdout.write(f"Cases: {len(cases)} emergency accesses awaiting an auditor's review.")
 
 
+#: The scaled demo's caseloads: beyond the demo accounts, ``scale_staff`` adds synthetic caseworkers so
+#: that each worker holds about this many cases, in teams of ``TEAM_SIZE``, as an office of that size is
+#: staffed. Shared among the dozen demo workers, a million cases would be 100,000 each, and "My work" and a
+#: team's lists would show what no caseload reaches (and hide what a team that sees a small share costs).
+CASES_PER_WORKER = 100
+TEAM_SIZE = 8
+STAFF_DOMAIN = "staff." + DEMO_DOMAIN
+
+
+def scale_staff(*, target: int, weights: dict[Organization, int]) -> int:
+    """Create the synthetic caseworkers and their teams that ``target`` cases need, in each organization
+    in proportion to its share of the cases (``weights``), counting the demo workers already there.
+    They have no usable password (nobody signs in as them) and made-up names. Idempotent: a second run,
+    or a resumed one, finds them by address and adds only what is missing. Returns how many it created."""
+    from django.contrib.auth.hashers import make_password
+
+    total = sum(weights.values()) or 1
+    created = 0
+    for organization, weight in weights.items():
+        wanted = -(-target * weight // (total * CASES_PER_WORKER))  # ceiling
+        prefix = f"caseworker-{organization.pk}-"
+        demo_workers = User.objects.filter(organization=organization, role__in=["caseworker", "coordinator"],
+                                           email__endswith="@" + DEMO_DOMAIN).count()
+        have = User.objects.filter(organization=organization, email__startswith=prefix,
+                                   email__endswith="@" + STAFF_DOMAIN).count()
+        missing = wanted - demo_workers - have
+        if missing <= 0:
+            continue
+        with transaction.atomic():
+            new_users = User.objects.bulk_create([
+                User(email=f"{prefix}{k:05d}@{STAFF_DOMAIN}", full_name=f"Caseworker {organization.pk}-{k:05d}",
+                     role="caseworker", organization=organization, password=make_password(None))
+                for k in range(have + 1, have + missing + 1)], batch_size=1000)
+            new_teams = Team.objects.bulk_create([
+                Team(organization=organization, name=f"Caseload team {organization.pk}-{have + i + 1:05d}")
+                for i in range(0, missing, TEAM_SIZE)], batch_size=1000)
+            User.teams.through.objects.bulk_create([
+                User.teams.through(user_id=user.pk, team_id=new_teams[i // TEAM_SIZE].pk)
+                for i, user in enumerate(User.objects.filter(email__in=[u.email for u in new_users]).order_by("email"))
+            ], batch_size=1000)
+        created += missing
+    return created
+
+
 def _seed_cases(*, scale: int | None, stdout) -> None:
     target = DEFAULT_CASES if scale is None else bulk_demo.check_scale(scale)
     existing = _demo_cases().count()
@@ -115,12 +160,19 @@ def _seed_cases(*, scale: int | None, stdout) -> None:
     if not organizations:
         stdout.write("Cases: no demo organizations (run the partners demo first); skipped.")
         return
+    weights = {organizations[name]: w for name, w in CASE_HOLDERS.items() if name in organizations}
+    if scale is not None:
+        added = scale_staff(target=target, weights=weights)
+        if added:
+            stdout.write(f"Staff: {added:,} synthetic caseworkers (no password) in teams of {TEAM_SIZE}, about "
+                         f"{CASES_PER_WORKER} cases each.")
     teams = {}
-    for team in Team.objects.filter(organization__in=organizations.values()):
+    for team in Team.objects.filter(organization__in=organizations.values()).order_by("pk"):
         teams.setdefault(team.organization_id, []).append(team)
     workers = {}
-    for user in User.objects.filter(organization__in=organizations.values(), role__in=["caseworker", "coordinator"],
-                                    email__endswith="@" + DEMO_DOMAIN).prefetch_related("teams").order_by("pk"):
+    for user in User.objects.filter(Q(email__endswith="@" + DEMO_DOMAIN) | Q(email__endswith="@" + STAFF_DOMAIN),
+                                    organization__in=organizations.values(), role__in=["caseworker", "coordinator"],
+                                    ).prefetch_related("teams").order_by("pk"):
         workers.setdefault(user.organization_id, []).append(user)
     creator = next(iter(u for us in workers.values() for u in us), None) or User.objects.filter(
         email__endswith="@" + DEMO_DOMAIN, role="coordinator").first()
@@ -128,10 +180,10 @@ def _seed_cases(*, scale: int | None, stdout) -> None:
         stdout.write("Cases: no demo staff accounts; skipped.")
         return
     regions = {r.code: r for r in Region.objects.all()}
-    weights = {organizations[name]: w for name, w in CASE_HOLDERS.items() if name in organizations}
     if scale is not None:
         # N cases for benchmarks: in bulk, batch by batch, resumable (octip/cases/bulk_demo.py).
-        worker_team = {u.pk: next((t for t in teams.get(u.organization_id, []) if t in u.teams.all()), None)
+        worker_team = {u.pk: min((t for t in u.teams.all() if t.organization_id == u.organization_id),
+                                 key=lambda t: t.pk, default=None)
                        for us in workers.values() for u in us}
         bulk_demo.seed_scale(target=target, stdout=stdout, demo_cases=_demo_cases, world=bulk_demo.World(
             weights=weights, teams=teams, workers=workers, worker_team=worker_team, regions=regions, creator=creator))

@@ -231,3 +231,33 @@ def test_parallel_workers_on_postgresql_write_exactly_n_whole_cases(monkeypatch)
     assert m.TimelineEntry.objects.filter(kind="case.opened").count() == N
     person = m.Person.objects.order_by("pk").first()
     assert person.legal_name and m.Person.objects.filter(name_index=person.name_index).exists()
+
+
+def test_a_scaled_seed_adds_caseworkers_so_that_caseloads_stay_realistic(partners, monkeypatch):
+    from octip.partners.models import User
+
+    monkeypatch.setattr(demo, "CASES_PER_WORKER", 10)  # 200 cases: about 20 workers, in teams of 8
+    monkeypatch.setattr(bulk_demo, "BATCH", 50)
+    out = io.StringIO()
+    demo.seed(scale=N, stdout=out)
+    staff = User.objects.filter(email__endswith="@" + demo.STAFF_DOMAIN)
+    assert staff.count() > 0 and "synthetic caseworkers" in out.getvalue()
+    assert not any(user.has_usable_password() for user in staff)
+    assert all(user.teams.filter(organization=user.organization).count() == 1 for user in staff)
+    team_sizes = Counter(team_id for user in staff for team_id in user.teams.values_list("pk", flat=True))
+    assert max(team_sizes.values()) <= demo.TEAM_SIZE
+    caseloads = Counter(m.Case.objects.exclude(owner_worker=None).values_list("owner_worker_id", flat=True))
+    holding = sum(caseloads.values())
+    # Shared among every worker of the holding organizations: no one holds a large share of the cases.
+    assert max(caseloads.values()) <= 4 * demo.CASES_PER_WORKER < holding // 4
+    assert sum(1 for user in staff if user.pk in caseloads) >= staff.count() // 2
+
+    # Idempotent: a second run, for the same target, adds nobody.
+    before = staff.count()
+    assert demo.scale_staff(target=N, weights=_weights()) == 0
+    assert User.objects.filter(email__endswith="@" + demo.STAFF_DOMAIN).count() == before
+
+
+def _weights() -> dict:
+    return {o: w for o in Organization.objects.filter(name__in=demo.CASE_HOLDERS)
+            for name, w in demo.CASE_HOLDERS.items() if o.name == name}
