@@ -138,7 +138,10 @@ class Consent(SharedWithRecipient, Interpretation):
     class Meta:
         ordering = ["-given_at", "-pk"]
         verbose_name = _("consent")
-        indexes = [models.Index(fields=["case", "scope"])]
+        # The consents expiring soon (home page, the expiry warnings): in force ones only, by date.
+        indexes = [models.Index(fields=["case", "scope"]),
+                   models.Index(fields=["expires_at"], condition=Q(withdrawn_at__isnull=True),
+                                name="consent_in_force_expiry")]
         constraints = [
             models.CheckConstraint(
                 name="consent_share_names_a_recipient",

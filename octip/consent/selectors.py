@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -29,7 +29,7 @@ def _require_consents_section(actor: Actor, case: Case) -> None:
 def _in_own_circle(actor: Actor) -> Q:
     """Rows of a case in the actor's own scope, as a condition of the same query (no extra query per
     list): the same scope ``cases.sharing.is_own_case`` asks of one case."""
-    return Q(Exists(Case.objects.in_own_scope(actor).filter(pk=OuterRef("case_id"))))
+    return Case.objects.reach_q(actor, through="case", grants=False)
 
 
 def _consents_of(actor: Actor, case: Case) -> ConsentQuerySet:
