@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from octip.cases.selectors import (
 )
 from octip.consent.selectors import EXPIRING_WITHIN_DAYS, expiring_consents
 from octip.core.access import Actor, allows
+from octip.core.keyset import capped_count
 from octip.core.roles import Role, get_role
 from octip.hotline.selectors import queue
 from octip.justice.selectors import SOON_DAYS as JUSTICE_SOON_DAYS
@@ -52,6 +54,14 @@ class Figure:
     url: str
     #: Needs attention now (past a date, or nobody on it): listed first and marked.
     alert: bool = False
+    #: Counted up to ``keyset.COUNT_CAP`` only, and there are more ("1000+"): the exact number of a
+    #: large database would be a scan of every row on each visit to the home page.
+    more: bool = False
+
+    @classmethod
+    def capped(cls, label: str, rows: QuerySet[Any], url: str, *, alert: bool = False) -> Figure:
+        counted = capped_count(rows)
+        return cls(label, counted.shown, url, alert=alert, more=counted.more)
 
 
 @dataclass(frozen=True)
@@ -141,16 +151,16 @@ def _my_cases(actor: Actor, now: datetime.datetime) -> Block | None:
         Figure(_("My tasks past their date"), tasks["overdue"],
                _url("cases:my_work", {"due": "overdue"}, "mine"), alert=True),
         Figure(_("My tasks due in the next 7 days"), tasks["soon"], _url("cases:my_work", {"due": "soon"}, "mine")),
-        Figure(_("My plan actions due in the next 7 days or past their date"),
-               plan_actions_due(actor=actor, today=today).count(), _url("cases:my_work", fragment="actions")),
-        Figure(_("Youth cases whose duty to report is outstanding"),
-               case_list(actor=actor, filters=CaseFilters(report_due=True)).count(),
-               _url("cases:list", {"report_due": 1})),
+        Figure.capped(_("My plan actions due in the next 7 days or past their date"),
+                      plan_actions_due(actor=actor, today=today), _url("cases:my_work", fragment="actions")),
+        Figure.capped(_("Youth cases whose duty to report is outstanding"),
+                      case_list(actor=actor, filters=CaseFilters(report_due=True), annotate=False),
+                      _url("cases:list", {"report_due": 1})),
     ]
     if allows(actor, "consent.record"):
-        figures.append(Figure(_("Consents expiring within 30 days"),
-                              expiring_consents(actor=actor, within_days=EXPIRING_WITHIN_DAYS, now=now).count(),
-                              _url("consent:expiring")))
+        figures.append(Figure.capped(_("Consents expiring within 30 days"),
+                                     expiring_consents(actor=actor, within_days=EXPIRING_WITHIN_DAYS, now=now),
+                                     _url("consent:expiring")))
     return Block("mine", _("Your cases"), _overdue_first(figures))
 
 
@@ -158,10 +168,10 @@ def _closures(actor: Actor) -> Block | None:
     """Closure requests awaiting a decision (a case waits in the "closure requested" stage)."""
     if not allows(actor, "case.approve_closure"):
         return None
-    waiting = case_list(actor=actor, filters=CaseFilters(stage=Stage.CLOSURE_REQUESTED)).count()
+    waiting = case_list(actor=actor, filters=CaseFilters(stage=Stage.CLOSURE_REQUESTED), annotate=False)
     return Block("closures", _("Decisions waiting for you"), [
-        Figure(_("Closure requests awaiting a decision"), waiting,
-               _url("cases:list", {"stage": Stage.CLOSURE_REQUESTED}))])
+        Figure.capped(_("Closure requests awaiting a decision"), waiting,
+                      _url("cases:list", {"stage": Stage.CLOSURE_REQUESTED}))])
 
 
 def _open_cases(actor: Actor) -> Block | None:
@@ -183,7 +193,7 @@ def _open_cases(actor: Actor) -> Block | None:
                  .values_list("owner_worker_id", "owner_worker__full_name", "owner_worker__organization__name")
                  .annotate(n=Count("pk"))
                  .order_by("owner_worker__full_name", "owner_worker__organization__name", "owner_worker_id"))
-    nobody = open_cases.filter(no_worker_q()).count()
+    nobody = capped_count(open_cases.filter(no_worker_q()))
     def link(query: Mapping[str, object]) -> str:
         return _url("cases:list", query) if linked else ""
 
@@ -194,7 +204,8 @@ def _open_cases(actor: Actor) -> Block | None:
     workers = [Figure(f"{name} ({organization})", n, link({"open": 1, "worker": pk}))
                for pk, name, organization, n in by_worker]
     return Block("open", _("Open cases"), [
-        Figure(_("Open cases with no worker"), nobody, link({"open": 1, "worker": NO_WORKER}), alert=bool(nobody))],
+        Figure(_("Open cases with no worker"), nobody.shown, link({"open": 1, "worker": NO_WORKER}),
+               alert=bool(nobody.count), more=nobody.more)],
         [Breakdown(_("Open cases by stage"), _("Stage"), stages),
          Breakdown(_("Open cases by team"), _("Team"), teams),
          Breakdown(_("Open cases by caseworker"), _("Caseworker"), workers)])

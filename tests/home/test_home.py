@@ -376,3 +376,23 @@ def test_the_home_page_speaks_french(world, client_for):
     assert "Bienvenue" in html
     assert "Dossiers ouverts" in html
     assert not re.search(r">\s*Open cases\s*<", html)
+
+
+def test_a_count_that_would_scan_stops_at_the_cap_and_says_more(world, client_for, monkeypatch):
+    import functools
+
+    from octip.core import keyset
+    from octip.home import selectors as home_selectors
+
+    coordinator = world["coordinator"]
+    exact = independent_counts(coordinator)
+    capped = [label for label in ("Youth cases whose duty to report is outstanding",
+                                  "Open cases with no worker", "Closure requests awaiting a decision")
+              if exact[label] >= 2]
+    assert capped  # the world has at least one of them twice: the cap below has something to stop
+    monkeypatch.setattr(home_selectors, "capped_count", functools.partial(keyset.capped_count, cap=1))
+    shown = {f.label: f for block in home_for(actor=coordinator).blocks for f in block.figures}
+    for label in capped:
+        assert (shown[label].count, shown[label].more) == (1, True), label
+    html = client_for(coordinator).get("/app/").content.decode()
+    assert '<span class="count">1+</span>' in html
