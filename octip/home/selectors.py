@@ -71,6 +71,18 @@ class Breakdown:
     caption: str
     heading: str
     rows: list[Figure]
+    #: Rows left out (``BREAKDOWN_ROWS`` are shown, the most open cases first).
+    more: int = 0
+
+
+#: The rows a breakdown shows: the teams and workers with the most open cases. A provincial office
+#: with thousands of caseworkers would otherwise list every one of them on its home page.
+BREAKDOWN_ROWS = 25
+
+
+def _largest(label: str, heading: str, rows: list[Figure]) -> Breakdown:
+    ranked = sorted(rows, key=lambda row: -row.count)  # stable: the name order among equals
+    return Breakdown(label, heading, ranked[:BREAKDOWN_ROWS], more=max(len(ranked) - BREAKDOWN_ROWS, 0))
 
 
 @dataclass(frozen=True)
@@ -207,8 +219,8 @@ def _open_cases(actor: Actor) -> Block | None:
         Figure(_("Open cases with no worker"), nobody.shown, link({"open": 1, "worker": NO_WORKER}),
                alert=bool(nobody.count), more=nobody.more)],
         [Breakdown(_("Open cases by stage"), _("Stage"), stages),
-         Breakdown(_("Open cases by team"), _("Team"), teams),
-         Breakdown(_("Open cases by caseworker"), _("Caseworker"), workers)])
+         _largest(_("Open cases by team"), _("Team"), teams),
+         _largest(_("Open cases by caseworker"), _("Caseworker"), workers)])
 
 
 def _line(actor: Actor, now: datetime.datetime) -> Block | None:

@@ -396,3 +396,18 @@ def test_a_count_that_would_scan_stops_at_the_cap_and_says_more(world, client_fo
         assert (shown[label].count, shown[label].more) == (1, True), label
     html = client_for(coordinator).get("/app/").content.decode()
     assert '<span class="count">1+</span>' in html
+
+
+def test_a_breakdown_shows_the_largest_caseloads_and_says_how_many_more(world, client_for, monkeypatch):
+    from octip.home import selectors as home_selectors
+
+    coordinator = world["coordinator"]
+    full = {b.caption: b for block in home_for(actor=coordinator).blocks for b in block.breakdowns}
+    workers = full["Open cases by caseworker"]
+    assert len(workers.rows) >= 2 and workers.more == 0
+    monkeypatch.setattr(home_selectors, "BREAKDOWN_ROWS", 1)
+    cut = {b.caption: b for block in home_for(actor=coordinator).blocks for b in block.breakdowns}
+    top = cut["Open cases by caseworker"]
+    assert top.rows == [max(workers.rows, key=lambda row: row.count)] and top.more == len(workers.rows) - 1
+    html = client_for(coordinator).get("/app/").content.decode()
+    assert "with fewer open cases" in html
