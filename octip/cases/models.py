@@ -382,14 +382,20 @@ class CaseQuerySet(ScopedQuerySet):
         role = role_of(user)
         if role is None or self.view_permission not in role.permissions:
             return Q(pk__in=[])
-        return self._scope_condition(self.scope_reaches(user, role.scope, grants=grants), role.scope, through)
+        # A team's own cases (no grants) are a caseload: built whole, their ids drive the other table's
+        # index on its case (the caseworker's consents expiring soon: 4 s -> 2 ms at a million cases).
+        # With grants they reach what the organization was sent (30,000 cases there), so they stay an OR.
+        union = through != "" and not grants and role.scope == Scope.TEAM
+        return self._scope_condition(self.scope_reaches(user, role.scope, grants=grants), role.scope, through,
+                                     union=union)
 
     @staticmethod
-    def _scope_condition(branches: list[Q | models.QuerySet], scope: Scope, through: str) -> Q:
+    def _scope_condition(branches: list[Q | models.QuerySet], scope: Scope, through: str, *,
+                         union: bool = False) -> Q:
         if not branches:
             return Q()
         column = f"{through}_id" if through else "pk"
-        if scope in UNION_SCOPES:
+        if union or scope in UNION_SCOPES:
             ids = [b if isinstance(b, models.QuerySet) else Case.objects.order_by().filter(b).values("pk")
                    for b in branches]
             return Q(IdInArray(models.F(column), models.Subquery(ids[0].union(*ids[1:], all=True))))
