@@ -36,7 +36,7 @@ from .models import (
     Stage,
     Track,
 )
-from .selectors import NO_WORKER, CaseOwners, case_owners, plan_action_owners
+from .selectors import NO_WORKER, OWNER_CHOICES_MAX, CaseOwners, case_owners, plan_action_owners
 from .validation import clean_aliases, clean_citizenship, clean_identity_documents, clean_languages, parse_partial_date
 
 
@@ -382,9 +382,17 @@ class CaseFilterForm(forms.Form):
         # never a person's. Without a reader (no one to ask about), only "anyone".
         if owners is None:
             owners = case_owners(actor=actor) if actor is not None else CaseOwners([], [])
-        self.fields["worker"].choices = [("", _("Anyone")), (NO_WORKER, _("Nobody (no worker)"))] + [
-            (str(pk), label) for pk, label in owners.workers]
-        self.fields["team"].choices = [("", _("Any"))] + [(str(pk), label) for pk, label in owners.teams]
+        self.fields["worker"].choices = [("", _("Anyone")), (NO_WORKER, _("Nobody (no worker)"))] + \
+            self._offered(owners.workers, "worker")
+        self.fields["team"].choices = [("", _("Any"))] + self._offered(owners.teams, "team")
+
+    def _offered(self, owners: list[tuple[int, str]], field: str) -> list[tuple[str, str]]:
+        """The first ``OWNER_CHOICES_MAX`` owners, and the one asked for if it is further down."""
+        offered = [(str(pk), label) for pk, label in owners[:OWNER_CHOICES_MAX]]
+        asked = str(self.data.get(field, "")) if self.is_bound else ""
+        if asked and asked not in {value for value, _label in offered}:
+            offered += [(str(pk), label) for pk, label in owners[OWNER_CHOICES_MAX:] if str(pk) == asked]
+        return offered
 
 
 class MyWorkFilterForm(forms.Form):

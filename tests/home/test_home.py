@@ -411,3 +411,26 @@ def test_a_breakdown_shows_the_largest_caseloads_and_says_how_many_more(world, c
     assert top.rows == [max(workers.rows, key=lambda row: row.count)] and top.more == len(workers.rows) - 1
     html = client_for(coordinator).get("/app/").content.decode()
     assert "with fewer open cases" in html
+
+
+def test_the_owner_filters_offer_the_first_few_and_still_take_any_visible_owner(world, client_for, monkeypatch):
+    import re
+
+    from octip.cases import forms as case_forms
+    from octip.cases.selectors import case_owners
+
+    coordinator = world["coordinator"]
+    owners = case_owners(actor=coordinator).workers
+    assert len(owners) >= 2
+    monkeypatch.setattr(case_forms, "OWNER_CHOICES_MAX", 1)
+    client = client_for(coordinator)
+
+    def offered(html: str) -> list[str]:
+        select = re.search(r'<select name="worker".*?</select>', html, re.S).group(0)
+        return [v for v in re.findall(r'<option value="(\d+)"', select)]
+
+    assert offered(client.get("/app/cases/").content.decode()) == [str(owners[0][0])]
+    further = owners[-1][0]
+    answer = client.get("/app/cases/", {"worker": further})
+    assert answer.status_code == 200 and offered(answer.content.decode()) == [str(owners[0][0]), str(further)]
+    assert client.get("/app/cases/", {"worker": 987654}).status_code == 400  # not an owner: refused
