@@ -427,7 +427,7 @@ def test_the_owner_filters_offer_the_first_few_and_still_take_any_visible_owner(
 
     def offered(html: str) -> list[str]:
         select = re.search(r'<select name="worker".*?</select>', html, re.S).group(0)
-        return [v for v in re.findall(r'<option value="(\d+)"', select)]
+        return re.findall(r'<option value="(\d+)"', select)
 
     assert offered(client.get("/app/cases/").content.decode()) == [str(owners[0][0])]
     further = owners[-1][0]
