@@ -308,11 +308,19 @@ def reach_through(condition: Q, through: str) -> Q:
     relation ``through`` (``Q(case__owner_team__in=…)``); unchanged for ``through=""``."""
     if not through:
         return condition
+    if not _lookups_only(condition):
+        # An expression (the array of an own scope's ids) names its columns itself: ask for the cases.
+        return Q(**{f"{through}__in": Case.objects.filter(condition).values("pk")})
     moved = Q()
     moved.connector, moved.negated = condition.connector, condition.negated
     moved.children = [reach_through(child, through) if isinstance(child, Q) else (f"{through}__{child[0]}", child[1])
                       for child in condition.children]
     return moved
+
+
+def _lookups_only(condition: Q) -> bool:
+    return all(_lookups_only(child) if isinstance(child, Q) else isinstance(child, tuple)
+               for child in condition.children)
 
 
 class IdInArray(models.Func):

@@ -90,3 +90,25 @@ def test_reach_through_moves_every_lookup_and_keeps_the_logic():
     assert moved == ~Q(goal__case__owner_worker_id=1) | (Q(goal__case__owner_team__in=[2]) & Q(goal__case__stage="x"))
     same = Q(owner_worker_id=1)
     assert reach_through(same, "") is same
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["screener", "police_liaison", "caseworker"])
+def test_reach_through_takes_an_own_scope_written_as_an_array_of_ids(shared_world, role):
+    # An own scope's condition is an expression (id = ANY(ARRAY(...))), not lookups: moved onto tasks
+    # it must still give the tasks of those cases (shown_risk moves it so, from "My work").
+    user = shared_world.users[role]
+    moved = reach_through(Case.objects.reach_q(user, grants=False) | Q(pk__in=[]), "case")
+    assert _ids(Task.objects.filter(moved)) == _ids(Task.objects.filter(case__in=Case.objects.in_own_scope(user)))
+
+
+@pytest.mark.django_db
+def test_my_work_of_an_own_scope_reader_with_a_grant_leaving_out_the_summary(shared_world):
+    from octip.cases.models import CaseAccessGrant, GrantSource
+    from octip.cases.selectors import my_work_for_reading
+
+    police = shared_world.users["police_liaison"]
+    CaseAccessGrant.objects.create(case=shared_world.objects["case"]["other"], user=police, sections=["notes"],
+                                   source=GrantSource.POLICE_CONTACT, source_id="test")
+    groups = my_work_for_reading(actor=police)  # shown_risk moves the own scope onto the tasks
+    assert set(groups) >= {"mine", "team", "overdue"}
