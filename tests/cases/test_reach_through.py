@@ -80,9 +80,25 @@ def test_a_team_reader_is_tested_on_the_joined_case_not_on_the_set_of_visible_ca
 
 
 @pytest.mark.django_db
-def test_no_permission_reaches_nothing_and_scope_all_is_no_condition(shared_world):
+def test_no_permission_reaches_nothing_and_scope_all_reaches_every_row(shared_world):
     assert Case.objects.reach_q(None, through="case") == Q(pk__in=[])
-    assert Case.objects.reach_q(shared_world.users["coordinator"], through="case") == Q()
+    coordinator = Case.objects.reach_q(shared_world.users["coordinator"], through="case")
+    assert _ids(Task.objects.filter(coordinator)) == _ids(Task.objects.all())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_reach_q_keeps_its_rows_when_combined_in_an_or(shared_world, role):
+    # "Own case or sent to us" (a referral's scope): an always-true condition must not vanish from the OR.
+    user = shared_world.users[role]
+    for model, through in CHILDREN:
+        for grants in (True, False):
+            alone = _ids(model.objects.filter(Case.objects.reach_q(user, through=through, grants=grants)))
+            either = _ids(model.objects.filter(Case.objects.reach_q(user, through=through, grants=grants)
+                                               | Q(pk__in=[])))
+            assert either == alone, (model.__name__, role, grants)
+    own = Case.objects.reach_q(user, grants=False) | Q(pk__in=[])
+    assert _ids(Case.objects.filter(own)) == _ids(Case.objects.in_own_scope(user))
 
 
 def test_reach_through_moves_every_lookup_and_keeps_the_logic():
