@@ -189,6 +189,10 @@ OTP_TOTP_ISSUER = "OCTIP Platform"
 OCTIP_SESSION_IDLE_MINUTES = int(os.environ.get("OCTIP_SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = OCTIP_SESSION_IDLE_MINUTES * 60
 OCTIP_SESSION_RENEW_SECONDS = 60
+#: How long the home page's open-case numbers are shared by readers who see the same cases (a
+#: coordinator: every case), in seconds; 0 counts them on every visit. Each count reads every open
+#: case such a reader sees: at a million cases, about a second.
+OCTIP_HOME_COUNTS_SECONDS = int(os.environ.get("OCTIP_HOME_COUNTS_SECONDS", "60"))
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Case as CaseWhen
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import Combinable
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -44,6 +44,7 @@ from .models import (
     EmergencyAccess,
     Goal,
     GrantSource,
+    IdInArray,
     Need,
     Note,
     Person,
@@ -975,14 +976,17 @@ def my_work(*, actor: Actor, today: datetime.date | None = None, due: str = "") 
              .select_related("case", "assignee", "team").annotate(risk=shown_risk(actor, case="case__"))
              .order_by("-risk", "due", "id"))
     # Subqueries rather than joins: a join through the teams' members or the case's owner repeats a task
-    # and needs a DISTINCT over every open task before the first row of the page comes out.
+    # and needs a DISTINCT over every open task before the first row of the page comes out. As arrays
+    # (``IdInArray``) each branch of the OR is an index condition of its own, and PostgreSQL ORs the
+    # branches' bitmaps; "IN (subquery)" is a filter instead, run on every overdue task of the database
+    # (6 s at a million cases).
     team_ids = [team.pk for team in actor.teams.all()]
-    members = User.teams.through.objects.filter(team_id__in=team_ids).values("user_id")
-    owned = Case.objects.filter(owner_worker_id=actor.pk).values("pk")
+    members = IdInArray(F("assignee_id"), Subquery(User.teams.through.objects.filter(team_id__in=team_ids)
+                                                   .values("user_id")))
+    owned = IdInArray(F("case_id"), Subquery(Case.objects.filter(owner_worker_id=actor.pk).values("pk")))
     mine = tasks.filter(assignee_id=actor.pk)
-    team = tasks.filter(Q(team_id__in=team_ids) | Q(assignee_id__in=members)).exclude(assignee_id=actor.pk)
-    overdue = tasks.filter(due__lt=today).filter(Q(assignee_id=actor.pk) | Q(team_id__in=team_ids)
-                                                 | Q(case_id__in=owned))
+    team = tasks.filter(Q(team_id__in=team_ids) | Q(members)).exclude(assignee_id=actor.pk)
+    overdue = tasks.filter(due__lt=today).filter(Q(assignee_id=actor.pk) | Q(team_id__in=team_ids) | Q(owned))
     return {"mine": mine, "team": team, "overdue": overdue}
 
 

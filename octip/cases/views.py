@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from octip.core.access import allows, require
 from octip.core.csv_safety import form_errors_as_text, plain_text_refusal
 from octip.core.forms import apply_validation_error
-from octip.core.keyset import BadCursor
+from octip.core.keyset import BAD_CURSOR, BadCursor
 from octip.core.versioning import StaleVersion
 
 from . import exports, forms, reference, selectors, services
@@ -85,8 +85,6 @@ IDENTITY_IN_ADDRESS = gettext_lazy("Search by name, date of birth or phone with 
 PERSON_SEARCH_LIMIT = 100
 #: Cases a page of the list shows.
 LIST_PAGE = 25
-BAD_CURSOR = gettext_lazy("This page link is not valid (it was changed, or is from an older version): "
-                          "start again from the first page.")
 
 
 @login_required

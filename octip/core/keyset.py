@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 from django.core import signing
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 T = TypeVar("T", bound=Model)
 
@@ -231,6 +232,11 @@ def clamp_limit(limit: int | None) -> int:
 #: The headers an API list answers with; the body stays a plain list, as before cursors.
 NEXT_HEADER = "X-Next-Cursor"
 PREV_HEADER = "X-Prev-Cursor"
+
+
+#: What a page of the app says to a page link (``?cursor=``) that is not valid.
+BAD_CURSOR = gettext_lazy("This page link is not valid (it was changed, or is from an older version): "
+                          "start again from the first page.")
 
 
 def bad_cursor_error() -> Any:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +42,7 @@ from octip.core.roles import Role, get_role
 from octip.hotline.selectors import queue
 from octip.justice.selectors import SOON_DAYS as JUSTICE_SOON_DAYS
 from octip.justice.selectors import deadlines_due_soon
-from octip.partners.models import RoleGrant, User
+from octip.partners.models import RoleGrant, Team, User
 from octip.partners.selectors import pending_role_of
 from octip.referrals.selectors import referrals, transfers
 
@@ -80,11 +82,6 @@ class Breakdown:
 BREAKDOWN_ROWS = 25
 
 
-def _largest(label: str, heading: str, rows: list[Figure]) -> Breakdown:
-    ranked = sorted(rows, key=lambda row: -row.count)  # stable: the name order among equals
-    return Breakdown(label, heading, ranked[:BREAKDOWN_ROWS], more=max(len(ranked) - BREAKDOWN_ROWS, 0))
-
-
 @dataclass(frozen=True)
 class Block:
     """A block of the home page: a heading, its numbers (those needing attention first) and breakdowns."""
@@ -93,6 +90,8 @@ class Block:
     title: str
     figures: list[Figure]
     breakdowns: list[Breakdown] = field(default_factory=list)
+    #: When numbers shared between readers were counted (None: counted for this page).
+    counted_at: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -186,41 +185,103 @@ def _closures(actor: Actor) -> Block | None:
                       _url("cases:list", {"stage": Stage.CLOSURE_REQUESTED}))])
 
 
+@dataclass(frozen=True)
+class OpenCaseCounts:
+    """The numbers of the open-cases block, before labels: open cases by stage, the teams and the
+    caseworkers with the most (``BREAKDOWN_ROWS`` of each: (id, name, organization, count)) and how
+    many more there are, and those nobody works (capped)."""
+
+    by_stage: dict[str, int]
+    teams: list[tuple[int, str, str, int]]
+    more_teams: int
+    workers: list[tuple[int, str, str, int]]
+    more_workers: int
+    nobody: int
+    nobody_more: bool
+    counted_at: datetime.datetime
+
+
+def _largest_owners(counts: dict[int, int], names: Any) -> tuple[list[tuple[int, str, str, int]], int]:
+    """The ``BREAKDOWN_ROWS`` owners with the most open cases (ties in the order of their names), and
+    how many more there are. ``names(ids)`` gives (id, name, organization) of those ids in the order
+    that breaks ties: asked only for the owners that can be shown (the top ones and those tied with
+    the last), not for thousands."""
+    if not counts:
+        return [], 0
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    last = ranked[min(BREAKDOWN_ROWS, len(ranked)) - 1][1]
+    candidates = {pk for pk, n in ranked if n >= last}
+    rows = sorted(((pk, name, organization, counts[pk]) for pk, name, organization in names(candidates)),
+                  key=lambda row: -row[3])  # stable: the names' order among equals
+    return rows[:BREAKDOWN_ROWS], max(len(counts) - BREAKDOWN_ROWS, 0)
+
+
+def _count_open_cases(open_cases: QuerySet[Case]) -> OpenCaseCounts:
+    # One pass over the open cases, grouped by stage, team and worker together, then summed here: three
+    # GROUP BYs, each joined to the names, read every open case three times (seconds at a million).
+    by_stage: dict[str, int] = {}
+    by_team: dict[int, int] = {}
+    by_worker: dict[int, int] = {}
+    for stage, team_id, worker_id, n in (open_cases.values_list("stage", "owner_team_id", "owner_worker_id")
+                                         .annotate(n=Count("pk")).order_by()):
+        by_stage[stage] = by_stage.get(stage, 0) + n
+        if team_id is not None:
+            by_team[team_id] = by_team.get(team_id, 0) + n
+        if worker_id is not None:
+            by_worker[worker_id] = by_worker.get(worker_id, 0) + n
+    teams, more_teams = _largest_owners(by_team, lambda ids: Team.objects.filter(pk__in=ids).values_list(
+        "pk", "name", "organization__name").order_by("organization__name", "name", "pk"))
+    workers, more_workers = _largest_owners(by_worker, lambda ids: User.objects.filter(pk__in=ids).values_list(
+        "pk", "full_name", "organization__name").order_by("full_name", "organization__name", "pk"))
+    nobody = capped_count(open_cases.filter(no_worker_q()))
+    return OpenCaseCounts(by_stage, teams, more_teams, workers, more_workers, nobody.shown, nobody.more,
+                          timezone.now())
+
+
+def _open_case_counts(actor: Actor, open_cases: QuerySet[Case], shared_key: str) -> OpenCaseCounts:
+    """``_count_open_cases``, kept ``OCTIP_HOME_COUNTS_SECONDS`` under ``shared_key`` when readers share
+    the same cases ("" when they do not: counted afresh). Only numbers and staff and team names are
+    kept, never a person's detail; the page says when they were counted."""
+    seconds = settings.OCTIP_HOME_COUNTS_SECONDS
+    if not shared_key or seconds <= 0:
+        return _count_open_cases(open_cases)
+    counts = cache.get_or_set(f"home.open_cases.v1:{shared_key}", lambda: _count_open_cases(open_cases), seconds)
+    return counts if isinstance(counts, OpenCaseCounts) else _count_open_cases(open_cases)
+
+
 def _open_cases(actor: Actor) -> Block | None:
     """Open cases by stage, by team and by caseworker, and those nobody works: for whoever assigns
-    the work or manages the staff, among the cases they can see."""
+    the work or manages the staff, among the cases they can see. Readers who see the same cases
+    (every case: a coordinator; an organization's own: its administrators) share the numbers for
+    ``OCTIP_HOME_COUNTS_SECONDS``: each count reads every open case they see."""
     if allows(actor, "case.view") and allows(actor, "case.assign"):
         open_cases, linked = Case.objects.visible_to(actor).open(), True
+        shared_key = "all" if Case.objects.own_scope_is_all(actor) else ""
     elif allows(actor, "case.count_workload"):
         # An organization administrator sees the numbers, to balance the work, but opens no case:
         # the numbers carry no link.
         open_cases, linked = Case.objects.workload_of(actor).open(), False
+        shared_key = f"workload:{actor.organization_id}"
     else:
         return None
-    by_stage = dict(open_cases.values_list("stage").annotate(n=Count("pk")).order_by())
-    by_team = (open_cases.filter(owner_team__isnull=False)
-               .values_list("owner_team_id", "owner_team__name", "owner_team__organization__name")
-               .annotate(n=Count("pk")).order_by("owner_team__organization__name", "owner_team__name", "owner_team_id"))
-    by_worker = (open_cases.filter(owner_worker__isnull=False)
-                 .values_list("owner_worker_id", "owner_worker__full_name", "owner_worker__organization__name")
-                 .annotate(n=Count("pk"))
-                 .order_by("owner_worker__full_name", "owner_worker__organization__name", "owner_worker_id"))
-    nobody = capped_count(open_cases.filter(no_worker_q()))
+    counts = _open_case_counts(actor, open_cases, shared_key)
+
     def link(query: Mapping[str, object]) -> str:
         return _url("cases:list", query) if linked else ""
 
-    stages = [Figure(str(label), by_stage.get(value, 0), link({"stage": value}))
+    stages = [Figure(str(label), counts.by_stage.get(value, 0), link({"stage": value}))
               for value, label in Stage.choices if value != Stage.CLOSED]
     teams = [Figure(f"{name} ({organization})", n, link({"open": 1, "team": pk}))
-             for pk, name, organization, n in by_team]
+             for pk, name, organization, n in counts.teams]
     workers = [Figure(f"{name} ({organization})", n, link({"open": 1, "worker": pk}))
-               for pk, name, organization, n in by_worker]
+               for pk, name, organization, n in counts.workers]
     return Block("open", _("Open cases"), [
-        Figure(_("Open cases with no worker"), nobody.shown, link({"open": 1, "worker": NO_WORKER}),
-               alert=bool(nobody.count), more=nobody.more)],
+        Figure(_("Open cases with no worker"), counts.nobody, link({"open": 1, "worker": NO_WORKER}),
+               alert=bool(counts.nobody), more=counts.nobody_more)],
         [Breakdown(_("Open cases by stage"), _("Stage"), stages),
-         _largest(_("Open cases by team"), _("Team"), teams),
-         _largest(_("Open cases by caseworker"), _("Caseworker"), workers)])
+         Breakdown(_("Open cases by team"), _("Team"), teams, more=counts.more_teams),
+         Breakdown(_("Open cases by caseworker"), _("Caseworker"), workers, more=counts.more_workers)],
+        counted_at=counts.counted_at if shared_key and settings.OCTIP_HOME_COUNTS_SECONDS > 0 else None)
 
 
 def _line(actor: Actor, now: datetime.datetime) -> Block | None:

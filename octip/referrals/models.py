@@ -122,7 +122,10 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-sent_at"]
         verbose_name = _("referral")
-        indexes = [models.Index(fields=["to_organization", "status"])]
+        indexes = [models.Index(fields=["to_organization", "status"]),
+                   # The inbox, newest first, a page at a time (``selectors.box_page``): the walk stops at
+                   # the page's end instead of sorting every referral an organization ever received.
+                   models.Index(fields=["to_organization", "sent_at", "id"], name="referral_inbox_order")]
 
     def __str__(self) -> str:
         return f"Referral {self.case_id} → {self.to_organization_id}"

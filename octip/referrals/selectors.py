@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from octip.cases.models import Case, CaseAccessGrant, GrantSource
 from octip.cases.sharing import is_own_case
-from octip.core import audit
+from octip.core import audit, keyset
 from octip.core.access import Actor, get_visible_or_404
 
 from .models import Referral, ReferralStatus, SecureExport, Transfer, TransferStatus
@@ -31,6 +31,18 @@ def referrals(*, actor: Actor, box: str = "inbox", status: str = "", overdue: bo
     if overdue:
         rows = rows.overdue()
     return rows.select_related("case", "to_organization", "from_organization", "service", "sent_by")
+
+
+#: The order of the referral and transfer boxes (newest first), and the rows a page of them shows.
+BOX_ORDERING = ("-sent_at", "-pk")
+BOX_PAGE = 50
+
+
+def box_page(rows: QuerySet[Any], *, name: str, cursor: str = "", size: int | None = None) -> keyset.KeysetPage[Any]:
+    """A page of a box (``referrals`` or ``transfers``), newest first, from ``cursor`` (``keyset.page``:
+    raises ``BadCursor`` before anything is read). ``name`` tells the boxes apart ("referrals.inbox"…):
+    a cursor of one is refused by another."""
+    return keyset.page(rows, name=name, ordering=BOX_ORDERING, cursor=cursor or None, size=size or BOX_PAGE)
 
 
 def referral_or_404(*, actor: Actor, referral_id: UUID | str) -> Referral:

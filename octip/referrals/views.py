@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +22,7 @@ from octip.consent.policy import DisclosureRefused
 from octip.consent.selectors import share_consents_of_case
 from octip.core.access import allows
 from octip.core.forms import apply_validation_error
+from octip.core.keyset import BAD_CURSOR, BadCursor, KeysetPage
 from octip.notifications.selectors import notifications_for
 
 from . import secure_exports, selectors, services
@@ -35,13 +38,29 @@ from .forms import (
 from .transitions import REFERRAL_TRANSITIONS, TRANSFER_TRANSITIONS, Transition, available
 
 
+def _paged(request: HttpRequest, form: BoxFilterForm | TransferFilterForm, rows: QuerySet[Any],
+           name: str) -> tuple[KeysetPage[Any] | None, str]:
+    """A page of a box from the address's ``cursor``, and the filters' query string for the page links.
+    A cursor that is not valid adds an error to the form and gives no page (the view answers 400)."""
+    try:
+        page = selectors.box_page(rows, name=name, cursor=request.GET.get("cursor", ""))
+    except BadCursor:
+        form.add_error(None, BAD_CURSOR)
+        page = None
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return page, query.urlencode()
+
+
 def _box(request: HttpRequest, box: str) -> HttpResponse:
     form = BoxFilterForm(request.GET or None)
     valid = form.is_valid()
     status = form.cleaned_data["status"] if valid else ""
     overdue = bool(form.cleaned_data["overdue"]) if valid else False
-    rows = list(selectors.referrals(actor=request.user, box=box, status=status, overdue=overdue)[:200])
-    return render(request, "referrals/box.html", {"box": box, "referrals": rows, "form": form},
+    page, query = _paged(request, form, selectors.referrals(actor=request.user, box=box, status=status,
+                                                            overdue=overdue), f"referrals.{box}")
+    return render(request, "referrals/box.html", {"box": box, "referrals": page.rows if page else [],
+                                                  "page": page, "query": query, "form": form},
                   status=400 if form.errors else 200)
 
 
@@ -202,10 +221,11 @@ def transfer_box(request: HttpRequest) -> HttpResponse:
     box = (form.cleaned_data["box"] if valid else "") or "inbox"
     status = form.cleaned_data["status"] if valid else ""
     overdue = bool(form.cleaned_data["overdue"]) if valid else False
-    rows = list(selectors.transfers(actor=request.user, box=box, status=status, overdue=overdue)[:200])
+    page, query = _paged(request, form, selectors.transfers(actor=request.user, box=box, status=status,
+                                                            overdue=overdue), f"transfers.{box}")
     return render(request, "referrals/transfers.html", {
-        "box": box, "form": form,
-        "transfers": selectors.withhold_ended_transfer_details(actor=request.user, rows=rows)},
+        "box": box, "form": form, "page": page, "query": query,
+        "transfers": selectors.withhold_ended_transfer_details(actor=request.user, rows=page.rows if page else [])},
         status=400 if form.errors else 200)
 
 

@@ -413,6 +413,52 @@ def test_a_breakdown_shows_the_largest_caseloads_and_says_how_many_more(world, c
     assert "with fewer open cases" in html
 
 
+def open_block(actor):
+    return next(block for block in home_for(actor=actor).blocks if block.key == "open")
+
+
+def test_readers_who_see_the_same_cases_share_the_open_case_numbers_for_a_while(world, client_for, settings):
+    from django.core.cache import cache
+
+    settings.OCTIP_HOME_COUNTS_SECONDS = 60
+    a, b = world["a"], world["b"]
+    coordinator, other = world["coordinator"], UserFactory(role="coordinator", organization=world["coordinator"]
+                                                           .organization)
+    first = open_block(coordinator)
+    assert first.counted_at is not None
+    build_org(2)  # more open cases everywhere
+    with CaptureQueriesContext(connection) as captured:
+        shared = open_block(other)
+    assert shared == first  # the second coordinator reads the numbers the first one counted
+    assert not any("GROUP BY" in query["sql"] for query in captured.captured_queries)
+    assert "Counted at" in client_for(other).get("/app/").content.decode()
+    # An organization's administrators share their organization's numbers, never another's.
+    admin_a, admin_b = (UserFactory(role="org_admin", organization=org.organization) for org in (a, b))
+    workload_a, workload_b = open_block(admin_a), open_block(admin_b)
+    assert workload_a != workload_b
+    assert sum(row.count for row in workload_b.breakdowns[0].rows) == Case.objects.filter(
+        owner_organization=b.organization).exclude(stage=Stage.CLOSED).count()
+    # Once the entry is gone, the numbers are counted again: the new cases appear.
+    cache.clear()
+    fresh = open_block(coordinator)
+    total = Case.objects.exclude(stage=Stage.CLOSED).count()
+    counted = sum(row.count for row in fresh.breakdowns[0].rows)
+    assert counted == total > sum(row.count for row in first.breakdowns[0].rows)
+    # A caseworker's numbers (their own follow-ups) are never shared: they have no open-case block.
+    assert all(block.counted_at is None for block in home_for(actor=a.worker).blocks)
+
+
+def test_open_case_numbers_are_counted_on_every_visit_when_sharing_is_off(world, settings):
+    settings.OCTIP_HOME_COUNTS_SECONDS = 0
+    coordinator = world["coordinator"]
+    before = sum(row.count for row in open_block(coordinator).breakdowns[0].rows)
+    build_org(1)
+    after = open_block(coordinator)
+    assert after.counted_at is None
+    counted = sum(row.count for row in after.breakdowns[0].rows)
+    assert counted == Case.objects.exclude(stage=Stage.CLOSED).count() > before
+
+
 def test_the_owner_filters_offer_the_first_few_and_still_take_any_visible_owner(world, client_for, monkeypatch):
     import re
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
+import uuid
 
 import pytest
 
@@ -110,6 +112,39 @@ def test_inbox_outbox_and_answering_on_the_page(client_for, referral, caseworker
     assert Referral.objects.get().status == "accepted"
     refused = receiver.post(f"/app/referrals/{referral.pk}/complete/", {"reason": ""})
     assert refused.status_code == 400 and Referral.objects.get().status == "accepted"
+
+
+def test_the_boxes_show_a_page_at_a_time_newest_first(client_for, referral, caseworker, partner_worker, monkeypatch):
+    from octip.referrals import selectors
+
+    earlier = []
+    for hours in (1, 2, 3, 4):  # four more referrals of the same case, each sent an hour before the last
+        row = Referral.objects.get(pk=referral.pk)
+        row.pk, row.sent_at = uuid.uuid4(), referral.sent_at - datetime.timedelta(hours=hours)
+        row.save(force_insert=True)
+        earlier.append(row.pk)
+    monkeypatch.setattr(selectors, "BOX_PAGE", 2)
+    receiver, seen = client_for(partner_worker), []
+    page = receiver.get("/app/referrals/")
+    while True:
+        assert page.status_code == 200
+        shown = page.context["referrals"]
+        assert len(shown) <= 2
+        seen += [row.pk for row in shown]
+        following = page.context["page"].next_cursor
+        if not following:
+            break
+        page = receiver.get("/app/referrals/", {"cursor": following})
+    assert seen == [referral.pk, *earlier]  # every one once, newest first
+    assert 'rel="next"' in receiver.get("/app/referrals/").content.decode()
+    # The filters travel with the page links; a cursor of another list, or a changed one, is a 400.
+    filtered = receiver.get("/app/referrals/", {"status": "sent"})
+    assert "status=sent&amp;cursor=" in filtered.content.decode()
+    outbox = client_for(caseworker).get("/app/referrals/outbox/").context["page"].next_cursor
+    for bad in (outbox, "not-a-cursor"):
+        refused = receiver.get("/app/referrals/", {"cursor": bad})
+        assert refused.status_code == 400 and "This page link is not valid" in refused.content.decode()
+        assert refused.context["referrals"] == []
 
 
 def test_accepting_a_revoked_referral_on_the_page_is_refused(client_for, referral, caseworker, partner_worker):
