@@ -238,7 +238,7 @@ def _count_open_cases(open_cases: QuerySet[Case]) -> OpenCaseCounts:
                           timezone.now())
 
 
-def _open_case_counts(actor: Actor, open_cases: QuerySet[Case], shared_key: str) -> OpenCaseCounts:
+def _open_case_counts(open_cases: QuerySet[Case], shared_key: str) -> OpenCaseCounts:
     """``_count_open_cases``, kept ``OCTIP_HOME_COUNTS_SECONDS`` under ``shared_key`` when readers share
     the same cases ("" when they do not: counted afresh). Only numbers and staff and team names are
     kept, never a person's detail; the page says when they were counted."""
@@ -264,7 +264,7 @@ def _open_cases(actor: Actor) -> Block | None:
         shared_key = f"workload:{actor.organization_id}"
     else:
         return None
-    counts = _open_case_counts(actor, open_cases, shared_key)
+    counts = _open_case_counts(open_cases, shared_key)
 
     def link(query: Mapping[str, object]) -> str:
         return _url("cases:list", query) if linked else ""
