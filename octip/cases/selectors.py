@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case as CaseWhen
@@ -31,6 +30,7 @@ from django.utils.translation import gettext
 from octip.core import audit, keyset
 from octip.core.access import Actor, allows, get_visible_or_404, require
 from octip.core.crypto import blind_index, index_key_ids
+from octip.core.shared_cache import kept
 from octip.partners.models import Team, User
 
 from . import models as m  # timeline() below still names models through it
@@ -552,8 +552,7 @@ def case_owners(*, actor: Actor) -> CaseOwners:
     just gained or lost a case appears or goes within five minutes. Staff and team names only."""
     teams = ",".join(str(pk) for pk in sorted(team.pk for team in actor.teams.all()))
     key = f"cases.owners.v2:{actor.pk}:{actor.role}:{actor.organization_id}:{teams}"
-    owners = cache.get_or_set(key, lambda: _case_owners(actor), OWNER_CHOICES_SECONDS)
-    return owners if isinstance(owners, CaseOwners) else _case_owners(actor)
+    return kept(key, lambda: _case_owners(actor), OWNER_CHOICES_SECONDS, CaseOwners)
 
 
 def _case_owners(actor: Actor) -> CaseOwners:

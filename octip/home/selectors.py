@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +38,7 @@ from octip.consent.selectors import EXPIRING_WITHIN_DAYS, expiring_consents
 from octip.core.access import Actor, allows
 from octip.core.keyset import capped_count
 from octip.core.roles import Role, get_role
+from octip.core.shared_cache import kept
 from octip.hotline.selectors import queue
 from octip.justice.selectors import SOON_DAYS as JUSTICE_SOON_DAYS
 from octip.justice.selectors import deadlines_due_soon
@@ -198,7 +198,8 @@ class OpenCaseCounts:
     more_workers: int
     nobody: int
     nobody_more: bool
-    counted_at: datetime.datetime
+    #: When they were counted, if they are kept for other readers (None: counted for this page).
+    counted_at: datetime.datetime | None
 
 
 def _largest_owners(counts: dict[int, int], names: Any) -> tuple[list[tuple[int, str, str, int]], int]:
@@ -216,7 +217,7 @@ def _largest_owners(counts: dict[int, int], names: Any) -> tuple[list[tuple[int,
     return rows[:BREAKDOWN_ROWS], max(len(counts) - BREAKDOWN_ROWS, 0)
 
 
-def _count_open_cases(open_cases: QuerySet[Case]) -> OpenCaseCounts:
+def _count_open_cases(open_cases: QuerySet[Case], *, kept_for_others: bool) -> OpenCaseCounts:
     # One pass over the open cases, grouped by stage, team and worker together, then summed here: three
     # GROUP BYs, each joined to the names, read every open case three times (seconds at a million).
     by_stage: dict[str, int] = {}
@@ -235,18 +236,18 @@ def _count_open_cases(open_cases: QuerySet[Case]) -> OpenCaseCounts:
         "pk", "full_name", "organization__name").order_by("full_name", "organization__name", "pk"))
     nobody = capped_count(open_cases.filter(no_worker_q()))
     return OpenCaseCounts(by_stage, teams, more_teams, workers, more_workers, nobody.shown, nobody.more,
-                          timezone.now())
+                          timezone.now() if kept_for_others else None)
 
 
 def _open_case_counts(open_cases: QuerySet[Case], shared_key: str) -> OpenCaseCounts:
     """``_count_open_cases``, kept ``OCTIP_HOME_COUNTS_SECONDS`` under ``shared_key`` when readers share
     the same cases ("" when they do not: counted afresh). Only numbers and staff and team names are
     kept, never a person's detail; the page says when they were counted."""
-    seconds = settings.OCTIP_HOME_COUNTS_SECONDS
-    if not shared_key or seconds <= 0:
-        return _count_open_cases(open_cases)
-    counts = cache.get_or_set(f"home.open_cases.v1:{shared_key}", lambda: _count_open_cases(open_cases), seconds)
-    return counts if isinstance(counts, OpenCaseCounts) else _count_open_cases(open_cases)
+    seconds = settings.OCTIP_HOME_COUNTS_SECONDS if shared_key else 0
+    if seconds <= 0:
+        return _count_open_cases(open_cases, kept_for_others=False)
+    return kept(f"home.open_cases.v1:{shared_key}", lambda: _count_open_cases(open_cases, kept_for_others=True),
+                seconds, OpenCaseCounts)
 
 
 def _open_cases(actor: Actor) -> Block | None:
@@ -281,7 +282,7 @@ def _open_cases(actor: Actor) -> Block | None:
         [Breakdown(_("Open cases by stage"), _("Stage"), stages),
          Breakdown(_("Open cases by team"), _("Team"), teams, more=counts.more_teams),
          Breakdown(_("Open cases by caseworker"), _("Caseworker"), workers, more=counts.more_workers)],
-        counted_at=counts.counted_at if shared_key and settings.OCTIP_HOME_COUNTS_SECONDS > 0 else None)
+        counted_at=counts.counted_at)
 
 
 def _line(actor: Actor, now: datetime.datetime) -> Block | None:
