@@ -6,6 +6,9 @@ PORT   ?= 8000
 # The demo switches MFA off unless you ask for it (OCTIP_REQUIRE_MFA=1 make run); it says so.
 DEMO_MFA ?= $(if $(OCTIP_REQUIRE_MFA),$(OCTIP_REQUIRE_MFA),0)
 PYTEST_WORKERS ?= 2
+# Python keeps each module's bytecode (and pytest its rewritten test modules) in __pycache__/, ignored by
+# git: with PYTHONDONTWRITEBYTECODE set, every test worker and subprocess compiled them all again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test install lint typecheck imports migrations-check deploy-check unit browser-deps messages clean
 

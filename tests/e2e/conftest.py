@@ -23,10 +23,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+#: The browser tests that .ci/run's PostgreSQL pass runs too: the case loop (a case opened, worked,
+#: approved and referred through the pages). The others check what the browser shows and does (markup,
+#: scripts, focus, axe) over views whose database work the view, API and service tests run on both
+#: databases, so they run once, on SQLite.
+ON_BOTH_DATABASES = {"test_cases.py", "test_referrals.py"}
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+            if item.fspath.basename not in ON_BOTH_DATABASES:
+                item.add_marker(pytest.mark.once)
 
 
 @pytest.fixture(scope="session")
