@@ -67,6 +67,7 @@ from .models import (
     phone_index,
     phonetic_name_index,
     reach_through,
+    union_all,
 )
 from .ratelimit import TooManyChecks, count_duplicate_check
 from .reference import Term
@@ -218,6 +219,13 @@ def sections_for_cases(user: Actor, cases: list[Case]) -> dict[Any, frozenset[st
 
 def _active_grants(user: Actor) -> QuerySet[CaseAccessGrant]:
     return CaseAccessGrant.objects.active().reaching(user)
+
+
+def _active_grant_ways(user: Actor, condition: Q) -> list[QuerySet[CaseAccessGrant]]:
+    """The user's active grants meeting ``condition``, one queryset per way they reach the user (to read
+    as ``union_all`` of their case ids: an index-only scan each on PostgreSQL, where one OR reads every
+    grant of the organization from the table)."""
+    return [way.filter(condition) for way in CaseAccessGrant.objects.active().reaching_ways(user)]
 
 
 def has_emergency_access(user: Actor, case: Case) -> bool:
@@ -659,7 +667,7 @@ def grants_sharing(actor: Actor, section: str) -> QuerySet[CaseAccessGrant, Any]
     more than the list itself."""
     if not allows(actor, "case.view"):
         return CaseAccessGrant.objects.none().values("case_id")
-    return _active_grants(actor).filter(_shares(section)).order_by().values("case_id")
+    return union_all([way.values("case_id") for way in _active_grant_ways(actor, _shares(section))])
 
 
 def _shares(section: str) -> Q:
@@ -687,7 +695,7 @@ def shown_risk(actor: Actor, *, case: str = "") -> Combinable:
     if Case.objects.own_scope_is_all(actor):
         return level
     if not (allows(actor, "case.view")
-            and _active_grants(actor).exclude(_shares("summary")).exists()):
+            and union_all([way.values("case_id") for way in _active_grant_ways(actor, ~_shares("summary"))]).exists()):
         return level  # no grant leaves the summary out: one probe, not every grant read
     readable = _section_readable_q(actor, "summary")
     if case:

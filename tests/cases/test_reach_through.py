@@ -128,3 +128,28 @@ def test_my_work_of_an_own_scope_reader_with_a_grant_leaving_out_the_summary(sha
                                    source=GrantSource.POLICE_CONTACT, source_id="test")
     groups = my_work_for_reading(actor=police)  # shown_risk moves the own scope onto the tasks
     assert set(groups) >= {"mine", "team", "overdue"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_the_ways_a_grant_reaches_a_reader_are_together_the_grants_reaching_them(shared_world, role):
+    # Lists read the grants as a UNION ALL of their ways (an index-only scan each on PostgreSQL), a
+    # case page as one OR: both give the same grants, for a grant to the user, to the organization and
+    # to the role there, and none of another organization's.
+    from octip.cases.models import CaseAccessGrant, GrantSource, union_all
+    from octip.cases.selectors import grants_sharing
+    from octip.core.access import allows
+
+    user = shared_world.users[role]
+    case_b = shared_world.objects["case"]["other"]
+    for to in ({"user": user}, {"organization": user.organization},
+               {"organization": user.organization, "role": user.role}, {"organization": shared_world.org_b}):
+        CaseAccessGrant.objects.create(case=case_b, sections=["notes"], source=GrantSource.REFERRAL,
+                                       source_id=f"ways-{role}", **to)
+    grants = CaseAccessGrant.objects.active()
+    by_or = set(grants.reaching(user).values_list("pk", flat=True))
+    by_union = set(union_all([way.values_list("pk", flat=True) for way in grants.reaching_ways(user)]))
+    assert by_union == by_or
+    assert by_or  # by name at least, whatever the role's scope
+    shared = set(grants_sharing(user, "notes").values_list("case_id", flat=True))
+    assert shared == ({case_b.pk} if allows(user, "case.view") else set())
