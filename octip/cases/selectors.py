@@ -221,11 +221,12 @@ def _active_grants(user: Actor) -> QuerySet[CaseAccessGrant]:
     return CaseAccessGrant.objects.active().reaching(user)
 
 
-def _active_grant_ways(user: Actor, condition: Q) -> list[QuerySet[CaseAccessGrant]]:
-    """The user's active grants meeting ``condition``, one queryset per way they reach the user (to read
-    as ``union_all`` of their case ids: an index-only scan each on PostgreSQL, where one OR reads every
-    grant of the organization from the table)."""
-    return [way.filter(condition) for way in CaseAccessGrant.objects.active().reaching_ways(user)]
+def _granted_case_ids(user: Actor, condition: Q) -> QuerySet[CaseAccessGrant, Any]:
+    """The case ids (``values("case_id")``) of the user's active grants meeting ``condition``: a UNION ALL
+    of the ways they reach the user, an index-only scan each on PostgreSQL, where one OR reads every grant
+    of the organization from the table. A case may come twice: for ``IN`` and ``exists``."""
+    return union_all([way.filter(condition).values("case_id")
+                      for way in CaseAccessGrant.objects.active().reaching_ways(user)])
 
 
 def has_emergency_access(user: Actor, case: Case) -> bool:
@@ -667,7 +668,7 @@ def grants_sharing(actor: Actor, section: str) -> QuerySet[CaseAccessGrant, Any]
     more than the list itself."""
     if not allows(actor, "case.view"):
         return CaseAccessGrant.objects.none().values("case_id")
-    return union_all([way.values("case_id") for way in _active_grant_ways(actor, _shares(section))])
+    return _granted_case_ids(actor, _shares(section))
 
 
 def _shares(section: str) -> Q:
@@ -695,7 +696,7 @@ def shown_risk(actor: Actor, *, case: str = "") -> Combinable:
     if Case.objects.own_scope_is_all(actor):
         return level
     if not (allows(actor, "case.view")
-            and union_all([way.values("case_id") for way in _active_grant_ways(actor, ~_shares("summary"))]).exists()):
+            and _granted_case_ids(actor, ~_shares("summary")).exists()):
         return level  # no grant leaves the summary out: one probe, not every grant read
     readable = _section_readable_q(actor, "summary")
     if case:
