@@ -12,7 +12,7 @@ import functools
 import operator
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models, transaction
@@ -303,6 +303,9 @@ def risk_label(code: str) -> str:
 
 #: The record scopes whose condition is a UNION of index lookups (``CaseQuerySet.scope_ids``).
 UNION_SCOPES: frozenset[Scope] = frozenset({Scope.OWN})
+#: The record scopes whose own cases are a caseload (a few hundred, whatever the size of the database):
+#: where every match is read (a count), their set, grants and all, is one array of ids built once.
+CASELOAD_SCOPES: frozenset[Scope] = frozenset({Scope.OWN, Scope.TEAM})
 
 
 def reach_through(condition: Q, through: str) -> Q:
@@ -369,7 +372,7 @@ class CaseQuerySet(ScopedQuerySet):
                          for way in CaseAccessGrant.objects.active().reaching_ways(user, scope)]
         return branches
 
-    def scope_ids(self, user, scope: Scope, *, grants: bool = True) -> Q:
+    def scope_ids(self, user, scope: Scope, *, grants: bool = True, counting: bool = False) -> Q:
         """``scope_reaches`` as one condition (``Q()`` for "all"), in the SQL shape PostgreSQL plans best
         for the scope (measured at 100,000 cases, docs/scale.md "What still grows with N"):
 
@@ -379,8 +382,23 @@ class CaseQuerySet(ScopedQuerySet):
           someone who sees nothing no longer walks the order index through every case (160 ms → 0.2 ms).
         - scopes "team" and "organization": an OR of the column conditions and of "id in (…)" (hashed
           once). Their set grows with the cases: building it whole (15,000 cases at 100,000) costs
-          20–140 times the OR, which walks the list's order index and stops when the page is full."""
-        return self._scope_condition(self.scope_reaches(user, scope, grants=grants), scope, through="")
+          20–140 times the OR, which walks the list's order index and stops when the page is full.
+
+        ``counting``: for a query that reads every match (a count, even a capped one), where no order
+        stops the OR early: it is then tested on every case of the table. A team's set (``CASELOAD_SCOPES``:
+        its caseload, and its organization's grants) is then the array too, 2–4 times cheaper for a
+        capped count at a million cases (docs/scale.md, "Counts read the team's set whole"); an
+        organization's stays the OR, its own cases being a large share of the table."""
+        union = counting and scope in CASELOAD_SCOPES
+        return self._scope_condition(self.scope_reaches(user, scope, grants=grants), scope, through="", union=union)
+
+    def visible_to(self, user, *, counting: bool = False) -> Self:
+        """``ScopedQuerySet.visible_to``; ``counting``: in the shape for reading every match
+        (``scope_ids``), for a count rather than a page in order."""
+        role = self.viewing_role(user)
+        if role is None:
+            return self.none()
+        return self.filter(self.scope_ids(user, role.scope, counting=counting))
 
     def reach_q(self, user, *, through: str = "", grants: bool = True) -> Q:
         """``visible_to(user)`` (without ``grants``: ``in_own_scope(user)``) as a condition on the rows of
@@ -392,15 +410,15 @@ class CaseQuerySet(ScopedQuerySet):
         row without ``case.view``; every row for the scope "all", as a condition that stays true when
         combined with others (``Q()`` would vanish from an OR: "mine or sent to us" would become "sent to
         us")."""
-        role = role_of(user)
-        if role is None or self.view_permission not in role.permissions:
+        role = self.viewing_role(user)
+        if role is None:
             return Q(pk__in=[])
         if role.scope == Scope.ALL:
             return Q(pk__isnull=False)
         # A team's own cases (no grants) are a caseload: built whole, their ids drive the other table's
         # index on its case (the caseworker's consents expiring soon: 4 s -> 2 ms at a million cases).
         # With grants they reach what the organization was sent (30,000 cases there), so they stay an OR.
-        union = through != "" and not grants and role.scope == Scope.TEAM
+        union = through != "" and not grants and role.scope in CASELOAD_SCOPES
         return self._scope_condition(self.scope_reaches(user, role.scope, grants=grants), role.scope, through,
                                      union=union)
 
@@ -428,32 +446,34 @@ class CaseQuerySet(ScopedQuerySet):
                 condition |= Q(**{f"{column}__in": b})
         return condition
 
-    def _role_scope_q(self, user, scope: Scope) -> Q:
-        """The cases a role's record scope reaches, grants left out."""
-        return self.scope_ids(user, scope, grants=False)
-
     def scope_filter(self, user, scope: Scope) -> Q:
         return self.scope_ids(user, scope)
 
     def own_scope_is_all(self, user) -> bool:
         """True when ``in_own_scope(user)`` is every case: a role of scope "all" holding ``case.view``."""
-        role = role_of(user)
-        return role is not None and self.view_permission in role.permissions and role.scope == Scope.ALL
+        role = self.viewing_role(user)
+        return role is not None and role.scope == Scope.ALL
 
     def in_own_scope(self, user) -> CaseQuerySet:
         """Cases in the user's role scope, without grants (grants show only their sections)."""
-        role = role_of(user)
-        if role is None or self.view_permission not in role.permissions:
-            return self.none()
-        return self.filter(self._role_scope_q(user, role.scope))
+        return self.filter(self.own_scope_q(user))
+
+    def own_scope_q(self, user, *, counting: bool = False) -> Q:
+        """``in_own_scope(user)`` as a condition; ``counting``: in the shape for reading every match
+        (``scope_ids``): a team's caseload, a few hundred cases, as one array of ids built once. Nothing
+        for a reader without ``case.view``."""
+        role = self.viewing_role(user)
+        if role is None:
+            return Q(pk__in=[])
+        return self.scope_ids(user, role.scope, grants=False, counting=counting)
 
     def viewer_ids(self, users: Iterable[Any]) -> set[int]:
         """Ids of those ``users`` to whom ``visible_to`` shows one of these cases, asked in one query:
         each user's role check and scope filter, as ``visible_to`` applies them, side by side."""
         checks = {}
         for user in users:
-            role = role_of(user)
-            if role is not None and self.view_permission in role.permissions:
+            role = self.viewing_role(user)
+            if role is not None:
                 checks[f"u{user.pk}"] = models.Count("pk", filter=self.scope_filter(user, role.scope))
         names = list(checks)
         viewers: set[int] = set()

@@ -506,6 +506,12 @@ class CaseFilters:
     #: A flag kind (``reference.flag_kinds``): cases with an open flag of that kind.
     flag: str = ""
 
+    def names_few(self) -> bool:
+        """True when a criterion alone names a few cases that an index finds: a person or a case number,
+        an owner (the reader, their teams, a worker, a team), the youth reports the reader is to make."""
+        return bool(self.q or self.name or self.date_of_birth or self.phone or self.owner in ("me", "team")
+                    or (self.worker and self.worker != NO_WORKER) or self.team is not None or self.report_due)
+
     def identity_criteria(self) -> list[str]:
         """The criteria that name a person: a name in ``q`` (a case number names nobody), a date of
         birth, a phone."""
@@ -584,17 +590,29 @@ def report_due_q() -> Q:
     return Q(track=Track.YOUTH) & ~Q(Exists(DutyToReport.objects.filter(case=OuterRef("pk"))))
 
 
-def case_list(*, actor: Actor, filters: CaseFilters | None = None, annotate: bool = True) -> QuerySet[Case]:
+def reports_due_q(actor: Actor) -> Q:
+    """``report_due_q`` among the cases whose report is the actor's to record: their own scope
+    (``record_duty_to_report`` refuses a case reached only through a grant, whose owner records it).
+    The list filter and the home page's count both ask this."""
+    return report_due_q() & Case.objects.own_scope_q(actor, counting=True)
+
+
+def case_list(*, actor: Actor, filters: CaseFilters | None = None, annotate: bool = True,
+              counting: bool = False) -> QuerySet[Case]:
     """Visible cases matching the filters, newest first, ready for a list page (bounded queries).
     ``annotate``: each row's ``has_overdue`` and ``report_due`` in the query; a page or a batch of rows
-    gets them cheaper afterwards with ``flag_rows``.
+    gets them cheaper afterwards with ``flag_rows``. ``counting``: the same cases in the SQL shape for
+    counting them rather than reading a page in order (``CaseQuerySet.scope_ids``).
 
     Identity criteria (name, date of birth, phone) match blind indexes: only users allowed to see
     identifying data can search by them, and only among cases whose identity section they see.
     Nothing is recorded: ``case_rows`` is the read that shows them.
     """
     f = filters or CaseFilters()
-    cases = Case.objects.visible_to(actor)
+    # A count reads a team's set as one array of ids (``scope_ids``), unless a criterion names fewer cases
+    # by an index: PostgreSQL cannot tell an array's size, and would probe the 30,000 ids of the array
+    # rather than read a team's 800 cases by its index.
+    cases = Case.objects.visible_to(actor, counting=counting and not f.names_few())
     if f.q:
         q = f.q.strip()
         if CASE_NUMBER.match(q):
@@ -635,9 +653,11 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None, annotate: boo
     if f.overdue:
         cases = cases.filter(overdue_q())
     if f.report_due:
-        cases = cases.filter(report_due_q())
+        cases = cases.filter(reports_due_q(actor))
     if f.flag:
         cases = cases.filter(flag_q(actor, f.flag))
+    if counting:
+        return cases.order_by()  # which cases, not their rows: no order, no joined owners, no risk shown
     cases = cases.select_related("region", "owner_organization", "owner_team", "owner_worker")
     keyed = cases.annotate(shown_risk=shown_risk(actor))  # the order's key: see ``CASE_ORDERING``
     if annotate:
@@ -840,7 +860,8 @@ def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, cursor:
         rows = list(matches.order_by(*CASE_ORDERING)[offset:offset + per_page])
     flag_rows(rows)
     attach_open_flags(rows)
-    total = keyset.capped_count(matches) if count else None
+    counted = case_list(actor=actor, filters=filters, annotate=False, counting=True)
+    total = keyset.capped_count(counted) if count else None
     sections = sections_for_cases(actor, rows)
     for case in rows:
         case.sections = sections.get(case.pk, frozenset())
@@ -850,7 +871,7 @@ def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, cursor:
         case.shown_person = case.person if "identity" in case.sections else None
     criteria = filters.identity_criteria()
     if criteria:
-        found = total or keyset.capped_count(matches)
+        found = total or keyset.capped_count(counted)
         audit.record(actor, "case.searched", None, detail={
             "criteria": criteria, "phonetic": filters.phonetic,
             "results": found.shown, "results_capped": found.more, "cap": found.cap, **_via(via)})

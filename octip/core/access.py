@@ -149,9 +149,17 @@ class ScopedQuerySet(models.QuerySet[_Model]):
 
     view_permission: str = ""
 
-    def visible_to(self, user: MaybeActor) -> Self:
+    def viewing_role(self, user: MaybeActor) -> Role | None:
+        """The user's role if it holds ``view_permission`` (None: they see none of these rows). The one
+        check ``visible_to`` and every other door of a scoped model start with."""
         role = role_of(user)
         if role is None or not self.view_permission or self.view_permission not in role.permissions:
+            return None
+        return role
+
+    def visible_to(self, user: MaybeActor) -> Self:
+        role = self.viewing_role(user)
+        if role is None:
             return self.none()
         # A role means a signed-in, active member of staff: an Actor.
         return self.filter(self.scope_filter(cast(Actor, user), role.scope))

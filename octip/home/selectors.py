@@ -165,7 +165,7 @@ def _my_cases(actor: Actor, now: datetime.datetime) -> Block | None:
         Figure.capped(_("My plan actions due in the next 7 days or past their date"),
                       plan_actions_due(actor=actor, today=today), _url("cases:my_work", fragment="actions")),
         Figure.capped(_("Youth cases whose duty to report is outstanding"),
-                      case_list(actor=actor, filters=CaseFilters(report_due=True), annotate=False),
+                      case_list(actor=actor, filters=CaseFilters(report_due=True), annotate=False, counting=True),
                       _url("cases:list", {"report_due": 1})),
     ]
     if allows(actor, "consent.record"):
@@ -179,7 +179,7 @@ def _closures(actor: Actor) -> Block | None:
     """Closure requests awaiting a decision (a case waits in the "closure requested" stage)."""
     if not allows(actor, "case.approve_closure"):
         return None
-    waiting = case_list(actor=actor, filters=CaseFilters(stage=Stage.CLOSURE_REQUESTED), annotate=False)
+    waiting = case_list(actor=actor, filters=CaseFilters(stage=Stage.CLOSURE_REQUESTED), annotate=False, counting=True)
     return Block("closures", _("Decisions waiting for you"), [
         Figure.capped(_("Closure requests awaiting a decision"), waiting,
                       _url("cases:list", {"stage": Stage.CLOSURE_REQUESTED}))])
@@ -256,7 +256,7 @@ def _open_cases(actor: Actor) -> Block | None:
     (every case: a coordinator; an organization's own: its administrators) share the numbers for
     ``OCTIP_HOME_COUNTS_SECONDS``: each count reads every open case they see."""
     if allows(actor, "case.view") and allows(actor, "case.assign"):
-        open_cases, linked = Case.objects.visible_to(actor).open(), True
+        open_cases, linked = Case.objects.visible_to(actor, counting=True).open(), True
         shared_key = "all" if Case.objects.own_scope_is_all(actor) else ""
     elif allows(actor, "case.count_workload"):
         # An organization administrator sees the numbers, to balance the work, but opens no case:

@@ -41,6 +41,27 @@ def test_reach_q_gives_the_rows_of_the_visible_cases_for_every_role(shared_world
             _ids(model.objects.filter(**{f"{through}__in": own})), (model.__name__, role)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_the_shape_for_counting_gives_the_same_cases_for_every_role(shared_world, role):
+    # Counts read a team's set as one array of ids, lists the OR that their order index serves: the same
+    # cases either way, with a grant to the user, to the organization and to the role there.
+    from octip.cases.models import CaseAccessGrant, GrantSource
+
+    user = shared_world.users[role]
+    case_b = shared_world.objects["case"]["other"]
+    for to in ({"user": user}, {"organization": user.organization},
+               {"organization": user.organization, "role": user.role}):
+        CaseAccessGrant.objects.create(case=case_b, sections=["summary"], source=GrantSource.REFERRAL,
+                                       source_id=f"counting-{role}", **to)
+    assert _ids(Case.objects.visible_to(user, counting=True)) == _ids(Case.objects.visible_to(user))
+    assert _ids(Case.objects.filter(Case.objects.own_scope_q(user, counting=True))) == \
+        _ids(Case.objects.in_own_scope(user))
+    if user.role == "caseworker" and connection.vendor == "postgresql":  # scope "team"
+        assert "ANY(ARRAY" in str(Case.objects.visible_to(user, counting=True).query)
+        assert "ANY(ARRAY" not in str(Case.objects.visible_to(user).query)
+
+
 def _grant(world, **to) -> None:
     from octip.cases.models import CaseAccessGrant, GrantSource
 

@@ -294,3 +294,22 @@ def test_youth_cases_awaiting_the_report_are_listed(world, client_for):
     services.record_duty_to_report(actor=world.caseworker_a, case=case, reported_by_name="Synthetic Worker",
                                    reported_at=timezone.now(), office="mcfd_line")
     assert not selectors.case_list(actor=world.caseworker_a, filters=selectors.CaseFilters(report_due=True)).exists()
+
+
+def test_a_youth_case_reached_through_a_grant_awaits_its_owners_report_not_the_grantees(world):
+    # The report is recorded only from the case's own scope (``record_duty_to_report``): the receiving
+    # organization sees the case, and that it is a youth case, but the outstanding report is not theirs.
+    born = timezone.localdate().replace(year=timezone.localdate().year - 15)
+    case = open_case(world.caseworker_a, person_data(legal_name="Young Synthetic", date_of_birth=born))
+    share(world, case, ["summary", "identity"])
+    assert m.Case.objects.visible_to(world.caseworker_b).filter(pk=case.pk).exists()
+
+    def due(actor) -> list[str]:
+        return [c.number for c in selectors.case_list(actor=actor, filters=selectors.CaseFilters(report_due=True))]
+
+    assert due(world.caseworker_a) == [case.number]
+    assert case.number not in due(world.caseworker_b)
+    with pytest.raises(PermissionDenied):
+        services.record_duty_to_report(actor=world.caseworker_b, case=case, reported_by_name="Synthetic Worker",
+                                       reported_at=timezone.now(), office="mcfd_line")
+    assert due(world.coordinator) == [case.number]

@@ -157,7 +157,8 @@ def independent_counts(actor) -> dict[str, int]:
     referrals = Referral.objects.visible_to(actor).filter(to_organization_id=actor.organization_id, status="sent")
     transfers = Transfer.objects.visible_to(actor).filter(to_organization_id=actor.organization_id, status="sent")
     tasks = Task.objects.filter(case__in=cases, assignee=actor, done_at__isnull=True)
-    youth = cases.filter(track="youth").exclude(pk__in=DutyToReport.objects.values("case_id"))
+    youth = Case.objects.in_own_scope(actor).filter(track="youth").exclude(
+        stage=Stage.CLOSED).exclude(pk__in=DutyToReport.objects.values("case_id"))
     return {
         "Referrals awaiting your answer past their date": referrals.filter(respond_by__lt=now).count(),
         "Referrals awaiting your answer": referrals.count(),
