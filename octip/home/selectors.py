@@ -28,7 +28,7 @@ from octip.cases.selectors import (
     DUE_SOON_DAYS,
     NO_WORKER,
     CaseFilters,
-    case_list,
+    cases_counted,
     emergency_accesses_awaiting_review,
     my_work,
     no_worker_q,
@@ -165,7 +165,7 @@ def _my_cases(actor: Actor, now: datetime.datetime) -> Block | None:
         Figure.capped(_("My plan actions due in the next 7 days or past their date"),
                       plan_actions_due(actor=actor, today=today), _url("cases:my_work", fragment="actions")),
         Figure.capped(_("Youth cases whose duty to report is outstanding"),
-                      case_list(actor=actor, filters=CaseFilters(report_due=True), annotate=False, counting=True),
+                      cases_counted(actor=actor, filters=CaseFilters(report_due=True)),
                       _url("cases:list", {"report_due": 1})),
     ]
     if allows(actor, "consent.record"):
@@ -179,7 +179,7 @@ def _closures(actor: Actor) -> Block | None:
     """Closure requests awaiting a decision (a case waits in the "closure requested" stage)."""
     if not allows(actor, "case.approve_closure"):
         return None
-    waiting = case_list(actor=actor, filters=CaseFilters(stage=Stage.CLOSURE_REQUESTED), annotate=False, counting=True)
+    waiting = cases_counted(actor=actor, filters=CaseFilters(stage=Stage.CLOSURE_REQUESTED))
     return Block("closures", _("Decisions waiting for you"), [
         Figure.capped(_("Closure requests awaiting a decision"), waiting,
                       _url("cases:list", {"stage": Stage.CLOSURE_REQUESTED}))])
