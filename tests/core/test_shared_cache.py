@@ -42,3 +42,40 @@ def test_an_entry_of_another_shape_is_computed_again_not_shown():
     compute, calls = counter()
     assert kept("t.old", compute, 60, Numbers) == Numbers(1)
     assert len(calls) == 1
+
+
+def test_a_value_past_its_time_is_computed_again_by_one_reader_while_the_others_get_the_last(monkeypatch):
+    from octip.core import shared_cache
+
+    clock = [1000.0]
+    monkeypatch.setattr(shared_cache.time, "time", lambda: clock[0])
+    compute, calls = counter()
+    assert kept("t.stale", compute, 60, Numbers) == Numbers(1)
+    clock[0] += 30
+    assert kept("t.stale", compute, 60, Numbers) == Numbers(1)  # within its time: kept
+    clock[0] += 31
+    cache.add("t.stale:refreshing", 1, 60)  # another reader is computing it now
+    assert kept("t.stale", compute, 60, Numbers) == Numbers(1)
+    assert len(calls) == 1
+    cache.delete("t.stale:refreshing")  # that reader is done (or died): the next one computes
+    assert kept("t.stale", compute, 60, Numbers) == Numbers(2)
+    assert kept("t.stale", compute, 60, Numbers) == Numbers(2)
+    assert len(calls) == 2 and cache.get("t.stale:refreshing") is None
+
+
+def test_a_failed_refresh_leaves_the_last_value_and_lets_the_next_reader_try():
+    import pytest
+
+    from octip.core import shared_cache
+
+    compute, calls = counter()
+    kept("t.failing", compute, 60, Numbers)
+    cache.set("t.failing", (0.0, Numbers(1)), 600)  # counted long ago
+
+    def broken() -> Numbers:
+        raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError):
+        kept("t.failing", broken, 60, Numbers)
+    assert cache.get("t.failing:refreshing") is None
+    assert shared_cache.kept("t.failing", compute, 60, Numbers) == Numbers(2)
