@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core import signing
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy
 
 T = TypeVar("T", bound=Model)
@@ -128,11 +128,55 @@ def _reverse(spec: str) -> str:
     return spec[1:] if spec.startswith("-") else f"-{spec}"
 
 
-def _beyond(ordering: Sequence[str], values: list[Any]) -> Q:
+class RowAfter(Expression):
+    """``(a, b, c) < (x, y, z)`` (``>`` when ascending): rows strictly after a row in an ordering whose
+    columns all go one way. The database reads it as one range of an index in that order, where the
+    equivalent OR of column comparisons bounds only the first column: a deep page of a million cases
+    walked half of them (1 s) to start, an export of 18,000 rows walked again for each batch."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, columns: Sequence[Any], values: Sequence[Any], *, descending: bool) -> None:
+        super().__init__()
+        self.columns, self.values, self.descending = list(columns), list(values), descending
+
+    def get_source_expressions(self) -> list[Any]:
+        return [*self.columns, *self.values]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        n = len(self.columns)
+        self.columns, self.values = list(exprs[:n]), list(exprs[n:])
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        left: list[str] = []
+        right: list[str] = []
+        params: list[Any] = []
+        for side, exprs in ((left, self.columns), (right, self.values)):
+            for expr in exprs:
+                sql, expr_params = compiler.compile(expr)
+                side.append(sql)
+                params.extend(expr_params)
+        return f"(({', '.join(left)}) {'<' if self.descending else '>'} ({', '.join(right)}))", tuple(params)
+
+
+def _output_field(queryset: QuerySet[Any], name: str) -> Any:
+    annotation = queryset.query.annotations.get(name)
+    if annotation is not None:
+        return annotation.output_field
+    return queryset.model._meta.pk if name == "pk" else queryset.model._meta.get_field(name)
+
+
+def _beyond(queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any]) -> Q:
     """Rows strictly after ``values`` in ``ordering``: (a, b) after (x, y) ⇔ a ≷ x, or a = x and b ≷ y.
 
-    The first column also gets a plain ``≤``/``≥`` bound, so that the database can walk its index on
-    that column (the OR form alone often defeats it)."""
+    When every column goes the same way (and none of the values is NULL), as one row comparison
+    (``RowAfter``): an index range. Otherwise as the OR, whose first column also gets a plain ``≤``/``≥``
+    bound, so that the database can walk its index on that column."""
+    if len({spec.startswith("-") for spec in ordering}) == 1 and all(v is not None for v in values):
+        names = [_name(spec) for spec in ordering]
+        typed = [Value(v, output_field=_output_field(queryset, n)) for n, v in zip(names, values, strict=True)]
+        return Q(RowAfter([F(n) for n in names], typed, descending=ordering[0].startswith("-")))
     out = Q(pk__in=[])
     equal = Q()
     for spec, value in zip(ordering, values, strict=True):
@@ -158,9 +202,9 @@ def page(queryset: QuerySet[T], *, name: str, ordering: Sequence[str] = ("-opene
     if cursor:
         values, direction = read_cursor(name, ordering, cursor)
         if direction == "n":
-            rows_qs = rows_qs.filter(_beyond(ordering, values))
+            rows_qs = rows_qs.filter(_beyond(queryset, ordering, values))
         else:
-            rows_qs = rows_qs.filter(_beyond(tuple(_reverse(s) for s in ordering), values))
+            rows_qs = rows_qs.filter(_beyond(queryset, tuple(_reverse(s) for s in ordering), values))
     walk = ordering if direction == "n" else tuple(_reverse(s) for s in ordering)
     fetched = list(rows_qs.order_by(*walk)[:size + 1])
     more_that_way = len(fetched) > size
@@ -185,7 +229,7 @@ def iterate(queryset: QuerySet[T], *, ordering: Sequence[str] = ("-opened_at", "
     ordering = tuple(ordering)
     last: list[Any] | None = None
     while True:
-        qs = queryset if last is None else queryset.filter(_beyond(ordering, last))
+        qs = queryset if last is None else queryset.filter(_beyond(queryset, ordering, last))
         rows = list(qs.order_by(*ordering)[:batch])
         if not rows:
             return

@@ -59,6 +59,25 @@ def test_pages_cover_every_row_once_in_order_when_opened_at_ties(world):
     assert [r.pk for r in first.rows] == [r.pk for r in pages[0].rows] and first.prev_cursor is None
 
 
+@pytest.mark.parametrize("ordering", [("-opened_at", "-pk"), ("opened_at", "pk"), ("-shown_risk", "-opened_at", "-pk"),
+                                      ("-risk_level", "opened_at", "pk")])
+def test_the_row_comparison_and_the_or_give_the_same_rows_after_a_row(world, ordering):
+    # One way (every column descending, or every one ascending): one row comparison, an index range; mixed
+    # ways: the OR of column comparisons. Either gives every row after the cursor's, on an annotation too,
+    # with the ties on opened_at broken by the primary key (a UUID: typed as the field stores it).
+    from django.db.models import F
+
+    _cases(world, 7)
+    qs = Case.objects.annotate(shown_risk=F("risk_level")).order_by(*ordering)
+    rows = list(qs)
+    for i, row in enumerate(rows):
+        after = keyset._beyond(qs, ordering, [keyset._value(row, spec) for spec in ordering])
+        assert [r.pk for r in qs.filter(after)] == [r.pk for r in rows[i + 1:]], (ordering, i)
+    one_way = keyset._beyond(qs, ordering, [keyset._value(rows[0], spec) for spec in ordering])
+    assert any(isinstance(child, keyset.RowAfter) for child in one_way.children) == \
+        (len({spec.startswith("-") for spec in ordering}) == 1)
+
+
 @pytest.mark.parametrize("mangle", [
     lambda c: c[:-2] + ("A" if c[-2] != "A" else "B") + c[-1],  # the signature no longer matches
     lambda c: "x" + c,
