@@ -851,20 +851,21 @@ def _listed_person_only(cases: QuerySet[Case]) -> QuerySet[Case]:
 def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, cursor: str | None = None,
               offset: int | None = None, count: bool = True, via: Via = "page") -> CaseRows:
     """One page of ``case_list``: ``per_page`` rows from ``cursor`` (keyset, ``keyset.page``; None: the
-    first page), or from ``offset`` (the API's older way, bounded by its schema). ``count``: also count
-    the matches up to ``keyset.COUNT_CAP``. Raises ``keyset.BadCursor`` (nothing read, nothing recorded).
+    first page), or from ``offset`` (the API's older way, bounded by its schema). ``count``: also give
+    how many match, up to ``keyset.COUNT_CAP`` (counted either way: it decides how the page is read).
+    Raises ``keyset.BadCursor`` (nothing read, nothing recorded).
 
     The read is recorded here, once: ``case.searched`` when a criterion names a person (its
     ``results`` is the capped count, ``results_capped`` says when it stopped at the cap), and
     ``person.listed`` with the cases whose person is shown.
     """
     criteria = filters.identity_criteria()
-    counted = cases_counted(actor=actor, filters=filters)
-    total = keyset.capped_count(counted) if count or criteria else None
-    # Few matches (the count stopped short of its cap) are read from the whole set: in the list's order
-    # they could lie anywhere in the index, walked through every case (a team's 16 closed cases among a
-    # million: 2.5 s, against 0.1 s for the array of its 30,000).
-    few = total is not None and not total.more
+    # Counted even where the count is not shown (the API): few matches (the count stopped short of its
+    # cap) are read from the whole set, since in the list's order they could lie anywhere in the index,
+    # walked through every case (a team's 16 closed cases among a million: 2.5 s, against 0.3 s for the
+    # array of its 30,000).
+    total = keyset.capped_count(cases_counted(actor=actor, filters=filters))
+    few = not total.more
     matches = case_list(actor=actor, filters=filters, annotate=False, whole_set=few).select_related("person")
     if via == "page":  # the API answers with every identity field (``case_json``); a page row shows a name
         matches = _listed_person_only(matches)
@@ -883,7 +884,7 @@ def case_rows(*, actor: Actor, filters: CaseFilters, per_page: int = 25, cursor:
         # The person is joined for every row (its age band and gender belong to the summary); who
         # they are is shown only with the identity section.
         case.shown_person = case.person if "identity" in case.sections else None
-    if criteria and total is not None:
+    if criteria:
         audit.record(actor, "case.searched", None, detail={
             "criteria": criteria, "phonetic": filters.phonetic,
             "results": total.shown, "results_capped": total.more, "cap": total.cap, **_via(via)})
