@@ -387,7 +387,7 @@ class CaseQuerySet(ScopedQuerySet):
         ``counting``: for a query that reads every match (a count, even a capped one), where no order
         stops the OR early: it is then tested on every case of the table. A team's set (``CASELOAD_SCOPES``:
         its caseload, and its organization's grants) is then the array too, 2–4 times cheaper for a
-        capped count at a million cases (docs/scale.md, "Counts read the team's set whole"); an
+        capped count at a million cases (docs/scale.md, "Counts read a team's set whole"); an
         organization's stays the OR, its own cases being a large share of the table."""
         union = counting and scope in CASELOAD_SCOPES
         return self._scope_condition(self.scope_reaches(user, scope, grants=grants), scope, through="", union=union)

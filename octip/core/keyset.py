@@ -171,10 +171,11 @@ def _beyond(queryset: QuerySet[Any], ordering: Sequence[str], values: list[Any])
     """Rows strictly after ``values`` in ``ordering``: (a, b) after (x, y) ⇔ a ≷ x, or a = x and b ≷ y.
 
     When every column goes the same way (and none of the values is NULL), as one row comparison
-    (``RowAfter``): an index range. Otherwise as the OR, whose first column also gets a plain ``≤``/``≥``
-    bound, so that the database can walk its index on that column."""
-    if len({spec.startswith("-") for spec in ordering}) == 1 and all(v is not None for v in values):
-        names = [_name(spec) for spec in ordering]
+    (``RowAfter``): an index range. Otherwise (or for a column of a related model) as the OR, whose first
+    column also gets a plain ``≤``/``≥`` bound, so that the database can walk its index on that column."""
+    names = [_name(spec) for spec in ordering]
+    if (len({spec.startswith("-") for spec in ordering}) == 1 and all(v is not None for v in values)
+            and not any("__" in n for n in names)):
         typed = [Value(v, output_field=_output_field(queryset, n)) for n, v in zip(names, values, strict=True)]
         return Q(RowAfter([F(n) for n in names], typed, descending=ordering[0].startswith("-")))
     out = Q(pk__in=[])
