@@ -46,20 +46,25 @@ def test_reach_q_gives_the_rows_of_the_visible_cases_for_every_role(shared_world
 def test_the_shape_for_counting_gives_the_same_cases_for_every_role(shared_world, role):
     # Counts read a team's set as one array of ids, lists the OR that their order index serves: the same
     # cases either way, with a grant to the user, to the organization and to the role there.
-    from octip.cases.models import CaseAccessGrant, GrantSource
-
     user = shared_world.users[role]
-    case_b = shared_world.objects["case"]["other"]
-    for to in ({"user": user}, {"organization": user.organization},
-               {"organization": user.organization, "role": user.role}):
-        CaseAccessGrant.objects.create(case=case_b, sections=["summary"], source=GrantSource.REFERRAL,
-                                       source_id=f"counting-{role}", **to)
+    _grant_every_way(shared_world, user, ["summary"], f"counting-{role}")
     assert _ids(Case.objects.visible_to(user, counting=True)) == _ids(Case.objects.visible_to(user))
     assert _ids(Case.objects.filter(Case.objects.own_scope_q(user, counting=True))) == \
         _ids(Case.objects.in_own_scope(user))
     if user.role == "caseworker" and connection.vendor == "postgresql":  # scope "team"
         assert "ANY(ARRAY" in str(Case.objects.visible_to(user, counting=True).query)
         assert "ANY(ARRAY" not in str(Case.objects.visible_to(user).query)
+
+
+def _grant_every_way(world, user, sections: list[str], source_id: str, *more: dict) -> None:
+    """Grants of the other organization's case reaching ``user`` each way: by name, to their organization,
+    to their role there (and to whoever ``more`` names)."""
+    from octip.cases.models import CaseAccessGrant, GrantSource
+
+    for to in ({"user": user}, {"organization": user.organization},
+               {"organization": user.organization, "role": user.role}, *more):
+        CaseAccessGrant.objects.create(case=world.objects["case"]["other"], sections=sections,
+                                       source=GrantSource.REFERRAL, source_id=source_id, **to)
 
 
 def _grant(world, **to) -> None:
@@ -157,16 +162,13 @@ def test_the_ways_a_grant_reaches_a_reader_are_together_the_grants_reaching_them
     # Lists read the grants as a UNION ALL of their ways (an index-only scan each on PostgreSQL), a
     # case page as one OR: both give the same grants, for a grant to the user, to the organization and
     # to the role there, and none of another organization's.
-    from octip.cases.models import CaseAccessGrant, GrantSource, union_all
+    from octip.cases.models import CaseAccessGrant, union_all
     from octip.cases.selectors import grants_sharing
     from octip.core.access import allows
 
     user = shared_world.users[role]
     case_b = shared_world.objects["case"]["other"]
-    for to in ({"user": user}, {"organization": user.organization},
-               {"organization": user.organization, "role": user.role}, {"organization": shared_world.org_b}):
-        CaseAccessGrant.objects.create(case=case_b, sections=["notes"], source=GrantSource.REFERRAL,
-                                       source_id=f"ways-{role}", **to)
+    _grant_every_way(shared_world, user, ["notes"], f"ways-{role}", {"organization": shared_world.org_b})
     grants = CaseAccessGrant.objects.active()
     by_or = set(grants.reaching(user).values_list("pk", flat=True))
     by_union = set(union_all([way.values_list("pk", flat=True) for way in grants.reaching_ways(user)]))
