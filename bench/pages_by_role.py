@@ -169,7 +169,7 @@ if __name__ == "__main__":
     parser.add_argument("--every-filter", action="store_true",
                         help="also the case list with each value of its stage, track and region filters")
     parser.add_argument("--cold", action="store_true",
-                        help="empty the shared cache before each page's first request and report its time")
+                        help="empty the shared cache after each page's warm-up and report the next request's time")
     parser.add_argument("--only", default="", help="comma-separated roles (default: all four)")
     args = parser.parse_args()
     unknown = set(filter(None, args.only.split(","))) - set(ROLES)
